@@ -1,0 +1,84 @@
+"""The ``cashier`` command: every operation without a window.
+
+Each area registers its subcommands from its own module in ``cashier/commands/``; this module owns
+only the global options, the JSON/exit-code conventions and the single place where errors become
+sentences.
+
+Exit codes (issue 3): 0 success/paid, 1 declined/failed, 2 bad input or configuration (nothing
+sent), 3 outcome still pending/unknown at the deadline, 4 gateway or network error on a
+non-payment operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+EXIT_OK = 0
+EXIT_DECLINED = 1
+EXIT_BAD_INPUT = 2
+EXIT_PENDING = 3
+EXIT_GATEWAY = 4
+
+#: Modules under cashier/commands/ that add subcommands; each has ``register(subparsers, common)``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "cashier.commands.demo",
+)
+
+
+class CommandError(Exception):
+    """A failure the command reports as one sentence with an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    """Print one JSON object with ``--json``, otherwise the human text."""
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    else:
+        print(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cashier", description="Cashier terminal for OTT Pay (WeChat Pay, Alipay, UnionPay)."
+    )
+    parser.add_argument(
+        "--config",
+        default=os.environ.get("CASHIER_CONFIG"),
+        help="settings file (default: $CASHIER_CONFIG, else the platform config dir)",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except CommandError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, ensure_ascii=False))
+        else:
+            print(f"cashier: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``cashier`` command, one module per area."""

@@ -1,0 +1,78 @@
+"""Integer-cent amounts: parse what a cashier types, format for screen and receipt.
+
+Money never touches a float anywhere in cashier. An amount is an ``int`` number of cents.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The largest amount accepted anywhere unless configuration lowers it: 100,000.00.
+DEFAULT_MAX_CENTS = 10_000_000
+
+_AMOUNT_RE = re.compile(r"^(?P<units>\d+)(?:\.(?P<cents>\d{0,2}))?$|^\.(?P<only_cents>\d{1,2})$")
+
+
+class AmountError(ValueError):
+    """An amount a cashier typed (or a caller passed) that cannot be used; the message says why."""
+
+
+def parse_amount(text: str, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: bool = False) -> int:
+    """Parse ``"12.34"``, ``"12"``, ``"0.5"`` or ``".5"`` into cents.
+
+    Refuses negative, zero (unless ``allow_zero``, for tips), more than two decimals, amounts above
+    ``max_cents`` and anything that is not a plain decimal number, each with a sentence a cashier
+    can act on.
+    """
+    cleaned = text.strip() if isinstance(text, str) else ""
+    if not cleaned:
+        raise AmountError("Enter an amount, for example 12.34.")
+    if cleaned.startswith("-"):
+        raise AmountError(f"The amount {cleaned} is negative; enter a positive amount.")
+    match = _AMOUNT_RE.match(cleaned)
+    if match is None:
+        if re.fullmatch(r"\d*\.\d{3,}", cleaned):
+            raise AmountError(f"The amount {cleaned} has more than two decimals.")
+        raise AmountError(f"{cleaned!r} is not an amount; type digits with at most two decimals.")
+    if match.group("only_cents") is not None:
+        units, frac = "0", match.group("only_cents")
+    else:
+        units, frac = match.group("units"), match.group("cents") or ""
+    cents = int(units) * 100 + int(frac.ljust(2, "0") or "0")
+    return check_cents(cents, max_cents=max_cents, allow_zero=allow_zero)
+
+
+def check_cents(cents: int, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: bool = False) -> int:
+    """Validate an amount already in cents (an ``int``, never a ``bool`` or ``float``)."""
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise AmountError(f"Amounts are whole cents, not {type(cents).__name__}.")
+    if cents < 0:
+        raise AmountError(f"The amount {format_cents(cents)} is negative; enter a positive amount.")
+    if cents == 0 and not allow_zero:
+        raise AmountError("The amount is zero; enter an amount above 0.00.")
+    if cents > max_cents:
+        raise AmountError(
+            f"The amount {format_cents(cents)} is above the maximum of {format_cents(max_cents)}."
+        )
+    return cents
+
+
+def format_cents(cents: int, *, thousands: bool = False) -> str:
+    """``1234`` -> ``"12.34"`` (``"1,234.00"`` style with ``thousands``); negative keeps its sign."""
+    sign = "-" if cents < 0 else ""
+    units, rest = divmod(abs(cents), 100)
+    units_text = f"{units:,}" if thousands else str(units)
+    return f"{sign}{units_text}.{rest:02d}"
+
+
+def cents_from_wire(value: object) -> int:
+    """Read an amount the gateway sent (``"100"`` or ``100``) as cents; raises ``AmountError``."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+", text):
+        raise AmountError(f"The gateway sent {value!r} where an amount in cents was expected.")
+    return int(text)
+
+
+def cents_to_wire(cents: int) -> str:
+    """Cents as the wire wants them: a string of digits (``100`` -> ``"100"``)."""
+    return str(check_cents(cents, max_cents=10**12, allow_zero=True))

@@ -1,0 +1,119 @@
+"""Appendix A of the OTT Pay protocol: md5 over sorted values, AES-128-ECB with a derived key.
+
+Pure functions, shared by the client and the simulator so both sides agree to the byte.
+The sign key is an argument only; nothing here logs it or puts it in an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+
+class MessageError(ValueError):
+    """A gateway message that cannot be trusted: malformed, undecryptable, or failing its md5."""
+
+
+class SignatureMismatch(MessageError):
+    """The decrypted data does not hash to the md5 that came with it (tampered or wrong key)."""
+
+
+def wire_value_text(value: Any) -> str:
+    """The text a value contributes to the md5.
+
+    Strings as they are; numbers and other JSON values as their plain compact JSON text (the
+    protocol's decision for received numbers); ``null`` and empty strings contribute nothing.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def sign(data: Mapping[str, Any]) -> str:
+    """Upper-case hex MD5 of ``data``'s values joined in byte order of their keys."""
+    keys = sorted(data, key=lambda k: k.encode("utf-8"))
+    joined = "".join(wire_value_text(data[k]) for k in keys)
+    return hashlib.md5(joined.encode("utf-8")).hexdigest().upper()
+
+
+def derive_aes_key(md5: str, sign_key: str) -> bytes:
+    """Characters 8..24 of upper-case hex MD5(md5 + sign_key), used as the AES-128 key bytes."""
+    digest = hashlib.md5((md5 + sign_key).encode("utf-8")).hexdigest().upper()
+    return digest[8:24].encode("ascii")
+
+
+def to_json_text(data: Mapping[str, Any]) -> str:
+    """Compact UTF-8 JSON with non-ASCII characters unescaped, key order kept."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def encrypt(data: Mapping[str, Any], sign_key: str) -> tuple[str, str]:
+    """Return ``(data_b64, md5)`` for the inner object ``data``."""
+    md5 = sign(data)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(to_json_text(data).encode("utf-8")) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(derive_aes_key(md5, sign_key)), modes.ECB()).encryptor()
+    cipher = encryptor.update(plain) + encryptor.finalize()
+    return base64.b64encode(cipher).decode("ascii"), md5
+
+
+def _parse_json_keeping_number_text(text: str) -> Any:
+    # Numbers are kept as their JSON text so the md5 can be recomputed exactly as sent.
+    return json.loads(text, parse_int=str, parse_float=str, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise MessageError(f"the data contains {name}, which is not JSON")
+
+
+def decrypt(data_b64: Any, md5: Any, sign_key: str) -> dict[str, Any]:
+    """Decrypt and verify a received ``data``/``md5`` pair; return the inner object.
+
+    Numbers in the result are strings holding their JSON text. Raises ``MessageError`` (or its
+    subclass ``SignatureMismatch``) for anything that is not a well-formed, correctly signed message.
+    """
+    if not isinstance(md5, str) or not md5:
+        raise MessageError("the message has no md5 signature")
+    if not isinstance(data_b64, str) or not data_b64:
+        raise MessageError("the message has no data")
+    md5 = md5.strip()
+    if len(md5) != 32 or any(c not in "0123456789abcdefABCDEF" for c in md5):
+        raise MessageError("the md5 signature is not 32 hex characters")
+    compact = "".join(data_b64.split())
+    try:
+        cipher = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise MessageError("the data is not valid base64 (truncated or corrupted)") from None
+    if not cipher or len(cipher) % 16:
+        raise MessageError("the data is not a whole number of AES blocks (truncated)")
+    decryptor = Cipher(algorithms.AES(derive_aes_key(md5.upper(), sign_key)), modes.ECB()).decryptor()
+    padded = decryptor.update(cipher) + decryptor.finalize()
+    unpadder = padding.PKCS7(128).unpadder()
+    try:
+        plain = unpadder.update(padded) + unpadder.finalize()
+    except ValueError:
+        raise SignatureMismatch(
+            "the data does not decrypt under the key its md5 implies (tampered or wrong sign key)"
+        ) from None
+    try:
+        obj = _parse_json_keeping_number_text(plain.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise SignatureMismatch(
+            "the data decrypts to something that is not JSON (tampered or wrong sign key)"
+        ) from None
+    if not isinstance(obj, dict):
+        raise MessageError("the decrypted data is not a JSON object")
+    if sign(obj) != md5.upper():
+        raise SignatureMismatch("the md5 does not match the decrypted data (tampered)")
+    return obj

@@ -1,0 +1,56 @@
+"""Typed errors of the OTT Pay layer, each carrying what support needs and never the sign key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(eq=False)
+class OttPayError(Exception):
+    """Base of every gateway error. ``str()`` is a support-ready sentence without secrets."""
+
+    message: str
+    action: str | None = None
+    order_id: str | None = None
+    rsp_code: str | None = None
+    rsp_msg: str | None = None
+    http_status: int | None = None
+    elapsed: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        details = [
+            f"{name}={value}"
+            for name, value in (
+                ("action", self.action),
+                ("order_id", self.order_id),
+                ("rsp_code", self.rsp_code),
+                ("rsp_msg", self.rsp_msg),
+                ("http_status", self.http_status),
+                ("elapsed", None if self.elapsed is None else f"{self.elapsed:.3f}s"),
+            )
+            if value not in (None, "")
+        ]
+        return f"{self.message} ({', '.join(details)})" if details else self.message
+
+
+class InsecureEndpointError(OttPayError):
+    """The configured endpoint would send payments in clear text or without TLS verification."""
+
+
+class GatewayMessageError(OttPayError):
+    """The gateway's answer could not be trusted: malformed, unsigned, tampered or mismatched."""
+
+
+class TransportError(OttPayError):
+    """No usable answer arrived: connection failure, timeout, non-2xx or non-JSON."""
+
+
+class OutcomeUnknownError(TransportError):
+    """A payment or refund whose outcome is unknown: it may have gone through. Query, never resend."""
+
+
+class GatewayRejectedError(OttPayError):
+    """The gateway answered with a ``rsp_code`` that refuses the request."""

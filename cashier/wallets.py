@@ -1,0 +1,79 @@
+"""Which wallet a scanned payment code belongs to, and how to show a code safely.
+
+Shared by the scanner (to say what was scanned) and the payments core (to choose ``biz_type``).
+Rules from the protocol file, section 6: WeChat Pay 18 digits starting 10-15; Alipay 16-24 digits
+starting 25-30; UnionPay 19 digits starting 62.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class Wallet(enum.Enum):
+    """A wallet the gateway takes; ``value`` is the wire ``biz_type``."""
+
+    ALIPAY = "ALIPAY"
+    WECHATPAY = "WECHATPAY"
+    UNIONPAY = "UNIONPAY"
+
+    @property
+    def label(self) -> str:
+        return {"ALIPAY": "Alipay", "WECHATPAY": "WeChat Pay", "UNIONPAY": "UnionPay"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Wallet:
+        """Accept ``alipay``, ``wechat``, ``wechatpay``, ``unionpay`` (any case) or a ``biz_type``."""
+        key = text.strip().upper().replace(" ", "").replace("_", "")
+        aliases = {"WECHAT": "WECHATPAY", "WEIXIN": "WECHATPAY", "UNION": "UNIONPAY"}
+        key = aliases.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            raise ValueError(
+                f"Unknown wallet {text!r}; choose alipay, wechat or unionpay."
+            ) from None
+
+
+class PaymentCodeError(ValueError):
+    """A scan that is not a customer's payment code; the message is for the cashier."""
+
+
+_RULES: tuple[tuple[Wallet, re.Pattern[str]], ...] = (
+    (Wallet.WECHATPAY, re.compile(r"1[0-5]\d{16}")),
+    (Wallet.ALIPAY, re.compile(r"(2[5-9]|30)\d{14,22}")),
+    (Wallet.UNIONPAY, re.compile(r"62\d{17}")),
+)
+
+
+def clean_scan(raw: str) -> str:
+    """Strip the whitespace and control characters scanners put around a code."""
+    return "".join(ch for ch in raw if ch.isprintable()).strip()
+
+
+def classify_payment_code(raw: str) -> Wallet:
+    """Return the wallet of a scanned code, or raise ``PaymentCodeError`` with a clear sentence."""
+    code = clean_scan(raw)
+    if not code:
+        raise PaymentCodeError("Nothing was scanned.")
+    if not code.isdigit():
+        raise PaymentCodeError(
+            f"Not a payment code ({mask_code(code)}): wallet codes are digits only. "
+            "Ask the customer to open the pay code in WeChat, Alipay or UnionPay."
+        )
+    for wallet, pattern in _RULES:
+        if pattern.fullmatch(code):
+            return wallet
+    raise PaymentCodeError(
+        f"Not a payment code ({mask_code(code)}, {len(code)} digits): expected WeChat Pay "
+        "(18 digits from 10-15), Alipay (16-24 digits from 25-30) or UnionPay (19 digits from 62)."
+    )
+
+
+def mask_code(code: str) -> str:
+    """Mask a payment code for logs and screens: ``1345********6789`` (short codes fully masked)."""
+    code = code.strip()
+    if len(code) <= 8:
+        return "*" * len(code)
+    return code[:4] + "*" * (len(code) - 8) + code[-4:]

@@ -1,0 +1,34 @@
+"""Shared fixtures. Every test is checked for leaked threads: servers and resolvers must stop."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _live_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.is_alive()}
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """Fail a test that leaves a thread (a server, a poller, a reader) running after it ends."""
+    before = _live_threads()
+    yield
+    deadline = time.monotonic() + 2.0
+    leaked: set[threading.Thread] = set()
+    while time.monotonic() < deadline:
+        leaked = {
+            t
+            for t in _live_threads() - before
+            if not t.name.startswith(("QThread", "Dummy-", "pydevd", "asyncio_"))
+        }
+        if not leaked:
+            return
+        time.sleep(0.02)
+    pytest.fail(f"test left threads running: {sorted(t.name for t in leaked)}")

@@ -1,0 +1,146 @@
+"""Appendix A: the protocol file's test vectors, properties, and interop with openssl."""
+
+import base64
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cashier.ottpay import crypto
+
+APPENDIX_DATA = {
+    "orderId": "1234567890",
+    "idCardName": "张三",
+    "idCardNum": "123456789012345678",
+    "bankCardNum": "62000000000010",
+    "mobile": "13711111111",
+    "idCardType": "1",
+}
+APPENDIX_KEY = "6698851A525C9433"
+KEY = "0123456789ABCDEF"
+
+
+def test_appendix_a_vector():
+    data_b64, md5 = crypto.encrypt(APPENDIX_DATA, APPENDIX_KEY)
+    assert md5 == "C12F9560769C2CB55E6954935B325916"
+    assert crypto.derive_aes_key(md5, APPENDIX_KEY) == b"EF1712FC070C2C21"
+    assert len(base64.b64decode(data_b64)) == 160
+    assert data_b64.startswith("Y2+GoqBBPc6EJ9Jz")
+    assert data_b64.endswith("gVvencz80aRWQ==")
+    assert crypto.decrypt(data_b64, md5, APPENDIX_KEY) == APPENDIX_DATA
+
+
+def test_sorted_values_of_appendix_a():
+    keys = sorted(APPENDIX_DATA)
+    joined = "".join(APPENDIX_DATA[k] for k in keys)
+    assert joined == "62000000000010张三1234567890123456781137111111111234567890"
+
+
+def test_callback_example_md5():
+    data = {
+        "amount": "1",
+        "bizpay_order_id": "AL5599135482523381",
+        "tip": "0",
+        "merchant_id": "QC00005496",
+        "order_id": "2020061019988O227O2154",
+        "finish_time": "2020-06-10 23:22:09",
+    }
+    assert crypto.sign(data) == "1E2E9E78906F85FFE17962A523329220"
+
+
+def test_numbers_in_received_data_count_as_their_json_text():
+    assert crypto.sign({"amount": 100, "tip": "0"}) == crypto.sign({"amount": "100", "tip": "0"})
+    # Received numbers keep their exact text, so the md5 recomputes even for odd spellings.
+    data_b64, md5 = crypto.encrypt({"rate": 6.50}, KEY)
+    assert crypto.decrypt(data_b64, md5, KEY) == {"rate": "6.5"}
+
+
+def test_empty_values_contribute_nothing():
+    assert crypto.sign({"a": "x", "b": "", "c": None}) == crypto.sign({"a": "x"})
+
+
+def test_tampered_data_is_rejected():
+    data_b64, md5 = crypto.encrypt({"order_id": "A1", "amount": "100"}, KEY)
+    raw = bytearray(base64.b64decode(data_b64))
+    raw[0] ^= 1
+    with pytest.raises(crypto.MessageError):
+        crypto.decrypt(base64.b64encode(bytes(raw)).decode(), md5, KEY)
+
+
+def test_wrong_md5_is_rejected():
+    data_b64, md5 = crypto.encrypt({"order_id": "A1", "amount": "100"}, KEY)
+    other_md5 = crypto.sign({"order_id": "A1", "amount": "999"})
+    with pytest.raises(crypto.MessageError):
+        crypto.decrypt(data_b64, other_md5, KEY)
+
+
+def test_wrong_key_is_rejected():
+    data_b64, md5 = crypto.encrypt({"order_id": "A1"}, KEY)
+    with pytest.raises(crypto.MessageError):
+        crypto.decrypt(data_b64, md5, "FEDCBA9876543210")
+
+
+@pytest.mark.parametrize(
+    ("data", "md5", "reason"),
+    [
+        ("", "C12F9560769C2CB55E6954935B325916", "no data"),
+        ("abc", "", "no md5"),
+        ("abc", None, "no md5"),
+        ("Y2+GoqBBPc6EJ9Jz", "C12F9560769C2CB55E6954935B325916", "AES blocks|base64"),
+        ("Y2+GoqBBPc6EJ9J", "C12F9560769C2CB55E6954935B325916", "base64"),
+        ("Y2+GoqBBPc6EJ9Jz", "nothex", "32 hex"),
+    ],
+)
+def test_malformed_messages_are_rejected_clearly(data, md5, reason):
+    with pytest.raises(crypto.MessageError, match=reason):
+        crypto.decrypt(data, md5, KEY)
+
+
+def test_base64_with_whitespace_is_tolerated():
+    data_b64, md5 = crypto.encrypt(APPENDIX_DATA, APPENDIX_KEY)
+    wrapped = "\n".join(data_b64[i : i + 40] for i in range(0, len(data_b64), 40))
+    assert crypto.decrypt(wrapped, md5, APPENDIX_KEY) == APPENDIX_DATA
+
+
+flat_objects = st.dictionaries(
+    st.text(min_size=1, max_size=12), st.text(max_size=40), max_size=8
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(flat_objects, st.text(alphabet="0123456789ABCDEF", min_size=16, max_size=16))
+def test_encrypt_decrypt_round_trip(data, sign_key):
+    data_b64, md5 = crypto.encrypt(data, sign_key)
+    assert crypto.decrypt(data_b64, md5, sign_key) == data
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200), st.text(max_size=40))
+def test_decrypt_arbitrary_input_raises_only_message_error(blob, md5):
+    try:
+        crypto.decrypt(base64.b64encode(blob).decode(), md5, KEY)
+    except crypto.MessageError:
+        pass
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command is not installed")
+def test_interoperates_with_openssl_command_line():
+    """An independent implementation of AES-128-ECB/PKCS#7 agrees with ours, both directions."""
+    data_b64, md5 = crypto.encrypt(APPENDIX_DATA, APPENDIX_KEY)
+    key_hex = crypto.derive_aes_key(md5, APPENDIX_KEY).hex()
+    decrypted = subprocess.run(
+        ["openssl", "enc", "-d", "-aes-128-ecb", "-K", key_hex, "-base64", "-A"],
+        input=data_b64.encode(), capture_output=True, check=True,
+    ).stdout
+    assert decrypted.decode("utf-8") == crypto.to_json_text(APPENDIX_DATA)
+
+    plain = crypto.to_json_text({"order_id": "X9", "amount": "250"}).encode()
+    md5_2 = crypto.sign({"order_id": "X9", "amount": "250"})
+    encrypted = subprocess.run(
+        ["openssl", "enc", "-aes-128-ecb", "-K", crypto.derive_aes_key(md5_2, KEY).hex(),
+         "-base64", "-A"],
+        input=plain, capture_output=True, check=True,
+    ).stdout.decode().strip()
+    assert crypto.decrypt(encrypted, md5_2, KEY) == {"order_id": "X9", "amount": "250"}

@@ -1,0 +1,71 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cashier.money import (
+    AmountError,
+    cents_from_wire,
+    cents_to_wire,
+    check_cents,
+    format_cents,
+    parse_amount,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("12.34", 1234), ("12", 1200), ("0.5", 50), (".5", 50), ("0.05", 5), (" 7.1 ", 710), ("1.", 100)],
+)
+def test_parse_amount_accepts_what_a_cashier_types(typed, cents):
+    assert parse_amount(typed) == cents
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("-1", "negative"),
+        ("0", "zero"),
+        ("0.00", "zero"),
+        ("1.234", "more than two decimals"),
+        ("abc", "not an amount"),
+        ("1e3", "not an amount"),
+        ("", "Enter an amount"),
+        ("100000.01", "above the maximum"),
+        ("1,00", "not an amount"),
+        ("NaN", "not an amount"),
+    ],
+)
+def test_parse_amount_refuses_bad_input_with_a_reason(typed, reason):
+    with pytest.raises(AmountError, match=reason):
+        parse_amount(typed)
+
+
+def test_parse_amount_honours_a_lower_maximum_and_zero_tips():
+    with pytest.raises(AmountError, match="above the maximum of 50.00"):
+        parse_amount("50.01", max_cents=5000)
+    assert parse_amount("0", allow_zero=True) == 0
+
+
+def test_check_cents_refuses_floats_and_bools():
+    with pytest.raises(AmountError):
+        check_cents(1.5)  # type: ignore[arg-type]
+    with pytest.raises(AmountError):
+        check_cents(True)  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=1, max_value=10_000_000))
+def test_format_and_parse_round_trip(cents):
+    assert parse_amount(format_cents(cents)) == cents
+
+
+def test_format_cents():
+    assert format_cents(123456, thousands=True) == "1,234.56"
+    assert format_cents(-5) == "-0.05"
+
+
+def test_wire_amounts():
+    assert cents_to_wire(100) == "100"
+    assert cents_from_wire("100") == 100
+    assert cents_from_wire(100) == 100
+    with pytest.raises(AmountError):
+        cents_from_wire("1.00")
