@@ -1,0 +1,115 @@
+"""The bridge keeps the GUI thread free and delivers results and errors back on it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QThread, QTimer
+
+from cashier.ui.bridge import Bridge, BridgeClosedError, CoreEvents
+
+
+@pytest.fixture
+def bridge(qapp):
+    bridge = Bridge()
+    yield bridge
+    bridge.shutdown()
+
+
+def _is_gui_thread() -> bool:
+    return QThread.currentThread() is QCoreApplication.instance().thread()
+
+
+def test_gui_keeps_ticking_while_a_blocking_call_runs(qtbot, bridge):
+    ticks: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    timer.start()
+    results: list[tuple[str, bool]] = []
+
+    def blocking() -> str:
+        time.sleep(1.0)
+        return "done"
+
+    started = time.monotonic()
+    bridge.run(blocking, on_done=lambda value: results.append((value, _is_gui_thread())))
+    assert time.monotonic() - started < 0.1  # run() itself does not block
+    qtbot.waitUntil(lambda: bool(results), timeout=3000)
+    timer.stop()
+
+    assert results == [("done", True)]
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 50
+    assert max(gaps) < 100, f"GUI thread stalled {max(gaps)} ms"
+
+
+def test_error_arrives_on_gui_thread(qtbot, bridge):
+    errors: list[tuple[BaseException, bool]] = []
+
+    def fail() -> None:
+        raise ValueError("gateway said no")
+
+    bridge.run(fail, on_done=lambda _: pytest.fail("no result expected"),
+               on_error=lambda exc: errors.append((exc, _is_gui_thread())))
+    qtbot.waitUntil(lambda: bool(errors), timeout=2000)
+    (error, on_gui), = errors
+    assert isinstance(error, ValueError) and str(error) == "gateway said no"
+    assert on_gui
+
+
+def test_unhandled_error_is_emitted_not_lost(qtbot, bridge):
+    def fail() -> None:
+        raise RuntimeError("printer offline")
+
+    with qtbot.waitSignal(bridge.task_failed, timeout=2000) as blocker:
+        bridge.run(fail)
+    assert str(blocker.args[0]) == "printer offline"
+
+
+def test_work_runs_off_the_gui_thread_with_arguments(qtbot, bridge):
+    seen: list[tuple[int, str]] = []
+    bridge.run(lambda a, b=0: (a + b, threading.current_thread().name), 2, b=3,
+               on_done=seen.append)
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    total, thread_name = seen[0]
+    assert total == 5 and thread_name.startswith("cashier-bridge")
+
+
+def test_shutdown_joins_workers_and_refuses_new_work(qtbot, qapp):
+    bridge = Bridge()
+    finished = threading.Event()
+    bridge.run(lambda: (time.sleep(0.2), finished.set()))
+    bridge.shutdown()
+    assert finished.is_set()  # shutdown waited for the running task
+    assert not [t for t in threading.enumerate() if t.name.startswith("cashier-bridge")]
+    with pytest.raises(BridgeClosedError):
+        bridge.run(lambda: None)
+
+
+def test_core_events_reach_gui_thread_as_signals(qtbot, qapp):
+    class SaleUpdated:
+        def __init__(self, sale: str) -> None:
+            self.sale = sale
+
+    class LatePayment(SaleUpdated):
+        pass
+
+    events = CoreEvents()
+    updates: list[tuple[str, bool]] = []
+    lates: list[str] = []
+    events.sale_updated.connect(lambda sale: updates.append((sale, _is_gui_thread())))
+    events.late_payment.connect(lates.append)
+
+    worker = threading.Thread(
+        target=lambda: (events(SaleUpdated("sale-1")), events(LatePayment("sale-2")))
+    )
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(updates and lates), timeout=2000)
+    assert updates == [("sale-1", True)]
+    assert lates == ["sale-2"]
