@@ -1,0 +1,306 @@
+"""Settings: defaults, every kind of bad file, demo mode, keyring keys, saving."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cashier.config import (
+    DEFAULT_ENDPOINT,
+    Config,
+    ConfigError,
+    Language,
+    LatePayment,
+    PrinterKind,
+    ScannerKind,
+    ScanSuffix,
+    SignKeySource,
+    config_from_dict,
+    default_config_path,
+    load_config,
+    redacted_dict,
+    save_config,
+)
+from cashier.secrets import MemorySecretStore
+
+KEY = "6698851A525C9433"
+MERCHANT = "QC00005496"
+
+
+def write(tmp_path: Path, text: str, name: str = "cashier.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def credentials(extra: str = "") -> str:
+    return (
+        f'[ottpay]\nmerchant_id = "{MERCHANT}"\noperator_id = "0000020156"\n'
+        f'sign_key = "{KEY}"\n{extra}'
+    )
+
+
+def error_for(tmp_path: Path, text: str, **kwargs) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={}, **kwargs)
+    message = str(info.value)
+    assert message.startswith(f"{path}: "), message
+    assert message.count(". ") == 0 and message.endswith("."), f"not one sentence: {message}"
+    return message
+
+
+def test_defaults_for_every_key(tmp_path):
+    config = load_config(write(tmp_path, ""), env={})
+    assert config.demo is True
+    assert config.ottpay.endpoint == DEFAULT_ENDPOINT
+    assert config.ottpay.timeout_seconds == 15.0
+    assert config.ottpay.connect_timeout_seconds == 3.05
+    assert config.ottpay.callback_listen is None and config.ottpay.callback_listen_address is None
+    assert config.ottpay.sign_key_source is SignKeySource.FILE
+    assert config.journal.path.name == "journal.sqlite3"
+    assert config.payments.poll_interval_seconds == 3.0
+    assert config.payments.passive_timeout_seconds == 60.0
+    assert config.payments.active_timeout_seconds == 120.0
+    assert config.payments.late_payment is LatePayment.ASK
+    assert isinstance(config.payments.max_amount_cents, int)
+    assert config.scanner.kind is ScannerKind.NONE and config.scanner.suffix is ScanSuffix.CR
+    assert config.printer.kind is PrinterKind.NONE
+    assert (config.printer.width, config.printer.encoding, config.printer.auto_print) == (
+        80, "gb18030", True
+    )
+    assert config.display.customer_display is False
+    assert config.ui.language is Language.EN
+    assert config == Config()
+
+
+def test_full_file_is_typed(tmp_path):
+    path = write(
+        tmp_path,
+        credentials(
+            'callback_url = "https://shop.example.com/ottpay/callback"\n'
+            'callback_listen = "0.0.0.0:8080"\ntimeout_seconds = 20\nterminal_no = "T1"\n'
+        )
+        + '[journal]\npath = "data/j.sqlite3"\n'
+        '[payments]\npoll_interval_seconds = 0.05\nlate_payment = "refund"\n'
+        'max_amount = "5000.00"\n'
+        '[shop]\nname = "Tea House"\n'
+        '[scanner]\nkind = "serial"\nport = "/dev/ttyACM0"\nbaudrate = 115200\nsuffix = "CRLF"\n'
+        '[printer]\nkind = "network"\naddress = "192.168.1.50:9100"\nwidth = 58\n'
+        '[display]\ncustomer_display = true\nscreen = 1\n'
+        '[ui]\nlanguage = "zh_CN"\n',
+    )
+    config = load_config(path, env={})
+    assert config.demo is False and config.path == path
+    assert config.ottpay.merchant_id == MERCHANT and config.ottpay.sign_key == KEY
+    assert config.ottpay.callback_listen_address == ("0.0.0.0", 8080)
+    assert config.ottpay.timeout_seconds == 20.0
+    assert isinstance(config.ottpay.timeout_seconds, float)
+    assert config.journal.path == tmp_path / "data" / "j.sqlite3"
+    assert config.payments.max_amount_cents == 500_000
+    assert config.payments.late_payment is LatePayment.REFUND
+    assert config.scanner.suffix.chars == "\r\n"
+    assert config.printer.width == 58 and config.display.screen == 1
+    assert config.ui.language is Language.ZH_CN
+
+
+def test_sign_key_never_in_repr_or_str(tmp_path):
+    config = load_config(write(tmp_path, credentials()), env={})
+    assert KEY not in repr(config) and KEY not in str(config.ottpay)
+
+
+def test_lower_case_sign_key_is_upper_cased(tmp_path):
+    config = load_config(write(tmp_path, credentials().replace(KEY, KEY.lower())), env={})
+    assert config.ottpay.sign_key == KEY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[ottpay]\nmerchant_id = "Q123"\n', "[ottpay] merchant_id 'Q123' is not a merchant id"),
+        ('[ottpay]\noperator_id = "123"\n', "[ottpay] operator_id '123' is not an operator id"),
+        ("[ottpay]\noperator_id = 20156\n", '[ottpay] operator_id 20156 must be a string'),
+        ('[ottpay]\nendpoint = "http://gateway.example.com/x"\n', "must use https"),
+        ('[ottpay]\nendpoint = "ftp://x"\n', "is not a web address"),
+        ('[ottpay]\ncallback_url = "not a url"\n', "[ottpay] callback_url"),
+        ('[ottpay]\ncallback_listen = "8080"\n', "callback_listen '8080' is not host:port"),
+        ('[ottpay]\ntimeout_seconds = "15"\n', "[ottpay] timeout_seconds '15' must be a number"),
+        ("[ottpay]\ntimeout_seconds = -1\n", "must be more than 0"),
+        ('[payments]\nmax_amount = "12.345"\n', "[payments] max_amount '12.345' is not an amount"),
+        ('[payments]\nmax_amount = "-5"\n', "[payments] max_amount '-5' is not an amount"),
+        ("[payments]\nmax_amount = 5000\n", 'like "5000.00"'),
+        ('[payments]\nlate_payment = "never"\n', '\'never\' is not one of "ask", "refund"'),
+        ('[scanner]\nkind = "bluetooth"\n', "[scanner] kind 'bluetooth' is not one of"),
+        ('[scanner]\nkind = "serial"\n', "[scanner] port is missing"),
+        ('[printer]\nkind = "usb"\n', "[printer] address is missing"),
+        ("[printer]\nwidth = 76\n", "[printer] width 76 must be 58 or 80"),
+        ('[printer]\nencoding = "klingon"\n', "[printer] encoding 'klingon'"),
+        ('[printer]\nauto_print = "yes"\n', "[printer] auto_print 'yes' must be true or false"),
+        ('[ui]\nlanguage = "fr"\n', "[ui] language 'fr' is not one of"),
+        ("ottpay = 3\n", "[ottpay] must be a table"),
+    ],
+)
+def test_bad_values_name_file_and_key(tmp_path, text, expected):
+    assert expected in error_for(tmp_path, text)
+
+
+def test_exact_merchant_id_message(tmp_path):
+    path = write(tmp_path, '[ottpay]\nmerchant_id = "Q123"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert str(info.value) == (
+        f"{path}: [ottpay] merchant_id 'Q123' is not a merchant id "
+        "(two letters and eight digits, like QC00005496)."
+    )
+
+
+def test_http_endpoint_allowed_on_loopback(tmp_path):
+    for host in ("127.0.0.1:8123", "localhost", "[::1]:9000"):
+        config = load_config(write(tmp_path, f'[ottpay]\nendpoint = "http://{host}/x"\n'), env={})
+        assert config.ottpay.endpoint == f"http://{host}/x"
+
+
+def test_unknown_key_suggests_closest(tmp_path):
+    message = error_for(tmp_path, '[ottpay]\nmerchantid = "QC00005496"\n')
+    assert "[ottpay] unknown key 'merchantid' (did you mean 'merchant_id'?)" in message
+
+
+def test_unknown_section_suggests_closest(tmp_path):
+    message = error_for(tmp_path, "[paymnets]\n")
+    assert "unknown section [paymnets] (did you mean 'payments'?)" in message
+
+
+def test_broken_toml_says_the_line(tmp_path):
+    message = error_for(tmp_path, '[ottpay]\nmerchant_id = "QC00005496"\nsign_key = \n')
+    assert "broken TOML at line 3" in message
+
+
+def test_bad_sign_key_message_hides_the_value(tmp_path):
+    bad = "6698851A525C943Z"
+    message = error_for(tmp_path, credentials().replace(KEY, bad))
+    assert "[ottpay] sign_key is not a sign key" in message
+    assert bad not in message and bad.lower() not in message
+    message = error_for(tmp_path, f"[ottpay]\nsign_key = {int(KEY[:10], 16)}\n")
+    assert "sign_key must be a string" in message and str(int(KEY[:10], 16)) not in message
+
+
+def test_partial_credentials_say_what_is_missing(tmp_path):
+    message = error_for(tmp_path, f'[ottpay]\nmerchant_id = "{MERCHANT}"\n')
+    assert "merchant_id is set but sign_key is missing" in message
+    message = error_for(tmp_path, f'[ottpay]\nsign_key = "{KEY}"\n')
+    assert "sign_key is set but merchant_id is missing" in message and KEY not in message
+
+
+def test_explicit_missing_file_is_an_error(tmp_path):
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(ConfigError, match=r"nope\.toml: no such settings file\.$"):
+        load_config(missing, env={})
+    with pytest.raises(ConfigError, match="no such settings file"):
+        load_config(env={"CASHIER_CONFIG": str(missing)})
+
+
+def test_env_variable_names_the_file(tmp_path):
+    path = write(tmp_path, credentials())
+    assert load_config(env={"CASHIER_CONFIG": str(path)}).ottpay.merchant_id == MERCHANT
+
+
+def test_missing_default_file_is_demo_with_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert not default_config_path().exists()
+    config = load_config(env={})
+    assert config.demo and config.path is None and config == Config()
+
+
+def test_sign_key_from_secret_store(tmp_path):
+    store = MemorySecretStore({MERCHANT: KEY.lower()})
+    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    config = load_config(write(tmp_path, text), env={}, secret_store=store)
+    assert config.ottpay.sign_key == KEY and config.demo is False
+
+
+def test_keyring_problems_are_clear(tmp_path):
+    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    message = error_for(tmp_path, text, secret_store=MemorySecretStore())
+    assert f"the OS keyring has no sign key for merchant {MERCHANT}" in message
+    message = error_for(
+        tmp_path, text, secret_store=MemorySecretStore({MERCHANT: "not-a-key-value"})
+    )
+    assert "sign_key (from the OS keyring) is not a sign key" in message
+    assert "not-a-key-value" not in message
+    message = error_for(tmp_path, text + f'sign_key = "{KEY}"\n', secret_store=MemorySecretStore())
+    assert "remove one of the two" in message and KEY not in message
+    message = error_for(tmp_path, '[ottpay]\nsign_key_source = "keyring"\n')
+    assert "merchant_id is missing" in message
+
+
+def test_save_then_load_round_trip(tmp_path):
+    original = load_config(
+        write(
+            tmp_path,
+            credentials('callback_listen = "127.0.0.1:0"\n')
+            + '[payments]\nmax_amount = "5000.00"\npoll_interval_seconds = 0.05\n'
+            '[scanner]\nkind = "wedge"\nwedge_prefix = "\\u0002"\nwedge_suffix = "\\r"\n'
+            '[printer]\nkind = "file"\naddress = "/dev/usb/lp0"\nlogo = "logo.png"\n'
+            '[display]\nscreen = "HDMI-1"\n[shop]\nname = "茶馆"\n',
+        ),
+        env={},
+    )
+    target = tmp_path / "out" / "saved.toml"
+    assert save_config(original, target) == target
+    again = load_config(target, env={})
+    assert again == original
+    assert again.scanner.wedge_prefix == "\x02" and again.shop.name == "茶馆"
+    assert tomllib.loads(target.read_text(encoding="utf-8"))["ottpay"]["sign_key"] == KEY
+    if os.name == "posix":
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in target.parent.iterdir()] == ["saved.toml"]  # no temp file left
+
+
+def test_save_defaults_round_trip(tmp_path):
+    target = save_config(Config(), tmp_path / "c.toml")
+    assert load_config(target, env={}) == Config()
+
+
+def test_keyring_sign_key_is_not_written(tmp_path):
+    store = MemorySecretStore({MERCHANT: KEY})
+    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    config = load_config(write(tmp_path, text), env={}, secret_store=store)
+    target = save_config(config, tmp_path / "saved.toml")
+    assert KEY not in target.read_text(encoding="utf-8")
+    assert load_config(target, env={}, secret_store=store) == config
+
+
+def test_save_replaces_existing_file_atomically(tmp_path):
+    target = write(tmp_path, "old = garbage")
+    save_config(Config(), target)
+    assert load_config(target, env={}) == Config()
+
+
+def test_redacted_dict_hides_sign_key(tmp_path):
+    config = load_config(write(tmp_path, credentials()), env={})
+    data = redacted_dict(config)
+    assert data["ottpay"]["sign_key"] == "********"
+    assert data["ottpay"]["merchant_id"] == MERCHANT
+    assert data["ottpay"]["sign_key_source"] == "file"
+    assert data["demo"] is False and data["path"] == str(config.path)
+    assert KEY not in repr(data)
+
+
+def test_redacted_dict_hides_keyring_key_too(tmp_path):
+    store = MemorySecretStore({MERCHANT: KEY})
+    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    data = redacted_dict(load_config(write(tmp_path, text), env={}, secret_store=store))
+    assert data["ottpay"]["sign_key"] == "********" and KEY not in repr(data)
+
+
+def test_config_from_dict_for_setup_forms():
+    config = config_from_dict(
+        {"ottpay": {"merchant_id": MERCHANT, "sign_key": KEY, "operator_id": "0000020156"}}
+    )
+    assert config.path is None and not config.demo
+    with pytest.raises(ConfigError, match=r"^settings: \[ottpay\] operator_id"):
+        config_from_dict({"ottpay": {"operator_id": "12"}})
