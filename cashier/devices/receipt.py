@@ -1,0 +1,468 @@
+"""Receipts and X/Z reports as ESC/POS bytes: pure functions of a plain view model.
+
+Built on python-escpos ``Dummy`` (commands: alignment, bold, QR, barcode, logo, cut). Text is
+encoded here, not by python-escpos' magic encoder, because a Chinese printer needs its own
+multi-byte mode (``FS &``) and an encoding the magic encoder does not know (gb18030, gbk, big5).
+Text the printer encoding cannot represent becomes ``?``; rendering never raises for odd text.
+
+Layout is measured in printer columns: 32 on 58 mm paper, 48 on 80 mm; CJK (wide) characters take
+two columns, combining marks none.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from escpos.printer import Dummy
+
+from cashier.money import check_cents, format_cents
+
+#: Encodings that need the printer's Chinese (double-byte) character mode, ``FS &``.
+CHINESE_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp936", "cp950"})
+ESC_INIT = b"\x1b@"
+FS_CHINESE_ON = b"\x1c&"
+FS_CHINESE_OFF = b"\x1c."
+ESC_SELECT_CODE_PAGE = b"\x1bt"
+
+#: Columns for the common paper widths.
+COLUMNS_BY_PAPER_MM = {58: 32, 80: 48}
+
+CODE_KINDS = ("qr", "barcode", "none")
+
+
+class ReceiptError(ValueError):
+    """A receipt setting or view model that cannot be rendered; the message says why."""
+
+
+# --------------------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class ReceiptStyle:
+    """How a printer wants its receipts: width, text encoding, logo, look-up code."""
+
+    columns: int = 48
+    encoding: str = "gb18030"
+    logo_path: str | None = None
+    code: str = "qr"  # "qr" | "barcode" | "none"
+    native_qr: bool = True  # False: send the QR as an image, for printers without GS ( k
+
+    def __post_init__(self) -> None:
+        if not 16 <= self.columns <= 80:
+            raise ReceiptError(f"Paper width of {self.columns} columns is not supported (16-80).")
+        if self.code not in CODE_KINDS:
+            raise ReceiptError(f"Receipt code {self.code!r} unknown; use qr, barcode or none.")
+        text_encoding(self.encoding)  # raises ReceiptError when unknown
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """An item or free text line on a receipt, with an optional amount on the right."""
+
+    text: str
+    amount_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """One sale or refund receipt, as the journal knows it. Amounts in integer cents.
+
+    ``state`` is ``"PAID"`` or ``"REFUND"``; ``copy`` is ``"customer"`` or ``"merchant"``.
+    ``total_cents`` defaults to amount + tip and must equal it when given.
+    """
+
+    merchant_name: str
+    timestamp: datetime
+    operator: str
+    wallet_label: str
+    amount_cents: int
+    order_id: str
+    state: str = "PAID"
+    copy: str = "customer"
+    tip_cents: int = 0
+    total_cents: int | None = None
+    gateway_order_id: str = ""
+    merchant_address: str = ""
+    original_order_id: str = ""  # for a refund: the sale it refunds
+    masked_code: str = ""  # the customer's payment code, already masked
+    lines: tuple[ReceiptLine, ...] = ()
+    footer: str = ""
+    reprint: bool = False
+
+    def __post_init__(self) -> None:
+        if self.state not in ("PAID", "REFUND"):
+            raise ReceiptError(f"Receipt state {self.state!r} unknown; use PAID or REFUND.")
+        if self.copy not in ("customer", "merchant"):
+            raise ReceiptError(f"Receipt copy {self.copy!r} unknown; use customer or merchant.")
+        check_cents(self.amount_cents, max_cents=10**12)
+        check_cents(self.tip_cents, max_cents=10**12, allow_zero=True)
+        total = self.amount_cents + self.tip_cents
+        if self.total_cents is None:
+            object.__setattr__(self, "total_cents", total)
+        elif self.total_cents != total:
+            raise ReceiptError(
+                f"Receipt total {format_cents(self.total_cents)} is not amount plus tip "
+                f"({format_cents(total)})."
+            )
+        if not self.order_id:
+            raise ReceiptError("A receipt needs an order id.")
+
+
+@dataclass(frozen=True)
+class WalletTotals:
+    """One wallet's figures for a report period. Net = sales + tips - refunds."""
+
+    wallet_label: str
+    sale_count: int = 0
+    sale_cents: int = 0  # amounts without tips
+    tip_cents: int = 0
+    refund_count: int = 0
+    refund_cents: int = 0
+
+    @property
+    def net_cents(self) -> int:
+        return self.sale_cents + self.tip_cents - self.refund_cents
+
+
+@dataclass(frozen=True)
+class LatePayment:
+    """A payment that succeeded after the terminal gave up on it: needs the cashier's attention."""
+
+    order_id: str
+    wallet_label: str
+    amount_cents: int
+    timestamp: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """An X (interim) or Z (closing) report. Totals are computed from ``wallets``."""
+
+    kind: str  # "X" | "Z"
+    merchant_name: str
+    period_start: datetime
+    period_end: datetime
+    operator: str = ""
+    wallets: tuple[WalletTotals, ...] = ()
+    late_payments: tuple[LatePayment, ...] = ()
+    merchant_address: str = ""
+    report_number: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("X", "Z"):
+            raise ReceiptError(f"Report kind {self.kind!r} unknown; use X or Z.")
+
+    @property
+    def sale_count(self) -> int:
+        return sum(w.sale_count for w in self.wallets)
+
+    @property
+    def sale_cents(self) -> int:
+        return sum(w.sale_cents for w in self.wallets)
+
+    @property
+    def tip_cents(self) -> int:
+        return sum(w.tip_cents for w in self.wallets)
+
+    @property
+    def refund_count(self) -> int:
+        return sum(w.refund_count for w in self.wallets)
+
+    @property
+    def refund_cents(self) -> int:
+        return sum(w.refund_cents for w in self.wallets)
+
+    @property
+    def net_cents(self) -> int:
+        return sum(w.net_cents for w in self.wallets)
+
+
+@dataclass
+class _Doc:
+    """A receipt under construction: a Dummy printer plus the style's text encoder."""
+
+    style: ReceiptStyle
+    printer: Dummy = field(default_factory=Dummy)
+
+    def raw(self, data: bytes) -> None:
+        self.printer._raw(data)
+
+    def line(self, text: str = "") -> None:
+        self.raw(encode_text(text, self.style.encoding) + b"\n")
+
+    def lines(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            self.line(text)
+
+    def rule(self, char: str = "-") -> None:
+        self.line(char * self.style.columns)
+
+    def pair(self, left: str, right: str) -> None:
+        self.lines(two_columns(left, right, self.style.columns))
+
+    def centered(self, text: str, *, bold: bool = False, double_height: bool = False) -> None:
+        self.printer.set(align="center", bold=bold, double_height=double_height)
+        self.lines(wrap(text, self.style.columns))
+        self.printer.set(align="left", bold=False, double_height=False, normal_textsize=True)
+
+    def bytes(self) -> bytes:
+        return self.printer.output
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def text_encoding(name: str) -> str:
+    """Normalise a printer encoding setting to a Python codec name (``ReceiptError`` if unknown)."""
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except (LookupError, AttributeError):
+        raise ReceiptError(
+            f"Printer encoding {name!r} unknown; use gb18030, gbk, big5 or a code page like cp437."
+        ) from None
+
+
+def is_chinese_encoding(name: str) -> bool:
+    codec = text_encoding(name)
+    return codec in CHINESE_ENCODINGS or name.strip().lower() in CHINESE_ENCODINGS
+
+
+def encode_text(text: str, encoding: str) -> bytes:
+    """Encode for the printer; what the encoding cannot hold becomes ``?`` (never raises)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return printable.encode(text_encoding(encoding), errors="replace")
+
+
+def char_width(ch: str) -> int:
+    """Printer columns a character takes: wide/full-width (CJK) 2, combining marks 0, else 1."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """Break text into lines of at most ``columns`` printer columns, at spaces where possible."""
+    out: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate) <= columns:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            line = ""
+            for ch in word:  # a word longer than a line is cut character by character
+                if text_width(line + ch) > columns:
+                    out.append(line)
+                    line = ""
+                line += ch
+        out.append(line)
+    return out
+
+
+def two_columns(left: str, right: str, columns: int) -> list[str]:
+    """``left`` and ``right`` on one line; if they do not fit, left wraps and right goes below."""
+    gap = columns - text_width(left) - text_width(right)
+    if gap >= 1:
+        return [left + " " * gap + right]
+    lines = wrap(left, columns)
+    for part in wrap(right, columns):
+        lines.append(" " * (columns - text_width(part)) + part)
+    return lines
+
+
+def _money(cents: int, *, negative: bool = False) -> str:
+    return format_cents(-cents if negative and cents else cents, thousands=True)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _start(style: ReceiptStyle) -> _Doc:
+    doc = _Doc(style)
+    doc.raw(ESC_INIT)
+    if is_chinese_encoding(style.encoding):
+        doc.raw(FS_CHINESE_ON)
+    else:
+        doc.raw(FS_CHINESE_OFF)
+        page = _code_page_number(doc.printer, style.encoding)
+        if page is not None:
+            doc.raw(ESC_SELECT_CODE_PAGE + bytes([page]))
+    if style.logo_path:
+        _logo(doc, style.logo_path)
+    return doc
+
+
+def _code_page_number(printer: Dummy, encoding: str) -> int | None:
+    """The ``ESC t`` number of a code page in python-escpos' default printer profile."""
+    codec = text_encoding(encoding)
+    for name, number in printer.profile.get_code_pages().items():
+        try:
+            if codecs.lookup(name.lower().replace("_", "-")).name == codec:
+                return int(number)
+        except LookupError:
+            continue
+    return None
+
+
+def _logo(doc: _Doc, path: str) -> None:
+    """Print the logo image; a missing or broken file is skipped rather than failing the sale."""
+    if not Path(path).is_file():
+        return
+    doc.printer.set(align="center")
+    try:
+        with _quiet():
+            doc.printer.image(path)
+    except Exception:  # noqa: BLE001 - a bad logo must never stop a receipt
+        pass
+    doc.printer.set(align="left")
+
+
+def _quiet() -> contextlib.AbstractContextManager[object]:
+    """python-escpos ``print()``s notes from ``image()``; keep them off our stdout."""
+    return contextlib.redirect_stdout(io.StringIO())
+
+
+def _header(doc: _Doc, name: str, address: str) -> None:
+    doc.centered(name, bold=True, double_height=True)
+    if address:
+        doc.centered(address)
+    doc.rule()
+
+
+def _lookup_code(doc: _Doc, order_id: str) -> None:
+    style = doc.style
+    if style.code == "qr":
+        doc.printer.set(align="center")
+        with _quiet():
+            doc.printer.qr(order_id, size=6, native=style.native_qr)
+        doc.printer.set(align="left")
+    elif style.code == "barcode" and order_id.isascii():
+        # _hw_barcode: barcode() would print() "Using hardware barcode renderer" on stdout.
+        doc.printer._hw_barcode("{B" + order_id, "CODE128", function_type="B", check=False)
+    doc.centered(order_id)
+
+
+def _finish(doc: _Doc) -> bytes:
+    doc.printer.cut()
+    return doc.bytes()
+
+
+def render_receipt(data: ReceiptData, style: ReceiptStyle | None = None) -> bytes:
+    """A sale or refund receipt as ESC/POS bytes, ready to send to the printer in one write."""
+    style = style or ReceiptStyle()
+    doc = _start(style)
+    _header(doc, data.merchant_name, data.merchant_address)
+    copy = "CUSTOMER COPY" if data.copy == "customer" else "MERCHANT COPY"
+    doc.centered(copy, bold=True)
+    if data.reprint:
+        doc.centered("*** REPRINT ***")
+    doc.centered(data.state, bold=True, double_height=True)
+    doc.pair("Date", data.timestamp.strftime("%Y-%m-%d %H:%M:%S"))
+    if data.operator:
+        doc.pair("Operator", data.operator)
+    doc.pair("Wallet", data.wallet_label)
+    if data.masked_code:
+        doc.pair("Code", data.masked_code)
+    if data.lines:
+        doc.rule()
+        for item in data.lines:
+            amount = "" if item.amount_cents is None else _money(item.amount_cents)
+            doc.pair(item.text, amount)
+    doc.rule()
+    refund = data.state == "REFUND"
+    doc.pair("Refund" if refund else "Amount", _money(data.amount_cents, negative=refund))
+    if data.tip_cents:
+        doc.pair("Tip", _money(data.tip_cents, negative=refund))
+    doc.printer.set(bold=True)
+    doc.pair("Total", _money(data.total_cents or 0, negative=refund))
+    doc.printer.set(bold=False)
+    doc.rule()
+    doc.pair("Order", data.order_id)
+    if data.gateway_order_id:
+        doc.pair("Gateway order", data.gateway_order_id)
+    if data.original_order_id:
+        doc.pair("Refund of", data.original_order_id)
+    _lookup_code(doc, data.order_id)
+    if data.footer:
+        doc.centered(data.footer)
+    return _finish(doc)
+
+
+def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
+    """An X or Z report as ESC/POS bytes: per-wallet figures, totals, late payments."""
+    style = style or ReceiptStyle()
+    doc = _start(style)
+    _header(doc, data.merchant_name, data.merchant_address)
+    title = "Z REPORT (CLOSING)" if data.kind == "Z" else "X REPORT (INTERIM)"
+    if data.report_number is not None:
+        title += f" #{data.report_number}"
+    doc.centered(title, bold=True, double_height=True)
+    doc.pair("From", data.period_start.strftime("%Y-%m-%d %H:%M:%S"))
+    doc.pair("To", data.period_end.strftime("%Y-%m-%d %H:%M:%S"))
+    if data.operator:
+        doc.pair("Operator", data.operator)
+    for wallet in data.wallets:
+        doc.rule()
+        doc.printer.set(bold=True)
+        doc.line(wallet.wallet_label)
+        doc.printer.set(bold=False)
+        doc.pair(f"  Sales ({wallet.sale_count})", _money(wallet.sale_cents))
+        doc.pair("  Tips", _money(wallet.tip_cents))
+        doc.pair(f"  Refunds ({wallet.refund_count})", _money(wallet.refund_cents, negative=True))
+        doc.pair("  Net", _money(wallet.net_cents))
+    doc.rule("=")
+    doc.pair(f"Sales ({data.sale_count})", _money(data.sale_cents))
+    doc.pair("Tips", _money(data.tip_cents))
+    doc.pair(f"Refunds ({data.refund_count})", _money(data.refund_cents, negative=True))
+    doc.printer.set(bold=True)
+    doc.pair("NET", _money(data.net_cents))
+    doc.printer.set(bold=False)
+    if data.late_payments:
+        doc.rule()
+        doc.centered(f"LATE PAYMENTS ({len(data.late_payments)})", bold=True)
+        for late in data.late_payments:
+            doc.pair(late.timestamp.strftime("%m-%d %H:%M"), _money(late.amount_cents))
+            doc.pair(f"  {late.wallet_label}", late.order_id)
+            if late.note:
+                doc.lines(wrap("  " + late.note, style.columns))
+    doc.rule()
+    return _finish(doc)
+
+
+def render_test_page(
+    style: ReceiptStyle | None = None, *, merchant_name: str = "cashier", sample: Sequence[str] = ()
+) -> bytes:
+    """A printer test page: width ruler, encoding sample (Chinese), a QR code and the cut."""
+    style = style or ReceiptStyle()
+    doc = _start(style)
+    _header(doc, merchant_name, "PRINTER TEST")
+    doc.line(("1234567890" * 8)[: style.columns])
+    doc.pair("Columns", str(style.columns))
+    doc.pair("Encoding", style.encoding)
+    for text in sample or ("中文测试 收银台", "Ümlaut café"):
+        doc.line(text)
+    _lookup_code(doc, "TEST-0001")
+    return _finish(doc)
+
+
+def columns_for_paper(paper_mm: int) -> int:
+    """Columns of Font A text on 58 mm or 80 mm paper."""
+    try:
+        return COLUMNS_BY_PAPER_MM[paper_mm]
+    except KeyError:
+        raise ReceiptError(f"Paper width {paper_mm} mm unsupported; use 58 or 80.") from None
