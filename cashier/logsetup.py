@@ -1,0 +1,131 @@
+"""Rotating log files that never hold the sign key or a whole payment code.
+
+    log_file = setup_logging()             # <platform log dir>/cashier.log, 1 MB x 5
+    register_secret(config.ottpay.sign_key)  # load_config does this for the sign key
+
+A filter on the file handler rewrites every record before it is written: registered secrets become
+``********`` and any run of 16-24 digits (what a wallet payment code looks like) is masked like
+``cashier.wallets.mask_code`` does (``1345********6789``), in the message, its arguments, the
+exception traceback and the stack.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import re
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from cashier.wallets import mask_code
+
+LOG_FILE_NAME = "cashier.log"
+MAX_BYTES = 1_000_000
+BACKUP_COUNT = 5
+MASK = "********"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+#: A run of 16-24 digits not part of a longer run of digits.
+_PAYMENT_CODE_RE = re.compile(r"(?<!\d)\d{16,24}(?!\d)")
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_handler: logging.Handler | None = None
+_level_before: int | None = None
+
+
+def register_secret(value: str | None) -> None:
+    """Mask ``value`` in every log line from now on (empty values are ignored)."""
+    if value and value.strip():
+        with _lock:
+            _secrets.add(value)
+            # Keys are accepted in lower case and upper-cased; mask both spellings.
+            _secrets.add(value.upper())
+            _secrets.add(value.lower())
+
+
+def redact(text: str) -> str:
+    """``text`` with registered secrets replaced and payment codes masked."""
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return _PAYMENT_CODE_RE.sub(lambda m: mask_code(m.group(0)), text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record in place so no handler after it sees a secret or a whole code."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep the raw parts, still redacted
+            message = f"{record.msg} {record.args!r}"
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+def setup_logging(
+    log_dir: str | os.PathLike[str] | None = None,
+    level: int | str = "INFO",
+    secrets: Iterable[str | None] = (),
+    *,
+    max_bytes: int = MAX_BYTES,
+    backup_count: int = BACKUP_COUNT,
+) -> Path:
+    """Send every log record (root logger) at ``level`` and above to a rotating file.
+
+    Calling it again replaces the handler it installed before (no duplicates). Returns the path
+    of the log file.
+    """
+    global _handler, _level_before
+    if log_dir is None:
+        from cashier.config import default_log_dir
+
+        log_dir = default_log_dir()
+    for secret in secrets:
+        register_secret(secret)
+    folder = Path(log_dir).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_FILE_NAME
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
+    handler.set_name("cashier-file")
+    root = logging.getLogger()
+    with _lock:
+        previous, _handler = _handler, handler
+        if previous is None:
+            _level_before = root.level
+    if previous is not None:
+        root.removeHandler(previous)
+        previous.close()
+    root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    return path
+
+
+def stop_logging() -> None:
+    """Remove and close the handler ``setup_logging`` installed and restore the root level."""
+    global _handler, _level_before
+    with _lock:
+        handler, _handler = _handler, None
+        level, _level_before = _level_before, None
+    if handler is not None:
+        root = logging.getLogger()
+        root.removeHandler(handler)
+        handler.close()
+        if level is not None:
+            root.setLevel(level)
