@@ -28,6 +28,7 @@ EXIT_GATEWAY = 4
 #: Modules under cashier/commands/ that add subcommands; each has ``register(subparsers, common)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.demo",
+    "cashier.commands.simulator",
 )
 
 

@@ -1,0 +1,24 @@
+"""A faithful OTT Pay gateway on loopback for demo mode, tests and benchmarks.
+
+``with Simulator(...) as sim:`` serves ``sim.url`` (``/processV2``; also ``/process``) with the
+protocol's envelope and crypto, keeps the order book, plays the magic scenarios of
+``cashier.simulator.scenarios`` and sends signed callbacks for paid QR orders.
+"""
+
+from cashier.simulator.callbacks import CallbackDelivery
+from cashier.simulator.gateway import CustomerPayError, OrderSnapshot
+from cashier.simulator.scenarios import DEMO_CODES, Scenario, demo_code, scenario_for
+from cashier.simulator.server import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+
+__all__ = [
+    "DEMO_CODES",
+    "DEMO_MERCHANT_ID",
+    "DEMO_SIGN_KEY",
+    "CallbackDelivery",
+    "CustomerPayError",
+    "OrderSnapshot",
+    "Scenario",
+    "Simulator",
+    "demo_code",
+    "scenario_for",
+]

@@ -1,0 +1,119 @@
+"""``cashier simulator``: run the OTT Pay simulator on loopback until interrupted.
+
+Prints the endpoint URL and the demo payment codes (never the sign key), then serves until
+Ctrl-C or SIGTERM. ``serve_forever`` is also what ``cashier demo`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from typing import Any
+
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
+from cashier.wallets import Wallet
+
+DEFAULT_PORT = 8765
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "simulator", parents=[common], help="run the OTT Pay simulator on loopback",
+        description="Serve a simulated OTT Pay gateway (POST /processV2 and /process) until "
+        "interrupted. The last four digits of a payment code choose the outcome.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT,
+        help=f"port to listen on; 0 picks a free one (default {DEFAULT_PORT})",
+    )
+    parser.add_argument("--merchant-id", default=None, help=f"default {DEMO_MERCHANT_ID}")
+    parser.add_argument("--sign-key", default=None, help="default: the built-in demo key")
+    parser.add_argument("--confirm-after-queries", type=int, default=2)
+    parser.add_argument("--close-after-queries", type=int, default=3)
+    parser.add_argument("--slow-response-seconds", type=float, default=20.0)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return serve_forever(
+        host=args.host, port=args.port, merchant_id=args.merchant_id, sign_key=args.sign_key,
+        demo=False, json_output=args.json,
+        confirm_after_queries=args.confirm_after_queries,
+        close_after_queries=args.close_after_queries,
+        slow_response_seconds=args.slow_response_seconds,
+    )
+
+
+def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
+    """The human text printed at start-up: endpoint, merchant and the demo codes."""
+    key = "the one you passed (not shown)" if custom_key else "the built-in demo key"
+    lines = [
+        f"OTT Pay simulator serving {sim.url}",
+        f"  also {sim.base_url}/process; demo codes page: {sim.base_url}/",
+        f"  merchant id: {sim.merchant_id}; sign key: {key}",
+        "  demo payment codes (WeChat Pay; last four digits choose the outcome):",
+    ]
+    lines += [f"    {demo_code(s, Wallet.WECHATPAY)}  {s.description}" for s in Scenario]
+    if demo:
+        lines.append("  QR (ACTIVEPAY) orders are paid by opening their code_url and pressing Pay.")
+    lines.append("Press Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+def serve_forever(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    merchant_id: str | None = None,
+    sign_key: str | None = None,
+    demo: bool = False,
+    *,
+    json_output: bool = False,
+    **options: Any,
+) -> int:
+    """Run a simulator until Ctrl-C/SIGTERM; ``None`` merchant id / sign key mean the demo ones."""
+    from cashier.cli import EXIT_BAD_INPUT, CommandError
+
+    try:
+        sim = Simulator(
+            merchant_id or DEMO_MERCHANT_ID, sign_key or DEMO_SIGN_KEY, host=host, port=port,
+            **options,
+        )
+        sim.start()
+    except OSError as exc:
+        raise CommandError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+            "pass --port 0 to pick a free port", EXIT_BAD_INPUT,
+        ) from None
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    stop = threading.Event()
+    restore = _on_sigterm(stop)
+    try:
+        if json_output:
+            print(json.dumps({
+                "url": sim.url, "base_url": sim.base_url, "merchant_id": sim.merchant_id,
+                "demo_codes": {s.name.lower(): demo_code(s) for s in Scenario},
+            }))
+        else:
+            print(banner(sim, custom_key=bool(sign_key), demo=demo))
+        sys.stdout.flush()
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        restore()
+        sim.stop()
+    return 0
+
+
+def _on_sigterm(stop: threading.Event) -> Any:
+    """Make SIGTERM stop the loop cleanly (main thread only); returns the undo function."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    return lambda: signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,339 @@
+"""The simulator's HTTP side: a threaded loopback server around ``Gateway``, and ``Simulator``.
+
+Routes: ``POST /processV2`` and ``POST /process`` (the protocol), ``GET /`` (demo codes),
+``GET``/``POST /pay/<order_id>`` (the customer's pay page). ``Simulator.stop()`` wakes delayed
+answers, closes idle keep-alive sockets and joins every request and callback thread.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from cashier.ottpay.envelope import Request, build_response
+from cashier.simulator import pages
+from cashier.simulator.callbacks import CallbackDelivery, CallbackSender
+from cashier.simulator.gateway import (
+    DEFAULT_EXCHANGE_RATES,
+    Answer,
+    CustomerPayError,
+    Fault,
+    Gateway,
+    GatewayConfig,
+    OrderSnapshot,
+)
+
+DEMO_MERCHANT_ID = "QC00005496"
+DEMO_SIGN_KEY = "0123456789ABCDEF"
+PROTOCOL_PATHS = ("/processV2", "/process")
+MAX_BODY_BYTES = 1 << 20
+
+_BAD_GATEWAY_HTML = (
+    b"<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+def render_answer(answer: Answer, sign_key: str) -> tuple[int, str, bytes]:
+    """``(status, content type, body)`` of an answer, applying its wire fault."""
+    if answer.fault == Fault.BAD_GATEWAY:
+        return 502, "text/html", _BAD_GATEWAY_HTML
+    envelope = build_response(answer.rsp_code, answer.rsp_msg, answer.data, sign_key)
+    if answer.fault == Fault.TAMPERED_MD5 and "md5" in envelope:
+        md5 = envelope["md5"]
+        envelope["md5"] = md5[:-1] + ("0" if md5[-1] != "0" else "1")
+    body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return 200, "application/json;charset=UTF-8", body
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = True  # server_close() joins every request thread
+    simulator: Simulator
+
+    def __init__(self, address: tuple[str, int], simulator: Simulator) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.simulator = simulator
+        self.connections: set[socket.socket] = set()
+        self.busy: set[socket.socket] = set()  # connections with a request being answered
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "OTTPaySimulator/1.0"
+    protocol_version = "HTTP/1.1"
+    timeout = 10.0
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass  # quiet: bodies may hold payment codes; the gateway keeps its own request log
+
+    # -- routing -------------------------------------------------------------------------------
+
+    def handle_one_request(self) -> None:
+        # Between requests a keep-alive connection is idle; stop() may close it at once.
+        try:
+            super().handle_one_request()
+        finally:
+            with self.server.connections_lock:
+                self.server.busy.discard(self.connection)
+
+    def parse_request(self) -> bool:
+        with self.server.connections_lock:
+            self.server.busy.add(self.connection)
+        return super().parse_request()
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        path = urlsplit(self.path).path
+        body = self._read_body()
+        if body is None:
+            return
+        sim = self.server.simulator
+        if path in PROTOCOL_PATHS:
+            answer = sim.gateway.process(body)
+            if answer.delay_seconds > 0:
+                sim.stopping.wait(answer.delay_seconds)
+            self._send(*render_answer(answer, sim.sign_key))
+        elif path.startswith("/pay/"):
+            self._pay(unquote(path[len("/pay/"):]), pay=True)
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        path = urlsplit(self.path).path
+        sim = self.server.simulator
+        if path == "/":
+            self._send_html(200, pages.index_page(sim.url, sim.merchant_id))
+        elif path.startswith("/pay/"):
+            self._pay(unquote(path[len("/pay/"):]), pay=False)
+        elif path in PROTOCOL_PATHS:
+            self._send(405, "text/plain", b"POST only", extra={"Allow": "POST"})
+        else:
+            self._send(404, "text/plain", b"not found")
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _pay(self, order_id: str, *, pay: bool) -> None:
+        sim = self.server.simulator
+        message = ""
+        if pay:
+            try:
+                sim.customer_pays(order_id)
+                message = "Paid. You can close this page."
+            except CustomerPayError as exc:
+                message = str(exc)
+        order = sim.order(order_id)
+        if order is None:
+            self._send_html(404, pages.message_page("Not found", f"order {order_id!r} not found"))
+            return
+        status = 409 if pay and not message.startswith("Paid") else 200
+        self._send_html(status, pages.pay_page(order, message))
+
+    def _read_body(self) -> bytes | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self._send(413 if length > 0 else 400, "text/plain", b"bad Content-Length")
+            self.close_connection = True
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _send_html(self, status: int, html: str) -> None:
+        self._send(status, "text/html; charset=utf-8", html.encode("utf-8"))
+
+    def _send(
+        self, status: int, content_type: str, body: bytes, extra: Mapping[str, str] | None = None
+    ) -> None:
+        if self.server.simulator.stopping.is_set():
+            self.close_connection = True
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Simulator:
+    """A faithful OTT Pay gateway on loopback, for demo mode, tests and benchmarks.
+
+    ``confirm_after_queries``/``close_after_queries`` drive the magic scenarios (see
+    ``cashier.simulator.scenarios``); ``slow_response_seconds`` is the late-answer delay of
+    scenario 4444; a callback is tried once and then retried ``callback_retries`` times,
+    ``callback_retry_interval`` seconds apart; ``exchange_rates`` maps ISO 4217 codes to the rate
+    to CNY times 10^8; ``active_close_after_queries`` closes unpaid QR orders after that many
+    queries (never by default).
+    """
+
+    def __init__(
+        self,
+        merchant_id: str = DEMO_MERCHANT_ID,
+        sign_key: str = DEMO_SIGN_KEY,
+        *,
+        confirm_after_queries: int = 2,
+        close_after_queries: int = 3,
+        slow_response_seconds: float = 3.0,
+        callback_retries: int = 3,
+        callback_retry_interval: float = 0.2,
+        callback_timeout: float = 2.0,
+        exchange_rates: Mapping[str, int] | None = None,
+        active_close_after_queries: int | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if not merchant_id or not isinstance(merchant_id, str):
+            raise ValueError("the simulator needs a merchant id, e.g. QC00005496")
+        if not sign_key or not isinstance(sign_key, str):
+            raise ValueError("the simulator needs a non-empty sign key")
+        rates = dict(DEFAULT_EXCHANGE_RATES if exchange_rates is None else exchange_rates)
+        for code, rate in rates.items():
+            if isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0:
+                raise ValueError(f"exchange rate for {code} must be a positive int (rate * 10^8)")
+        self.merchant_id = merchant_id
+        self.sign_key = sign_key
+        self.host = host
+        self.port = port
+        self.gateway = Gateway(GatewayConfig(
+            merchant_id=merchant_id,
+            sign_key=sign_key,
+            confirm_after_queries=confirm_after_queries,
+            close_after_queries=close_after_queries,
+            slow_response_seconds=slow_response_seconds,
+            exchange_rates={k.upper(): v for k, v in rates.items()},
+            active_close_after_queries=active_close_after_queries,
+        ))
+        self._callback_options = (callback_retries, callback_retry_interval, callback_timeout)
+        self.callbacks = CallbackSender(
+            retries=callback_retries, retry_interval=callback_retry_interval,
+            timeout=callback_timeout,
+        )
+        self.stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:  # never shows the sign key
+        url = self.url if self._server else None
+        return f"Simulator(merchant_id={self.merchant_id!r}, url={url!r})"
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> Simulator:
+        """Bind (port 0 picks a free port) and serve in a background thread."""
+        if self._server is not None:
+            raise RuntimeError("the simulator is already running")
+        self.stopping.clear()
+        retries, interval, timeout = self._callback_options
+        self.callbacks = CallbackSender(retries=retries, retry_interval=interval, timeout=timeout)
+        self._server = _Server((self.host, self.port), self)
+        self.port = self._server.server_address[1]
+        self.gateway.config.base_url = self.base_url
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            name=f"ottpay-sim-{self.port}", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and join every thread started (request handlers and callback senders)."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self.stopping.set()
+        server.shutdown()
+        if thread is not None:
+            thread.join()
+        self._close_connections(idle_only=True)  # idle keep-alive sockets would block the join
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            with server.connections_lock:
+                if not server.busy:
+                    break
+            time.sleep(0.01)
+        self._close_connections(idle_only=False)
+        server.server_close()
+        self.callbacks.stop()
+        self._server = self._thread = None
+
+    def _close_connections(self, *, idle_only: bool) -> None:
+        server = self._server
+        assert server is not None
+        with server.connections_lock:
+            targets = server.connections - server.busy if idle_only else set(server.connections)
+        for conn in targets:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}/processV2"
+
+    # -- test and demo controls ----------------------------------------------------------------
+
+    def customer_pays(self, order_id: str) -> OrderSnapshot:
+        """The customer pays an ACTIVEPAY order; its callback is then sent in the background.
+
+        Raises ``CustomerPayError`` for an unknown, non-QR or no longer payable order.
+        """
+        job = self.gateway.customer_pays(order_id)
+        self.callbacks.send(job)
+        order = self.gateway.order(order_id)
+        assert order is not None
+        return order
+
+    def requests(self, order_id: str | None = None, action: str | None = None) -> list[Request]:
+        """Every verified request received, in order (filterable by order id and action)."""
+        return self.gateway.requests(order_id=order_id, action=action)
+
+    def order(self, order_id: str) -> OrderSnapshot | None:
+        return self.gateway.order(order_id)
+
+    def callback_deliveries(self, order_id: str | None = None) -> list[CallbackDelivery]:
+        return self.callbacks.deliveries(order_id)
+
+    def wait_for_callbacks(self, timeout: float) -> bool:
+        """``True`` once every callback delivery so far has finished (delivered or given up)."""
+        return self.callbacks.wait(timeout)
