@@ -1,0 +1,131 @@
+"""The journal's SQLite schema and its versioned migrations (``PRAGMA user_version``).
+
+Each migration is a list of statements applied in one transaction together with the new
+``user_version``, so a journal is always at a whole version. Never edit a released migration:
+append a new one.
+
+Timestamps are Unix epoch seconds (REAL, UTC); business days are ``YYYY-MM-DD`` text in the
+terminal's local time; money is INTEGER cents.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: sales, their transitions, refunds and Z reports.
+    (
+        """
+        CREATE TABLE sales (
+            order_id        TEXT PRIMARY KEY,
+            mode            TEXT NOT NULL CHECK (mode IN ('passive', 'active', 'link')),
+            wallet          TEXT NOT NULL,
+            amount_cents    INTEGER NOT NULL CHECK (amount_cents > 0),
+            tip_cents       INTEGER NOT NULL DEFAULT 0 CHECK (tip_cents >= 0),
+            refunded_cents  INTEGER NOT NULL DEFAULT 0 CHECK (refunded_cents >= 0),
+            masked_code     TEXT,
+            code_last4      TEXT,
+            operator_id     TEXT,
+            terminal_no     TEXT,
+            state           TEXT NOT NULL,
+            rsp_code        TEXT,
+            rsp_msg         TEXT,
+            bizpay_order_id TEXT,
+            trade_time      TEXT,
+            buyer_login_id  TEXT,
+            code_url        TEXT,
+            abandoned       INTEGER NOT NULL DEFAULT 0,
+            late            INTEGER NOT NULL DEFAULT 0,
+            late_resolution TEXT,
+            business_day    TEXT NOT NULL,
+            created_at      REAL NOT NULL,
+            updated_at      REAL NOT NULL,
+            settled_at      REAL
+        )
+        """,
+        # History page of a day, newest first; and the X/Z aggregation (covering).
+        "CREATE INDEX sales_day_created ON sales (business_day, created_at)",
+        """CREATE INDEX sales_day_totals
+           ON sales (business_day, state, wallet, amount_cents, tip_cents)""",
+        "CREATE INDEX sales_created ON sales (created_at)",
+        "CREATE INDEX sales_amount ON sales (amount_cents, created_at)",
+        "CREATE INDEX sales_code_last4 ON sales (code_last4, created_at)",
+        # Recovery and late payments touch few rows: partial indexes keep them tiny.
+        "CREATE INDEX sales_open ON sales (created_at) WHERE state IN ('pending', 'unknown')",
+        "CREATE INDEX sales_late ON sales (business_day, created_at) WHERE late = 1",
+        """
+        CREATE TABLE sale_events (
+            id          INTEGER PRIMARY KEY,
+            order_id    TEXT NOT NULL REFERENCES sales (order_id),
+            at          REAL NOT NULL,
+            from_state  TEXT,
+            to_state    TEXT NOT NULL,
+            note        TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        "CREATE INDEX sale_events_order ON sale_events (order_id, id)",
+        """
+        CREATE TABLE refunds (
+            refund_id     TEXT PRIMARY KEY,
+            sale_order_id TEXT NOT NULL REFERENCES sales (order_id),
+            amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
+            state         TEXT NOT NULL,
+            rsp_code      TEXT,
+            rsp_msg       TEXT,
+            operator_id   TEXT,
+            business_day  TEXT NOT NULL,
+            created_at    REAL NOT NULL,
+            updated_at    REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX refunds_sale ON refunds (sale_order_id, created_at)",
+        "CREATE INDEX refunds_day ON refunds (business_day, state)",
+        "CREATE INDEX refunds_open ON refunds (created_at) WHERE state IN ('pending', 'unknown')",
+        """
+        CREATE TABLE z_reports (
+            number       INTEGER PRIMARY KEY,
+            business_day TEXT NOT NULL UNIQUE,
+            closed_at    REAL NOT NULL,
+            totals_json  TEXT NOT NULL
+        )
+        """,
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The journal file cannot be used by this version of cashier."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to ``SCHEMA_VERSION``; returns the version found before.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``): each migration runs in its
+    own ``BEGIN IMMEDIATE`` transaction, so two processes opening a new file cannot both apply it.
+    """
+    found = schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the journal is at schema version {found}, newer than this cashier "
+            f"(version {SCHEMA_VERSION}); update cashier before opening it"
+        )
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) >= version:  # another process got there first
+                conn.execute("COMMIT")
+                continue
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found

@@ -1,0 +1,29 @@
+"""Errors of the payments layer, each with a sentence a cashier or support engineer can act on.
+
+Bad input is refused before anything is journaled or sent: amounts raise
+``cashier.money.AmountError`` and scans ``cashier.wallets.PaymentCodeError`` (both
+``ValueError``), unchanged, because their messages are already written for the cashier.
+"""
+
+from __future__ import annotations
+
+from cashier.journal.store import DayAlreadyClosedError, RefundNotAllowedError, SaleNotFoundError
+from cashier.payments.states import IllegalTransition
+
+
+class PaymentError(RuntimeError):
+    """Base of payment-engine errors."""
+
+
+class EngineClosedError(PaymentError):
+    """The engine was shut down; nothing new was started."""
+
+
+__all__ = [
+    "DayAlreadyClosedError",
+    "EngineClosedError",
+    "IllegalTransition",
+    "PaymentError",
+    "RefundNotAllowedError",
+    "SaleNotFoundError",
+]

@@ -1,0 +1,50 @@
+"""Timing and policy of the payment engine (filled from config by the caller; no config import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cashier.money import DEFAULT_MAX_CENTS
+
+LATE_PAYMENT_POLICIES = ("ask", "refund")
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    """How the engine polls and what it does with a late payment.
+
+    - ``poll_interval``: seconds between STATUS_QUERYs while the cashier waits (protocol: ~3 s).
+    - ``passive_timeout`` / ``active_timeout``: how long the cashier waits before the sale is
+      handed to the background resolver (protocol: ~60 s / 120 s).
+    - ``late_payment``: ``"ask"`` (flag it until someone resolves it) or ``"refund"`` (refund it
+      automatically).
+    - ``unknown_grace``: an order the gateway says it does not know is only ``closed`` once its
+      intent is older than this (use about twice the client's read timeout): the request may
+      still be in flight.
+    - ``resolver_max_interval``: the background resolver backs off to at most this many seconds.
+    """
+
+    poll_interval: float = 3.0
+    passive_timeout: float = 60.0
+    active_timeout: float = 120.0
+    late_payment: str = "ask"
+    max_amount_cents: int = DEFAULT_MAX_CENTS
+    unknown_grace: float = 30.0
+    resolver_max_interval: float = 30.0
+    terminal_no: str | None = None
+    operator_id: str | None = None
+    callback_url: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("poll_interval", "passive_timeout", "active_timeout", "unknown_grace",
+                     "resolver_max_interval"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"payment setting {name} must be a positive number of seconds")
+        if self.late_payment not in LATE_PAYMENT_POLICIES:
+            raise ValueError(
+                f"payment setting late_payment must be 'ask' or 'refund', not {self.late_payment!r}"
+            )
+        if isinstance(self.max_amount_cents, bool) or not isinstance(self.max_amount_cents, int) \
+                or self.max_amount_cents <= 0:
+            raise ValueError("payment setting max_amount_cents must be a positive whole number")
