@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import tomllib
@@ -304,3 +305,32 @@ def test_config_from_dict_for_setup_forms():
     assert config.path is None and not config.demo
     with pytest.raises(ConfigError, match=r"^settings: \[ottpay\] operator_id"):
         config_from_dict({"ottpay": {"operator_id": "12"}})
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "cashier.sample.toml"
+
+
+def test_sample_file_loads_as_demo_defaults():
+    config = load_config(SAMPLE, env={})
+    assert config.demo and config == Config()
+
+
+def test_sample_file_documents_every_key(tmp_path):
+    """Uncommenting every `# key = value` line gives a valid file naming every known key."""
+    import re
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    uncommented = [re.sub(r"^# (\w+ = )", r"\1", line) for line in lines]
+    path = write(tmp_path, "\n".join(uncommented))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    expected = {
+        name: {f.metadata.get("key", f.name) for f in dataclasses.fields(section)}
+        for name, section in vars(Config()).items()
+        if name != "path"
+    }
+    assert {name: set(table) for name, table in data.items()} == expected
+    config = load_config(path, env={})
+    assert not config.demo and config.ottpay.merchant_id == "QC00005496"
+    for number, line in enumerate(lines):  # every key line follows a comment (or a key line)
+        if re.match(r"^(# )?\w+ = ", line):
+            assert lines[number - 1].startswith("#") or re.match(r"^\w+ = ", lines[number - 1])
