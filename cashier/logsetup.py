@@ -32,27 +32,27 @@ _PAYMENT_CODE_RE = re.compile(r"(?<!\d)\d{16,24}(?!\d)")
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+_secrets_re: re.Pattern[str] | None = None
 _handler: logging.Handler | None = None
 _level_before: int | None = None
 
 
 def register_secret(value: str | None) -> None:
     """Mask ``value`` in every log line from now on (empty values are ignored)."""
+    global _secrets_re
     if value and value.strip():
         with _lock:
             _secrets.add(value)
-            # Keys are accepted in lower case and upper-cased; mask both spellings.
-            _secrets.add(value.upper())
-            _secrets.add(value.lower())
+            # Matched ignoring case: keys are accepted in lower case and upper-cased.
+            alternatives = sorted(_secrets, key=len, reverse=True)
+            _secrets_re = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
 
 
 def redact(text: str) -> str:
     """``text`` with registered secrets replaced and payment codes masked."""
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
+    secrets_re = _secrets_re
+    if secrets_re is not None:
+        text = secrets_re.sub(MASK, text)
     return _PAYMENT_CODE_RE.sub(lambda m: mask_code(m.group(0)), text)
 
 
