@@ -54,3 +54,11 @@ class OutcomeUnknownError(TransportError):
 
 class GatewayRejectedError(OttPayError):
     """The gateway answered with a ``rsp_code`` that refuses the request."""
+
+
+class OrderNotFoundError(GatewayRejectedError):
+    """A STATUS_QUERY for an order id the gateway does not know (it was never created there)."""
+
+
+class SignKeyRejectedError(GatewayRejectedError):
+    """The gateway could not verify our request: the merchant id or sign key is wrong."""

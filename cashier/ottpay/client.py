@@ -1,0 +1,565 @@
+"""The OTT Pay HTTP client: one method per action, typed in and out.
+
+Retry policy lives here and only here: payments and refunds are never retried (a failure to get a
+trustworthy answer is ``OutcomeUnknownError``: query, never resend); queries retry transport
+failures with backoff. TLS verification is always on and cannot be turned off.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import requests
+
+from cashier.money import AmountError, cents_from_wire, check_cents
+from cashier.ottpay.codes import OrderStatus, Outcome, classify_order_status, classify_rsp_code
+from cashier.ottpay.crypto import MessageError
+from cashier.ottpay.envelope import Response, build_request, parse_response
+from cashier.ottpay.errors import (
+    GatewayMessageError,
+    GatewayRejectedError,
+    InsecureEndpointError,
+    OrderNotFoundError,
+    OttPayError,
+    OutcomeUnknownError,
+    SignKeyRejectedError,
+    TransportError,
+)
+from cashier.ottpay.results import (
+    ActivePayResult,
+    ExchangeRate,
+    PaymentResult,
+    RefundResult,
+    StatusResult,
+    classify_active_pay,
+    classify_payment,
+    classify_refund,
+)
+from cashier.ottpay.timeparse import parse_gateway_time_or_none
+from cashier.wallets import Wallet, mask_code
+
+logger = logging.getLogger("cashier.ottpay")
+
+_ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
+_FEE_TYPE_RE = re.compile(r"[A-Za-z]{3}")
+_GATEWAY_TROUBLE = frozenset({"TIMEOUT", "SYSTEM_ERROR", "DB_ERROR"})
+_SIGNING_HINTS = ("md5", "sign", "decrypt", "merchant")
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ::1 (the only hosts allowed over plain http)."""
+    if not host:
+        return False
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(endpoint: str) -> str:
+    """Return ``endpoint`` if it is https, or http on a loopback host; else raise."""
+    try:
+        parts = urlsplit(endpoint.strip())
+        host = parts.hostname
+    except (AttributeError, ValueError):
+        raise InsecureEndpointError(f"the gateway endpoint {endpoint!r} is not a URL") from None
+    if parts.scheme == "https" and host:
+        return endpoint.strip()
+    if parts.scheme == "http" and is_loopback_host(host):
+        return endpoint.strip()
+    raise InsecureEndpointError(
+        f"refusing the gateway endpoint {endpoint!r}: payments go over https only "
+        "(plain http is allowed just for a simulator on 127.0.0.1/localhost/::1)"
+    )
+
+
+def _check_order_id(order_id: str, what: str = "order_id") -> str:
+    if not isinstance(order_id, str) or not _ORDER_ID_RE.fullmatch(order_id):
+        raise ValueError(f"{what} {order_id!r} must be 1-32 letters and digits")
+    return order_id
+
+
+@dataclass
+class _Exchange:
+    """One HTTP round trip's verified answer."""
+
+    response: Response
+    http_status: int
+    elapsed: float
+
+
+class _Unusable(Exception):
+    """Internal: no usable answer (``retryable``: a transport failure a query may retry)."""
+
+    def __init__(self, reason: str, *, retryable: bool, http_status: int | None = None,
+                 rsp_code: str | None = None, rsp_msg: str | None = None,
+                 elapsed: float | None = None) -> None:
+        super().__init__(reason)
+        self.elapsed = elapsed
+        self.reason = reason
+        self.retryable = retryable
+        self.http_status = http_status
+        self.rsp_code = rsp_code
+        self.rsp_msg = rsp_msg
+
+
+class OttPayClient:
+    """Talks to OTT Pay (or the simulator) at ``endpoint`` for one merchant."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        merchant_id: str,
+        sign_key: str,
+        *,
+        operator_id: str | None = None,
+        terminal_no: str | None = None,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 15.0,
+        query_retries: int = 2,
+        query_backoff: float = 0.5,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.endpoint = check_endpoint(endpoint)
+        if not isinstance(merchant_id, str) or not merchant_id.strip():
+            raise ValueError("a merchant id is required (for example QC00005496)")
+        if not isinstance(sign_key, str) or not sign_key:
+            raise ValueError("a sign key is required")
+        if connect_timeout <= 0 or read_timeout <= 0:
+            raise ValueError("connect and read timeouts must be positive")
+        if query_retries < 0 or query_backoff < 0:
+            raise ValueError("query retries and backoff cannot be negative")
+        self.merchant_id = merchant_id.strip()
+        self.__sign_key = sign_key
+        self.operator_id = operator_id
+        self.terminal_no = terminal_no
+        self.timeout = (float(connect_timeout), float(read_timeout))
+        self.query_retries = int(query_retries)
+        self.query_backoff = float(query_backoff)
+        self._sleep = sleep
+        self._session = session or requests.Session()
+        if is_loopback_host(urlsplit(self.endpoint).hostname):
+            # A loopback simulator must never be reached through an environment proxy.
+            self._session.trust_env = False
+        self._session.headers.update(
+            {"Content-Type": "application/json", "Accept": "application/json"}
+        )
+
+    def __repr__(self) -> str:
+        return f"OttPayClient(endpoint={self.endpoint!r}, merchant_id={self.merchant_id!r})"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP session (its pooled connections)."""
+        self._session.close()
+
+    def __enter__(self) -> OttPayClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def passive_pay(
+        self,
+        *,
+        order_id: str,
+        amount_cents: int,
+        auth_code: str,
+        biz_type: Wallet | str,
+        tip_cents: int = 0,
+        operator_id: str | None = None,
+        sale_num: str | None = None,
+    ) -> PaymentResult:
+        """Charge a scanned wallet code. Never retried; see ``OutcomeUnknownError``."""
+        _check_order_id(order_id)
+        check_cents(amount_cents)
+        check_cents(tip_cents, allow_zero=True)
+        if not isinstance(auth_code, str) or not auth_code.strip().isdigit():
+            raise ValueError("the payment code must be the digits scanned from the wallet")
+        auth_code = auth_code.strip()
+        wallet = biz_type if isinstance(biz_type, Wallet) else Wallet.parse(biz_type)
+        data = {
+            "operator_id": self._operator(operator_id, "PASSIVEPAY"),
+            "amount": str(amount_cents),
+            "auth_code": auth_code,
+            "biz_type": wallet.value,
+            "order_id": order_id,
+            "tip": str(tip_cents),
+            "sale_num": sale_num,
+        }
+        log_extra = {"auth_code": mask_code(auth_code), "amount": amount_cents}
+        exchange = self._send_once("PASSIVEPAY", order_id, data, log_extra)
+        response = exchange.response
+        fields = self._payment_fields("PASSIVEPAY", order_id, exchange)
+        total = fields["total_cents"]
+        amount_ok = total is not None and total in (amount_cents, amount_cents + tip_cents)
+        outcome = classify_payment(response.rsp_code, fields["order_status"], amount_ok)
+        if fields["order_status"] is OrderStatus.SUCCESS and total is not None and not amount_ok:
+            logger.warning(
+                "OTT Pay PASSIVEPAY order_id=%s: gateway says paid %s cents, we asked %s: "
+                "outcome unknown, query it", order_id, total, amount_cents,
+            )
+        return PaymentResult(
+            order_id=order_id, outcome=outcome, rsp_code=response.rsp_code,
+            rsp_msg=response.rsp_msg, **fields,
+        )
+
+    def active_pay(
+        self,
+        *,
+        order_id: str,
+        amount_cents: int,
+        biz_type: Wallet | str,
+        call_back_url: str,
+        tip_cents: int = 0,
+        operator_id: str | None = None,
+    ) -> ActivePayResult:
+        """Create an order the customer pays by scanning ``code_url``. Never retried."""
+        _check_order_id(order_id)
+        check_cents(amount_cents)
+        check_cents(tip_cents, allow_zero=True)
+        if not isinstance(call_back_url, str) or not call_back_url.strip():
+            raise ValueError("ACTIVEPAY needs a call_back_url")
+        wallet = biz_type if isinstance(biz_type, Wallet) else Wallet.parse(biz_type)
+        data = {
+            "operator_id": self._operator(operator_id, "ACTIVEPAY"),
+            "amount": str(amount_cents),
+            "biz_type": wallet.value,
+            "call_back_url": call_back_url.strip(),
+            "order_id": order_id,
+            "tip": str(tip_cents),
+        }
+        exchange = self._send_once("ACTIVEPAY", order_id, data, {"amount": amount_cents})
+        response = exchange.response
+        raw = self._check_names_order(
+            "ACTIVEPAY", order_id, exchange, unknown=True, required=response.rsp_code == "SUCCESS"
+        )
+        code_url = _text(raw.get("code_url"))
+        return ActivePayResult(
+            order_id=order_id,
+            code_url=code_url,
+            bizpay_order_id=_text(raw.get("bizpay_order_id")),
+            rsp_code=response.rsp_code,
+            rsp_msg=response.rsp_msg,
+            outcome=classify_active_pay(response.rsp_code, code_url),
+            raw=raw,
+        )
+
+    def status_query(self, order_id: str) -> StatusResult:
+        """Ask what happened to ``order_id``. Retries transport failures with backoff.
+
+        Raises ``TransportError`` when no answer arrives, ``GatewayMessageError`` for an
+        untrustworthy one, ``OrderNotFoundError`` when the gateway does not know the order and
+        ``GatewayRejectedError`` for other refusals.
+        """
+        _check_order_id(order_id)
+        exchange = self._send_query("STATUS_QUERY", order_id, {"order_id": order_id})
+        response = exchange.response
+        if response.data is None:
+            self._raise_refusal("STATUS_QUERY", order_id, exchange)
+        raw = self._check_names_order("STATUS_QUERY", order_id, exchange, unknown=False)
+        fields = self._payment_fields("STATUS_QUERY", order_id, exchange, unknown=False)
+        refund = self._cents_field("STATUS_QUERY", order_id, exchange, raw, "refund_fee", False)
+        status = fields.pop("order_status")
+        return StatusResult(
+            order_id=order_id,
+            order_status=status,
+            outcome=classify_order_status(status),
+            refund_cents=refund or 0,
+            rsp_code=response.rsp_code,
+            rsp_msg=response.rsp_msg,
+            **fields,
+        )
+
+    def refund(self, *, ori_order_id: str, refund_cents: int, order_id: str) -> RefundResult:
+        """Refund part or all of a paid order under the refund's own ``order_id``. Never retried.
+
+        ACCEPTED means the gateway took it; confirm with ``status_query`` (protocol section 3).
+        """
+        _check_order_id(ori_order_id, "ori_order_id")
+        _check_order_id(order_id)
+        check_cents(refund_cents)
+        data = {"ori_order_id": ori_order_id, "refund_amt": str(refund_cents), "order_id": order_id}
+        exchange = self._send_once(
+            "REFUND", order_id, data, {"ori_order_id": ori_order_id, "amount": refund_cents}
+        )
+        response = exchange.response
+        raw = self._check_names_order("REFUND", order_id, exchange, unknown=True)
+        ori = _text(raw.get("ori_order_id"))
+        if ori is not None and ori != ori_order_id:
+            self._untrustworthy(
+                "REFUND", order_id, exchange, True,
+                f"the answer names original order {ori!r}, not {ori_order_id!r}",
+            )
+        amount = self._cents_field("REFUND", order_id, exchange, raw, "refund_amt", True)
+        if amount is not None and amount != refund_cents:
+            self._untrustworthy(
+                "REFUND", order_id, exchange, True,
+                f"the answer says {amount} cents refunded, we asked {refund_cents}",
+            )
+        return RefundResult(
+            order_id=order_id,
+            ori_order_id=ori_order_id,
+            refund_cents=refund_cents,
+            rsp_code=response.rsp_code,
+            rsp_msg=response.rsp_msg,
+            outcome=classify_refund(response.rsp_code),
+            order_status=OrderStatus.parse(_text(raw.get("order_status"))),
+            raw=raw,
+        )
+
+    def exchange_rate(self, fee_type: str = "CAD") -> ExchangeRate:
+        """The gateway's rate from ``fee_type`` to CNY. Retried like a query."""
+        if not isinstance(fee_type, str) or not _FEE_TYPE_RE.fullmatch(fee_type.strip()):
+            raise ValueError(f"{fee_type!r} is not a currency code like CAD")
+        fee_type = fee_type.strip().upper()
+        exchange = self._send_query("EX_RATE_QUERY", None, {"fee_type": fee_type})
+        response = exchange.response
+        if response.data is None or response.rsp_code != "SUCCESS":
+            self._raise_refusal("EX_RATE_QUERY", None, exchange)
+        raw = dict(response.data or {})
+        named = _text(raw.get("feeType") or raw.get("fee_type"))
+        if named is not None and named.upper() != fee_type:
+            self._untrustworthy(
+                "EX_RATE_QUERY", None, exchange, False,
+                f"the answer is the rate for {named!r}, not {fee_type!r}",
+            )
+        rate = self._cents_field("EX_RATE_QUERY", None, exchange, raw, "rate", False)
+        if not rate:
+            self._untrustworthy("EX_RATE_QUERY", None, exchange, False, "the answer has no rate")
+        return ExchangeRate(fee_type=fee_type, rate_e8=rate, raw=raw)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _operator(self, operator_id: str | None, action: str) -> str:
+        chosen = operator_id or self.operator_id
+        if not chosen:
+            raise ValueError(
+                f"{action} needs an operator id: set operator_id on the client or the call"
+            )
+        return chosen
+
+    def _send_once(
+        self, action: str, order_id: str, data: Mapping[str, Any], log_extra: Mapping[str, Any]
+    ) -> _Exchange:
+        """A payment or refund: exactly one attempt; anything untrustworthy is unknown."""
+        try:
+            return self._exchange(action, order_id, data, log_extra)
+        except _Unusable as exc:
+            raise OutcomeUnknownError(
+                f"{action} outcome unknown: {exc.reason}; query the order, never resend it",
+                action=action, order_id=order_id, http_status=exc.http_status,
+                rsp_code=exc.rsp_code, rsp_msg=exc.rsp_msg, elapsed=exc.elapsed,
+            ) from None
+
+    def _send_query(self, action: str, order_id: str | None, data: Mapping[str, Any]) -> _Exchange:
+        """A query: retry transport failures and gateway trouble, with exponential backoff."""
+        attempts = self.query_retries + 1
+        started = time.monotonic()
+        for attempt in range(attempts):
+            try:
+                exchange = self._exchange(action, order_id, data, {})
+            except _Unusable as exc:
+                if not exc.retryable:
+                    raise GatewayMessageError(
+                        f"{action} answer cannot be trusted: {exc.reason}",
+                        action=action, order_id=order_id, http_status=exc.http_status,
+                        elapsed=time.monotonic() - started,
+                    ) from None
+                failure: _Unusable | None = exc
+            else:
+                code = exchange.response.rsp_code.strip().upper()
+                if not (exchange.response.data is None and code in _GATEWAY_TROUBLE):
+                    return exchange
+                failure = _Unusable(
+                    f"the gateway reported {code}", retryable=True,
+                    http_status=exchange.http_status, rsp_code=code,
+                    rsp_msg=exchange.response.rsp_msg,
+                )
+            if attempt + 1 < attempts:
+                self._sleep(self.query_backoff * (2**attempt))
+        assert failure is not None
+        raise TransportError(
+            f"{action} got no usable answer after {attempts} attempts: {failure.reason}",
+            action=action, order_id=order_id, http_status=failure.http_status,
+            rsp_code=failure.rsp_code, rsp_msg=failure.rsp_msg,
+            elapsed=time.monotonic() - started,
+        )
+
+    def _exchange(
+        self,
+        action: str,
+        order_id: str | None,
+        data: Mapping[str, Any],
+        log_extra: Mapping[str, Any],
+    ) -> _Exchange:
+        """One POST and the verified answer, logged; ``_Unusable`` when there is none."""
+        envelope = build_request(
+            action, self.merchant_id, data, self.__sign_key,
+            operator_id=data.get("operator_id") or self.operator_id, terminal_no=self.terminal_no,
+        )
+        extra = "".join(f" {k}={v}" for k, v in log_extra.items())
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            try:
+                reply = self._session.post(
+                    self.endpoint, json=envelope, timeout=self.timeout,
+                    verify=True, allow_redirects=False,
+                )
+            except requests.Timeout as exc:
+                kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
+                raise _Unusable(
+                    f"no answer within the {kind} timeout of "
+                    f"{self.timeout[0 if kind == 'connect' else 1]:g}s", retryable=True,
+                ) from None
+            except requests.exceptions.SSLError:
+                raise _Unusable("the TLS certificate could not be verified",
+                                retryable=True) from None
+            except requests.RequestException as exc:
+                raise _Unusable(
+                    f"connection failed ({type(exc).__name__})", retryable=True
+                ) from None
+            status = reply.status_code
+            if not 200 <= status < 300:
+                raise _Unusable(f"the gateway answered HTTP {status}", retryable=True,
+                                http_status=status)
+            try:
+                response = parse_response(reply.content, self.__sign_key)
+            except MessageError as exc:
+                if str(exc).startswith("the body is not JSON"):
+                    kind = reply.headers.get("Content-Type", "no content type")
+                    raise _Unusable(f"the answer is not JSON ({kind})", retryable=True,
+                                    http_status=status) from None
+                raise _Unusable(
+                    f"the answer failed verification: {exc}", retryable=False, http_status=status
+                ) from None
+        except _Unusable as exc:
+            exc.elapsed = time.monotonic() - started
+            logger.warning(
+                "OTT Pay %s order_id=%s%s -> no usable answer: %s (http=%s, %d ms)",
+                action, order_id, extra, exc.reason, status, exc.elapsed * 1000,
+            )
+            raise
+        elapsed = time.monotonic() - started
+        order_status = (response.data or {}).get("order_status")
+        logger.info(
+            "OTT Pay %s order_id=%s%s -> http=%s rsp_code=%s rsp_msg=%r order_status=%s (%d ms)",
+            action, order_id, extra, status, response.rsp_code, response.rsp_msg,
+            order_status, elapsed * 1000,
+        )
+        return _Exchange(response=response, http_status=status, elapsed=elapsed)
+
+    # -- reading answers ---------------------------------------------------------------------
+
+    def _untrustworthy(
+        self, action: str, order_id: str | None, exchange: _Exchange, unknown: bool, why: str
+    ) -> NoReturn:
+        """A signed answer that does not fit the request (replayed, or for someone else)."""
+        logger.warning("OTT Pay %s order_id=%s: %s", action, order_id, why)
+        cls: type[OttPayError] = OutcomeUnknownError if unknown else GatewayMessageError
+        suffix = "; query the order, never resend it" if unknown else ""
+        raise cls(
+            f"{action} answer cannot be trusted: {why}{suffix}",
+            action=action, order_id=order_id, rsp_code=exchange.response.rsp_code,
+            rsp_msg=exchange.response.rsp_msg, http_status=exchange.http_status,
+            elapsed=exchange.elapsed,
+        )
+
+    def _check_names_order(
+        self, action: str, order_id: str, exchange: _Exchange, *, unknown: bool,
+        required: bool = True,
+    ) -> dict[str, Any]:
+        """The answer's data, after checking it is about ``order_id`` (guards against replays)."""
+        data = exchange.response.data
+        if data is None:
+            return {}
+        named = _text(data.get("order_id"))
+        if named is None and required:
+            self._untrustworthy(action, order_id, exchange, unknown, "the answer names no order")
+        if named is not None and named != order_id:
+            self._untrustworthy(
+                action, order_id, exchange, unknown, f"the answer is about order {named!r}"
+            )
+        return dict(data)
+
+    def _cents_field(
+        self, action: str, order_id: str | None, exchange: _Exchange, data: Mapping[str, Any],
+        name: str, unknown: bool,
+    ) -> int | None:
+        value = data.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return cents_from_wire(value)
+        except AmountError:
+            self._untrustworthy(
+                action, order_id, exchange, unknown, f"its {name} {value!r} is not whole cents"
+            )
+
+    def _payment_fields(
+        self, action: str, order_id: str, exchange: _Exchange, *, unknown: bool = True
+    ) -> dict[str, Any]:
+        """The fields PASSIVEPAY and STATUS_QUERY share, read from verified data."""
+        required = exchange.response.rsp_code == "SUCCESS"
+        raw = self._check_names_order(action, order_id, exchange, unknown=unknown,
+                                      required=required)
+
+        def cents(name: str) -> int | None:
+            return self._cents_field(action, order_id, exchange, raw, name, unknown)
+
+        return {
+            "order_status": OrderStatus.parse(_text(raw.get("order_status"))),
+            "total_cents": cents("total_amount"),
+            "receive_cents": cents("receive_amount"),
+            "pay_cents": cents("pay_amount"),
+            "tip_cents": cents("tip"),
+            "trade_time": parse_gateway_time_or_none(raw.get("trade_time")),
+            "buyer_login_id": _text(raw.get("buyer_login_id")),
+            "bizpay_order_id": _text(raw.get("bizpay_order_id")),
+            "raw": raw,
+        }
+
+    def _raise_refusal(self, action: str, order_id: str | None, exchange: _Exchange) -> NoReturn:
+        """A query answered without data: not found, a bad request, or our key is wrong."""
+        response = exchange.response
+        code = response.rsp_code.strip().upper()
+        msg = response.rsp_msg or ""
+        common: dict[str, Any] = dict(
+            action=action, order_id=order_id, rsp_code=response.rsp_code, rsp_msg=msg,
+            http_status=exchange.http_status, elapsed=exchange.elapsed,
+        )
+        lowered = msg.lower()
+        if "not found" in lowered or "not exist" in lowered:
+            raise OrderNotFoundError(f"the gateway does not know order {order_id}", **common)
+        if classify_rsp_code(code) is Outcome.REJECTED and any(
+            hint in lowered for hint in _SIGNING_HINTS
+        ):
+            raise SignKeyRejectedError(
+                "the gateway could not verify our request: check the merchant id and sign key",
+                **common,
+            )
+        if code == "SUCCESS":
+            raise GatewayMessageError(f"{action} answer has no data", **common)
+        raise GatewayRejectedError(f"the gateway refused the {action}", **common)
+
+
+def _text(value: Any) -> str | None:
+    """A data value as text, ``None`` for missing/empty."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if text != "" else None
