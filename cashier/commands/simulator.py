@@ -17,6 +17,7 @@ from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulat
 from cashier.wallets import Wallet
 
 DEFAULT_PORT = 8765
+EXIT_BAD_INPUT = 2  # cashier.cli's code for bad input or configuration
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -75,8 +76,6 @@ def serve_forever(
     **options: Any,
 ) -> int:
     """Run a simulator until Ctrl-C/SIGTERM; ``None`` merchant id / sign key mean the demo ones."""
-    from cashier.cli import EXIT_BAD_INPUT, CommandError
-
     try:
         sim = Simulator(
             merchant_id or DEMO_MERCHANT_ID, sign_key or DEMO_SIGN_KEY, host=host, port=port,
@@ -84,12 +83,12 @@ def serve_forever(
         )
         sim.start()
     except OSError as exc:
-        raise CommandError(
+        return _fail(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
-            "pass --port 0 to pick a free port", EXIT_BAD_INPUT,
-        ) from None
+            "pass --port 0 to pick a free port", json_output,
+        )
     except ValueError as exc:
-        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+        return _fail(str(exc), json_output)
     stop = threading.Event()
     restore = _on_sigterm(stop)
     try:
@@ -109,6 +108,16 @@ def serve_forever(
         restore()
         sim.stop()
     return 0
+
+
+def _fail(message: str, json_output: bool) -> int:
+    # Reported here rather than raised as cli.CommandError: under ``python -m cashier.cli`` that
+    # class exists twice (``__main__`` and ``cashier.cli``) and would escape as a traceback.
+    if json_output:
+        print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}, ensure_ascii=False))
+    else:
+        print(f"cashier: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _on_sigterm(stop: threading.Event) -> Any:

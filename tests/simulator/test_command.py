@@ -1,0 +1,90 @@
+"""``cashier simulator`` as a real subprocess: prints its URL, answers, stops on SIGTERM/Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from cashier.ottpay.envelope import build_request, parse_response
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "cashier.cli", "simulator", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+@pytest.fixture
+def stopper() -> Iterator[list[subprocess.Popen[str]]]:
+    procs: list[subprocess.Popen[str]] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=10)
+
+
+def _query(http: requests.Session, url: str, merchant_id: str, sign_key: str):
+    envelope = build_request("STATUS_QUERY", merchant_id, {"order_id": "CLI1"}, sign_key)
+    return parse_response(http.post(url, json=envelope, timeout=5).content, sign_key)
+
+
+def test_command_prints_url_and_demo_codes_answers_and_stops_on_sigterm(http, stopper):
+    proc = _start()
+    stopper.append(proc)
+    first = proc.stdout.readline()
+    assert first.startswith("OTT Pay simulator serving http://127.0.0.1:")
+    url = first.split()[-1]
+    assert url.endswith("/processV2")
+    lines = [proc.stdout.readline() for _ in range(13)]
+    text = "".join(lines)
+    assert "134567890123451111" in text and "Press Ctrl-C to stop." in text
+    assert DEMO_SIGN_KEY not in first + text
+    reply = _query(http, url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
+    assert (reply.rsp_code, reply.rsp_msg) == ("FAIL", "order not found")
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+
+
+def test_command_with_own_merchant_and_key_in_json_stops_on_ctrl_c(http, stopper):
+    key = "A1B2C3D4E5F60718"
+    proc = _start("--merchant-id", "ON00004652", "--sign-key", key, "--json")
+    stopper.append(proc)
+    info = json.loads(proc.stdout.readline())
+    assert info["merchant_id"] == "ON00004652"
+    assert info["demo_codes"]["confirm_success"] == "134567890123451111"
+    assert key not in json.dumps(info)
+    assert _query(http, info["url"], "ON00004652", key).rsp_msg == "order not found"
+    assert _query(http, info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY).rsp_msg == (
+        "unknown merchant_id")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
+
+
+def test_command_reports_a_busy_port_clearly():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "cashier.cli", "simulator", "--port", str(port)],
+            capture_output=True, text=True, timeout=30,
+        )
+    assert proc.returncode == 2
+    assert "cannot listen on 127.0.0.1" in proc.stderr and "--port 0" in proc.stderr
+    assert "Traceback" not in proc.stderr
