@@ -1,0 +1,497 @@
+"""The sale screen: key the amount, scan or show a QR, wait, see an unmistakable result.
+
+States (pages of one stack): ``entry`` -> ``waiting`` -> ``result`` -> a fresh ``entry``.
+Every core call goes through the bridge to a ``SaleController``; core events (sale updates,
+late payments) arrive as Qt signals from ``CoreEvents``. A banner area above the pages keeps
+problems (late payments, printer, scanner) in sight until they are resolved.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cashier.money import AmountError, format_cents
+from cashier.ui.bridge import Bridge, CoreEvents
+from cashier.ui.customer_display import CustomerDisplay
+from cashier.ui.keypad import AmountEntry
+from cashier.ui.qrwidget import QrWidget
+from cashier.ui.sale_controller import SaleController, SaleView
+from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code, mask_code
+
+log = logging.getLogger("cashier.ui")
+
+BANNER_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+
+
+def _big(label: QLabel, size: int, bold: bool = True) -> QLabel:
+    font = label.font()
+    font.setPointSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+class BannerArea(QWidget):
+    """Persistent messages keyed by topic (``late:ORDER``, ``printer``, ``scanner``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.banners: dict[str, QLabel] = {}
+
+    def show_banner(self, key: str, text: str, level: str = "warning") -> None:
+        label = self.banners.get(key)
+        if label is None:
+            label = QLabel(self)
+            label.setObjectName(f"banner_{key}")
+            label.setWordWrap(True)
+            self._layout.addWidget(label)
+            self.banners[key] = label
+        label.setText(text)
+        colour = BANNER_COLOURS.get(level, BANNER_COLOURS["warning"])
+        label.setStyleSheet(
+            f"background: {colour}; color: white; font-weight: bold; padding: 8px;"
+        )
+
+    def clear_banner(self, key: str) -> None:
+        label = self.banners.pop(key, None)
+        if label is not None:
+            label.deleteLater()
+
+    def texts(self) -> list[str]:
+        return [label.text() for label in self.banners.values()]
+
+
+class MainWindow(QMainWindow):
+    """The cashier's sale screen; ``state``: ``entry``, ``starting``, ``waiting`` or ``result``."""
+
+    state_changed = Signal(str)
+
+    def __init__(
+        self,
+        controller: SaleController | None,
+        bridge: Bridge,
+        *,
+        events: CoreEvents | None = None,
+        customer_display: CustomerDisplay | None = None,
+        demo: bool = False,
+        currency: str = "",
+        max_cents: int | None = None,
+        demo_codes: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.bridge = bridge
+        self.customer_display = customer_display
+        self.demo = demo
+        self.currency = currency
+        self.state = "entry"
+        self.sale: SaleView | None = None
+        self._deadline = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick)
+
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        root = QVBoxLayout(central)
+        root.addLayout(self._build_header())
+        self.banners = BannerArea(central)
+        root.addWidget(self.banners)
+        self.pages = QStackedWidget(central)
+        root.addWidget(self.pages, 1)
+        self.entry_page = self._build_entry(max_cents, demo_codes or {})
+        self.waiting_page = self._build_waiting()
+        self.result_page = self._build_result()
+        for page in (self.entry_page, self.waiting_page, self.result_page):
+            self.pages.addWidget(page)
+
+        self.setWindowTitle(self.tr("Cashier") + (f" — {self.tr('DEMO')}" if demo else ""))
+        if events is not None:
+            events.sale_updated.connect(self.on_sale_updated)
+            events.late_payment.connect(self.on_late_payment)
+        bridge.task_failed.connect(lambda exc: self.banners.show_banner(
+            "task", self.tr("Something went wrong: %1").replace("%1", str(exc)), "error"))
+        if controller is None:
+            self.banners.show_banner(
+                "engine", self.tr("Payments are not available: the payment engine is not "
+                                  "connected."), "error")
+        self.new_sale()
+
+    # --- building ------------------------------------------------------------------------------
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        self.title_label = _big(QLabel(self.tr("New sale")), 16)
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self.title_label, 1)
+        self.demo_label = QLabel(self.tr("DEMO"))
+        self.demo_label.setObjectName("demo_marker")
+        self.demo_label.setStyleSheet(
+            "background: #6a1b9a; color: white; font-weight: bold; font-size: 18pt;"
+            " padding: 4px 16px; border-radius: 6px;"
+        )
+        self.demo_label.setToolTip(self.tr("Demo mode: payments go to the built-in simulator; "
+                                           "no real money moves."))
+        self.demo_label.setVisible(self.demo)
+        header.addWidget(self.demo_label)
+        return header
+
+    def _build_entry(self, max_cents: int | None, demo_codes: dict[str, str]) -> QWidget:
+        page = QWidget()
+        layout = QHBoxLayout(page)
+        kwargs = {"max_cents": max_cents} if max_cents else {}
+        self.amount_entry = AmountEntry(page, currency=self.currency, **kwargs)
+        self.amount_entry.changed.connect(self._entry_changed)
+        self.amount_entry.confirmed.connect(lambda *_: self.code_input.setFocus())
+        layout.addWidget(self.amount_entry, 3)
+
+        side = QVBoxLayout()
+        self.scan_prompt = QLabel(self.tr("Scan code: scan the customer's payment code, "
+                                          "or type it here:"))
+        self.scan_prompt.setWordWrap(True)
+        side.addWidget(self.scan_prompt)
+        self.code_input = QLineEdit(page)
+        self.code_input.setObjectName("code_input")
+        self.code_input.setPlaceholderText(self.tr("Payment code"))
+        self.code_input.returnPressed.connect(self._pay_typed_code)
+        side.addWidget(self.code_input)
+        self.scan_button = QPushButton(self.tr("Scan code"))
+        self.scan_button.setObjectName("scan_button")
+        self.scan_button.setMinimumHeight(64)
+        self.scan_button.clicked.connect(self._pay_typed_code)
+        side.addWidget(self.scan_button)
+
+        side.addWidget(QLabel(self.tr("Show QR:")))
+        self.wallet_buttons: dict[Wallet, QPushButton] = {}
+        for wallet, text in ((Wallet.ALIPAY, self.tr("Alipay")),
+                             (Wallet.WECHATPAY, self.tr("WeChat Pay")),
+                             (Wallet.UNIONPAY, self.tr("UnionPay"))):
+            button = QPushButton(text)
+            button.setObjectName(f"qr_{wallet.value.lower()}")
+            button.setMinimumHeight(56)
+            button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
+            side.addWidget(button)
+            self.wallet_buttons[wallet] = button
+
+        self.demo_buttons: dict[str, QPushButton] = {}
+        if self.demo and demo_codes:
+            side.addWidget(QLabel(self.tr("Simulate scan (demo):")))
+            for label, code in demo_codes.items():
+                button = QPushButton(label)
+                button.clicked.connect(lambda _=False, c=code: self.handle_scan(c))
+                side.addWidget(button)
+                self.demo_buttons[label] = button
+        side.addStretch(1)
+        layout.addLayout(side, 2)
+        return page
+
+    def _build_waiting(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.waiting_title = _big(QLabel(), 22)
+        self.waiting_title.setObjectName("waiting_title")
+        self.waiting_amount = _big(QLabel(), 36)
+        self.waiting_detail = _big(QLabel(), 14, bold=False)
+        self.waiting_qr = QrWidget(parent=page)
+        self.countdown_label = _big(QLabel(), 18)
+        self.countdown_label.setObjectName("countdown")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setMinimumHeight(56)
+        self.cancel_button.clicked.connect(self.cancel)
+        for widget in (self.waiting_title, self.waiting_amount, self.waiting_detail):
+            layout.addWidget(widget)
+        layout.addWidget(self.waiting_qr, 1)
+        layout.addWidget(self.countdown_label)
+        layout.addWidget(self.cancel_button)
+        return page
+
+    def _build_result(self) -> QWidget:
+        page = QFrame()
+        page.setObjectName("result_page")
+        layout = QVBoxLayout(page)
+        self.result_title = _big(QLabel(), 54)
+        self.result_title.setObjectName("result_title")
+        self.result_amount = _big(QLabel(), 36)
+        self.result_reason = _big(QLabel(), 18, bold=False)
+        self.result_reason.setObjectName("result_reason")
+        self.new_sale_button = QPushButton(self.tr("New sale"))
+        self.new_sale_button.setObjectName("new_sale_button")
+        self.new_sale_button.setMinimumHeight(56)
+        self.new_sale_button.clicked.connect(self.new_sale)
+        layout.addStretch(1)
+        for widget in (self.result_title, self.result_amount, self.result_reason):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.new_sale_button)
+        return page
+
+    # --- state ---------------------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        page = {"entry": self.entry_page, "starting": self.waiting_page,
+                "waiting": self.waiting_page, "result": self.result_page}[state]
+        self.pages.setCurrentWidget(page)
+        self.state_changed.emit(state)
+
+    def _money(self, cents: int) -> str:
+        text = format_cents(cents, thousands=True)
+        return f"{self.currency} {text}" if self.currency else text
+
+    def new_sale(self) -> None:
+        """A fresh sale: empty amount and tip, focus on the amount, customer sees the idle page."""
+        self._countdown.stop()
+        self.sale = None
+        self.amount_entry.clear()
+        self.code_input.clear()
+        self.title_label.setText(self.tr("New sale"))
+        self._set_state("entry")
+        self.amount_entry.setFocus()
+        if self.customer_display is not None:
+            self.customer_display.show_idle()
+
+    def _entry_changed(self) -> None:
+        if self.customer_display is None or self.state != "entry":
+            return
+        try:
+            amount, tip = self.amount_entry.amount.cents(), self.amount_entry.tip.cents()
+        except AmountError:
+            self.customer_display.show_idle()
+            return
+        self.customer_display.show_amount(amount + tip)
+
+    # --- starting a payment -------------------------------------------------------------------
+    def handle_scan(self, code: str) -> None:
+        """A scan from any scanner (or the demo helper): pay the keyed amount with it at once."""
+        if self.state != "entry":
+            self.banners.show_banner("scan", self.tr("A code was scanned while a sale is in "
+                                                     "progress; it was ignored."), "info")
+            QTimer.singleShot(5000, lambda: self.banners.clear_banner("scan"))
+            return
+        try:
+            wallet = classify_payment_code(code)
+        except PaymentCodeError as exc:
+            self.amount_entry.message.setText(str(exc))
+            return
+        try:
+            amount, tip = self.amount_entry.values()
+        except AmountError:
+            return
+        log.info("scan %s (%s) for %s", mask_code(code), wallet.value, format_cents(amount))
+        if not self._can_pay():
+            return
+        self._start(self.tr("Waiting for customer to confirm on phone"),
+                    self._need_controller().start_passive, amount, tip, code.strip(),
+                    timeout=self._need_controller().passive_timeout)
+
+    def _pay_typed_code(self) -> None:
+        code = self.code_input.text().strip()
+        if not code:
+            self.amount_entry.message.setText(self.tr("Scan or type the customer's payment "
+                                                      "code first."))
+            return
+        self.handle_scan(code)
+
+    def start_active(self, wallet: Wallet) -> None:
+        """Show a QR for ``wallet`` that the customer scans with their phone."""
+        if self.state != "entry":
+            return
+        try:
+            amount, tip = self.amount_entry.values()
+        except AmountError:
+            return
+        if not self._can_pay():
+            return
+        self._start(self.tr("Ask the customer to scan the QR code with %1")
+                    .replace("%1", wallet.label),
+                    self._need_controller().start_active, amount, tip, wallet,
+                    timeout=self._need_controller().active_timeout)
+
+    def _can_pay(self) -> bool:
+        if self.controller is None:
+            self.amount_entry.message.setText(self.tr("Payments are not available: the payment "
+                                                      "engine is not connected."))
+            return False
+        return True
+
+    def _need_controller(self) -> SaleController:
+        if self.controller is None:
+            raise RuntimeError("no payment engine")
+        return self.controller
+
+    def _start(self, title: str, call, amount: int, tip: int, arg, *, timeout: float) -> None:
+        self._set_state("starting")
+        self.title_label.setText(self.tr("Payment"))
+        self.waiting_title.setText(title)
+        self.waiting_amount.setText(self._money(amount + tip))
+        self.waiting_detail.setText(self.tr("Sending…"))
+        self.waiting_qr.set_data(None)
+        self.waiting_qr.setVisible(False)
+        self.countdown_label.setText("")
+        self.cancel_button.setEnabled(False)
+        if self.customer_display is not None:
+            self.customer_display.show_amount(amount + tip)
+        self.bridge.run(call, amount, tip, arg,
+                        on_done=lambda view: self._started(view, timeout),
+                        on_error=self._start_failed)
+
+    def _started(self, view: SaleView, timeout: float) -> None:
+        if self.state != "starting":
+            return
+        self.sale = view
+        self._set_state("waiting")
+        self.cancel_button.setEnabled(True)
+        self._deadline = time.monotonic() + timeout
+        self._countdown.start()
+        self._tick()
+        self._show_sale_progress(view)
+        if view.is_final:
+            self.show_result(view)
+            return
+        self.bridge.run(self._need_controller().wait, view.order_id, timeout,
+                        on_done=self._wait_finished, on_error=self._wait_failed)
+
+    def _show_sale_progress(self, view: SaleView) -> None:
+        details = [view.wallet_label, self.tr("Order %1").replace("%1", view.order_id)]
+        if view.masked_code:
+            details.append(view.masked_code)
+        self.waiting_detail.setText(" · ".join(d for d in details if d))
+        if view.code_url:
+            self.waiting_qr.set_data(view.code_url)
+            self.waiting_qr.setVisible(True)
+            if self.customer_display is not None:
+                self.customer_display.show_qr(view.total_cents, view.code_url, view.wallet_label)
+        elif self.customer_display is not None:
+            self.customer_display.show_amount(
+                view.total_cents, note=self.tr("Please confirm the payment on your phone"))
+
+    def _start_failed(self, exc: BaseException) -> None:
+        self._countdown.stop()
+        self._set_state("entry")
+        self.amount_entry.message.setText(describe_error(exc))
+        self.amount_entry.setFocus()
+        if self.customer_display is not None:
+            self.customer_display.show_idle()
+
+    def _tick(self) -> None:
+        left = max(0, int(self._deadline - time.monotonic() + 0.999))
+        self.countdown_label.setText(self.tr("%1 s left").replace("%1", str(left)))
+
+    # --- finishing -------------------------------------------------------------------------
+    def _wait_finished(self, view: SaleView) -> None:
+        if self.state == "waiting" and self.sale and view.order_id == self.sale.order_id:
+            self.show_result(view)
+
+    def _wait_failed(self, exc: BaseException) -> None:
+        if self.state != "waiting" or self.sale is None:
+            return
+        self.show_result(self.sale, reason=describe_error(exc))
+
+    def on_sale_updated(self, sale: object) -> None:
+        """Core event: a sale changed. Updates the screen if it is the one being waited for."""
+        view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
+        if self.sale is None or view.order_id != self.sale.order_id or self.state != "waiting":
+            return
+        self.sale = view
+        self._show_sale_progress(view)
+        if view.is_final:
+            self.show_result(view)
+
+    def on_late_payment(self, sale: object) -> None:
+        """Core event: paid after the cashier stopped waiting. Stays until resolved."""
+        view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
+        self.banners.show_banner(
+            f"late:{view.order_id}",
+            self.tr("Late payment: order %1 (%2) was paid after you stopped waiting. "
+                    "Check it in History and keep or refund it.")
+            .replace("%1", view.order_id).replace("%2", self._money(view.total_cents)),
+            "error",
+        )
+
+    def show_result(self, view: SaleView, *, reason: str | None = None) -> None:
+        """PAID in green with the amount, or a red/amber screen with what to do next."""
+        self._countdown.stop()
+        self.sale = view
+        self._set_state("result")
+        self.title_label.setText(self.tr("Result"))
+        self.result_amount.setText(self._money(view.total_cents))
+        if view.is_paid:
+            title, colour = self.tr("PAID"), "#2e7d32"
+            detail = " · ".join(x for x in (view.wallet_label, view.order_id) if x)
+        elif view.state == "declined":
+            title, colour = self.tr("DECLINED"), "#c62828"
+            detail = self._declined_reason(view)
+        elif view.state == "closed":
+            title, colour = self.tr("NOT PAID"), "#c62828"
+            detail = self.tr("The customer did not pay in time; the order was closed. "
+                             "Start a new sale to try again.")
+        else:
+            title, colour = self.tr("NOT CONFIRMED"), "#ef6c00"
+            detail = self.tr("No final answer from the gateway yet. The sale keeps being "
+                             "checked; do not take another payment for it until it settles.")
+        if reason:
+            detail = f"{reason}\n{detail}"
+        self.result_title.setText(title)
+        self.result_title.setStyleSheet(f"color: {colour};")
+        self.result_page.setStyleSheet(f"#result_page {{ border: 8px solid {colour}; }}")
+        self.result_reason.setText(detail)
+        if self.customer_display is not None:
+            self.customer_display.show_result(view.is_paid, view.total_cents)
+        self.new_sale_button.setFocus()
+
+    def _declined_reason(self, view: SaleView) -> str:
+        base = self.tr("The payment was declined. Ask the customer to pay another way "
+                       "or with another card in the wallet.")
+        return f"{view.rsp_msg}\n{base}" if view.rsp_msg else base
+
+    def cancel(self) -> None:
+        """Stop waiting. The core keeps checking; a late payment shows up as a banner."""
+        if self.state != "waiting" or self.sale is None:
+            return
+        order_id = self.sale.order_id
+        self.bridge.run(self._need_controller().cancel, order_id,
+                        on_error=lambda exc: self.banners.show_banner(
+                            "cancel", describe_error(exc), "error"))
+        self.new_sale()
+
+    # --- keys and closing --------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        if self.state == "result" and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
+                                              Qt.Key.Key_Escape):
+            self.new_sale()
+            return
+        if self.state == "waiting" and key == Qt.Key.Key_Escape:
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self._countdown.stop()
+        if self.customer_display is not None:
+            self.customer_display.close()
+        super().closeEvent(event)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One sentence a cashier can act on (the core's messages are written for cashiers)."""
+    text = str(exc).strip()
+    return text or type(exc).__name__

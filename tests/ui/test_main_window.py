@@ -1,0 +1,109 @@
+"""The sale screen's pages, banners and DEMO marker (flows against the engine: test_sale_flow)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from cashier.ui.bridge import Bridge, CoreEvents
+from cashier.ui.customer_display import CustomerDisplay
+from cashier.ui.main_window import MainWindow
+from cashier.ui.sale_controller import SaleView
+
+
+@pytest.fixture
+def bridge(qapp):
+    bridge = Bridge()
+    yield bridge
+    bridge.shutdown()
+
+
+def make(qtbot, bridge, **kwargs) -> MainWindow:
+    window = MainWindow(None, bridge, **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def view(state: str, **kwargs) -> SaleView:
+    return SaleView(order_id="T1", state=state, amount_cents=1250, tip_cents=150,
+                    wallet="WECHATPAY", **kwargs)
+
+
+def test_demo_marker_only_in_demo_mode(qtbot, bridge):
+    assert make(qtbot, bridge, demo=True).demo_label.isVisible()
+    assert not make(qtbot, bridge, demo=False).demo_label.isVisible()
+
+
+def test_without_engine_a_scan_changes_nothing_and_says_why(qtbot, bridge):
+    window = make(qtbot, bridge)
+    assert any("not available" in text for text in window.banners.texts())
+    qtbot.keyClicks(window.amount_entry, "5")
+    window.handle_scan("134567890123450000")
+    assert window.state == "entry"
+    assert "not available" in window.amount_entry.message.text()
+
+
+def test_bad_code_is_refused_before_anything(qtbot, bridge):
+    window = make(qtbot, bridge)
+    qtbot.keyClicks(window.amount_entry, "5")
+    window.handle_scan("ABC123")
+    assert window.state == "entry"
+    assert "Not a payment code" in window.amount_entry.message.text()
+    assert window.amount_entry.amount.text == "5"
+
+
+def test_paid_result_is_green_with_amount_and_enter_starts_a_fresh_sale(qtbot, bridge):
+    display = CustomerDisplay("Shop")
+    qtbot.addWidget(display)
+    window = make(qtbot, bridge, customer_display=display)
+    qtbot.keyClicks(window.amount_entry, "12.5")
+    window.show_result(view("paid"))
+    assert window.state == "result"
+    assert window.result_title.text() == "PAID"
+    assert "#2e7d32" in window.result_title.styleSheet()
+    assert window.result_amount.text() == "14.00"
+    assert display.page == "result"
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.state == "entry"
+    assert window.amount_entry.amount.text == ""
+    assert display.page == "idle"
+
+
+def test_declined_result_is_red_with_the_gateway_reason(qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.show_result(view("declined", rsp_msg="insufficient balance"))
+    assert window.result_title.text() == "DECLINED"
+    assert "#c62828" in window.result_title.styleSheet()
+    assert "insufficient balance" in window.result_reason.text()
+    assert "another way" in window.result_reason.text()
+
+
+def test_unknown_outcome_is_not_shown_as_declined(qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.show_result(view("unknown"))
+    assert window.result_title.text() == "NOT CONFIRMED"
+    assert "do not take another payment" in window.result_reason.text()
+
+
+def test_late_payment_banner_stays_across_sales(qtbot, bridge):
+    events = CoreEvents()
+    window = make(qtbot, bridge, events=events)
+    events(type("LatePayment", (), {"sale": view("paid", late=True)})())
+    qtbot.waitUntil(lambda: any("Late payment" in t for t in window.banners.texts()),
+                    timeout=2000)
+    window.new_sale()
+    assert any("T1" in t and "14.00" in t for t in window.banners.texts())
+    window.banners.clear_banner("late:T1")
+    qtbot.waitUntil(lambda: not any("Late" in t for t in window.banners.texts()), timeout=1000)
+
+
+def test_entry_amount_is_mirrored_on_the_customer_display(qtbot, bridge):
+    display = CustomerDisplay("Shop")
+    qtbot.addWidget(display)
+    window = make(qtbot, bridge, customer_display=display)
+    qtbot.keyClicks(window.amount_entry, "8.8")
+    assert display.page == "amount"
+    assert display.amount_label.text() == "8.80"
+    qtbot.keyClick(window.amount_entry, Qt.Key.Key_Escape)
+    assert display.page == "idle"
