@@ -20,6 +20,7 @@ Decisions where the protocol file is silent (see also /work/notes/interfaces.md)
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -38,6 +39,8 @@ from cashier.ottpay.envelope import (
 )
 from cashier.simulator.scenarios import Scenario, scenario_for
 from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code
+
+logger = logging.getLogger("cashier.simulator")
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -214,13 +217,22 @@ class Gateway:
         try:
             request = self._verify(body)
         except Rejected as exc:
+            answer = exc.answer
+            logger.info("simulator rejected a request: %s %s", answer.rsp_code, answer.rsp_msg)
             return exc.answer
         with self._lock:
             self._requests.append(request)
             try:
-                return self._dispatch(request)
+                answer = self._dispatch(request)
             except Rejected as exc:
-                return exc.answer
+                answer = exc.answer
+        # Only ids and codes: the auth_code and the sign key never reach the log.
+        logger.info(
+            "simulator %s order_id=%s -> %s %s", request.action[:20],
+            str(request.data.get("order_id") or request.data.get("ori_order_id") or "")[:40],
+            answer.rsp_code, answer.rsp_msg,
+        )
+        return answer
 
     def _verify(self, body: bytes | str) -> Request:
         try:

@@ -88,3 +88,18 @@ def test_command_reports_a_busy_port_clearly():
     assert proc.returncode == 2
     assert "cannot listen on 127.0.0.1" in proc.stderr and "--port 0" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_serve_forever_in_demo_mode_explains_the_qr_page(stopper):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from cashier.commands.simulator import serve_forever;"
+         " sys.exit(serve_forever('127.0.0.1', 0, None, None, True))"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    stopper.append(proc)
+    lines = [proc.stdout.readline() for _ in range(15)]
+    assert lines[0].startswith("OTT Pay simulator serving http://127.0.0.1:")
+    assert any("code_url" in line for line in lines)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+    assert proc.returncode == 0

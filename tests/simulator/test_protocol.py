@@ -270,3 +270,32 @@ def test_non_protocol_paths(gw):
     assert gw.http.get(gw.sim.url, timeout=5).status_code == 405
     assert gw.http.post(gw.sim.base_url + "/nope", data=b"{}", timeout=5).status_code == 404
     assert gw.http.get(gw.sim.base_url + "/nope", timeout=5).status_code == 404
+
+
+def test_many_clients_at_once_over_http(sim):
+    import threading
+
+    import requests
+
+    errors: list[str] = []
+
+    def client(n: int) -> None:
+        with requests.Session() as session:
+            session.trust_env = False
+            for i in range(5):
+                order_id = f"C{n}N{i}"
+                envelope = build_request("PASSIVEPAY", DEMO_MERCHANT_ID, {
+                    "operator_id": "0000020156", "amount": "100", "auth_code": OK,
+                    "biz_type": "WECHATPAY", "order_id": order_id}, DEMO_SIGN_KEY)
+                reply = parse_response(session.post(sim.url, json=envelope, timeout=5).content,
+                                       DEMO_SIGN_KEY)
+                if reply.rsp_code != "SUCCESS" or reply.data["order_id"] != order_id:
+                    errors.append(f"{order_id}: {reply.rsp_code}")
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(sim.gateway.orders()) == 40
