@@ -326,7 +326,9 @@ class OttPayClient:
         if not isinstance(fee_type, str) or not _FEE_TYPE_RE.fullmatch(fee_type.strip()):
             raise ValueError(f"{fee_type!r} is not a currency code like CAD")
         fee_type = fee_type.strip().upper()
-        exchange = self._send_query("EX_RATE_QUERY", None, {"fee_type": fee_type})
+        exchange = self._send_query(
+            "EX_RATE_QUERY", None, {"fee_type": fee_type}, {"fee_type": fee_type}
+        )
         response = exchange.response
         if response.data is None or response.rsp_code != "SUCCESS":
             self._raise_refusal("EX_RATE_QUERY", None, exchange)
@@ -365,13 +367,16 @@ class OttPayClient:
                 rsp_code=exc.rsp_code, rsp_msg=exc.rsp_msg, elapsed=exc.elapsed,
             ) from None
 
-    def _send_query(self, action: str, order_id: str | None, data: Mapping[str, Any]) -> _Exchange:
+    def _send_query(
+        self, action: str, order_id: str | None, data: Mapping[str, Any],
+        log_extra: Mapping[str, Any] | None = None,
+    ) -> _Exchange:
         """A query: retry transport failures and gateway trouble, with exponential backoff."""
         attempts = self.query_retries + 1
         started = time.monotonic()
         for attempt in range(attempts):
             try:
-                exchange = self._exchange(action, order_id, data, {})
+                exchange = self._exchange(action, order_id, data, log_extra or {})
             except _Unusable as exc:
                 if not exc.retryable:
                     raise GatewayMessageError(

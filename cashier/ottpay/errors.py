@@ -49,7 +49,10 @@ class TransportError(OttPayError):
 
 
 class OutcomeUnknownError(TransportError):
-    """A payment or refund whose outcome is unknown: it may have gone through. Query, never resend."""
+    """A payment or refund whose outcome is unknown: it may have gone through.
+
+    Query it, never resend it.
+    """
 
 
 class GatewayRejectedError(OttPayError):

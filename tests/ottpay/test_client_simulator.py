@@ -23,6 +23,24 @@ OPERATOR = "0000020156"
 WECHAT = "13456789012345"  # + a four-digit scenario suffix = an 18-digit WeChat Pay code
 CONFIRM_AFTER = 2
 CLOSE_AFTER = 3
+SECRETS = (DEMO_SIGN_KEY, "FEDCBA9876543210")
+
+
+@pytest.fixture(autouse=True)
+def errors_never_hold_a_sign_key(monkeypatch):
+    """Every OttPayError created during a test: str() and repr() never show a sign key."""
+    created: list[OttPayError] = []
+    original = OttPayError.__post_init__
+
+    def record(self: OttPayError) -> None:
+        original(self)
+        created.append(self)
+
+    monkeypatch.setattr(OttPayError, "__post_init__", record)
+    yield created
+    for exc in created:
+        for secret in SECRETS:
+            assert secret not in str(exc) and secret not in repr(exc), type(exc).__name__
 
 
 @pytest.fixture
@@ -259,7 +277,9 @@ def test_operator_id_is_required_for_payments(sim):
     assert [r.data["operator_id"] for r in sim.requests()] == [OPERATOR]
 
 
-def test_logs_mask_the_code_and_never_hold_the_sign_key(sim, client, caplog):
+def test_logs_mask_the_code_and_never_hold_the_sign_key(
+    sim, client, caplog, errors_never_hold_a_sign_key
+):
     caplog.set_level(logging.DEBUG)
     errors: list[BaseException] = []
     pay(client, "G1", "1111", amount=4321)
@@ -274,6 +294,7 @@ def test_logs_mask_the_code_and_never_hold_the_sign_key(sim, client, caplog):
     except OttPayError as exc:
         errors.append(exc)
     assert len(errors) == 4
+    assert set(errors) <= set(errors_never_hold_a_sign_key)  # the fixture sees every error
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "1345**********1111" in text
     assert "order_id=G1" in text and "rsp_code=PROCESSING" in text and " ms)" in text
