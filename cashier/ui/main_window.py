@@ -29,6 +29,7 @@ from cashier.money import AmountError, format_cents
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.keypad import AmountEntry
+from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
 from cashier.ui.sale_controller import SaleController, SaleView
 from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code, mask_code
@@ -181,10 +182,8 @@ class MainWindow(QMainWindow):
 
         side.addWidget(QLabel(self.tr("Show QR:")))
         self.wallet_buttons: dict[Wallet, QPushButton] = {}
-        for wallet, text in ((Wallet.ALIPAY, self.tr("Alipay")),
-                             (Wallet.WECHATPAY, self.tr("WeChat Pay")),
-                             (Wallet.UNIONPAY, self.tr("UnionPay"))):
-            button = QPushButton(text)
+        for wallet in (Wallet.ALIPAY, Wallet.WECHATPAY, Wallet.UNIONPAY):
+            button = QPushButton(wallet_label(wallet))
             button.setObjectName(f"qr_{wallet.value.lower()}")
             button.setMinimumHeight(56)
             button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
@@ -321,7 +320,7 @@ class MainWindow(QMainWindow):
         if not self._can_pay():
             return
         self._start(self.tr("Ask the customer to scan the QR code with %1")
-                    .replace("%1", wallet.label),
+                    .replace("%1", wallet_label(wallet)),
                     self._need_controller().start_active, amount, tip, wallet,
                     timeout=self._need_controller().active_timeout)
 
@@ -370,7 +369,7 @@ class MainWindow(QMainWindow):
                         on_done=self._wait_finished, on_error=self._wait_failed)
 
     def _show_sale_progress(self, view: SaleView) -> None:
-        details = [view.wallet_label, self.tr("Order %1").replace("%1", view.order_id)]
+        details = [wallet_label(view.wallet), self.tr("Order %1").replace("%1", view.order_id)]
         if view.masked_code:
             details.append(view.masked_code)
         self.waiting_detail.setText(" · ".join(d for d in details if d))
@@ -378,7 +377,8 @@ class MainWindow(QMainWindow):
             self.waiting_qr.set_data(view.code_url)
             self.waiting_qr.setVisible(True)
             if self.customer_display is not None:
-                self.customer_display.show_qr(view.total_cents, view.code_url, view.wallet_label)
+                self.customer_display.show_qr(view.total_cents, view.code_url,
+                                              wallet_label(view.wallet))
         elif self.customer_display is not None:
             self.customer_display.show_amount(
                 view.total_cents, note=self.tr("Please confirm the payment on your phone"))
@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         self.result_amount.setText(self._money(view.total_cents))
         if view.is_paid:
             title, colour = self.tr("PAID"), "#2e7d32"
-            detail = " · ".join(x for x in (view.wallet_label, view.order_id) if x)
+            detail = " · ".join(x for x in (wallet_label(view.wallet), view.order_id) if x)
         elif view.state == "declined":
             title, colour = self.tr("DECLINED"), "#c62828"
             detail = self._declined_reason(view)
