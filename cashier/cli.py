@@ -29,6 +29,7 @@ EXIT_GATEWAY = 4
 COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.demo",
     "cashier.commands.simulator",
+    "cashier.commands.devices",
 )
 
 

@@ -55,7 +55,7 @@ class PrinterSettings:
     - ``serial``: device path or COM name; ``baud`` applies
     - ``usb``: ``VID:PID`` in hex, e.g. ``04b8:0202``
     - ``file``: a file or device path (``/dev/usb/lp0``); the bytes are written there
-    - ``win32raw``: the installed Windows printer name ("" = the default printer)
+    - ``win32raw`` (or ``win32``): the installed Windows printer name ("" = the default printer)
     - ``none``: printing disabled
     """
 
@@ -72,6 +72,11 @@ class PrinterSettings:
     native_qr: bool = True
 
     def __post_init__(self) -> None:
+        kind = str(self.kind).strip().lower()  # accepts the config's StrEnum values too
+        object.__setattr__(self, "kind", "win32raw" if kind == "win32" else kind)
+        object.__setattr__(self, "address", str(self.address or ""))
+        if self.logo_path is not None:
+            object.__setattr__(self, "logo_path", str(self.logo_path))
         if self.kind not in PRINTER_KINDS:
             raise ValueError(
                 f"Printer kind {self.kind!r} unknown; use one of {', '.join(PRINTER_KINDS)}."
@@ -274,7 +279,7 @@ def _offline(description: str, reason: str) -> PrintError:
     return PrintError(
         "offline",
         f"Printer offline: cannot reach the {description} ({reason}). "
-        "Check power, cable and paper; the receipt is kept for reprint.",
+        "Check its power, cable and paper.",
     )
 
 
@@ -286,7 +291,7 @@ def _write_failed(description: str, exc: BaseException) -> PrintError:
     return PrintError(
         "unknown",
         f"The {description} stopped taking the receipt ({_reason(exc)}); it may be out of paper "
-        "or jammed. The receipt is kept for reprint.",
+        "or jammed.",
     )
 
 

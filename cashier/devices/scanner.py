@@ -53,7 +53,8 @@ class ScannerSettings:
     reconnect_interval: float = 1.0
 
     def __post_init__(self) -> None:
-        if not self.port.strip():
+        object.__setattr__(self, "suffix", str(self.suffix).upper())  # config's StrEnum too
+        if not (self.port or "").strip():
             raise ValueError("Scanner port is empty; give a device path, COM name or VID:PID.")
         if self.suffix.upper() not in SUFFIXES:
             raise ValueError(f"Scanner suffix {self.suffix!r} unknown; use CR, LF, CRLF or NONE.")
@@ -65,7 +66,7 @@ class ScannerSettings:
 
     @property
     def terminator(self) -> bytes:
-        return SUFFIXES[self.suffix.upper()]
+        return SUFFIXES[self.suffix]
 
 
 def resolve_port(spec: str) -> str | None:

@@ -46,6 +46,13 @@ class PrintJob:
     error: PrintError | None = None
     created: float = field(default_factory=time.time)
 
+    @property
+    def message(self) -> str:
+        """What to tell the cashier about this job."""
+        if self.state is JobState.FAILED and self.error is not None:
+            return f"{self.error} The {self.description} is kept for reprint."
+        return f"The {self.description} is {self.state.value}."
+
 
 _STOP = object()
 

@@ -41,6 +41,7 @@ def test_printer_down_keeps_the_job_and_reprint_works_when_it_is_back(closed_por
         assert job.state is JobState.FAILED and job.error is not None
         assert job.error.kind == "offline" and "Printer offline" in str(job.error)
         assert spooler.failed_jobs() == [job] and failures == [job]
+        assert job.message.endswith("The sale 7 is kept for reprint.")
 
         # The printer comes back (same address): reprint the kept job, same queue.
         fake = FakeNetworkPrinter(port=closed_port)

@@ -1,0 +1,199 @@
+"""``cashier scan-test`` and ``cashier print-test``: set up the counter hardware.
+
+Without options both use the scanner / printer from the settings file; options override it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import sys
+import time
+from typing import Any
+
+from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
+from cashier.devices.receipt import ReceiptError, render_test_page
+from cashier.devices.scanner import SUFFIXES, ScannerSettings, ScannerStatus, SerialScanner
+from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
+
+EXIT_BAD_INPUT = 2  # cashier.cli's codes
+EXIT_FAILED = 1
+
+
+class DeviceCommandError(Exception):
+    """A sentence for the user and an exit code; reported like ``cashier.cli.CommandError``.
+
+    Not ``CommandError`` itself: under ``python -m cashier.cli`` that class exists twice.
+    """
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _report(args: argparse.Namespace, exc: DeviceCommandError) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, ensure_ascii=False))
+    else:
+        print(f"cashier: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    scan = subparsers.add_parser(
+        "scan-test", parents=[common], help="print each scan and what kind of code it is",
+        description="Read a serial scanner and print every scan with its wallet (codes masked). "
+        "Stops after --count scans, --seconds, or Ctrl-C.",
+    )
+    scan.add_argument("--port", help="device path, COM name, VID:PID[:serial] or pyserial URL")
+    scan.add_argument("--baud", type=int, help="baud rate (default 9600)")
+    scan.add_argument("--suffix", type=str.upper, choices=sorted(SUFFIXES),
+                      help="what the scanner sends after a code (default CR)")
+    scan.add_argument("--count", type=int, default=0, help="stop after this many scans")
+    scan.add_argument("--seconds", type=float, default=0.0, help="stop after this long")
+    scan.set_defaults(handler=run_scan_test)
+
+    test = subparsers.add_parser(
+        "print-test", parents=[common], help="print a test page on the receipt printer",
+        description="Print a test page (width ruler, Chinese sample, QR code, cut). "
+        "--output FILE writes the ESC/POS bytes to a file instead.",
+    )
+    test.add_argument("--printer-kind", choices=PRINTER_KINDS, help="printer connection")
+    test.add_argument("--address", help="host[:port], serial port, VID:PID, file or printer name")
+    test.add_argument("--output", metavar="FILE", help="write the bytes to FILE")
+    test.add_argument("--paper", type=int, choices=(58, 80), help="paper width in mm")
+    test.add_argument("--encoding", help="printer text encoding, e.g. gb18030, big5, cp437")
+    test.add_argument("--timeout", type=float, default=None, help="seconds (default 3)")
+    test.set_defaults(handler=run_print_test)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    """The settings file's values, or ``None`` when there is none to read."""
+    from cashier.config import ConfigError, load_config
+
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+
+
+def scanner_settings(args: argparse.Namespace) -> ScannerSettings:
+    port, baud, suffix = args.port, args.baud, args.suffix
+    if port is None or baud is None or suffix is None:
+        section = _config(args).scanner
+        port = port or section.port
+        baud = baud or section.baudrate
+        suffix = suffix or str(section.suffix)
+    if not port:
+        raise DeviceCommandError("No scanner port: give --port or set [scanner] port in settings.")
+    try:
+        return ScannerSettings(port=port, baud=baud, suffix=suffix)
+    except ValueError as exc:
+        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+
+
+def describe_scan(code: str) -> dict[str, Any]:
+    """A scan for the screen: masked code, wallet or why it is not a payment code."""
+    try:
+        wallet = classify_payment_code(code)
+    except PaymentCodeError as exc:
+        return {"code": mask_code(code), "wallet": None, "biz_type": None, "error": str(exc)}
+    return {"code": mask_code(code), "wallet": wallet.label, "biz_type": wallet.value,
+            "error": None}
+
+
+def run_scan_test(args: argparse.Namespace) -> int:
+    try:
+        settings = scanner_settings(args)
+    except DeviceCommandError as exc:
+        return _report(args, exc)
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
+    scanner = SerialScanner(
+        settings,
+        on_scan=lambda code: events.put(("scan", code)),
+        on_status=lambda status, message: events.put(("status", (status, message))),
+    )
+    deadline = time.monotonic() + args.seconds if args.seconds > 0 else None
+    scans = 0
+    scanner.start()
+    try:
+        while not args.count or scans < args.count:
+            wait = 0.2 if deadline is None else deadline - time.monotonic()
+            if wait <= 0:
+                break
+            try:
+                kind, value = events.get(timeout=min(wait, 0.2))
+            except queue.Empty:
+                continue
+            if kind == "scan":
+                scans += 1
+                _print_scan(args, describe_scan(value))
+            else:
+                _print_status(args, *value)
+    finally:
+        scanner.stop()
+    return 0
+
+
+def _print_scan(args: argparse.Namespace, info: dict[str, Any]) -> None:
+    if args.json:
+        print(json.dumps({"event": "scan", **info}, ensure_ascii=False), flush=True)
+    elif info["wallet"]:
+        print(f"{info['wallet']:<11} {info['code']}", flush=True)
+    else:
+        print(f"{'not a payment code':<11} {info['error']}", flush=True)
+
+
+def _print_status(args: argparse.Namespace, status: ScannerStatus, message: str) -> None:
+    if status is ScannerStatus.STOPPED:
+        return
+    if args.json:
+        print(json.dumps({"event": "status", "status": status.value, "message": message}),
+              flush=True)
+    else:
+        print(message, flush=True)
+
+
+def printer_settings(args: argparse.Namespace) -> PrinterSettings:
+    kind, address = args.printer_kind, args.address
+    if args.output:
+        kind, address = "file", args.output
+    fields: dict[str, Any] = {}
+    if kind is None or args.paper is None or args.encoding is None:
+        section = _config(args).printer
+        fields = dict(kind=section.kind, address=section.address or "", paper_mm=section.width,
+                      encoding=section.encoding, logo_path=section.logo)
+    if kind is not None:
+        fields.update(kind=kind, address=address or "")
+    if args.paper is not None:
+        fields["paper_mm"] = args.paper
+    if args.encoding is not None:
+        fields["encoding"] = args.encoding
+    if args.timeout is not None:
+        fields["timeout"] = args.timeout
+    try:
+        return PrinterSettings(**fields)
+    except (ValueError, ReceiptError) as exc:
+        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+
+
+def run_print_test(args: argparse.Namespace) -> int:
+    try:
+        settings = printer_settings(args)
+        printer = ReceiptPrinter(settings)
+        if not printer.enabled:
+            raise DeviceCommandError("No printer configured: give --printer-kind or --output FILE.")
+        data = render_test_page(settings.style())
+        try:
+            printer.send(data)
+        except PrintError as exc:
+            raise DeviceCommandError(str(exc), EXIT_FAILED) from None
+    except DeviceCommandError as exc:
+        return _report(args, exc)
+    payload = {"printed": True, "printer": printer.description, "bytes": len(data)}
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(f"Test page sent to the {printer.description} ({len(data)} bytes).")
+    return 0
