@@ -299,3 +299,14 @@ def test_many_clients_at_once_over_http(sim):
         t.join()
     assert errors == []
     assert len(sim.gateway.orders()) == 40
+
+
+def test_log_names_the_exchange_but_never_the_code_or_key(gw, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="cashier.simulator"):
+        gw.pay("LOG1", OK)
+        gw.call("STATUS_QUERY", {"order_id": "LOG1"}, sign_key="FEDCBA9876543210")
+    text = caplog.text
+    assert "PASSIVEPAY order_id=LOG1 -> SUCCESS" in text and "md5 verification failed" in text
+    assert OK not in text and DEMO_SIGN_KEY not in text and "FEDCBA9876543210" not in text
