@@ -1,0 +1,517 @@
+"""The payment engine: the one object front-ends (Qt UI, ``cashier`` CLI) drive sales through.
+
+    engine = PaymentEngine(client, journal, PaymentSettings(...), listener=on_event)
+    handle = engine.start_passive(1234, scanned_code, tip_cents=100)   # journaled, then sent
+    sale = handle.wait()                   # final, or still open at the deadline
+    handle = engine.start_active(1234, Wallet.ALIPAY, callback_url=rx.url)
+    url = handle.wait_code_url(5.0)        # show it as a QR; handle.cancel() to stop waiting
+    engine.on_callback(note)               # give it to CallbackReceiver as the handler
+    engine.refund(order_id, 500)           # partial; None = everything left
+    engine.recover(timeout=10.0)           # at start-up: settle what a crash left open
+    engine.x_report(); engine.z_report()   # today's business day unless a day is given
+    engine.shutdown()                      # joins every thread the engine started
+
+Guarantees:
+
+- Bad input (amount, tip, scan, wallet, missing operator id) raises before anything is journaled
+  or sent: ``AmountError`` / ``PaymentCodeError`` / ``ValueError``.
+- The intent is committed to the journal before the request leaves; every state change is
+  committed before the event reporting it reaches the listener.
+- PASSIVEPAY / ACTIVEPAY / REFUND are sent at most once per order id; unknown outcomes are
+  settled by STATUS_QUERY only.
+- A sale the cashier stopped waiting for (``cancel()`` or the deadline) keeps being checked by the
+  background resolver; if it is paid anyway it is a *late payment*: flagged in the journal,
+  ``LatePayment`` is emitted, and ``late_payments()`` lists it until ``resolve_late``; with
+  ``late_payment="refund"`` it is refunded automatically. Sales found open by ``recover()`` count
+  as given up too (nobody saw their outcome), so if they turn out paid they are late payments.
+- ``recover()`` assumes no other process is in the middle of a sale on the same journal.
+
+Threads: one worker per sale while the cashier waits (``cashier-sale-<order_id>``), one resolver
+(``cashier-resolver``), plus the caller's threads (``on_callback`` runs on the receiver's).
+``shutdown()`` joins them all; sales still open stay open in the journal for ``recover()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+
+from cashier.journal.records import Refund, Sale, SaleEvent
+from cashier.journal.store import DuplicateOrderError, Journal
+from cashier.money import check_cents, parse_amount
+from cashier.ottpay.callbacks import PaymentNotification
+from cashier.ottpay.client import OttPayClient
+from cashier.ottpay.codes import OrderStatus
+from cashier.payments.active import run_active
+from cashier.payments.errors import EngineClosedError, PaymentError
+from cashier.payments.events import EngineEvent, Listener, SaleUpdated
+from cashier.payments.handle import SaleHandle
+from cashier.payments.ids import new_order_id
+from cashier.payments.passive import run_passive
+from cashier.payments.refunds import Refunder
+from cashier.payments.reports import DayReport, x_report, z_report
+from cashier.payments.resolver import Resolver
+from cashier.payments.settings import PaymentSettings
+from cashier.payments.settle import Settler
+from cashier.payments.states import LateResolution, RefundState, SaleState
+from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code
+
+log = logging.getLogger("cashier.payments")
+
+_SALE_KEY = "sale:"
+_REFUND_KEY = "refund:"
+
+
+class PaymentEngine:
+    """Runs sales, refunds, recovery and reports over one OTT Pay client and one journal.
+
+    The engine does not own ``client`` or ``journal``: close them after ``shutdown()``.
+    ``clock`` (monotonic seconds) times deadlines; ``wall_clock`` (epoch seconds) compares with
+    journal timestamps for the unknown-order grace period.
+    """
+
+    def __init__(
+        self,
+        client: OttPayClient,
+        journal: Journal,
+        settings: PaymentSettings | None = None,
+        *,
+        listener: Listener | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.settings = settings or PaymentSettings()
+        self.clock = clock
+        self._listener = listener
+        self._lock = threading.Lock()
+        self._handles: dict[str, SaleHandle] = {}
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._auto_refunding: set[str] = set()
+        self.settler = Settler(client, journal, self.settings, emit=self._emit,
+                               on_late=self._on_late, wall_clock=wall_clock)
+        self.refunder = Refunder(client, journal, self.settings, emit=self._emit,
+                                 wall_clock=wall_clock, sleep=self._stop.wait)
+        self.resolver = Resolver(self._check, first_interval=self.settings.poll_interval,
+                                 max_interval=self.settings.resolver_max_interval, clock=clock)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Stop polling and join every engine thread (an in-flight request finishes first)."""
+        self._stop.set()
+        with self._lock:
+            handles = list(self._handles.values())
+            threads = list(self._threads)
+        for handle in handles:
+            handle.notify()
+        self.resolver.stop(timeout)
+        for thread in threads:
+            thread.join(timeout)
+
+    def __enter__(self) -> PaymentEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no worker runs and the resolver has nothing left (tests, CLI exit)."""
+        deadline = self.clock() + timeout
+        while True:
+            with self._lock:
+                busy = any(t.is_alive() for t in self._threads)
+            if not busy and self.resolver.idle():
+                return True
+            if self.clock() >= deadline:
+                return False
+            time.sleep(0.01)
+
+    # -- starting sales ----------------------------------------------------------------------
+
+    def start_passive(
+        self, amount_cents: int, code: str, *, tip_cents: int = 0, operator_id: str | None = None
+    ) -> SaleHandle:
+        """Charge a scanned wallet code: validate, journal the intent, send PASSIVEPAY once.
+
+        Returns at once; the worker polls until final or ``passive_timeout``.
+        """
+        amount, tip, operator = self._validate(amount_cents, tip_cents, operator_id)
+        auth_code = clean_scan(code)
+        wallet = classify_payment_code(auth_code)
+        handle = self._journal_intent(
+            "passive", wallet, amount, tip, operator,
+            masked_code=mask_code(auth_code), code_last4=auth_code[-4:],
+        )
+        self._start_worker(handle, run_passive, auth_code)
+        return handle
+
+    def pay_passive(
+        self, amount_cents: int, code: str, *, tip_cents: int = 0, operator_id: str | None = None
+    ) -> Sale:
+        """``start_passive`` and wait: the final sale, or an open one past the deadline."""
+        return self.start_passive(
+            amount_cents, code, tip_cents=tip_cents, operator_id=operator_id
+        ).wait()
+
+    def start_active(
+        self,
+        amount_cents: int,
+        wallet: Wallet | str,
+        *,
+        tip_cents: int = 0,
+        operator_id: str | None = None,
+        callback_url: str | None = None,
+    ) -> SaleHandle:
+        """Show-a-QR payment: validate, journal, send ACTIVEPAY once; ``handle.wait_code_url``.
+
+        Settles by polling or ``on_callback``, whichever first; the wait expires after
+        ``active_timeout``.
+        """
+        amount, tip, operator = self._validate(amount_cents, tip_cents, operator_id)
+        chosen = wallet if isinstance(wallet, Wallet) else Wallet.parse(wallet)
+        url = (callback_url or self.settings.callback_url or "").strip()
+        if not url:
+            raise ValueError("a QR payment needs a callback URL (set [ottpay] callback_url)")
+        handle = self._journal_intent("active", chosen, amount, tip, operator)
+        self._start_worker(handle, run_active, url)
+        return handle
+
+    def _validate(self, amount_cents: int, tip_cents: int,
+                  operator_id: str | None) -> tuple[int, int, str]:
+        if self.stopping:
+            raise EngineClosedError("the payment engine is shut down; no sale was started")
+        limit = self.settings.max_amount_cents
+        amount = check_cents(amount_cents, max_cents=limit)
+        tip = check_cents(tip_cents, max_cents=limit, allow_zero=True)
+        operator = operator_id or self.settings.operator_id or self.client.operator_id
+        if not operator:
+            raise ValueError("no operator id: set [ottpay] operator_id before taking payments")
+        return amount, tip, operator
+
+    def _journal_intent(self, mode: str, wallet: Wallet, amount: int, tip: int, operator: str,
+                        **extra: str) -> SaleHandle:
+        terminal = self.settings.terminal_no or self.client.terminal_no
+        for attempt in range(5):
+            order_id = new_order_id(terminal)
+            try:
+                sale = self.journal.create_sale(
+                    order_id=order_id, mode=mode, wallet=wallet.value, amount_cents=amount,
+                    tip_cents=tip, operator_id=operator, terminal_no=terminal, **extra,
+                )
+                break
+            except DuplicateOrderError:
+                if attempt == 4:
+                    raise
+        handle = SaleHandle(sale.order_id, mode, self.journal, self._abandon)
+        with self._lock:
+            self._handles[sale.order_id] = handle
+        log.info("sale %s journaled: %s %s %s cents + tip %s", sale.order_id, mode,
+                 wallet.value, amount, tip)
+        self._emit(SaleUpdated(sale))
+        return handle
+
+    def _start_worker(self, handle: SaleHandle,
+                      flow: Callable[[PaymentEngine, SaleHandle, str], None], arg: str) -> None:
+        thread = threading.Thread(target=self._run_worker, args=(handle, flow, arg),
+                                  name=f"cashier-sale-{handle.order_id}", daemon=True)
+        handle.thread = thread
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+        thread.start()
+
+    def _run_worker(self, handle: SaleHandle,
+                    flow: Callable[[PaymentEngine, SaleHandle, str], None], arg: str) -> None:
+        try:
+            if handle.cancelled or self.stopping:
+                self.settler.advance(handle.order_id, SaleState.CLOSED,
+                                     note="cancelled before the request was sent")
+            else:
+                flow(self, handle, arg)
+        except Exception:
+            log.exception("sale %s: worker failed; handing the sale to the resolver",
+                          handle.order_id)
+            if handle.sale.is_open and not self.stopping:
+                self.resolver.watch(_SALE_KEY + handle.order_id)
+        finally:
+            handle.release()
+            with self._lock:
+                self._handles.pop(handle.order_id, None)
+
+    def poll_until(self, handle: SaleHandle, deadline: float) -> None:
+        """Query every ``poll_interval`` until final, cancelled, stopping or ``deadline``.
+
+        A sale still open afterwards is flagged abandoned and handed to the resolver.
+        """
+        order_id = handle.order_id
+        while handle.sale.is_open and not handle.cancelled and not self.stopping:
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                break
+            handle.sleep(min(self.settings.poll_interval, remaining))
+            if handle.cancelled or self.stopping or not handle.sale.is_open:
+                break
+            self.settler.query(order_id)
+        if self.stopping or not handle.sale.is_open:
+            return
+        if not handle.cancelled:
+            sale = self.journal.mark_abandoned(
+                order_id, "no final answer before the deadline; checking in the background"
+            )
+            if sale is not None:
+                self._emit(SaleUpdated(sale))
+        self.resolver.watch(_SALE_KEY + order_id)
+
+    def _abandon(self, handle: SaleHandle) -> Sale:
+        sale = self.journal.mark_abandoned(handle.order_id, "cancelled by the cashier")
+        if sale is not None:
+            log.info("sale %s: cashier stopped waiting; checking in the background",
+                     handle.order_id)
+            self._emit(SaleUpdated(sale))
+        handle.notify()
+        return self.journal.require_sale(handle.order_id)
+
+    # -- callbacks ---------------------------------------------------------------------------
+
+    def on_callback(self, note: PaymentNotification) -> None:
+        """Handler for ``CallbackReceiver``: settle the sale a verified callback names.
+
+        Idempotent: a duplicate or replayed callback changes nothing. A callback for an order the
+        journal does not have, with another amount or tip, another merchant, or a status other
+        than success is ignored with a warning. Raises only if the journal fails (the receiver
+        then answers 500 and the gateway retries).
+        """
+        sale = self.journal.get_sale(note.order_id)
+        if sale is None:
+            log.warning("callback for unknown order %s ignored", note.order_id)
+            return
+        merchant = note.raw.get("merchant_id")
+        if merchant not in (None, "") and merchant != self.client.merchant_id:
+            log.warning("callback for order %s names merchant %r, not ours: ignored",
+                        note.order_id, merchant)
+            return
+        if (note.rsp_code or "").upper() != "SUCCESS" or note.order_status not in (
+            None, OrderStatus.SUCCESS
+        ):
+            log.warning("callback for order %s is not a success (%s/%s): ignored",
+                        note.order_id, note.rsp_code, note.order_status)
+            return
+        if note.amount_cents != sale.amount_cents or note.tip_cents != sale.tip_cents:
+            log.warning(
+                "callback for order %s has amount %s + tip %s cents, the sale is %s + %s: ignored",
+                note.order_id, note.amount_cents, note.tip_cents, sale.amount_cents,
+                sale.tip_cents,
+            )
+            return
+        if not sale.is_open:
+            log.info("callback for order %s: already %s, nothing to do", note.order_id,
+                     sale.state)
+            return
+        fields: dict[str, object] = {"rsp_code": "SUCCESS"}
+        if note.bizpay_order_id:
+            fields["bizpay_order_id"] = note.bizpay_order_id
+        if note.finish_time:
+            fields["trade_time"] = note.finish_time.isoformat()
+        self.settler.advance(note.order_id, SaleState.PAID, note="callback: paid", **fields)
+
+    # -- settling and late payments ----------------------------------------------------------
+
+    def refresh(self, order_id: str) -> Sale:
+        """Query an open sale once now and settle it if final (``SaleNotFoundError`` if none)."""
+        return self.settler.query(order_id)
+
+    def _check(self, key: str) -> bool:
+        """Resolver callback: True once the sale/refund behind ``key`` is settled."""
+        if key.startswith(_REFUND_KEY):
+            refund = self.refunder.confirm(key[len(_REFUND_KEY):])
+            self._after_refund(refund)
+            return not RefundState(refund.state).is_open
+        return not self.settler.query(key[len(_SALE_KEY):]).is_open
+
+    def _on_late(self, sale: Sale) -> None:
+        if self.settings.late_payment == "refund":
+            self.resolver.submit(lambda: self._auto_refund(sale.order_id))
+
+    def _auto_refund(self, order_id: str) -> None:
+        with self._lock:
+            if order_id in self._auto_refunding:
+                return
+            self._auto_refunding.add(order_id)
+        try:
+            sale = self.journal.require_sale(order_id)
+            if not sale.late or sale.late_resolution is not None:
+                return
+            if self.journal.refundable_cents(order_id) > 0:
+                log.warning("late payment %s: refunding it automatically (late_payment=refund)",
+                            order_id)
+                self.refund(order_id)
+            else:
+                self._after_refund(None, order_id)
+        finally:
+            with self._lock:
+                self._auto_refunding.discard(order_id)
+
+    def _after_refund(self, refund: Refund | None, order_id: str | None = None) -> None:
+        """A late payment whose money all went back is resolved as refunded."""
+        order_id = order_id or (refund.sale_order_id if refund else None)
+        if order_id is None:
+            return
+        sale = self.journal.require_sale(order_id)
+        if sale.late and sale.late_resolution is None and sale.state == SaleState.REFUNDED:
+            resolved = self.journal.resolve_late(order_id, LateResolution.REFUNDED,
+                                                 note="fully refunded")
+            if resolved is not None:
+                self._emit(SaleUpdated(resolved))
+
+    def late_payments(self) -> list[Sale]:
+        """Late payments nobody has resolved yet, oldest first."""
+        return self.journal.late_payments()
+
+    def resolve_late(self, order_id: str, action: str = "refund") -> Sale:
+        """Resolve a late payment: ``"refund"`` what is left of it, or ``"keep"`` the money.
+
+        ``PaymentError`` if it is not an unresolved late payment. After ``"refund"``, the sale
+        stays listed only if the refund could not be confirmed yet.
+        """
+        if action not in ("refund", "keep"):
+            raise ValueError("resolve a late payment with 'refund' or 'keep'")
+        sale = self.journal.require_sale(order_id)
+        if not sale.late or sale.late_resolution is not None:
+            raise PaymentError(f"sale {order_id} is not an unresolved late payment")
+        if action == "keep":
+            resolved = self.journal.resolve_late(order_id, LateResolution.KEPT,
+                                                 note="kept by the cashier")
+            if resolved is None:
+                raise PaymentError(f"sale {order_id} was resolved meanwhile")
+            self._emit(SaleUpdated(resolved))
+            return resolved
+        if self.journal.refundable_cents(order_id) > 0:
+            self.refund(order_id)
+        else:
+            self._after_refund(None, order_id)
+        return self.journal.require_sale(order_id)
+
+    # -- refunds -----------------------------------------------------------------------------
+
+    def refund(
+        self, order_id: str, amount_cents: int | None = None, *, operator_id: str | None = None
+    ) -> Refund:
+        """Refund part (``amount_cents``) or all that is left (``None``) of a paid sale.
+
+        Refused locally, before any request, with ``SaleNotFoundError`` /
+        ``RefundNotAllowedError`` / ``AmountError``. Returns the refund: ``succeeded``,
+        ``failed``, or ``pending``/``unknown`` (then confirmed in the background).
+        """
+        if self.stopping:
+            raise EngineClosedError("the payment engine is shut down; nothing was refunded")
+        refund = self.refunder.refund(order_id, amount_cents, operator_id=operator_id)
+        if RefundState(refund.state).is_open:
+            self.resolver.watch(_REFUND_KEY + refund.refund_id)
+        self._after_refund(refund)
+        return refund
+
+    # -- recovery ----------------------------------------------------------------------------
+
+    def recover(self, *, timeout: float = 0.0) -> list[Sale]:
+        """Settle every sale (and refund) a previous run left open; returns those sales now.
+
+        Each open sale is flagged abandoned (its outcome was never shown: if it is paid it is a
+        late payment), then queried every ``poll_interval`` until settled or ``timeout`` passes
+        (one pass with the default 0). What is still open is handed to the resolver. An order
+        the gateway does not know is closed once older than ``unknown_grace``, else kept unknown.
+        """
+        with self._lock:
+            live = {oid for oid, handle in self._handles.items() if not handle.done}
+        sales = [sale for sale in self.journal.open_sales() if sale.order_id not in live]
+        for sale in sales:
+            marked = self.journal.mark_abandoned(
+                sale.order_id, "found open at recovery: its outcome was never shown"
+            )
+            if marked is not None:
+                self._emit(SaleUpdated(marked))
+        deadline = self.clock() + timeout
+        still_open = [sale.order_id for sale in sales]
+        while still_open:
+            still_open = [oid for oid in still_open if self.settler.query(oid).is_open]
+            remaining = deadline - self.clock()
+            if not still_open or remaining <= 0 or self.stopping:
+                break
+            self._stop.wait(min(self.settings.poll_interval, remaining))
+        for order_id in still_open:
+            self.resolver.watch(_SALE_KEY + order_id)
+        for refund in self.journal.open_refunds():
+            confirmed = self.refunder.confirm(refund.refund_id)
+            self._after_refund(confirmed)
+            if RefundState(confirmed.state).is_open:
+                self.resolver.watch(_REFUND_KEY + refund.refund_id)
+        if self.settings.late_payment == "refund":
+            for late in self.journal.late_payments():
+                self._auto_refund(late.order_id)
+        recovered = [self.journal.require_sale(sale.order_id) for sale in sales]
+        log.info("recovery: %d open sale(s) checked, %d still open", len(recovered),
+                 sum(sale.is_open for sale in recovered))
+        return recovered
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def sale(self, order_id: str) -> Sale | None:
+        return self.journal.get_sale(order_id)
+
+    def events(self, order_id: str) -> list[SaleEvent]:
+        return self.journal.events(order_id)
+
+    def refunds(self, order_id: str) -> list[Refund]:
+        return self.journal.refunds_for(order_id)
+
+    def history(
+        self,
+        day: str | None = None,
+        query: str | None = None,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Sale]:
+        """Sales newest first, of one business day (``YYYY-MM-DD``) or all, optionally searched.
+
+        ``query``: an amount with a decimal point (``12.34``) matches the amount; four digits
+        match the last four digits of the scanned code; anything else is an order id prefix.
+        """
+        text = (query or "").strip()
+        amount = parse_amount(text, max_cents=10**12) if "." in text else None
+        last4 = text if amount is None and re.fullmatch(r"\d{4}", text) else None
+        prefix = text if text and amount is None and last4 is None else None
+        return self.journal.history(day=day, amount_cents=amount, code_last4=last4,
+                                    order_id_prefix=prefix, limit=limit, offset=offset)
+
+    def x_report(self, day: str | None = None) -> DayReport:
+        """Running totals of a business day (default: the current one); changes nothing."""
+        return x_report(self.journal, day or self.journal.current_business_day())
+
+    def z_report(self, day: str | None = None) -> DayReport:
+        """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed."""
+        return z_report(self.journal, day or self.journal.current_business_day())
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _emit(self, event: EngineEvent) -> None:
+        if isinstance(event, SaleUpdated):
+            with self._lock:
+                handle = self._handles.get(event.sale.order_id)
+            if handle is not None:
+                handle.notify()
+        if self._listener is None:
+            return
+        try:
+            self._listener(event)
+        except Exception:
+            log.exception("payment event listener failed on %s", type(event).__name__)

@@ -1,0 +1,167 @@
+"""Turning gateway answers into committed state changes, the one way every flow settles a sale.
+
+Used by the passive and active flows, the callback handler, the background resolver and recovery,
+so that "what does this answer mean for this sale" is decided in exactly one place. Every change
+is a compare-and-set in the journal, committed before the event that reports it is emitted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from cashier.journal.records import Sale
+from cashier.journal.store import Journal
+from cashier.ottpay.client import OttPayClient
+from cashier.ottpay.codes import Outcome
+from cashier.ottpay.errors import OrderNotFoundError, OttPayError
+from cashier.ottpay.results import PaymentResult, StatusResult
+from cashier.payments.events import EngineEvent, LatePayment, SaleUpdated
+from cashier.payments.settings import PaymentSettings
+from cashier.payments.states import IllegalTransition, SaleState, sources_of
+
+log = logging.getLogger("cashier.payments")
+
+
+def gateway_fields(result: StatusResult | PaymentResult) -> dict[str, object]:
+    """The journal fields a query (or payment) answer fills in, skipping what it left out."""
+    fields: dict[str, object] = {
+        "bizpay_order_id": result.bizpay_order_id,
+        "buyer_login_id": result.buyer_login_id,
+        "trade_time": result.trade_time.isoformat() if result.trade_time else None,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class Settler:
+    """Applies answers to sales: ``advance`` (compare-and-set), ``apply_status``, ``query``.
+
+    ``emit`` delivers events; ``on_late`` is called (after ``LatePayment`` is emitted) when a sale
+    the cashier had given up on turns out paid.
+    """
+
+    def __init__(
+        self,
+        client: OttPayClient,
+        journal: Journal,
+        settings: PaymentSettings,
+        *,
+        emit: Callable[[EngineEvent], None],
+        on_late: Callable[[Sale], None],
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.settings = settings
+        self._emit = emit
+        self._on_late = on_late
+        self._wall_clock = wall_clock
+
+    def advance(self, order_id: str, to_state: SaleState, *, note: str, **fields: object) -> Sale:
+        """Move a sale to ``to_state`` if it may go there; return the sale as it now is.
+
+        Losing a race is not an error: if another writer already put the sale in ``to_state``
+        (a duplicate callback, a poll racing a callback) or the news is stale (a poll saying
+        "pending" about a sale a callback already settled, "paid" about a refunded one), nothing
+        changes. A real contradiction (the gateway says declined about a paid sale) raises
+        ``IllegalTransition`` and changes nothing.
+        """
+        sale = self.journal.transition(
+            order_id, to_state, from_states=sorted(sources_of(to_state)), note=note, **fields
+        )
+        if sale is not None:
+            self.announce(sale)
+            if to_state is SaleState.PAID and sale.late:
+                log.warning(
+                    "late payment: sale %s (%s cents) was paid after the cashier stopped waiting",
+                    order_id, sale.total_cents,
+                )
+                self._emit(LatePayment(sale))
+                self._on_late(sale)
+            return sale
+        current = self.journal.require_sale(order_id)
+        if current.state == to_state:
+            return current
+        if to_state.is_open and not current.is_open:
+            return current  # stale: the sale settled meanwhile
+        if to_state is SaleState.PAID and current.is_paid:
+            return current  # already paid, and refunded since
+        raise IllegalTransition(order_id, current.state, to_state)
+
+    def announce(self, sale: Sale) -> None:
+        """Report a committed change."""
+        self._emit(SaleUpdated(sale))
+
+    def note(self, order_id: str, note: str, **fields: object) -> Sale:
+        """Record fields and/or a same-state event (no state change) and announce it."""
+        sale = self.journal.update_sale(order_id, note=note, **fields)
+        self.announce(sale)
+        return sale
+
+    def apply_status(self, sale: Sale, result: StatusResult) -> Sale:
+        """What a STATUS_QUERY answer about a sale means for it."""
+        outcome = result.outcome
+        status = result.order_status.value if result.order_status else "?"
+        if outcome is Outcome.PAID:
+            mismatch = self.amount_mismatch(sale, result.total_cents, result.tip_cents)
+            if mismatch:
+                log.error("sale %s: gateway says paid but %s; not marking it paid", sale.order_id,
+                          mismatch)
+                if sale.state == SaleState.UNKNOWN:
+                    return self.note(sale.order_id, f"paid with {mismatch}", rsp_msg=mismatch)
+                return self.advance(sale.order_id, SaleState.UNKNOWN,
+                                    note=f"paid with {mismatch}", rsp_msg=mismatch)
+            return self.advance(sale.order_id, SaleState.PAID, note=f"query: {status}",
+                                rsp_code="SUCCESS", **gateway_fields(result))
+        if outcome is Outcome.DECLINED:
+            return self.advance(sale.order_id, SaleState.DECLINED, note=f"query: {status}",
+                                rsp_msg=status)
+        if outcome is Outcome.CLOSED:
+            return self.advance(sale.order_id, SaleState.CLOSED, note=f"query: {status}",
+                                rsp_msg=status)
+        if outcome is Outcome.PENDING and sale.state == SaleState.UNKNOWN:
+            return self.advance(sale.order_id, SaleState.PENDING, note=f"query: {status}")
+        return sale
+
+    def amount_mismatch(self, sale: Sale, total_cents: int | None, tip_cents: int | None) -> str:
+        """Why a confirmed amount does not match the sale ('' when it does).
+
+        The gateway's ``total_amount`` is the amount without tip; ``tip`` is the tip.
+        """
+        if total_cents is None:
+            return "no confirmed amount"
+        if total_cents not in (sale.amount_cents, sale.total_cents):
+            return f"amount {total_cents} cents instead of {sale.amount_cents}"
+        if tip_cents is not None and total_cents == sale.amount_cents and \
+                tip_cents != sale.tip_cents:
+            return f"tip {tip_cents} cents instead of {sale.tip_cents}"
+        return ""
+
+    def apply_not_found(self, sale: Sale) -> Sale:
+        """The gateway does not know the order: closed once the request can no longer arrive."""
+        age = self._wall_clock() - sale.created_at
+        if age >= self.settings.unknown_grace:
+            return self.advance(
+                sale.order_id, SaleState.CLOSED, rsp_msg="order not found",
+                note=f"gateway has no record {age:.1f}s after the intent: request never arrived",
+            )
+        return sale
+
+    def query(self, order_id: str) -> Sale:
+        """Ask the gateway about an open sale once and settle it if the answer is final."""
+        sale = self.journal.require_sale(order_id)
+        if not sale.is_open:
+            return sale
+        try:
+            result = self.client.status_query(order_id)
+        except OrderNotFoundError:
+            return self.apply_not_found(sale)
+        except OttPayError as exc:
+            log.info("sale %s: query failed (%s); will ask again", order_id, exc)
+            return sale
+        try:
+            return self.apply_status(sale, result)
+        except IllegalTransition as exc:
+            log.error("sale %s: the gateway contradicts the journal: %s", order_id, exc)
+            return self.journal.require_sale(order_id)
