@@ -127,7 +127,6 @@ class OttPayClient:
         read_timeout: float = 15.0,
         query_retries: int = 2,
         query_backoff: float = 0.5,
-        session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
@@ -147,7 +146,7 @@ class OttPayClient:
         self.query_retries = int(query_retries)
         self.query_backoff = float(query_backoff)
         self._sleep = sleep
-        self._session = session or requests.Session()
+        self._session = requests.Session()
         if is_loopback_host(urlsplit(self.endpoint).hostname):
             # A loopback simulator must never be reached through an environment proxy.
             self._session.trust_env = False

@@ -284,6 +284,9 @@ def test_query_refusal_without_data_is_gateway_rejected():
     ((500, "application/json", b'{"rsp_code":"SUCCESS"}'), "HTTP 500"),
     ((302, "text/plain", b""), "HTTP 302"),
     ((200, "application/json", b"[]"), "failed verification"),
+    ((200, "application/json", json.dumps({**build_response(
+        "SUCCESS", "ok", {"order_id": "A1", "order_status": "success"}, KEY),
+        "data": "c2hvcnQ="}).encode()), "truncated"),
 ])
 def test_payment_with_unusable_answer_is_unknown_and_sent_once(reply, why):
     with ScriptedGateway(lambda req, n: reply) as gw, make_client(gw.url) as client:
