@@ -304,3 +304,31 @@ def test_logs_mask_the_code_and_never_hold_the_sign_key(
         assert DEMO_SIGN_KEY not in str(exc) and DEMO_SIGN_KEY not in repr(exc)
         assert WECHAT not in str(exc)
     assert DEMO_SIGN_KEY not in repr(client) and DEMO_SIGN_KEY not in str(client)
+
+
+def test_callback_is_retried_by_the_gateway_until_the_handler_accepts(sim, client):
+    calls = []
+
+    def flaky_handler(note):
+        calls.append(note.order_id)
+        if len(calls) == 1:
+            raise RuntimeError("journal busy")  # answered 500: the gateway must retry
+
+    with CallbackReceiver(flaky_handler, sign_key=DEMO_SIGN_KEY,
+                          merchant_id=DEMO_MERCHANT_ID) as rx:
+        client.active_pay(order_id="Q3", amount_cents=700, biz_type=Wallet.WECHATPAY,
+                          call_back_url=rx.url)
+        sim.customer_pays("Q3")
+        assert sim.wait_for_callbacks(5.0)
+    assert calls == ["Q3", "Q3"]
+
+
+def test_callback_signed_for_another_merchant_never_reaches_the_handler(sim, client):
+    notes = []
+    with CallbackReceiver(notes.append, sign_key=DEMO_SIGN_KEY, merchant_id="ON00004652") as rx:
+        client.active_pay(order_id="Q4", amount_cents=700, biz_type=Wallet.WECHATPAY,
+                          call_back_url=rx.url)
+        sim.customer_pays("Q4")
+        assert sim.wait_for_callbacks(5.0)
+    assert notes == []
+    assert client.status_query("Q4").outcome is Outcome.PAID  # polling still finds it paid
