@@ -56,6 +56,7 @@ def render_answer(answer: Answer, sign_key: str) -> tuple[int, str, bytes]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True  # server_close() joins every request thread
+    request_queue_size = 128  # benchmarks open many connections at once
     simulator: Simulator
 
     def __init__(self, address: tuple[str, int], simulator: Simulator) -> None:
@@ -253,7 +254,7 @@ class Simulator:
         self.port = self._server.server_address[1]
         self.gateway.config.base_url = self.base_url
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
             name=f"ottpay-sim-{self.port}", daemon=True,
         )
         self._thread.start()
