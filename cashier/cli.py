@@ -83,4 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run the imported module, not this __main__ copy: otherwise CommandError raised by the
+    # command modules (which import cashier.cli) would be a different class and escape.
+    from cashier.cli import main as _main
+
+    sys.exit(_main())
