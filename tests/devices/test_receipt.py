@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from cashier.devices.receipt import (
@@ -219,3 +221,42 @@ def test_layout_helpers_measure_cjk_as_double_width() -> None:
     assert wrap("收银台收银台", 7) == ["收银台", "收银台"]
     assert two_columns("Total", "13.34", 12) == ["Total  13.34"]
     assert two_columns("A long label here", "99.00", 12) == ["A long label", "here", "       99.00"]
+
+
+@given(
+    name=st.text(max_size=60),
+    line=st.text(max_size=80),
+    encoding=st.sampled_from(["gb18030", "gbk", "big5", "cp437", "cp858", "cp1252", "ascii"]),
+    columns=st.sampled_from([32, 48]),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_text_in_any_encoding_renders_and_never_crashes_the_sale(
+    name: str, line: str, encoding: str, columns: int
+) -> None:
+    data = render_receipt(
+        sale(merchant_name=name, lines=(ReceiptLine(line, 100),), footer=line),
+        ReceiptStyle(columns=columns, encoding=encoding),
+    )
+    assert data.endswith(CUT) and qr_payload(data) == b"CS20261123-0001"
+    text = data.decode(encoding, errors="replace")
+    assert "13.34" in text
+
+
+def test_settings_from_the_config_file_map_onto_device_settings() -> None:
+    from cashier.config import config_from_dict
+    from cashier.devices.printer import PrinterSettings
+    from cashier.devices.scanner import ScannerSettings
+
+    config = config_from_dict({
+        "printer": {"kind": "win32", "address": "POS-80", "width": 58, "encoding": "big5"},
+        "scanner": {"kind": "serial", "port": "/dev/ttyACM0", "baudrate": 115200,
+                    "suffix": "none"},
+    })
+    printer = PrinterSettings(kind=config.printer.kind, address=config.printer.address or "",
+                              paper_mm=config.printer.width, encoding=config.printer.encoding,
+                              logo_path=config.printer.logo)
+    assert (printer.kind, printer.style().columns, printer.style().encoding) == (
+        "win32raw", 32, "big5")
+    scanner = ScannerSettings(port=config.scanner.port or "", baud=config.scanner.baudrate,
+                              suffix=config.scanner.suffix)
+    assert (scanner.suffix, scanner.terminator, scanner.baud) == ("NONE", b"", 115200)
