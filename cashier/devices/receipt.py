@@ -75,6 +75,8 @@ class ReceiptData:
     """One sale or refund receipt, as the journal knows it. Amounts in integer cents.
 
     ``state`` is ``"PAID"`` or ``"REFUND"``; ``copy`` is ``"customer"`` or ``"merchant"``.
+    ``timestamp`` is printed as given (pass local time). For a refund, ``amount_cents`` is the
+    refunded amount (printed negative) and ``original_order_id`` the sale it refunds.
     ``total_cents`` defaults to amount + tip and must equal it when given.
     """
 
@@ -276,6 +278,8 @@ def wrap(text: str, columns: int) -> list[str]:
 
 def two_columns(left: str, right: str, columns: int) -> list[str]:
     """``left`` and ``right`` on one line; if they do not fit, left wraps and right goes below."""
+    if not right:
+        return wrap(left, columns)
     gap = columns - text_width(left) - text_width(right)
     if gap >= 1:
         return [left + " " * gap + right]

@@ -220,6 +220,7 @@ def test_layout_helpers_measure_cjk_as_double_width() -> None:
     assert text_width("收银台ab") == 8
     assert wrap("收银台收银台", 7) == ["收银台", "收银台"]
     assert two_columns("Total", "13.34", 12) == ["Total  13.34"]
+    assert two_columns("Just text", "", 12) == ["Just text"]
     assert two_columns("A long label here", "99.00", 12) == ["A long label", "here", "       99.00"]
 
 
