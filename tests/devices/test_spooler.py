@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from cashier.devices.printer import PrinterSettings, ReceiptPrinter
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
@@ -88,8 +89,11 @@ def test_stop_keeps_unprinted_jobs_for_reprint() -> None:
     printer = SlowPrinter()
     spooler = PrintSpooler(printer)
     spooler.start()
-    spooler.submit(b"printing now")
+    printing = spooler.submit(b"printing now")
     waiting = spooler.submit(b"still queued")
+    deadline = time.monotonic() + 2
+    while printing.state is not JobState.PRINTING and time.monotonic() < deadline:
+        time.sleep(0.005)
     threading.Timer(0.05, printer.release.set).start()
     spooler.stop()
     assert printer.printed == [b"printing now"]
