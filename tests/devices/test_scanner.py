@@ -104,10 +104,10 @@ def test_each_suffix_frames_one_code_per_scan(pty: Pty, suffix: str, end: bytes)
 
 def test_no_suffix_ends_a_code_after_the_inter_character_timeout(pty: Pty) -> None:
     rec = Recorder()
-    scanner = start_reader(pty.path, "NONE", rec)
+    scanner = start_reader(pty.path, "NONE", rec, char_timeout=0.2)
     try:
         pty.write(WECHAT[:7].encode())
-        time.sleep(0.02)  # a pause shorter than char_timeout stays inside the code
+        time.sleep(0.03)  # a pause shorter than char_timeout stays inside the code
         pty.write(WECHAT[7:].encode())
         assert rec.next_scan() == WECHAT
         pty.write(ALIPAY.encode())
