@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.demo",
     "cashier.commands.simulator",
     "cashier.commands.devices",
+    "cashier.commands.gui",
 )
 
 

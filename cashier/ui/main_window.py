@@ -36,6 +36,9 @@ from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code, mas
 
 log = logging.getLogger("cashier.ui")
 
+#: Extra seconds the screen waits beyond the engine's own deadline (the engine ends the wait).
+WAIT_MARGIN = 10.0
+
 BANNER_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 
 
@@ -365,7 +368,7 @@ class MainWindow(QMainWindow):
         if view.is_final:
             self.show_result(view)
             return
-        self.bridge.run(self._need_controller().wait, view.order_id, timeout,
+        self.bridge.run(self._need_controller().wait, view.order_id, timeout + WAIT_MARGIN,
                         on_done=self._wait_finished, on_error=self._wait_failed)
 
     def _show_sale_progress(self, view: SaleView) -> None:

@@ -95,157 +95,201 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="128"/>
+        <location filename="../../cashier/ui/main_window.py" line="131"/>
         <source>Cashier</source>
+        <extracomment>Extra seconds the screen waits beyond the engine&apos;s own deadline (the engine ends the wait).</extracomment>
         <translation>收银台</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="133"/>
+        <location filename="../../cashier/ui/main_window.py" line="136"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="136"/>
-        <location filename="../../cashier/ui/main_window.py" line="329"/>
+        <location filename="../../cashier/ui/main_window.py" line="139"/>
+        <location filename="../../cashier/ui/main_window.py" line="332"/>
         <source>Payments are not available: the payment engine is not connected.</source>
         <translation>无法收款：支付引擎未连接。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="143"/>
-        <location filename="../../cashier/ui/main_window.py" line="235"/>
-        <location filename="../../cashier/ui/main_window.py" line="264"/>
+        <location filename="../../cashier/ui/main_window.py" line="146"/>
+        <location filename="../../cashier/ui/main_window.py" line="238"/>
+        <location filename="../../cashier/ui/main_window.py" line="267"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="146"/>
+        <location filename="../../cashier/ui/main_window.py" line="149"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="152"/>
+        <location filename="../../cashier/ui/main_window.py" line="155"/>
         <source>Demo mode: payments go to the built-in simulator; no real money moves.</source>
         <translation>演示模式：付款发送到内置模拟器，不会产生真实资金往来。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="168"/>
+        <location filename="../../cashier/ui/main_window.py" line="171"/>
         <source>Scan code: scan the customer&apos;s payment code, or type it here:</source>
         <translation>扫码收款：扫描顾客的付款码，或在此输入：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="174"/>
+        <location filename="../../cashier/ui/main_window.py" line="177"/>
         <source>Payment code</source>
         <translation>付款码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="177"/>
+        <location filename="../../cashier/ui/main_window.py" line="180"/>
         <source>Scan code</source>
         <translation>扫码收款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="183"/>
+        <location filename="../../cashier/ui/main_window.py" line="186"/>
         <source>Show QR:</source>
         <translation>出示二维码：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="195"/>
+        <location filename="../../cashier/ui/main_window.py" line="198"/>
         <source>Simulate scan (demo):</source>
         <translation>模拟扫码（演示）：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="215"/>
+        <location filename="../../cashier/ui/main_window.py" line="218"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="284"/>
+        <location filename="../../cashier/ui/main_window.py" line="287"/>
         <source>A code was scanned while a sale is in progress; it was ignored.</source>
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="300"/>
+        <location filename="../../cashier/ui/main_window.py" line="303"/>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="307"/>
+        <location filename="../../cashier/ui/main_window.py" line="310"/>
         <source>Scan or type the customer&apos;s payment code first.</source>
         <translation>请先扫描或输入顾客的付款码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="322"/>
+        <location filename="../../cashier/ui/main_window.py" line="325"/>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="341"/>
+        <location filename="../../cashier/ui/main_window.py" line="344"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="344"/>
+        <location filename="../../cashier/ui/main_window.py" line="347"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="372"/>
+        <location filename="../../cashier/ui/main_window.py" line="375"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="384"/>
+        <location filename="../../cashier/ui/main_window.py" line="387"/>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="396"/>
+        <location filename="../../cashier/ui/main_window.py" line="399"/>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="423"/>
+        <location filename="../../cashier/ui/main_window.py" line="426"/>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="434"/>
+        <location filename="../../cashier/ui/main_window.py" line="437"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="437"/>
+        <location filename="../../cashier/ui/main_window.py" line="440"/>
         <source>PAID</source>
         <translation>已支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="440"/>
+        <location filename="../../cashier/ui/main_window.py" line="443"/>
         <source>DECLINED</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="443"/>
+        <location filename="../../cashier/ui/main_window.py" line="446"/>
         <source>NOT PAID</source>
         <translation>未支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="444"/>
+        <location filename="../../cashier/ui/main_window.py" line="447"/>
         <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
         <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="447"/>
+        <location filename="../../cashier/ui/main_window.py" line="450"/>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="448"/>
+        <location filename="../../cashier/ui/main_window.py" line="451"/>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="461"/>
+        <location filename="../../cashier/ui/main_window.py" line="464"/>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
+    </message>
+</context>
+<context>
+    <name>Terminal</name>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="44"/>
+        <source>Pays at once</source>
+        <translation>立即支付成功</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="45"/>
+        <source>Confirms on phone</source>
+        <translation>手机上确认后成功</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="46"/>
+        <source>Declined</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="47"/>
+        <source>Never settles</source>
+        <translation>一直未完成</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="48"/>
+        <source>Alipay, pays at once</source>
+        <translation>支付宝，立即成功</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="93"/>
+        <source>Demo shop</source>
+        <translation>演示商店</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="157"/>
+        <source>Could not check unfinished sales: %1</source>
+        <translation>无法核对未完成的交易：%1</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="181"/>
+        <source>Scanner disconnected: %1</source>
+        <translation>扫码枪已断开：%1</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,41 @@
+"""``cashier gui [--demo]``: the Qt terminal.
+
+Without gateway credentials (or with ``--demo``) it runs against the embedded simulator, with a
+DEMO marker on screen, so every flow can be tried at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "gui", help="open the cashier terminal window",
+        description="Open the cashier terminal. With no gateway credentials configured, or with "
+        "--demo, it runs against the built-in OTT Pay simulator.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="use the built-in simulator even if credentials are configured")
+    parser.add_argument("--language", choices=("en", "zh_CN"), default=None,
+                        help="interface language (default: the settings file, else English)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cashier.cli import EXIT_BAD_INPUT, CommandError
+    from cashier.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    from cashier.ui.launch import run_terminal
+
+    try:
+        return run_terminal(config, demo=args.demo or config.demo,
+                            language=args.language or str(config.ui.language),
+                            argv=[sys.argv[0]])
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None

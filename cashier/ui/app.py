@@ -1,0 +1,210 @@
+"""Assemble the terminal: gateway client (or the embedded simulator in demo mode), journal,
+payment engine, scanners, main window and customer display; and take it all down again.
+
+``Terminal`` owns every part it starts and ``close()`` stops them in reverse order, so tests and
+the app leave no thread or server behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from cashier.config import Config, ScannerKind, default_data_dir
+from cashier.devices.scanner import ScannerSettings as SerialSettings
+from cashier.devices.scanner import ScannerStatus, SerialScanner
+from cashier.devices.wedge import WedgeSettings
+from cashier.ottpay.client import OttPayClient
+from cashier.ui.bridge import Bridge, CoreEvents
+from cashier.ui.customer_display import CustomerDisplay
+from cashier.ui.engine_controller import EngineSaleController
+from cashier.ui.main_window import MainWindow
+from cashier.ui.wedge_filter import WedgeFilter
+from cashier.wallets import Wallet
+
+log = logging.getLogger("cashier.ui")
+
+translate = QCoreApplication.translate
+
+DEMO_OPERATOR_ID = "demo"
+
+
+def demo_journal_path() -> Path:
+    """Demo sales go to their own journal, never mixed with real ones."""
+    return default_data_dir() / "demo" / "journal.sqlite"
+
+
+def _demo_codes() -> dict[str, str]:
+    from cashier.simulator import Scenario, demo_code
+
+    return {
+        translate("Terminal", "Pays at once"): demo_code(Scenario.INSTANT_SUCCESS),
+        translate("Terminal", "Confirms on phone"): demo_code(Scenario.CONFIRM_SUCCESS),
+        translate("Terminal", "Declined"): demo_code(Scenario.DECLINED),
+        translate("Terminal", "Never settles"): demo_code(Scenario.NEVER_SETTLES),
+        translate("Terminal", "Alipay, pays at once"): demo_code(Scenario.INSTANT_SUCCESS,
+                                                                 Wallet.ALIPAY),
+    }
+
+
+class Terminal:
+    """Every part of a running terminal. Build with ``Terminal(config, demo=...)``."""
+
+    def __init__(self, config: Config, *, demo: bool, journal_path: Path | None = None,
+                 customer_display: bool | None = None, wedge: bool | None = None,
+                 simulator_options: dict[str, Any] | None = None,
+                 payment_options: dict[str, Any] | None = None) -> None:
+        self.config = config
+        self.demo = demo
+        self.simulator: Any = None
+        self.client: OttPayClient | None = None
+        self.journal: Any = None
+        self.engine: Any = None
+        self.receiver: Any = None
+        self._sign_key = ""
+        self.scanner: SerialScanner | None = None
+        self.wedge: WedgeFilter | None = None
+        self.bridge = Bridge()
+        self.events = CoreEvents()
+        try:
+            self._build(journal_path, customer_display, wedge, simulator_options or {},
+                        payment_options or {})
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, journal_path: Path | None, customer_display: bool | None,
+               wedge: bool | None, simulator_options: dict[str, Any],
+               payment_options: dict[str, Any]) -> None:
+        config = self.config
+        self.client = self._make_client(simulator_options)
+        from cashier.journal.store import Journal
+
+        self.journal = Journal(journal_path or (demo_journal_path() if self.demo
+                                                else config.journal.path))
+        self.engine = self._make_engine(payment_options)
+        controller = EngineSaleController(self.engine, operator_id=config.ottpay.operator_id)
+
+        show_display = config.display.customer_display if customer_display is None \
+            else customer_display
+        shop = config.shop.name or (translate("Terminal", "Demo shop") if self.demo else "")
+        self.customer_display = CustomerDisplay(shop) if show_display else None
+        self.window = MainWindow(
+            controller, self.bridge, events=self.events, customer_display=self.customer_display,
+            demo=self.demo, max_cents=config.payments.max_amount_cents,
+            demo_codes=_demo_codes() if self.demo else None,
+        )
+
+        use_wedge = (config.scanner.kind in (ScannerKind.WEDGE, ScannerKind.NONE)
+                     if wedge is None else wedge)
+        if use_wedge:
+            self.wedge = WedgeFilter(WedgeSettings(prefix=config.scanner.wedge_prefix,
+                                                   suffix=config.scanner.wedge_suffix))
+            self.wedge.scanned.connect(self.window.handle_scan)
+            self.wedge.install()
+        if config.scanner.kind == ScannerKind.SERIAL and config.scanner.port:
+            self.scanner = SerialScanner(
+                SerialSettings(port=config.scanner.port, baud=config.scanner.baudrate,
+                               suffix=config.scanner.suffix),
+                on_scan=lambda code: self.bridge.call_on_gui(
+                    lambda: self.window.handle_scan(code)),
+                on_status=lambda status, message: self.bridge.call_on_gui(
+                    lambda: self._scanner_status(status, message)),
+            )
+            self.scanner.start()
+
+    def _make_client(self, simulator_options: dict[str, Any]) -> OttPayClient:
+        settings = self.config.ottpay
+        if self.demo:
+            from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+
+            self.simulator = Simulator(**simulator_options).start()
+            self._sign_key = DEMO_SIGN_KEY
+            return OttPayClient(self.simulator.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
+                                operator_id=settings.operator_id,
+                                terminal_no=settings.terminal_no, read_timeout=5.0)
+        if not settings.merchant_id or not settings.sign_key:
+            raise ValueError("No gateway credentials are configured; run with --demo or fill in "
+                             "[ottpay] merchant_id and sign_key.")
+        self._sign_key = settings.sign_key
+        return OttPayClient(settings.endpoint, settings.merchant_id, settings.sign_key,
+                            operator_id=settings.operator_id, terminal_no=settings.terminal_no,
+                            connect_timeout=settings.connect_timeout_seconds,
+                            read_timeout=settings.timeout_seconds)
+
+    def _make_engine(self, payment_options: dict[str, Any]) -> Any:
+        """The payment engine over our client and journal; ``payment_options`` override the
+        settings from the config (tests use short poll intervals)."""
+        from cashier.payments.engine import PaymentEngine
+        from cashier.payments.settings import PaymentSettings
+
+        p, o = self.config.payments, self.config.ottpay
+        self.receiver = self._make_receiver()
+        callback_url = self.receiver.url if self.demo and self.receiver else o.callback_url
+        options: dict[str, Any] = dict(
+            poll_interval=p.poll_interval_seconds, passive_timeout=p.passive_timeout_seconds,
+            active_timeout=p.active_timeout_seconds, late_payment=str(p.late_payment),
+            max_amount_cents=p.max_amount_cents, terminal_no=o.terminal_no,
+            operator_id=o.operator_id or (DEMO_OPERATOR_ID if self.demo else None),
+            callback_url=callback_url,
+        )
+        settings = PaymentSettings(**(options | payment_options))
+        engine = PaymentEngine(self.client, self.journal, settings, listener=self.events)
+        self.bridge.run(engine.recover, on_error=lambda exc: self.window.banners.show_banner(
+            "recover", translate("Terminal", "Could not check unfinished sales: %1")
+            .replace("%1", str(exc)), "error"))
+        return engine
+
+    def _make_receiver(self) -> Any:
+        """Receive the gateway's payment callbacks: always in demo mode (loopback), otherwise
+        when ``[ottpay] callback_listen`` is set (``callback_url`` is its public address)."""
+        from cashier.ottpay.callbacks import CallbackReceiver
+
+        listen = self.config.ottpay.callback_listen_address
+        if not self.demo and listen is None:
+            return None
+        host, port = listen or ("127.0.0.1", 0)
+        return CallbackReceiver(self._on_callback, sign_key=self._sign_key,
+                                merchant_id=self.client.merchant_id, host=host, port=port).start()
+
+    def _on_callback(self, note: Any) -> None:
+        if self.engine is None:
+            raise RuntimeError("payment engine not ready")  # 500: the gateway retries
+        self.engine.on_callback(note)
+
+    def _scanner_status(self, status: ScannerStatus, message: str) -> None:
+        if status is ScannerStatus.DISCONNECTED:
+            self.window.banners.show_banner(
+                "scanner", translate("Terminal", "Scanner disconnected: %1").replace("%1", message),
+                "warning")
+        elif status is ScannerStatus.CONNECTED:
+            self.window.banners.clear_banner("scanner")
+
+    def show(self) -> None:
+        self.window.show()
+        if self.customer_display is not None:
+            self.customer_display.place()
+
+    def close(self) -> None:
+        """Stop everything this terminal started, newest first."""
+        if self.wedge is not None:
+            self.wedge.uninstall()
+        if self.scanner is not None:
+            self.scanner.stop()
+        if self.receiver is not None:
+            self.receiver.stop()
+        window = getattr(self, "window", None)
+        if window is not None:
+            window.close()
+        if self.engine is not None:
+            self.engine.shutdown()  # releases waiting sales, so the bridge's workers can finish
+        self.bridge.shutdown()
+        if self.journal is not None:
+            self.journal.close()
+        if self.client is not None:
+            self.client.close()
+        if self.simulator is not None:
+            self.simulator.stop()

@@ -1,0 +1,160 @@
+"""Complete sales through the real window, engine, client, simulator (HTTP) and journal file."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+from cashier.config import Config
+from cashier.simulator import Scenario, demo_code
+from cashier.ui.app import Terminal
+from cashier.wallets import Wallet
+
+FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "active_timeout": 5.0,
+        "resolver_max_interval": 0.1, "unknown_grace": 1.0}
+
+
+@pytest.fixture
+def make_terminal(qtbot, tmp_path):
+    terminals: list[Terminal] = []
+
+    def make(**simulator_options) -> Terminal:
+        options = {"confirm_after_queries": 2, "slow_response_seconds": 1.5,
+                   "callback_retry_interval": 0.05} | simulator_options
+        terminal = Terminal(Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
+                            customer_display=True, wedge=True, simulator_options=options,
+                            payment_options=FAST)
+        terminals.append(terminal)
+        qtbot.addWidget(terminal.window)
+        terminal.show()
+        qtbot.waitExposed(terminal.window)
+        return terminal
+
+    yield make
+    for terminal in terminals:
+        terminal.close()
+
+
+def key_amount(qtbot, terminal: Terminal, amount: str, tip: str = "") -> None:
+    entry = terminal.window.amount_entry
+    for char in amount:  # typed like a person: slower than the wedge's max gap
+        qtbot.keyClick(entry, char)
+        qtbot.wait(70)
+    if tip:
+        qtbot.keyClick(entry, Qt.Key.Key_Tab)
+        for char in tip:
+            qtbot.keyClick(entry, char)
+            qtbot.wait(70)
+    qtbot.waitUntil(lambda: entry.amount.text == amount and entry.tip.text == tip, timeout=2000)
+
+
+def wedge_scan(qtbot, widget, code: str) -> None:
+    """A keyboard-wedge scanner: the whole code in a few ms, then Enter."""
+    qtbot.keyClicks(widget, code)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def sale_in_journal(terminal: Terminal):
+    return terminal.journal.require_sale(terminal.window.sale.order_id)
+
+
+def test_passive_instant_success_from_a_wedge_scan(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "12.34", tip="1")
+    code = demo_code(Scenario.INSTANT_SUCCESS)
+    wedge_scan(qtbot, window.amount_entry, code)
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+
+    assert window.result_title.text() == "PAID"
+    assert window.result_amount.text() == "13.34"
+    sale = sale_in_journal(terminal)
+    assert (sale.state, sale.amount_cents, sale.tip_cents) == ("paid", 1234, 100)
+    assert sale.masked_code == "1345**********0000"
+    assert len(terminal.simulator.requests(action="PASSIVEPAY")) == 1
+    assert terminal.window.amount_entry.amount.text == "12.34"  # the scan never typed into it
+    assert terminal.customer_display.page == "result"
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.state == "entry" and window.amount_entry.amount.text == ""
+
+
+def test_confirming_on_phone_then_success(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=4)
+    window = terminal.window
+    key_amount(qtbot, terminal, "50")
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    assert window.waiting_title.text() == "Waiting for customer to confirm on phone"
+    assert "s left" in window.countdown_label.text()
+    assert window.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "PAID"
+    assert len(terminal.simulator.requests(action="STATUS_QUERY")) >= 4
+
+
+def test_declined_shows_red_with_reason(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "7")
+    window.handle_scan(demo_code(Scenario.DECLINED))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "DECLINED"
+    assert "#c62828" in window.result_title.styleSheet()
+    assert "another way" in window.result_reason.text()
+    assert sale_in_journal(terminal).state == "declined"
+
+
+def test_cancel_then_late_payment_banner(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=8)
+    window = terminal.window
+    key_amount(qtbot, terminal, "20")
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    order_id = window.sale.order_id
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.state == "entry"
+    qtbot.waitUntil(lambda: any("Late payment" in t for t in window.banners.texts()),
+                    timeout=8000)
+    assert any(order_id in t for t in window.banners.texts())
+    assert terminal.journal.require_sale(order_id).late
+    assert window.state == "entry"  # the late payment did not hijack the fresh sale
+
+
+def test_active_pay_paid_by_the_simulated_customer(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "88.8")
+    qtbot.mouseClick(window.wallet_buttons[Wallet.ALIPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+    order_id = window.sale.order_id
+    url = window.waiting_qr.data
+    assert url and url.endswith(order_id)
+    assert terminal.customer_display.page == "qr"
+    assert terminal.customer_display.qr.data == url
+    terminal.simulator.customer_pays(order_id)
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "PAID"
+    assert terminal.journal.require_sale(order_id).state == "paid"
+
+
+def test_gui_never_stalls_while_the_gateway_is_slow(qtbot, make_terminal):
+    terminal = make_terminal(slow_response_seconds=1.5)
+    window = terminal.window
+    key_amount(qtbot, terminal, "3")
+    ticks: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    timer.start()
+    started = time.monotonic()
+    window.handle_scan(demo_code(Scenario.SLOW_RESPONSE))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=8000)
+    timer.stop()
+    assert time.monotonic() - started >= 1.4  # the gateway really was slow
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 100, f"GUI thread stalled {max(gaps)} ms"
+    assert window.result_title.text() == "PAID"
