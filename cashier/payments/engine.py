@@ -254,14 +254,17 @@ class PaymentEngine:
         A sale still open afterwards is flagged abandoned and handed to the resolver.
         """
         order_id = handle.order_id
+        next_query = self.clock() + self.settings.poll_interval
         while handle.sale.is_open and not handle.cancelled and not self.stopping:
-            remaining = deadline - self.clock()
-            if remaining <= 0:
+            now = self.clock()
+            if now >= deadline:
                 break
-            handle.sleep(min(self.settings.poll_interval, remaining))
-            if handle.cancelled or self.stopping or not handle.sale.is_open:
-                break
+            if now < next_query:
+                # Woken early by a change (code_url, a callback) or cancel: re-check, don't query.
+                handle.sleep(min(next_query, deadline) - now)
+                continue
             self.settler.query(order_id)
+            next_query = self.clock() + self.settings.poll_interval
         if self.stopping or not handle.sale.is_open:
             return
         if not handle.cancelled:

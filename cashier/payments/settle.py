@@ -146,6 +146,9 @@ class Settler:
                 sale.order_id, SaleState.CLOSED, rsp_msg="order not found",
                 note=f"gateway has no record {age:.1f}s after the intent: request never arrived",
             )
+        if sale.state == SaleState.PENDING:
+            return self.advance(sale.order_id, SaleState.UNKNOWN, rsp_msg="order not found",
+                                note="gateway does not know the order yet; asking again")
         return sale
 
     def query(self, order_id: str) -> Sale:
