@@ -14,14 +14,19 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from cashier.config import Config, ScannerKind, default_data_dir
+from cashier.devices.printer import ReceiptPrinter
+from cashier.devices.receipt import render_receipt
 from cashier.devices.scanner import ScannerSettings as SerialSettings
 from cashier.devices.scanner import ScannerStatus, SerialScanner
+from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.ottpay.client import OttPayClient
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.main_window import MainWindow
+from cashier.ui.receipts import printer_settings, receipt_for_sale
+from cashier.ui.sale_controller import SaleView
 from cashier.ui.wedge_filter import WedgeFilter
 from cashier.wallets import Wallet
 
@@ -66,6 +71,7 @@ class Terminal:
         self.receiver: Any = None
         self._sign_key = ""
         self.scanner: SerialScanner | None = None
+        self.spooler: PrintSpooler | None = None
         self.wedge: WedgeFilter | None = None
         self.bridge = Bridge()
         self.events = CoreEvents()
@@ -97,6 +103,15 @@ class Terminal:
             demo=self.demo, max_cents=config.payments.max_amount_cents,
             demo_codes=_demo_codes() if self.demo else None,
         )
+
+        self.printer_settings = printer_settings(config)
+        if self.printer_settings.kind != "none":
+            self.spooler = PrintSpooler(
+                ReceiptPrinter(self.printer_settings),
+                on_status=lambda job: self.bridge.call_on_gui(lambda: self._print_status(job)),
+            )
+            self.spooler.start()
+        self.window.sale_finished.connect(self._sale_finished)
 
         use_wedge = (config.scanner.kind in (ScannerKind.WEDGE, ScannerKind.NONE)
                      if wedge is None else wedge)
@@ -183,6 +198,31 @@ class Terminal:
         elif status is ScannerStatus.CONNECTED:
             self.window.banners.clear_banner("scanner")
 
+    def _sale_finished(self, view: SaleView) -> None:
+        if view.is_paid and self.spooler is not None and self.config.printer.auto_print:
+            self.bridge.run(self.print_receipt, view.order_id, on_error=self._print_failed)
+
+    def print_receipt(self, order_id: str, *, copy: str = "customer",
+                      reprint: bool = False) -> PrintJob:
+        """Render a sale's receipt and queue it (worker thread: reads the journal)."""
+        if self.spooler is None:
+            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
+        sale = self.journal.require_sale(order_id)
+        data = render_receipt(receipt_for_sale(sale, self.config, copy=copy, reprint=reprint),
+                              self.printer_settings.style())
+        return self.spooler.submit(data, description=f"receipt {order_id}")
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.window.banners.show_banner(
+            "printer", translate("Terminal", "Printer problem: %1").replace("%1", str(exc)),
+            "error")
+
+    def _print_status(self, job: PrintJob) -> None:
+        if job.state is JobState.FAILED:
+            self._print_failed(RuntimeError(job.message))
+        elif job.state is JobState.PRINTED:
+            self.window.banners.clear_banner("printer")
+
     def show(self) -> None:
         self.window.show()
         if self.customer_display is not None:
@@ -202,6 +242,8 @@ class Terminal:
         if self.engine is not None:
             self.engine.shutdown()  # releases waiting sales, so the bridge's workers can finish
         self.bridge.shutdown()
+        if self.spooler is not None:
+            self.spooler.stop()
         if self.journal is not None:
             self.journal.close()
         if self.client is not None:

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
     """The cashier's sale screen; ``state``: ``entry``, ``starting``, ``waiting`` or ``result``."""
 
     state_changed = Signal(str)
+    sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
 
     def __init__(
         self,
@@ -459,6 +460,7 @@ class MainWindow(QMainWindow):
         if self.customer_display is not None:
             self.customer_display.show_result(view.is_paid, view.total_cents)
         self.new_sale_button.setFocus()
+        self.sale_finished.emit(view)
 
     def _declined_reason(self, view: SaleView) -> str:
         base = self.tr("The payment was declined. Ask the customer to pay another way "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from cashier.config import Config
+from cashier.config import Config, PrinterKind, PrinterSettings
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
 from cashier.wallets import Wallet
@@ -20,10 +22,10 @@ FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "active_timeout": 5.0,
 def make_terminal(qtbot, tmp_path):
     terminals: list[Terminal] = []
 
-    def make(**simulator_options) -> Terminal:
+    def make(config: Config | None = None, **simulator_options) -> Terminal:
         options = {"confirm_after_queries": 2, "slow_response_seconds": 1.5,
                    "callback_retry_interval": 0.05} | simulator_options
-        terminal = Terminal(Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
+        terminal = Terminal(config or Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
                             customer_display=True, wedge=True, simulator_options=options,
                             payment_options=FAST)
         terminals.append(terminal)
@@ -158,3 +160,74 @@ def test_gui_never_stalls_while_the_gateway_is_slow(qtbot, make_terminal):
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert max(gaps) < 100, f"GUI thread stalled {max(gaps)} ms"
     assert window.result_title.text() == "PAID"
+
+
+class NetworkPrinter:
+    """A TCP socket on 127.0.0.1 standing in for a network receipt printer: keeps every job."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.05)
+        self.port = self.server.getsockname()[1]
+        self.jobs: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="test-printer")
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                chunks = []
+                while chunk := conn.recv(65536):
+                    chunks.append(chunk)
+                self.jobs.append(b"".join(chunks))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.server.close()
+
+
+def printer_config(port: int) -> Config:
+    return Config(printer=PrinterSettings(kind=PrinterKind.NETWORK, address=f"127.0.0.1:{port}",
+                                          width=58))
+
+
+def test_paid_sale_prints_the_receipt_automatically(qtbot, make_terminal):
+    printer = NetworkPrinter()
+    try:
+        terminal = make_terminal(printer_config(printer.port))
+        window = terminal.window
+        key_amount(qtbot, terminal, "9.99")
+        window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+        qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=5000)
+    finally:
+        printer.stop()
+    job = printer.jobs[0]
+    assert window.sale.order_id.encode() in job
+    assert b"9.99" in job
+    assert b"\x1dV" in job  # the cut command
+    assert not any("Printer" in t for t in window.banners.texts())
+
+
+def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_terminal):
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        dead_port = probe.getsockname()[1]  # closed again: nothing listens there
+    terminal = make_terminal(printer_config(dead_port))
+    window = terminal.window
+    key_amount(qtbot, terminal, "4")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "PAID"
+    qtbot.waitUntil(lambda: any("Printer problem" in t for t in window.banners.texts()),
+                    timeout=5000)
+    assert any("reprint" in t for t in window.banners.texts())
+    assert len(terminal.spooler.failed_jobs()) == 1
+    window.new_sale()
+    assert any("Printer problem" in t for t in window.banners.texts())  # stays until resolved
