@@ -203,18 +203,25 @@ class PaymentEngine:
         terminal = self.settings.terminal_no or self.client.terminal_no
         for attempt in range(5):
             order_id = new_order_id(terminal)
+            handle = SaleHandle(order_id, mode, self.journal, self._abandon)
+            with self._lock:  # registered before the row exists: recover() never takes it
+                if order_id in self._handles:
+                    continue
+                self._handles[order_id] = handle
             try:
                 sale = self.journal.create_sale(
                     order_id=order_id, mode=mode, wallet=wallet.value, amount_cents=amount,
                     tip_cents=tip, operator_id=operator, terminal_no=terminal, **extra,
                 )
                 break
-            except DuplicateOrderError:
-                if attempt == 4:
-                    raise
-        handle = SaleHandle(sale.order_id, mode, self.journal, self._abandon)
-        with self._lock:
-            self._handles[sale.order_id] = handle
+            except BaseException as exc:
+                with self._lock:
+                    self._handles.pop(order_id, None)
+                if isinstance(exc, DuplicateOrderError) and attempt < 4:
+                    continue
+                raise
+        else:
+            raise PaymentError("could not make a unique order id; try again")
         log.info("sale %s journaled: %s %s %s cents + tip %s", sale.order_id, mode,
                  wallet.value, amount, tip)
         self._emit(SaleUpdated(sale))
@@ -433,9 +440,10 @@ class PaymentEngine:
         (one pass with the default 0). What is still open is handed to the resolver. An order
         the gateway does not know is closed once older than ``unknown_grace``, else kept unknown.
         """
-        with self._lock:
+        found = self.journal.open_sales()
+        with self._lock:  # after listing: a sale this engine is starting is already registered
             live = {oid for oid, handle in self._handles.items() if not handle.done}
-        sales = [sale for sale in self.journal.open_sales() if sale.order_id not in live]
+        sales = [sale for sale in found if sale.order_id not in live]
         for sale in sales:
             marked = self.journal.mark_abandoned(
                 sale.order_id, "found open at recovery: its outcome was never shown"

@@ -42,6 +42,7 @@ class Resolver:
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._busy = False
 
     def watch(self, key: str, *, first_delay: float | None = None) -> bool:
         """Keep checking ``key`` until settled; False when stopping (recovery will pick it up)."""
@@ -73,7 +74,7 @@ class Resolver:
     def idle(self) -> bool:
         """Nothing watched and no job queued."""
         with self._cond:
-            return not self._intervals and not self._jobs
+            return not self._intervals and not self._jobs and not self._busy
 
     def stop(self, timeout: float | None = None) -> None:
         """Stop after the check or job in progress; watched keys stay unsettled in the journal."""
@@ -91,14 +92,17 @@ class Resolver:
 
     def _next_work(self) -> Callable[[], object] | str | None:
         with self._cond:
+            self._busy = False
             while not self._stopping:
                 if self._jobs:
+                    self._busy = True
                     return self._jobs.pop(0)
                 if self._due:
                     at, _, key = self._due[0]
                     wait = at - self._clock()
                     if wait <= 0:
                         heapq.heappop(self._due)
+                        self._busy = True
                         return key
                     self._cond.wait(wait)
                 else:
