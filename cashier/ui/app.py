@@ -56,12 +56,17 @@ def _demo_codes() -> dict[str, str]:
 
 
 class Terminal:
-    """Every part of a running terminal. Build with ``Terminal(config, demo=...)``."""
+    """Every part of a running terminal. Build with ``Terminal(config, demo=...)``.
+
+    ``cny_currency`` is the shop's currency: its CNY rate is asked once at start (EX_RATE_QUERY)
+    and the customer display shows the CNY equivalent; ``None`` leaves the line out.
+    """
 
     def __init__(self, config: Config, *, demo: bool, journal_path: Path | None = None,
                  customer_display: bool | None = None, wedge: bool | None = None,
                  simulator_options: dict[str, Any] | None = None,
-                 payment_options: dict[str, Any] | None = None) -> None:
+                 payment_options: dict[str, Any] | None = None,
+                 cny_currency: str | None = "CAD") -> None:
         self.config = config
         self.demo = demo
         self.simulator: Any = None
@@ -77,14 +82,14 @@ class Terminal:
         self.events = CoreEvents()
         try:
             self._build(journal_path, customer_display, wedge, simulator_options or {},
-                        payment_options or {})
+                        payment_options or {}, cny_currency)
         except BaseException:
             self.close()
             raise
 
     def _build(self, journal_path: Path | None, customer_display: bool | None,
                wedge: bool | None, simulator_options: dict[str, Any],
-               payment_options: dict[str, Any]) -> None:
+               payment_options: dict[str, Any], cny_currency: str | None) -> None:
         config = self.config
         self.client = self._make_client(simulator_options)
         from cashier.journal.store import Journal
@@ -112,6 +117,10 @@ class Terminal:
             )
             self.spooler.start()
         self.window.sale_finished.connect(self._sale_finished)
+        if self.customer_display is not None and cny_currency:
+            self.bridge.run(self.client.exchange_rate, cny_currency,
+                            on_done=self.window.set_exchange_rate,
+                            on_error=lambda exc: log.warning("no exchange rate: %s", exc))
 
         use_wedge = (config.scanner.kind in (ScannerKind.WEDGE, ScannerKind.NONE)
                      if wedge is None else wedge)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.currency = currency
         self.state = "entry"
         self.sale: SaleView | None = None
+        self.exchange_rate: Any = None  # an ottpay ExchangeRate (to_cny_fen), when known
         self._deadline = 0.0
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
@@ -271,6 +273,19 @@ class MainWindow(QMainWindow):
         if self.customer_display is not None:
             self.customer_display.show_idle()
 
+    def set_exchange_rate(self, rate: Any) -> None:
+        """A cached EX_RATE_QUERY answer: the customer display then shows the CNY equivalent."""
+        self.exchange_rate = rate
+        if self.state == "entry":
+            self._entry_changed()
+        elif self.sale is not None:
+            self._show_cny(self.sale.total_cents)
+
+    def _show_cny(self, total_cents: int) -> None:
+        if self.customer_display is not None:
+            rate = self.exchange_rate
+            self.customer_display.set_cny(rate.to_cny_fen(total_cents) if rate else None)
+
     def _entry_changed(self) -> None:
         if self.customer_display is None or self.state != "entry":
             return
@@ -279,6 +294,7 @@ class MainWindow(QMainWindow):
         except AmountError:
             self.customer_display.show_idle()
             return
+        self._show_cny(amount + tip)
         self.customer_display.show_amount(amount + tip)
 
     # --- starting a payment -------------------------------------------------------------------
@@ -351,6 +367,7 @@ class MainWindow(QMainWindow):
         self.countdown_label.setText("")
         self.cancel_button.setEnabled(False)
         if self.customer_display is not None:
+            self._show_cny(amount + tip)
             self.customer_display.show_amount(amount + tip)
         self.bridge.run(call, amount, tip, arg,
                         on_done=lambda view: self._started(view, timeout),

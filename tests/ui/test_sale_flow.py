@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from cashier.config import Config, PrinterKind, PrinterSettings
+from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
 from cashier.wallets import Wallet
@@ -135,6 +136,9 @@ def test_active_pay_paid_by_the_simulated_customer(qtbot, make_terminal):
     assert url and url.endswith(order_id)
     assert terminal.customer_display.page == "qr"
     assert terminal.customer_display.qr.data == url
+    cny = format_cents(terminal.client.exchange_rate("CAD").to_cny_fen(8880))
+    qtbot.waitUntil(lambda: terminal.customer_display.qr_cny.text() == f"≈ CNY {cny}",
+                    timeout=3000)
     terminal.simulator.customer_pays(order_id)
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
     assert window.result_title.text() == "PAID"
