@@ -42,7 +42,9 @@ def parse_amount(text: str, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: b
     return check_cents(cents, max_cents=max_cents, allow_zero=allow_zero)
 
 
-def check_cents(cents: int, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: bool = False) -> int:
+def check_cents(
+    cents: int, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: bool = False
+) -> int:
     """Validate an amount already in cents (an ``int``, never a ``bool`` or ``float``)."""
     if isinstance(cents, bool) or not isinstance(cents, int):
         raise AmountError(f"Amounts are whole cents, not {type(cents).__name__}.")
@@ -58,7 +60,7 @@ def check_cents(cents: int, *, max_cents: int = DEFAULT_MAX_CENTS, allow_zero: b
 
 
 def format_cents(cents: int, *, thousands: bool = False) -> str:
-    """``1234`` -> ``"12.34"`` (``"1,234.00"`` style with ``thousands``); negative keeps its sign."""
+    """``1234`` -> ``"12.34"`` (``"1,234.00"`` with ``thousands``); negative keeps its sign."""
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(cents), 100)
     units_text = f"{units:,}" if thousands else str(units)

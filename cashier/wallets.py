@@ -24,7 +24,7 @@ class Wallet(enum.Enum):
 
     @classmethod
     def parse(cls, text: str) -> Wallet:
-        """Accept ``alipay``, ``wechat``, ``wechatpay``, ``unionpay`` (any case) or a ``biz_type``."""
+        """Accept ``alipay``, ``wechat``, ``unionpay`` and the like (any case) or a ``biz_type``."""
         key = text.strip().upper().replace(" ", "").replace("_", "")
         aliases = {"WECHAT": "WECHATPAY", "WEIXIN": "WECHATPAY", "UNION": "UNIONPAY"}
         key = aliases.get(key, key)

@@ -14,7 +14,10 @@ from cashier.money import (
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("12.34", 1234), ("12", 1200), ("0.5", 50), (".5", 50), ("0.05", 5), (" 7.1 ", 710), ("1.", 100)],
+    [
+        ("12.34", 1234), ("12", 1200), ("0.5", 50), (".5", 50), ("0.05", 5), (" 7.1 ", 710),
+        ("1.", 100),
+    ],
 )
 def test_parse_amount_accepts_what_a_cashier_types(typed, cents):
     assert parse_amount(typed) == cents

@@ -20,8 +20,10 @@ def test_classify_payment_code(code, wallet):
 
 @pytest.mark.parametrize(
     "code",
-    ["", "12.34", "164567890123456789", "2412345678901234", "31123456789012345", "621234567890123456",
-     "https://example.com/q", "13456789012345678"],
+    [
+        "", "12.34", "164567890123456789", "2412345678901234", "31123456789012345",
+        "621234567890123456", "https://example.com/q", "13456789012345678",
+    ],
 )
 def test_not_a_payment_code_is_refused_clearly(code):
     with pytest.raises(PaymentCodeError) as info:

@@ -63,7 +63,8 @@ def encrypt(data: Mapping[str, Any], sign_key: str) -> tuple[str, str]:
     md5 = sign(data)
     padder = padding.PKCS7(128).padder()
     plain = padder.update(to_json_text(data).encode("utf-8")) + padder.finalize()
-    encryptor = Cipher(algorithms.AES(derive_aes_key(md5, sign_key)), modes.ECB()).encryptor()
+    key = derive_aes_key(md5, sign_key)
+    encryptor = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
     cipher = encryptor.update(plain) + encryptor.finalize()
     return base64.b64encode(cipher).decode("ascii"), md5
 
@@ -81,7 +82,7 @@ def decrypt(data_b64: Any, md5: Any, sign_key: str) -> dict[str, Any]:
     """Decrypt and verify a received ``data``/``md5`` pair; return the inner object.
 
     Numbers in the result are strings holding their JSON text. Raises ``MessageError`` (or its
-    subclass ``SignatureMismatch``) for anything that is not a well-formed, correctly signed message.
+    subclass ``SignatureMismatch``) for anything not a well-formed, correctly signed message.
     """
     if not isinstance(md5, str) or not md5:
         raise MessageError("the message has no md5 signature")
@@ -97,7 +98,8 @@ def decrypt(data_b64: Any, md5: Any, sign_key: str) -> dict[str, Any]:
         raise MessageError("the data is not valid base64 (truncated or corrupted)") from None
     if not cipher or len(cipher) % 16:
         raise MessageError("the data is not a whole number of AES blocks (truncated)")
-    decryptor = Cipher(algorithms.AES(derive_aes_key(md5.upper(), sign_key)), modes.ECB()).decryptor()
+    key = derive_aes_key(md5.upper(), sign_key)
+    decryptor = Cipher(algorithms.AES(key), modes.ECB()).decryptor()
     padded = decryptor.update(cipher) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     try:

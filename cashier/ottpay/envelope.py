@@ -171,4 +171,6 @@ def parse_callback(body: bytes | str, sign_key: str) -> Callback:
     rsp_msg = _text_field(envelope, "rsp_msg", required=False) or ""
     merchant_id = _text_field(envelope, "merchant_id")
     data = decrypt(envelope.get("data"), envelope.get("md5"), sign_key)
-    return Callback(rsp_code=rsp_code or "", rsp_msg=rsp_msg, merchant_id=merchant_id or "", data=data)
+    return Callback(
+        rsp_code=rsp_code or "", rsp_msg=rsp_msg, merchant_id=merchant_id or "", data=data
+    )
