@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="use the built-in simulator even if credentials are configured")
     parser.add_argument("--language", choices=("en", "zh_CN"), default=None,
                         help="interface language (default: the settings file, else English)")
+    parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
+                        help=argparse.SUPPRESS)  # smoke tests and screenshots
     parser.set_defaults(handler=run)
 
 
@@ -36,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         return run_terminal(config, demo=args.demo or config.demo,
                             language=args.language or str(config.ui.language),
-                            argv=[sys.argv[0]])
+                            argv=[sys.argv[0]], exit_after=args.exit_after)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from cashier.config import Config
@@ -12,15 +14,30 @@ from cashier.ui.i18n import install_language
 
 
 def run_terminal(config: Config, *, demo: bool, language: str | None,
-                 argv: list[str] | None = None) -> int:
-    """Run the terminal until its window closes; returns the exit code."""
+                 argv: list[str] | None = None, exit_after: float | None = None) -> int:
+    """Run the terminal until its window closes (or Ctrl-C / SIGTERM); returns the exit code.
+
+    ``exit_after`` quits after that many seconds (smoke tests, screenshots).
+    """
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("cashier")
     install_language(app, language)
     terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
                         or demo)
+    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    wake = QTimer()  # Python runs signal handlers only when the interpreter gets control
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
         terminal.show()
+        if exit_after is not None:
+            QTimer.singleShot(int(exit_after * 1000), app.quit)
+        where = f" (demo: simulator at {terminal.simulator.base_url})" if demo else ""
+        print(f"cashier terminal running{where}", flush=True)
         return int(app.exec())
     finally:
+        wake.stop()
         terminal.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,61 @@
+"""``cashier gui`` as a real process: demo mode without credentials, clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def gui_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("CASHIER_CONFIG", None)
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), PYTHONPATH=str(ROOT))
+    return env
+
+
+def test_gui_without_credentials_runs_the_demo_and_exits_cleanly(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "cashier.cli", "gui", "--exit-after", "0.5"],
+        env=gui_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "demo: simulator at http://127.0.0.1:" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert (tmp_path / "data" / "cashier" / "demo" / "journal.sqlite").exists()
+
+
+def test_sigterm_closes_the_terminal_cleanly(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cashier.cli", "gui", "--demo", "--language", "zh_CN"],
+        env=gui_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert "cashier terminal running" in line
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_broken_settings_file_is_one_sentence_and_exit_2(tmp_path):
+    broken = tmp_path / "cashier.toml"
+    broken.write_text("[ottpay\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cashier.cli", "--config", str(broken), "gui"],
+        env=gui_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert str(broken) in done.stderr and "Traceback" not in done.stderr
