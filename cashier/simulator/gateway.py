@@ -200,6 +200,19 @@ class Gateway:
         with self._lock:
             return list(self._orders.values())
 
+    def export_state(self) -> tuple[list[OrderSnapshot], int]:
+        """The order book and the next serial number (for ``cashier.simulator.state``)."""
+        with self._lock:
+            serial = next(self._serial)
+            self._serial = itertools.count(serial)
+            return list(self._orders.values()), serial
+
+    def import_state(self, orders: list[OrderSnapshot], serial: int) -> None:
+        """Replace the order book with one saved by ``export_state``."""
+        with self._lock:
+            self._orders = {order.order_id: order for order in orders}
+            self._serial = itertools.count(serial)
+
     def requests(self, order_id: str | None = None, action: str | None = None) -> list[Request]:
         """Every verified request, in arrival order, optionally filtered."""
         with self._lock:

@@ -8,11 +8,13 @@ answers, closes idle keep-alive sockets and joins every request and callback thr
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,6 +31,7 @@ from cashier.simulator.gateway import (
     GatewayConfig,
     OrderSnapshot,
 )
+from cashier.simulator.state import load_state, save_state
 
 DEMO_MERCHANT_ID = "QC00005496"
 DEMO_SIGN_KEY = "0123456789ABCDEF"
@@ -112,6 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         sim = self.server.simulator
         if path in PROTOCOL_PATHS:
             answer = sim.gateway.process(body)
+            sim.save_state()
             if answer.delay_seconds > 0:
                 sim.stopping.wait(answer.delay_seconds)
             self._send(*render_answer(answer, sim.sign_key))
@@ -206,6 +210,7 @@ class Simulator:
         active_close_after_queries: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        state_path: str | os.PathLike[str] | None = None,
     ) -> None:
         if not merchant_id or not isinstance(merchant_id, str):
             raise ValueError("the simulator needs a merchant id, e.g. QC00005496")
@@ -228,6 +233,10 @@ class Simulator:
             exchange_rates={k.upper(): v for k, v in rates.items()},
             active_close_after_queries=active_close_after_queries,
         ))
+        self.state_path = Path(state_path) if state_path is not None else None
+        self._state_lock = threading.Lock()
+        if self.state_path is not None:
+            self.gateway.import_state(*load_state(self.state_path))
         self._callback_options = (callback_retries, callback_retry_interval, callback_timeout)
         self.callbacks = CallbackSender(
             retries=callback_retries, retry_interval=callback_retry_interval,
@@ -320,10 +329,18 @@ class Simulator:
         Raises ``CustomerPayError`` for an unknown, non-QR or no longer payable order.
         """
         job = self.gateway.customer_pays(order_id)
+        self.save_state()
         self.callbacks.send(job)
         order = self.gateway.order(order_id)
         assert order is not None
         return order
+
+    def save_state(self) -> None:
+        """Write the order book to ``state_path`` (no-op without one); called after each change."""
+        if self.state_path is None:
+            return
+        with self._state_lock:  # snapshot and write in one step: files are written in order
+            save_state(self.state_path, *self.gateway.export_state())
 
     def requests(self, order_id: str | None = None, action: str | None = None) -> list[Request]:
         """Every verified request received, in order (filterable by order id and action)."""
