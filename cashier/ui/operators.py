@@ -1,0 +1,143 @@
+"""Operators (cashiers and managers) and their PINs, stored hashed. No Qt here.
+
+Each operator has a name, their own OTT Pay ``operator_id`` and a role. PINs are 4-8 digits and
+only their salted scrypt hash is kept (``operators.json`` next to the settings file, mode 0600).
+Refunds, the Z report and settings ask for a manager's PIN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROLES = ("cashier", "manager")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_PIN_RE = re.compile(r"\d{4,8}")
+
+
+class OperatorError(ValueError):
+    """Bad operator data or PIN; the message is for the person at the counter."""
+
+
+def check_pin(pin: str) -> str:
+    if not isinstance(pin, str) or not _PIN_RE.fullmatch(pin):
+        raise OperatorError("A PIN is 4 to 8 digits.")
+    return pin
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    """``scrypt$<salt hex>$<hash hex>``; the PIN itself is never stored."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(check_pin(pin).encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, hashed: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = hashed.split("$")
+        if scheme != "scrypt" or not _PIN_RE.fullmatch(pin or ""):
+            return False
+        digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    except ValueError:
+        return False
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A person who may use the terminal. ``pin_hash`` only, never the PIN."""
+
+    name: str
+    operator_id: str
+    role: str
+    pin_hash: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    def __repr__(self) -> str:
+        return f"Operator(name={self.name!r}, operator_id={self.operator_id!r}, role={self.role!r})"
+
+
+class OperatorStore:
+    """Operators kept in a JSON file (``path=None``: in memory only, as in demo mode)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._operators: list[Operator] = []
+        if path is not None and path.exists():
+            self._operators = self._load(path)
+
+    @staticmethod
+    def _load(path: Path) -> list[Operator]:
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))["operators"]
+            return [Operator(**row) for row in rows]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise OperatorError(f"{path}: the operators file cannot be read ({exc}).") from None
+
+    @property
+    def operators(self) -> list[Operator]:
+        return list(self._operators)
+
+    def add(self, name: str, operator_id: str, role: str, pin: str) -> Operator:
+        """Add an operator; refused if the name, operator id or PIN is taken or malformed."""
+        name, operator_id = name.strip(), operator_id.strip()
+        if not name or not operator_id:
+            raise OperatorError("An operator needs a name and an OTT Pay operator id.")
+        if role not in ROLES:
+            raise OperatorError(f"Role {role!r} unknown; use cashier or manager.")
+        if any(o.name == name or o.operator_id == operator_id for o in self._operators):
+            raise OperatorError(f"An operator named {name} or with id {operator_id} exists.")
+        if self.find_by_pin(check_pin(pin)) is not None:
+            raise OperatorError("That PIN is already used by another operator; choose another.")
+        operator = Operator(name, operator_id, role, hash_pin(pin))
+        self._operators.append(operator)
+        self._save()
+        return operator
+
+    def find_by_pin(self, pin: str) -> Operator | None:
+        """The operator signing in with ``pin`` (``None`` if no one has it)."""
+        return next((o for o in self._operators if verify_pin(pin, o.pin_hash)), None)
+
+    def verify_manager(self, pin: str) -> Operator | None:
+        """The manager whose PIN this is, else ``None``."""
+        operator = self.find_by_pin(pin)
+        return operator if operator is not None and operator.is_manager else None
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"operators": [asdict(o) for o in self._operators]}, indent=2)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".operators-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+#: Demo mode's operators; their PINs are shown on the demo screen.
+DEMO_CASHIER_PIN = "1111"
+DEMO_MANAGER_PIN = "9999"
+
+
+def demo_operators() -> OperatorStore:
+    store = OperatorStore(None)
+    store.add("Demo cashier", "demo", "cashier", DEMO_CASHIER_PIN)
+    store.add("Demo manager", "demo-manager", "manager", DEMO_MANAGER_PIN)
+    return store

@@ -1,0 +1,70 @@
+"""Operators and PINs: hashed at rest, managers recognised, bad input refused."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from cashier.ui.operators import (
+    OperatorError,
+    OperatorStore,
+    demo_operators,
+    hash_pin,
+    verify_pin,
+)
+
+
+def test_pin_is_stored_hashed_and_verifies(tmp_path):
+    path = tmp_path / "operators.json"
+    store = OperatorStore(path)
+    store.add("Li Na", "op7", "manager", "482913")
+    text = path.read_text(encoding="utf-8")
+    assert "482913" not in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    reopened = OperatorStore(path)
+    assert reopened.verify_manager("482913").operator_id == "op7"
+    assert reopened.verify_manager("482914") is None
+    assert json.loads(text)["operators"][0]["pin_hash"].startswith("scrypt$")
+
+
+def test_cashier_pin_is_not_a_manager_pin():
+    store = demo_operators()
+    assert store.find_by_pin("1111").name == "Demo cashier"
+    assert store.verify_manager("1111") is None
+    assert store.verify_manager("9999").is_manager
+
+
+@pytest.mark.parametrize("pin", ["", "123", "123456789", "12a4", " 1234"])
+def test_malformed_pins_are_refused(pin):
+    with pytest.raises(OperatorError, match="4 to 8 digits"):
+        hash_pin(pin)
+    assert not verify_pin(pin, hash_pin("1234"))
+
+
+def test_duplicate_pin_or_id_is_refused_and_nothing_saved(tmp_path):
+    path = tmp_path / "operators.json"
+    store = OperatorStore(path)
+    store.add("A", "op1", "cashier", "1234")
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(OperatorError, match="PIN"):
+        store.add("B", "op2", "cashier", "1234")
+    with pytest.raises(OperatorError, match="exists"):
+        store.add("C", "op1", "cashier", "5678")
+    with pytest.raises(OperatorError, match="Role"):
+        store.add("D", "op4", "boss", "5678")
+    assert path.read_text(encoding="utf-8") == before
+    assert len(OperatorStore(path).operators) == 1
+
+
+def test_broken_file_is_one_sentence(tmp_path):
+    path = tmp_path / "operators.json"
+    path.write_text("{nope", encoding="utf-8")
+    with pytest.raises(OperatorError, match="operators file cannot be read"):
+        OperatorStore(path)
+
+
+def test_repr_never_shows_the_hash():
+    operator = demo_operators().operators[0]
+    assert "scrypt" not in repr(operator)
