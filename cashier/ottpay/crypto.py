@@ -25,19 +25,55 @@ class SignatureMismatch(MessageError):
     """The decrypted data does not hash to the md5 that came with it (tampered or wrong key)."""
 
 
+class JsonNumber(str):
+    """A received JSON number kept as its exact text (``"100"``, ``"6.50"``).
+
+    It is a ``str`` everywhere (amounts are read with ``cents_from_wire``), but written back as a
+    bare number by ``compact_json``. That matters for a nested object value (MAPPPAY's
+    ``payInfo``): its md5 text is its compact JSON, so a number inside it must come out exactly
+    as it came in, unquoted, or the recomputed md5 would not match.
+    """
+
+    __slots__ = ()
+
+
+def compact_json(value: Any) -> str:
+    """Compact JSON text (non-ASCII unescaped, key order kept) that writes ``JsonNumber`` bare.
+
+    Byte for byte what ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` gives for
+    ordinary values.
+    """
+    if isinstance(value, JsonNumber):
+        return str.__str__(value)
+    if isinstance(value, Mapping):
+        items = (f"{_json_string(str(k))}:{compact_json(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(compact_json(v) for v in value) + "]"
+    if isinstance(value, str):
+        return _json_string(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_string(text: str) -> str:
+    return json.dumps(str.__str__(text), ensure_ascii=False)
+
+
 def wire_value_text(value: Any) -> str:
     """The text a value contributes to the md5.
 
     Strings as they are; numbers and other JSON values as their plain compact JSON text (the
-    protocol's decision for received numbers); ``null`` and empty strings contribute nothing.
+    protocol's decision for received numbers); ``null`` and empty strings contribute nothing. A
+    nested object or list (MAPPPAY's ``payInfo``) contributes its compact JSON text, the same
+    text on the sending and the receiving side (see ``JsonNumber``).
     """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return str.__str__(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(value)
 
 
 def sign(data: Mapping[str, Any]) -> str:
@@ -55,7 +91,7 @@ def derive_aes_key(md5: str, sign_key: str) -> bytes:
 
 def to_json_text(data: Mapping[str, Any]) -> str:
     """Compact UTF-8 JSON with non-ASCII characters unescaped, key order kept."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(data)
 
 
 def encrypt(data: Mapping[str, Any], sign_key: str) -> tuple[str, str]:
@@ -71,7 +107,9 @@ def encrypt(data: Mapping[str, Any], sign_key: str) -> tuple[str, str]:
 
 def _parse_json_keeping_number_text(text: str) -> Any:
     # Numbers are kept as their JSON text so the md5 can be recomputed exactly as sent.
-    return json.loads(text, parse_int=str, parse_float=str, parse_constant=_reject_constant)
+    return json.loads(
+        text, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_reject_constant
+    )
 
 
 def _reject_constant(name: str) -> Any:

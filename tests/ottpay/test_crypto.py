@@ -1,6 +1,7 @@
 """Appendix A: the protocol file's test vectors, properties, and interop with openssl."""
 
 import base64
+import hashlib
 import shutil
 import subprocess
 
@@ -144,3 +145,52 @@ def test_interoperates_with_openssl_command_line():
         input=plain, capture_output=True, check=True,
     ).stdout.decode().strip()
     assert crypto.decrypt(encrypted, md5_2, KEY) == {"order_id": "X9", "amount": "250"}
+
+
+# -- nested object values (MAPPPAY's payInfo) ---------------------------------------------------
+
+
+def test_nested_object_contributes_its_compact_json_text():
+    pay_info = {"appId": "wx1", "timeStamp": "1700000000", "nonceStr": "张"}
+    joined = "100" + '{"appId":"wx1","timeStamp":"1700000000","nonceStr":"张"}'
+    expected = hashlib.md5(joined.encode("utf-8")).hexdigest().upper()
+    assert crypto.sign({"amount": "100", "payInfo": pay_info}) == expected
+
+
+def test_nested_numbers_survive_decryption_so_the_md5_recomputes():
+    # A sender that writes numbers inside payInfo: the receiver must hash them unquoted too.
+    data = {"order_id": "A1", "payInfo": {"timeStamp": 1700000000, "ratio": 6.50, "ok": True}}
+    data_b64, md5 = crypto.encrypt(data, KEY)
+    received = crypto.decrypt(data_b64, md5, KEY)
+    assert received["payInfo"]["timeStamp"] == "1700000000"
+    assert isinstance(received["payInfo"]["timeStamp"], crypto.JsonNumber)
+    assert crypto.sign(received) == md5
+    # Re-encrypting what was received keeps the numbers numbers (e.g. a gateway echoing data).
+    again_b64, again_md5 = crypto.encrypt(received, KEY)
+    assert again_md5 == md5 and again_b64 == data_b64
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_compact_json_is_json_dumps_for_ordinary_values(value):
+    import json
+
+    assert crypto.compact_json(value) == json.dumps(
+        value, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=5))
+def test_any_json_object_round_trips_with_a_matching_md5(data):
+    data_b64, md5 = crypto.encrypt(data, KEY)
+    assert crypto.sign(crypto.decrypt(data_b64, md5, KEY)) == md5
