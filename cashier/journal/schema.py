@@ -50,9 +50,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sales_created ON sales (created_at)",
         "CREATE INDEX sales_amount ON sales (amount_cents, created_at)",
         "CREATE INDEX sales_code_last4 ON sales (code_last4, created_at)",
-        # Recovery and late payments touch few rows: partial indexes keep them tiny.
+        # Recovery and late payments touch few rows: partial indexes keep them tiny. Queries must
+        # repeat the WHERE literally (no parameters) for SQLite to use them.
         "CREATE INDEX sales_open ON sales (created_at) WHERE state IN ('pending', 'unknown')",
-        "CREATE INDEX sales_late ON sales (business_day, created_at) WHERE late = 1",
+        "CREATE INDEX sales_late ON sales (created_at) WHERE late = 1",
         """
         CREATE TABLE sale_events (
             id          INTEGER PRIMARY KEY,

@@ -39,6 +39,9 @@ SALE_FIELDS = frozenset(
     {"rsp_code", "rsp_msg", "bizpay_order_id", "trade_time", "buyer_login_id", "code_url"}
 )
 _MODES = ("passive", "active", "link")
+# Literal SQL lists matching the partial indexes' WHERE clauses (see schema.py).
+_OPEN_SQL = "(" + ", ".join(f"'{state}'" for state in OPEN_STATES) + ")"
+_REFUND_OPEN_SQL = "(" + ", ".join(f"'{state}'" for state in REFUND_OPEN_STATES) + ")"
 
 
 class JournalError(RuntimeError):
@@ -331,10 +334,9 @@ class Journal:
 
     def open_sales(self) -> list[Sale]:
         """Every sale still pending or unknown, oldest first (what recovery must settle)."""
-        marks = ",".join("?" * len(OPEN_STATES))
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT * FROM sales WHERE state IN ({marks}) ORDER BY created_at", OPEN_STATES
+                f"SELECT * FROM sales WHERE state IN {_OPEN_SQL} ORDER BY created_at"
             ).fetchall()
         return [Sale.from_row(row) for row in rows]
 
@@ -491,11 +493,9 @@ class Journal:
         return [Refund.from_row(row) for row in rows]
 
     def open_refunds(self) -> list[Refund]:
-        marks = ",".join("?" * len(REFUND_OPEN_STATES))
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT * FROM refunds WHERE state IN ({marks}) ORDER BY created_at",
-                REFUND_OPEN_STATES,
+                f"SELECT * FROM refunds WHERE state IN {_REFUND_OPEN_SQL} ORDER BY created_at"
             ).fetchall()
         return [Refund.from_row(row) for row in rows]
 
