@@ -1,0 +1,75 @@
+"""Engine-wide behaviour: events after commit, illegal transitions, history search, Z twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from cashier.journal import DayAlreadyClosedError
+from cashier.payments.events import SaleUpdated
+from cashier.payments.states import IllegalTransition, SaleState
+
+from .conftest import ALIPAY, WECHAT
+
+
+def test_every_event_is_already_committed_when_emitted(make_engine, journal, recorder):
+    seen: list[tuple[str, str]] = []
+
+    def listener(event):
+        if isinstance(event, SaleUpdated):
+            seen.append((event.sale.state, journal.require_sale(event.sale.order_id).state))
+
+    engine = make_engine()
+    engine._listener = listener
+    engine.pay_passive(100, WECHAT + "1111")
+    assert seen and all(emitted == stored for emitted, stored in seen)
+
+
+def test_a_failing_listener_does_not_break_the_sale(make_engine):
+    engine = make_engine()
+
+    def broken(_event):
+        raise RuntimeError("UI bug")
+
+    engine._listener = broken
+    assert engine.pay_passive(100, WECHAT + "0000").state == "paid"
+
+
+def test_illegal_transitions_raise_and_change_nothing(engine, journal):
+    sale = engine.pay_passive(100, WECHAT + "0000")
+    with pytest.raises(IllegalTransition, match="from paid to declined"):
+        engine.settler.advance(sale.order_id, SaleState.DECLINED, note="contradiction")
+    declined = engine.pay_passive(100, WECHAT + "3333")
+    with pytest.raises(IllegalTransition, match="from declined to paid"):
+        engine.settler.advance(declined.order_id, SaleState.PAID, note="contradiction")
+    assert journal.require_sale(declined.order_id).state == "declined"
+    # Stale or duplicate news is not an error: it simply changes nothing.
+    assert engine.settler.advance(sale.order_id, SaleState.PAID, note="dup").state == "paid"
+    assert engine.settler.advance(sale.order_id, SaleState.UNKNOWN, note="stale").state == "paid"
+    assert journal.require_sale(sale.order_id).state == "paid"
+    assert [e.to_state for e in journal.events(sale.order_id)] == ["pending", "paid"]
+
+
+def test_history_search(engine):
+    a = engine.pay_passive(1234, WECHAT + "0000")
+    b = engine.pay_passive(999, ALIPAY + "3333")
+    assert [s.order_id for s in engine.history()] == [b.order_id, a.order_id]
+    assert [s.order_id for s in engine.history(query="12.34")] == [a.order_id]
+    assert [s.order_id for s in engine.history(query="3333")] == [b.order_id]
+    assert [s.order_id for s in engine.history(query=a.order_id[:20])][-1] == a.order_id
+    assert engine.history(day="1999-01-01") == []
+    assert [s.order_id for s in engine.history(limit=1, offset=1)] == [a.order_id]
+
+
+def test_z_report_closes_the_day_once(engine, journal):
+    engine.pay_passive(1000, WECHAT + "0000", tip_cents=150)
+    engine.pay_passive(500, ALIPAY + "3333")
+    x = engine.x_report()
+    assert x.total.gross_cents == 1150 and x.declined_count == 1 and x.number is None
+    z = engine.z_report()
+    assert z.number == 1 and z.total == x.total and z.business_day == x.business_day
+    with pytest.raises(DayAlreadyClosedError, match="already closed by Z report #1"):
+        engine.z_report(z.business_day)
+    # The next sale is booked on the next day, which the next Z closes.
+    later = engine.pay_passive(300, WECHAT + "0000")
+    assert later.business_day > z.business_day
+    assert engine.z_report().number == 2
