@@ -35,11 +35,16 @@ JOURNAL_FILE_NAME = "journal.sqlite3"
 #: Environment variable naming the settings file (same as the command's ``--config``).
 CONFIG_ENV = "CASHIER_CONFIG"
 DEFAULT_ENDPOINT = "https://frontapi.ottpay.com/processV2"
+#: OTT Pay's Alipay mobile-browser payment page (payment links, ``cashier.ottpay.wappay``).
+DEFAULT_WAPPAY_URL = "https://mppay.ottpay.com/wapPay"
+#: How long a payment link stays payable by default (seconds).
+DEFAULT_LINK_VALID_SECONDS = 900.0
 REDACTED = "********"
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
 _OPERATOR_ID_RE = re.compile(r"\d{10}")
 _SIGN_KEY_RE = re.compile(r"[0-9A-F]{16}")
+_PAYMENT_KEY_RE = re.compile(r"[!-~]{1,64}")  # printable ASCII, no spaces
 _HOST_PORT_RE = re.compile(
     r"\[(?P<v6>[^\]]+)\]:(?P<port>\d{1,5})|(?P<host>[^:\s\[\]]+):(?P<p>\d{1,5})"
 )
@@ -126,7 +131,8 @@ class Language(enum.StrEnum):
 
 @dataclass(frozen=True)
 class OttPaySettings:
-    """``[ottpay]``: the gateway account. ``sign_key`` is left out of the repr."""
+    """``[ottpay]``: the gateway account. The two secrets (``sign_key`` and
+    ``merchant_payment_key``, the ``merCode`` of payment links) are left out of the repr."""
 
     endpoint: str = DEFAULT_ENDPOINT
     merchant_id: str | None = None
@@ -139,6 +145,13 @@ class OttPaySettings:
     timeout_seconds: float = 15.0
     connect_timeout_seconds: float = 3.05
     terminal_no: str | None = None
+    #: ``merCode``: the merchant payment key for payment links (None = links are off).
+    merchant_payment_key: str | None = field(default=None, repr=False)
+    #: The ``wapPay`` page payment links point at.
+    wappay_url: str = DEFAULT_WAPPAY_URL
+    #: Where the customer's browser goes after paying a link; None = the callback receiver's
+    #: ``/ottpay/return`` page on the host of ``callback_url``.
+    link_return_url: str | None = None
 
     @property
     def callback_listen_address(self) -> tuple[str, int] | None:
@@ -162,6 +175,9 @@ class PaymentSettings:
     active_timeout_seconds: float = 120.0
     late_payment: LatePayment = LatePayment.ASK
     max_amount_cents: int = field(default=DEFAULT_MAX_CENTS, metadata={"key": "max_amount"})
+    #: How long a payment link may be paid; after it the sale is closed unless the gateway
+    #: reports it paid.
+    link_valid_seconds: float = DEFAULT_LINK_VALID_SECONDS
 
 
 @dataclass(frozen=True)
@@ -311,10 +327,16 @@ def config_from_dict(
     _check_devices(where, sections["scanner"], sections["printer"])
     ottpay = _resolve_credentials(where, sections["ottpay"], secret_store)
     sections["ottpay"] = ottpay
-    if ottpay.sign_key:
+    if ottpay.sign_key or ottpay.merchant_payment_key:
+        from urllib.parse import quote, quote_plus
+
         from cashier.logsetup import register_secret
 
         register_secret(ottpay.sign_key)
+        key = ottpay.merchant_payment_key
+        if key:  # as typed, and as it appears inside a payment link's query
+            for form in {key, quote_plus(key), quote(key, safe="")}:
+                register_secret(form)
     return Config(**sections, path=Path(source) if source is not None else None)
 
 
@@ -517,6 +539,29 @@ def _check_sign_key(label: str, text: str) -> str:
     return key
 
 
+def _merchant_payment_key(label: str, value: object, base: Path | None) -> str | None:
+    """The ``merCode`` of payment links; messages never show it."""
+    text = _string(label, value, secret=True)
+    if text and not _PAYMENT_KEY_RE.fullmatch(text):
+        raise ConfigError(
+            f"{label} is not a merchant payment key (1 to 64 letters, digits or symbols without "
+            f"spaces; the one given has {len(text)} characters)."
+        )
+    return text or None
+
+
+def _link_seconds(label: str, value: object, base: Path | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(
+            f"{label} {value!r} must be a number of seconds, not {_type_name(value)}."
+        )
+    if not 60 <= value <= 7 * 24 * 3600:
+        raise ConfigError(
+            f"{label} {value!r} must be between 60 seconds and 7 days (604800 seconds)."
+        )
+    return float(value)
+
+
 def _terminal_no(label: str, value: object, base: Path | None) -> str | None:
     hint = ", like \"01\"" if isinstance(value, int) else ""
     text = _string(label, value, hint=hint)
@@ -579,12 +624,16 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("ottpay", "timeout_seconds"): _seconds,
     ("ottpay", "connect_timeout_seconds"): _seconds,
     ("ottpay", "terminal_no"): _terminal_no,
+    ("ottpay", "merchant_payment_key"): _merchant_payment_key,
+    ("ottpay", "wappay_url"): _url,
+    ("ottpay", "link_return_url"): _optional_url,
     ("journal", "path"): _path,
     ("payments", "poll_interval_seconds"): _seconds,
     ("payments", "passive_timeout_seconds"): _seconds,
     ("payments", "active_timeout_seconds"): _seconds,
     ("payments", "late_payment"): _choice(LatePayment),
     ("payments", "max_amount"): _max_amount,
+    ("payments", "link_valid_seconds"): _link_seconds,
     ("shop", "name"): _text,
     ("shop", "address"): _text,
     ("shop", "phone"): _text,
@@ -669,6 +718,11 @@ def _resolve_credentials(
             f"{label} sign_key is set but merchant_id is missing; add the merchant id "
             "(or remove sign_key to run in demo mode)."
         )
+    if ottpay.merchant_payment_key is not None and ottpay.merchant_id is None:
+        raise ConfigError(
+            f"{label} merchant_payment_key is set but merchant_id is missing; add the merchant "
+            "id and sign key (demo mode uses the simulator's own payment key)."
+        )
     return ottpay
 
 
@@ -677,7 +731,8 @@ def _resolve_credentials(
 
 def config_to_dict(config: Config, *, include_sign_key: bool = True) -> dict[str, Any]:
     """Settings shaped like the TOML file (None values left out). Holds the sign key unless
-    ``include_sign_key`` is false or the key comes from the keyring."""
+    ``include_sign_key`` is false or the key comes from the keyring; the merchant payment key
+    likewise unless ``include_sign_key`` is false."""
     out: dict[str, Any] = {}
     for name in _SECTIONS:
         section = getattr(config, name)
@@ -689,6 +744,8 @@ def config_to_dict(config: Config, *, include_sign_key: bool = True) -> dict[str
             if f.name == "sign_key" and (
                 not include_sign_key or section.sign_key_source is not SignKeySource.FILE
             ):
+                continue
+            if f.name == "merchant_payment_key" and not include_sign_key:
                 continue
             table[_toml_key(f)] = _to_toml_value(name, f.name, value)
         out[name] = table
@@ -741,6 +798,8 @@ def redacted_dict(config: Config) -> dict[str, Any]:
                 table[key] = REDACTED
     if config.ottpay.sign_key is not None:
         data["ottpay"]["sign_key"] = REDACTED
+    if config.ottpay.merchant_payment_key is not None:
+        data["ottpay"]["merchant_payment_key"] = REDACTED
     data["demo"] = config.demo
     data["path"] = str(config.path) if config.path is not None else None
     return data

@@ -143,6 +143,10 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
         ('[printer]\nauto_print = "yes"\n', "[printer] auto_print 'yes' must be true or false"),
         ('[ui]\nlanguage = "fr"\n', "[ui] language 'fr' is not one of"),
         ("ottpay = 3\n", "[ottpay] must be a table"),
+        ('[ottpay]\nwappay_url = "http://mppay.example.com/wapPay"\n', "must use https"),
+        ('[ottpay]\nlink_return_url = "http://shop.example.com/x"\n', "must use https"),
+        ("[payments]\nlink_valid_seconds = 5\n", "between 60 seconds and 7 days"),
+        ('[payments]\nlink_valid_seconds = "900"\n', "must be a number of seconds"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, expected):
@@ -334,3 +338,78 @@ def test_sample_file_documents_every_key(tmp_path):
     for number, line in enumerate(lines):  # every key line follows a comment (or a key line)
         if re.match(r"^(# )?\w+ = ", line):
             assert lines[number - 1].startswith("#") or re.match(r"^\w+ = ", lines[number - 1])
+
+
+# -- the merchant payment key (merCode) and payment links --------------------------------------
+
+PAYMENT_KEY = "Zq9+Pay/Key=42"
+
+
+def test_payment_link_settings_are_typed(tmp_path):
+    text = credentials(
+        f'merchant_payment_key = "{PAYMENT_KEY}"\n'
+        'wappay_url = "https://pay.example.com/wapPay"\n'
+        'link_return_url = "https://shop.example.com/thanks"\n'
+        "[payments]\nlink_valid_seconds = 600\n"
+    )
+    config = load_config(write(tmp_path, text), env={})
+    assert config.ottpay.merchant_payment_key == PAYMENT_KEY
+    assert config.ottpay.wappay_url == "https://pay.example.com/wapPay"
+    assert config.ottpay.link_return_url == "https://shop.example.com/thanks"
+    assert config.payments.link_valid_seconds == 600.0
+    defaults = Config()
+    assert defaults.ottpay.merchant_payment_key is None
+    assert defaults.ottpay.wappay_url == "https://mppay.ottpay.com/wapPay"
+    assert defaults.payments.link_valid_seconds == 900.0
+
+
+def test_payment_key_never_in_repr_redacted_dict_or_messages(tmp_path):
+    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
+                         env={})
+    assert PAYMENT_KEY not in repr(config) and PAYMENT_KEY not in str(config.ottpay)
+    data = redacted_dict(config)
+    assert data["ottpay"]["merchant_payment_key"] == "********"
+    assert PAYMENT_KEY not in repr(data)
+    bad = "has spaces " + PAYMENT_KEY
+    message = error_for(tmp_path, credentials(f'merchant_payment_key = "{bad}"\n'))
+    assert "merchant_payment_key is not a merchant payment key" in message
+    assert PAYMENT_KEY not in message
+    message = error_for(tmp_path, f"[ottpay]\nmerchant_payment_key = {12345678}\n")
+    assert "merchant_payment_key must be a string" in message and "12345678" not in message
+
+
+def test_payment_key_without_merchant_is_refused(tmp_path):
+    message = error_for(tmp_path, f'[ottpay]\nmerchant_payment_key = "{PAYMENT_KEY}"\n')
+    assert "merchant_payment_key is set but merchant_id is missing" in message
+    assert PAYMENT_KEY not in message
+
+
+def test_payment_key_saved_unless_secrets_left_out(tmp_path):
+    from cashier.config import config_to_dict
+
+    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
+                         env={})
+    target = save_config(config, tmp_path / "saved.toml")
+    assert load_config(target, env={}) == config
+    assert "merchant_payment_key" not in config_to_dict(config, include_sign_key=False)["ottpay"]
+
+
+def test_payment_key_is_masked_in_logs_also_url_encoded(tmp_path):
+    import logging
+    from urllib.parse import quote_plus
+
+    from cashier.logsetup import LOG_FILE_NAME, setup_logging, stop_logging
+
+    logs = tmp_path / "logs"
+    setup_logging(logs)
+    try:
+        load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
+                    env={})
+        logging.getLogger("cashier.test").warning(
+            "link ?merCode=%s raw %s", quote_plus(PAYMENT_KEY), PAYMENT_KEY
+        )
+    finally:
+        stop_logging()
+    text = (logs / LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert "link ?merCode=******** raw ********" in text
+    assert PAYMENT_KEY not in text and quote_plus(PAYMENT_KEY) not in text
