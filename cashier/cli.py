@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.simulator",
     "cashier.commands.devices",
     "cashier.commands.gui",
+    "cashier.commands.selfcheck",
 )
 
 

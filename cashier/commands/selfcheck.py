@@ -1,0 +1,50 @@
+"""``cashier self-check``: prove this installation works, without a window or real data.
+
+Opens a journal in a temporary folder, starts the built-in OTT Pay simulator, takes one real
+passive payment through the client and the payment engine, renders its receipt and checks the
+bytes. Exit 0 only if every step passed (1 otherwise). Installers and support run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cashier.selfcheck import StepResult, run_self_check
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2  # cashier.cli's code for bad input
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "self-check", parents=[common], help="check this installation end to end (no window)",
+        description="Run one demo payment against the built-in simulator in a temporary folder "
+        "and print each step. Nothing reaches a real gateway, printer or journal.",
+    )
+    parser.add_argument("--timeout", type=float, default=20.0,
+                        help="seconds the payment may take (default 20)")
+    parser.set_defaults(handler=run)
+
+
+def _print_step(step: StepResult) -> None:
+    mark = "ok  " if step.ok else "FAIL"
+    print(f"[{mark}] {step.name:<10} {step.detail}", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.timeout > 0:
+        message = "--timeout must be a positive number of seconds"
+        if args.json:
+            print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}))
+        else:
+            print(f"cashier: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = run_self_check(timeout=args.timeout,
+                            on_step=None if args.json else _print_step)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, sort_keys=True))
+    else:
+        print("self-check passed" if report.ok else "self-check FAILED", flush=True)
+    return 0 if report.ok else EXIT_FAILED
