@@ -141,5 +141,6 @@ def test_qr_wait_expires_then_resolver_keeps_checking(make_engine, sim, journal,
     sim.customer_pays(handle.order_id)
     wait_until(lambda: journal.require_sale(handle.order_id).state == "paid")
     assert journal.require_sale(handle.order_id).late
+    wait_until(recorder.late)  # emitted just after the commit
     assert recorder.late() == [handle.order_id]
     assert sim.wait_for_callbacks(5.0)

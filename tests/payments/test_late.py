@@ -26,6 +26,7 @@ def test_late_payment_after_cancel_is_flagged_until_resolved(engine, sim, journa
     wait_until(lambda: journal.require_sale(handle.order_id).state == "paid")
     sale = journal.require_sale(handle.order_id)
     assert sale.late and sale.late_resolution is None
+    wait_until(recorder.late)  # emitted just after the commit
     assert recorder.late() == [handle.order_id]
     assert [s.order_id for s in engine.late_payments()] == [handle.order_id]
     assert len(sim.requests(handle.order_id, "PASSIVEPAY")) == 1
