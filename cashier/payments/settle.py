@@ -109,6 +109,8 @@ class Settler:
                 log.error("sale %s: gateway says paid but %s; not marking it paid", sale.order_id,
                           mismatch)
                 if sale.state == SaleState.UNKNOWN:
+                    if sale.rsp_msg == mismatch:
+                        return sale  # already recorded; don't add an event per query
                     return self.note(sale.order_id, f"paid with {mismatch}", rsp_msg=mismatch)
                 return self.advance(sale.order_id, SaleState.UNKNOWN,
                                     note=f"paid with {mismatch}", rsp_msg=mismatch)
