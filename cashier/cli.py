@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.devices",
     "cashier.commands.gui",
     "cashier.commands.selfcheck",
+    "cashier.commands.support",
 )
 
 
