@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Benchmarks: print a table and write benchmarks/RESULTS.md (a few minutes); quick for CI.
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
+
+bench-quick: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks --quick
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check cashier tests

@@ -1,0 +1,199 @@
+"""What every benchmark shares: a result row, robust statistics, timing and profiling helpers.
+
+A row reports the median and the p10-p90 spread of its samples, never a mean: one page fault or
+scheduler hiccup on a noisy machine must not move the figure. Each row may name a *baseline*
+measured in the same run; the ratio to it is what compares across machines.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import math
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Where benchmarks put generated journals, logs and scratch files (gitignored).
+WORK_DIR = Path(__file__).resolve().parent / ".work"
+
+STATUSES = ("met", "MISSED", "baseline", "info", "not measurable", "error")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A limit for a row: ``median <op> value`` (``kind="abs"``) or ``ratio <op> value``."""
+
+    op: str  # "<", "<=", ">", ">="
+    value: float
+    kind: str = "abs"  # "abs": the median itself; "ratio": median / baseline median
+
+    def __post_init__(self) -> None:
+        if self.op not in ("<", "<=", ">", ">="):
+            raise ValueError(f"unknown target operator {self.op!r}")
+        if self.kind not in ("abs", "ratio"):
+            raise ValueError(f"unknown target kind {self.kind!r}")
+
+    def holds(self, figure: float) -> bool:
+        return {
+            "<": figure < self.value,
+            "<=": figure <= self.value,
+            ">": figure > self.value,
+            ">=": figure >= self.value,
+        }[self.op]
+
+    def text(self, unit: str) -> str:
+        if self.kind == "ratio":
+            return f"{self.op} {self.value:g}x baseline"
+        return f"{self.op} {self.value:g} {unit}"
+
+
+@dataclass
+class Row:
+    """One measured figure (or a figure that could not be measured, with why in ``note``)."""
+
+    bench: str  # "1 client overhead"
+    name: str
+    unit: str
+    samples: list[float] = field(default_factory=list)
+    target: Target | None = None
+    baseline: Row | None = None
+    is_baseline: bool = False
+    note: str = ""
+    measurable: bool = True
+
+    @property
+    def n(self) -> int:
+        return len(self.samples)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples) if self.samples else math.nan
+
+    @property
+    def p10(self) -> float:
+        return percentile(self.samples, 10)
+
+    @property
+    def p90(self) -> float:
+        return percentile(self.samples, 90)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or not self.samples or not self.baseline.samples:
+            return None
+        base = self.baseline.median
+        return self.median / base if base else None
+
+    @property
+    def status(self) -> str:
+        if not self.measurable:
+            return "not measurable"
+        if not self.samples:
+            return "error"
+        if self.target is None:
+            return "baseline" if self.is_baseline else "info"
+        figure = self.ratio if self.target.kind == "ratio" else self.median
+        if figure is None:
+            return "error"
+        return "met" if self.target.holds(figure) else "MISSED"
+
+    @property
+    def target_text(self) -> str:
+        return self.target.text(self.unit) if self.target else ""
+
+    def to_dict(self) -> dict[str, object]:
+        """A flat, JSON-ready summary (tests check these fields are well formed)."""
+        return {
+            "bench": self.bench,
+            "name": self.name,
+            "unit": self.unit,
+            "n": self.n,
+            "median": self.median,
+            "p10": self.p10,
+            "p90": self.p90,
+            "baseline": self.baseline.name if self.baseline else None,
+            "ratio": self.ratio,
+            "target": self.target_text,
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Linear-interpolated percentile (same as ``numpy.percentile``'s default)."""
+    if not samples:
+        return math.nan
+    ordered = sorted(samples)
+    rank = (len(ordered) - 1) * pct / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def time_calls(fn: Callable[[], object], n: int, *, warmup: int = 3,
+               scale: float = 1000.0) -> list[float]:
+    """Call ``fn`` ``warmup`` times unmeasured, then ``n`` times; durations x ``scale`` (ms)."""
+    for _ in range(warmup):
+        fn()
+    out: list[float] = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * scale)
+    return out
+
+
+def interleaved(fns: dict[str, Callable[[], object]], n: int, *, warmup: int = 5,
+                scale: float = 1000.0) -> dict[str, list[float]]:
+    """Time several variants in alternation (ABCABC...), so drift hits them all alike."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(n):
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            out[name].append((time.perf_counter() - started) * scale)
+    return out
+
+
+def hot_spots(fn: Callable[[], object], repeat: int = 20, top: int = 6) -> str:
+    """Profile ``repeat`` calls of ``fn`` with cProfile; name the functions with most own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        for _ in range(repeat):
+            fn()
+    finally:
+        profiler.disable()
+    return describe_profile(profiler, top)
+
+
+def describe_profile(profiler: cProfile.Profile, top: int = 6) -> str:
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    entries = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)  # tottime
+    total = sum(item[1][2] for item in entries) or 1.0
+    parts = []
+    for (filename, line, func), (_cc, _nc, tottime, _ct, _callers) in entries[:top]:
+        where = func if filename == "~" else f"{Path(filename).name}:{line} {func}"
+        parts.append(f"{where} {100 * tottime / total:.0f}%")
+    return "; ".join(parts)
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (MB), from /proc; peak RSS where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
