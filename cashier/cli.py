@@ -33,6 +33,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.gui",
     "cashier.commands.selfcheck",
     "cashier.commands.support",
+    "cashier.commands.payments",
+    "cashier.commands.records",
+    "cashier.commands.configure",
 )
 
 

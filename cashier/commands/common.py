@@ -1,0 +1,234 @@
+"""What the payment commands share: settings, the running core, errors as sentences, JSON shapes.
+
+Errors reach the user through ``cashier.cli.CommandError`` (one sentence, one exit code):
+bad input or settings 2 (nothing was sent), gateway or network trouble on a non-payment
+operation 4. Sales in ``--json`` output are ``sale_json`` objects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from cashier.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_DECLINED,
+    EXIT_GATEWAY,
+    EXIT_OK,
+    EXIT_PENDING,
+    CommandError,
+)
+from cashier.config import Config, ConfigError, load_config
+from cashier.journal.records import OPEN_STATES, PAID_STATES, Refund, Sale
+from cashier.money import AmountError, format_cents, parse_amount
+from cashier.wallets import PaymentCodeError, Wallet
+
+#: Environment variable for the log folder (default: the platform log dir).
+LOG_DIR_ENV = "CASHIER_LOG_DIR"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# --- settings and the core -------------------------------------------------------------------
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The settings named by ``--config`` / ``$CASHIER_CONFIG`` (exit 2 with one sentence)."""
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+
+
+def note(message: str) -> None:
+    """A line for the person at the terminal, on stderr (never in ``--json`` stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def running(config: Config, **options: Any) -> Iterator[Any]:
+    """The core (``cashier.runtime.Runtime``) for one command, with logging to the log file.
+
+    Says so on stderr in demo mode. ``options`` go to ``Runtime.open``.
+    """
+    from cashier.logsetup import setup_logging, stop_logging
+    from cashier.runtime import Runtime, RuntimeSetupError, demo_dir
+    from cashier.simulator.state import SimulatorStateError
+
+    setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=[config.ottpay.sign_key])
+    muted = _mute_stderr_logging()
+    try:
+        demo = options.get("demo")
+        if config.demo if demo is None else demo:
+            note(f"cashier: demo mode (no gateway credentials configured): payments go to the "
+                 f"built-in OTT Pay simulator; demo sales are kept in {demo_dir(config)}.")
+        try:
+            runtime = Runtime.open(config, **options)
+        except (RuntimeSetupError, SimulatorStateError) as exc:
+            raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+        except OSError as exc:
+            raise CommandError(f"cannot start: {exc}", EXIT_BAD_INPUT) from None
+        with runtime:
+            yield runtime
+    finally:
+        stop_logging()
+        for handler in muted:
+            logging.getLogger().addHandler(handler)
+
+
+def _mute_stderr_logging() -> list[logging.Handler]:
+    """Detach console handlers from the root logger: logs belong in the log file, and stderr to
+    the person at the terminal. (python-escpos calls ``logging.basicConfig()`` on import.)"""
+    root = logging.getLogger()
+    muted = [h for h in root.handlers
+             if type(h) is logging.StreamHandler and h.stream in (sys.stderr, sys.__stderr__)]
+    for handler in muted:
+        root.removeHandler(handler)
+    return muted
+
+
+def reports_errors(handler: Handler) -> Handler:
+    """Turn the core's refusals of bad input into exit 2 with their own sentence."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from cashier.devices.receipt import ReceiptError
+        from cashier.journal.store import (
+            DayAlreadyClosedError,
+            RefundNotAllowedError,
+            SaleNotFoundError,
+        )
+
+        try:
+            return handler(args)
+        except (AmountError, PaymentCodeError, ReceiptError) as exc:
+            raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+        except (SaleNotFoundError, RefundNotAllowedError, DayAlreadyClosedError) as exc:
+            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+        except ValueError as exc:  # the engine refusing input (no operator id, wallet...)
+            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+
+    return run
+
+
+def sentence(text: str) -> str:
+    """``text`` as one sentence: capital first letter, one full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
+# --- parsing what a cashier types ------------------------------------------------------------
+
+
+def amount(text: str, config: Config, *, what: str = "amount", allow_zero: bool = False) -> int:
+    """Cents from ``12.34``/``12``/``0.5``; exit 2 with a sentence naming what was wrong."""
+    try:
+        return parse_amount(text, max_cents=config.payments.max_amount_cents,
+                            allow_zero=allow_zero)
+    except AmountError as exc:
+        prefix = "" if what == "amount" else "Tip: "
+        raise CommandError(f"{prefix}{exc}", EXIT_BAD_INPUT) from None
+
+
+def day(text: str | None) -> str | None:
+    """A business day ``YYYY-MM-DD`` (or None); exit 2 otherwise."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise CommandError(f"{text!r} is not a date like 2026-01-31.", EXIT_BAD_INPUT) from None
+
+
+def seconds(text: str) -> float:
+    """argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 and at most 3600 seconds")
+    return value
+
+
+# --- exit codes and JSON shapes --------------------------------------------------------------
+
+
+def exit_for_sale(sale: Sale) -> int:
+    """0 paid (refunds included), 1 declined/closed, 3 still pending/unknown."""
+    if sale.state in PAID_STATES:
+        return EXIT_OK
+    if sale.state in OPEN_STATES:
+        return EXIT_PENDING
+    return EXIT_DECLINED
+
+
+def exit_for_refund(refund: Refund) -> int:
+    if refund.state == "succeeded":
+        return EXIT_OK
+    if refund.state == "failed":
+        return EXIT_DECLINED
+    return EXIT_PENDING
+
+
+def sale_json(sale: Sale, refunds: list[Refund] | None = None) -> dict[str, Any]:
+    """A sale for ``--json``: every journal field (``order_id``, ``state``, ``amount_cents``,
+    ``tip_cents``, ``wallet``, ``mode``, ``masked_code``, ``bizpay_order_id``, ``trade_time``,
+    ``late``...) plus ``total_cents`` and its refunds."""
+    out = sale.to_dict()
+    out["refunds"] = [refund.to_dict() for refund in refunds or []]
+    return out
+
+
+def wallet_label(wallet: str) -> str:
+    try:
+        return Wallet(wallet).label
+    except ValueError:
+        return wallet
+
+
+def sale_line(sale: Sale) -> str:
+    """One line a cashier can read: state, money, wallet, order id."""
+    money = format_cents(sale.amount_cents)
+    if sale.tip_cents:
+        money += f" + tip {format_cents(sale.tip_cents)} = {format_cents(sale.total_cents)}"
+    parts = [f"{sale.state.upper():<18}", f"{money:>10}", wallet_label(sale.wallet),
+             sale.order_id]
+    if sale.masked_code:
+        parts.append(sale.masked_code)
+    if sale.refunded_cents:
+        parts.append(f"refunded {format_cents(sale.refunded_cents)}")
+    if sale.late:
+        parts.append(f"LATE PAYMENT ({sale.late_resolution or 'unresolved'})")
+    return "  ".join(parts)
+
+
+def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
+    """A sale in a few lines for the human output."""
+    lines = [sale_line(sale)]
+    if sale.bizpay_order_id:
+        lines.append(f"  gateway order {sale.bizpay_order_id}")
+    if sale.trade_time:
+        lines.append(f"  paid at {sale.trade_time}")
+    if sale.rsp_msg and sale.state not in PAID_STATES:
+        lines.append(f"  gateway said: {sale.rsp_code or ''} {sale.rsp_msg}".rstrip())
+    if sale.late and not sale.late_resolution:
+        lines.append("  Paid after the terminal stopped waiting: refund it or keep it.")
+    for refund in refunds or []:
+        lines.append(f"  refund {refund.refund_id} {format_cents(refund.amount_cents)} "
+                     f"{refund.state}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
+    "amount", "day", "exit_for_refund", "exit_for_sale", "load", "note", "reports_errors",
+    "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds", "wallet_label",
+]

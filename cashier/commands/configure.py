@@ -1,0 +1,98 @@
+"""``cashier config show`` (settings with secrets hidden) and ``cashier config set-key``.
+
+``set-key`` stores the sign key in the OS keyring, read from stdin without echo, so it never sits
+in the settings file, the shell history or the process list. It does not need a loadable
+settings file: a file saying ``sign_key_source = "keyring"`` fails to load until the key is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+from cashier.cli import emit
+from cashier.commands.common import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, load
+
+_MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
+_SIGN_KEY_RE = re.compile(r"[0-9A-F]{16}")
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("config", help="show the settings or store the sign key")
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
+    actions.required = True
+    show = actions.add_parser("show", parents=[common],
+                              help="the settings in use, secrets replaced by ********")
+    show.set_defaults(handler=run_show)
+    set_key = actions.add_parser(
+        "set-key", parents=[common], help="store the sign key in the OS keyring",
+        description="Read the sign key from stdin (no echo on a terminal) and store it in the OS "
+        "keyring for the merchant id. Then set [ottpay] sign_key_source = \"keyring\" and remove "
+        "sign_key from the settings file.",
+    )
+    set_key.add_argument("--merchant-id", help="default: [ottpay] merchant_id of the settings")
+    set_key.set_defaults(handler=run_set_key)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from cashier.config import redacted_dict
+
+    config = load(args)
+    data = redacted_dict(config)
+    if args.json:
+        emit(args, data, "")
+        return EXIT_OK
+    import tomli_w
+
+    source = data.pop("path") or "built-in defaults (no settings file)"
+    demo = data.pop("demo")
+    print(f"# settings from {source}" + ("  (demo mode: no credentials)" if demo else ""))
+    print(tomli_w.dumps(data), end="")
+    return EXIT_OK
+
+
+def run_set_key(args: argparse.Namespace) -> int:
+    from cashier.secrets import KeyringSecretStore, SecretStoreError
+
+    merchant_id = (args.merchant_id or _merchant_id_from_file(args.config) or "").strip().upper()
+    if not merchant_id:
+        raise CommandError("No merchant id: give --merchant-id or set [ottpay] merchant_id.",
+                           EXIT_BAD_INPUT)
+    if not _MERCHANT_ID_RE.fullmatch(merchant_id):
+        raise CommandError(f"{merchant_id!r} is not a merchant id (two letters and eight "
+                           "digits, like QC00005496).", EXIT_BAD_INPUT)
+    if sys.stdin is not None and sys.stdin.isatty():
+        text = getpass.getpass(f"Sign key for {merchant_id} (not shown): ", stream=sys.stderr)
+    else:
+        text = sys.stdin.readline() if sys.stdin is not None else ""
+    key = text.strip().upper()
+    if not _SIGN_KEY_RE.fullmatch(key):
+        raise CommandError(
+            "That is not a sign key (16 hexadecimal characters, 0-9 and A-F; the one given has "
+            f"{len(key)} characters); nothing was stored.", EXIT_BAD_INPUT)
+    try:
+        KeyringSecretStore().set_sign_key(merchant_id, key)
+    except SecretStoreError as exc:
+        raise CommandError(f"The sign key was not stored: {exc}.", EXIT_DECLINED) from None
+    emit(args, {"stored": True, "merchant_id": merchant_id, "store": "keyring"},
+         f"Sign key for {merchant_id} stored in the OS keyring. In the settings file set "
+         "[ottpay] sign_key_source = \"keyring\" and remove sign_key.")
+    return EXIT_OK
+
+
+def _merchant_id_from_file(path: str | None) -> str | None:
+    """``[ottpay] merchant_id`` read straight from the file (it may not load without the key)."""
+    from cashier.config import default_config_path
+
+    file = Path(path).expanduser() if path else default_config_path()
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = data.get("ottpay", {}).get("merchant_id") if isinstance(data.get("ottpay"),
+                                                                    dict) else None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,190 @@
+"""Journal records to receipts: sales, refunds and X/Z reports as view models and ESC/POS bytes.
+
+    data = receipt_bytes_for_sale(sale, config, copy="merchant")     # ESC/POS, ready to send
+    send_to_printer(data, config)                                     # PrintError when it fails
+
+The journal knows the sale, ``[shop]`` the header and ``[printer]`` the paper and encoding;
+rendering itself is ``cashier.devices.receipt`` (a pure function). No Qt: the ``cashier`` command
+uses this now and the terminal's print queue can use it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cashier.config import Config
+from cashier.devices import receipt as r
+from cashier.devices.printer import PrintError, PrinterSettings, ReceiptPrinter
+from cashier.journal.records import PAID_STATES, Refund, Sale
+from cashier.payments.reports import DayReport
+from cashier.wallets import Wallet
+
+COPIES = ("customer", "merchant")
+
+__all__ = [
+    "COPIES",
+    "PrintError",
+    "printer_settings",
+    "receipt_bytes_for_refund",
+    "receipt_bytes_for_sale",
+    "receipt_style",
+    "refund_receipt",
+    "report_bytes",
+    "report_data",
+    "sale_receipt",
+    "send_to_printer",
+]
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def printer_settings(config: Config, **overrides: object) -> PrinterSettings:
+    """The devices' printer settings from ``[printer]`` (``overrides`` win, e.g. kind/address)."""
+    p = config.printer
+    values: dict[str, object] = dict(
+        kind=str(p.kind), address=p.address or "", paper_mm=p.width, encoding=p.encoding,
+        logo_path=str(p.logo) if p.logo else None,
+    )
+    values.update(overrides)
+    return PrinterSettings(**values)  # type: ignore[arg-type]
+
+
+def receipt_style(config: Config) -> r.ReceiptStyle:
+    """Paper width, encoding and logo of the configured printer."""
+    return printer_settings(config).style()
+
+
+def _merchant(config: Config) -> tuple[str, str]:
+    shop = config.shop
+    name = shop.name or ("Demo shop" if config.demo else "Receipt")
+    address = "\n".join(part for part in (shop.address, shop.phone) if part)
+    return name, address
+
+
+def _wallet_label(wallet: str) -> str:
+    try:
+        return Wallet(wallet).label
+    except ValueError:
+        return wallet
+
+
+def _local(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch)
+
+
+def _sale_time(sale: Sale) -> dt.datetime:
+    """When the customer paid (the gateway's trade time), in local time; else when settled."""
+    if sale.trade_time:
+        try:
+            moment = dt.datetime.fromisoformat(sale.trade_time)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    return _local(sale.settled_at or sale.created_at)
+
+
+# --- sales and refunds -----------------------------------------------------------------------
+
+
+def sale_receipt(sale: Sale, config: Config, copy: str = "customer", *,
+                 reprint: bool = False) -> r.ReceiptData:
+    """The PAID receipt of a sale that was paid (later refunds do not change it).
+
+    ``ReceiptError`` for a sale that was never paid: it has no receipt.
+    """
+    if sale.state not in PAID_STATES:
+        raise r.ReceiptError(
+            f"Sale {sale.order_id} is {sale.state}: only a paid sale has a receipt."
+        )
+    name, address = _merchant(config)
+    return r.ReceiptData(
+        merchant_name=name, merchant_address=address, timestamp=_sale_time(sale),
+        operator=sale.operator_id or "", wallet_label=_wallet_label(sale.wallet),
+        amount_cents=sale.amount_cents, tip_cents=sale.tip_cents, order_id=sale.order_id,
+        gateway_order_id=sale.bizpay_order_id or "", masked_code=sale.masked_code or "",
+        state="PAID", copy=copy, reprint=reprint,
+    )
+
+
+def refund_receipt(refund: Refund, sale: Sale, config: Config, copy: str = "customer", *,
+                   reprint: bool = False) -> r.ReceiptData:
+    """The REFUND receipt of a succeeded refund of ``sale``."""
+    if refund.state != "succeeded":
+        raise r.ReceiptError(
+            f"Refund {refund.refund_id} is {refund.state}: only a refund that went through has "
+            "a receipt."
+        )
+    name, address = _merchant(config)
+    return r.ReceiptData(
+        merchant_name=name, merchant_address=address, timestamp=_local(refund.updated_at),
+        operator=refund.operator_id or sale.operator_id or "",
+        wallet_label=_wallet_label(sale.wallet), amount_cents=refund.amount_cents,
+        order_id=refund.refund_id, original_order_id=sale.order_id, state="REFUND", copy=copy,
+        reprint=reprint,
+    )
+
+
+def receipt_bytes_for_sale(sale: Sale, config: Config, copy: str = "customer", *,
+                           reprint: bool = False) -> bytes:
+    """ESC/POS bytes of a sale's receipt for the configured printer."""
+    return r.render_receipt(sale_receipt(sale, config, copy, reprint=reprint),
+                            receipt_style(config))
+
+
+def receipt_bytes_for_refund(refund: Refund, sale: Sale, config: Config,
+                             copy: str = "customer", *, reprint: bool = False) -> bytes:
+    """ESC/POS bytes of a refund's receipt for the configured printer."""
+    return r.render_receipt(refund_receipt(refund, sale, config, copy, reprint=reprint),
+                            receipt_style(config))
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def report_data(report: DayReport, config: Config, *, operator: str = "") -> r.ReportData:
+    """An X or Z report for the printer: per-wallet figures and the late payments."""
+    name, address = _merchant(config)
+    start = dt.datetime.combine(dt.date.fromisoformat(report.business_day), dt.time())
+    wallets = tuple(
+        r.WalletTotals(
+            wallet_label=_wallet_label(w.wallet), sale_count=w.sales_count,
+            sale_cents=w.sales_cents, tip_cents=w.tips_cents, refund_count=w.refunds_count,
+            refund_cents=w.refunds_cents,
+        )
+        for w in report.wallets
+    )
+    late = tuple(
+        r.LatePayment(
+            order_id=sale.order_id, wallet_label=_wallet_label(sale.wallet),
+            amount_cents=sale.total_cents, timestamp=_sale_time(sale),
+            note=f"late payment, {sale.late_resolution or 'unresolved'}",
+        )
+        for sale in report.late_payments
+    )
+    return r.ReportData(
+        kind=report.kind, merchant_name=name, merchant_address=address, period_start=start,
+        period_end=_local(report.generated_at), operator=operator, wallets=wallets,
+        late_payments=late, report_number=report.number,
+    )
+
+
+def report_bytes(report: DayReport, config: Config, *, operator: str = "") -> bytes:
+    """ESC/POS bytes of an X or Z report for the configured printer."""
+    return r.render_report(report_data(report, config, operator=operator), receipt_style(config))
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def send_to_printer(data: bytes, config: Config) -> str:
+    """Send a job to the configured printer; returns its description.
+
+    ``PrintError`` when it does not print, or when no printer is configured (kind "none").
+    """
+    printer = ReceiptPrinter(printer_settings(config))
+    if not printer.enabled:
+        raise PrintError("none", "No printer is configured ([printer] kind is \"none\").")
+    printer.send(data)
+    return printer.description

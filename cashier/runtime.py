@@ -1,0 +1,270 @@
+"""Assemble a running core from a ``Config``: the one place that wires gateway, journal and engine.
+
+    with Runtime.open(config) as rt:         # demo mode when the config has no credentials
+        sale = rt.engine.pay_passive(1234, code)
+        rt.client.exchange_rate("CAD")
+
+``Runtime.open`` builds, in order: the embedded simulator (demo mode only), the OTT Pay client,
+the journal, the callback receiver (when ``[ottpay] callback_listen`` is set, and always in demo
+mode so QR payments get callbacks), and the payment engine. ``close()`` stops them newest first.
+The GUI, the ``cashier`` command and the installer's self-check all use it; nothing here imports
+Qt.
+
+Demo mode keeps its own journal and simulator state in ``<journal folder>/demo/`` (by default
+``<data dir>/demo/journal.sqlite3`` and ``simulator.json``), never mixed with real sales. The
+simulator's order book is saved there so a later command (``cashier status``) knows the orders
+of an earlier one (``cashier pay``).
+
+Fault injection for crash tests: with ``CASHIER_FAULT=crash-after-intent`` in the environment the
+process kills itself with SIGKILL at the instant a payment or refund intent is committed to the
+journal and its request is about to be sent (the client's ``passive_pay``/``active_pay``/
+``refund`` is entered only after the engine committed the intent). Never set it in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cashier.config import Config
+from cashier.journal.store import Journal
+from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
+from cashier.ottpay.client import OttPayClient
+from cashier.payments.engine import PaymentEngine
+from cashier.payments.events import Listener
+from cashier.payments.settings import PaymentSettings
+
+log = logging.getLogger("cashier.runtime")
+
+#: Operator id sent in demo mode when the settings name none (the protocol wants 10 digits).
+DEMO_OPERATOR_ID = "0000000001"
+DEMO_FOLDER = "demo"
+DEMO_JOURNAL_NAME = "journal.sqlite3"
+DEMO_SIMULATOR_STATE_NAME = "simulator.json"
+
+#: Environment variable naming a crash point (tests only); see the module docstring.
+FAULT_ENV = "CASHIER_FAULT"
+CRASH_AFTER_INTENT = "crash-after-intent"
+
+
+class RuntimeSetupError(ValueError):
+    """The core cannot be assembled from these settings; the message says what to fix."""
+
+
+# --- paths and settings --------------------------------------------------------------------
+
+
+def demo_dir(config: Config) -> Path:
+    """Where demo mode keeps its journal and simulator state: beside the real journal."""
+    return config.journal.path.parent / DEMO_FOLDER
+
+
+def demo_journal_path(config: Config) -> Path:
+    return demo_dir(config) / DEMO_JOURNAL_NAME
+
+
+def demo_simulator_state_path(config: Config) -> Path:
+    return demo_dir(config) / DEMO_SIMULATOR_STATE_NAME
+
+
+def payment_settings(
+    config: Config, *, demo: bool = False, callback_url: str | None = None, **overrides: Any
+) -> PaymentSettings:
+    """The engine's settings from ``[payments]`` and ``[ottpay]``; ``overrides`` win.
+
+    ``unknown_grace`` (how long an order the gateway does not know may still be in flight) is
+    twice the longest a request can take: connect plus read timeout.
+    """
+    p, o = config.payments, config.ottpay
+    values: dict[str, Any] = dict(
+        poll_interval=p.poll_interval_seconds,
+        passive_timeout=p.passive_timeout_seconds,
+        active_timeout=p.active_timeout_seconds,
+        late_payment=str(p.late_payment),
+        max_amount_cents=p.max_amount_cents,
+        unknown_grace=2 * (o.timeout_seconds + o.connect_timeout_seconds),
+        resolver_max_interval=max(p.poll_interval_seconds, 30.0),
+        terminal_no=o.terminal_no,
+        operator_id=o.operator_id or (DEMO_OPERATOR_ID if demo else None),
+        callback_url=callback_url,
+    )
+    values.update(overrides)
+    return PaymentSettings(**values)
+
+
+# --- fault injection -----------------------------------------------------------------------
+
+
+def crash_point(name: str) -> None:
+    """Kill this process with SIGKILL if ``$CASHIER_FAULT`` names this point (tests only)."""
+    if os.environ.get(FAULT_ENV) == name:
+        log.warning("fault injection: %s, killing the process", name)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+class _FaultInjectingClient(OttPayClient):
+    """An ``OttPayClient`` that dies at ``crash-after-intent`` before sending a payment/refund."""
+
+    def passive_pay(self, **kwargs: Any) -> Any:
+        crash_point(CRASH_AFTER_INTENT)
+        return super().passive_pay(**kwargs)
+
+    def active_pay(self, **kwargs: Any) -> Any:
+        crash_point(CRASH_AFTER_INTENT)
+        return super().active_pay(**kwargs)
+
+    def refund(self, **kwargs: Any) -> Any:
+        crash_point(CRASH_AFTER_INTENT)
+        return super().refund(**kwargs)
+
+
+# --- the runtime ---------------------------------------------------------------------------
+
+
+@dataclass
+class Runtime:
+    """A running core: every part ``open`` started, stopped in reverse by ``close``."""
+
+    config: Config
+    demo: bool
+    client: OttPayClient
+    journal: Journal
+    engine: PaymentEngine
+    simulator: Any = None  # cashier.simulator.Simulator in demo mode
+    receiver: CallbackReceiver | None = None
+    _closers: list[Any] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        config: Config,
+        *,
+        demo: bool | None = None,
+        journal_path: str | os.PathLike[str] | None = None,
+        simulator_options: dict[str, Any] | None = None,
+        payment_overrides: dict[str, Any] | None = None,
+        listener: Listener | None = None,
+    ) -> Runtime:
+        """Start the core for ``config``. ``demo=None`` follows ``config.demo``.
+
+        ``journal_path`` overrides the journal file (default: ``[journal] path``, or the demo
+        journal); ``simulator_options`` are extra ``Simulator`` arguments in demo mode;
+        ``payment_overrides`` replace ``PaymentSettings`` fields; ``listener`` gets engine events.
+        Raises ``RuntimeSetupError`` (settings unusable) or what a part raises while starting;
+        whatever was started by then is stopped again.
+        """
+        demo = config.demo if demo is None else demo
+        closers: list[Any] = []
+        try:
+            simulator, client, sign_key = _open_gateway(config, demo, simulator_options or {},
+                                                        closers)
+            path = Path(journal_path) if journal_path is not None else (
+                demo_journal_path(config) if demo else config.journal.path)
+            journal = Journal(path)
+            closers.append(journal.close)
+            holder: dict[str, PaymentEngine] = {}
+            receiver = _open_receiver(config, demo, client.merchant_id, sign_key, holder,
+                                      closers)
+            callback_url = config.ottpay.callback_url
+            if receiver is not None and (demo or callback_url is None):
+                callback_url = receiver.url
+            settings = payment_settings(config, demo=demo, callback_url=callback_url,
+                                        **(payment_overrides or {}))
+            engine = PaymentEngine(client, journal, settings, listener=listener)
+            holder["engine"] = engine
+            closers.append(engine.shutdown)
+        except BaseException:
+            _close_all(closers)
+            raise
+        log.info("runtime open: %s, journal %s", "demo" if demo else client.endpoint, path)
+        return cls(config=config, demo=demo, client=client, journal=journal, engine=engine,
+                   simulator=simulator, receiver=receiver, _closers=closers)
+
+    @property
+    def callback_url(self) -> str | None:
+        """Where the gateway sends QR payment callbacks (None: polling only)."""
+        return self.engine.settings.callback_url
+
+    @property
+    def journal_path(self) -> Path:
+        return self.journal.path
+
+    def close(self) -> None:
+        """Stop everything, newest first: engine, receiver, journal, client, simulator."""
+        closers, self._closers = self._closers, []
+        _close_all(closers)
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _close_all(closers: list[Any]) -> None:
+    for close in reversed(closers):
+        try:
+            close()
+        except Exception:
+            log.exception("runtime: stopping %r failed", close)
+
+
+def _open_gateway(config: Config, demo: bool, simulator_options: dict[str, Any],
+                  closers: list[Any]) -> tuple[Any, OttPayClient, str]:
+    """The simulator (demo mode) and the client, plus the sign key the receiver checks with."""
+    o = config.ottpay
+    client_cls = OttPayClient if FAULT_ENV not in os.environ else _FaultInjectingClient
+    timeouts = dict(connect_timeout=o.connect_timeout_seconds, read_timeout=o.timeout_seconds)
+    if demo:
+        from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+
+        options: dict[str, Any] = dict(
+            state_path=demo_simulator_state_path(config),
+            # Scenario 4444 shows a lost answer: it arrives after the client stopped reading.
+            slow_response_seconds=o.timeout_seconds + 1.0,
+        )
+        options.update(simulator_options)
+        simulator = Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, **options).start()
+        closers.append(simulator.stop)
+        client = client_cls(simulator.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
+                            operator_id=o.operator_id or DEMO_OPERATOR_ID,
+                            terminal_no=o.terminal_no, **timeouts)
+        closers.append(client.close)
+        return simulator, client, DEMO_SIGN_KEY
+    if not o.merchant_id or not o.sign_key:
+        raise RuntimeSetupError(
+            "No gateway credentials are configured: fill in [ottpay] merchant_id and sign_key, "
+            "or use demo mode."
+        )
+    client = client_cls(o.endpoint, o.merchant_id, o.sign_key, operator_id=o.operator_id,
+                        terminal_no=o.terminal_no, **timeouts)
+    closers.append(client.close)
+    return None, client, o.sign_key
+
+
+def _open_receiver(config: Config, demo: bool, merchant_id: str, sign_key: str,
+                   holder: dict[str, PaymentEngine], closers: list[Any]) -> CallbackReceiver | None:
+    """The callback receiver: in demo mode on loopback, else only if ``callback_listen`` is set.
+
+    It hands verified callbacks to the engine, which is built after it; a callback arriving
+    before that gets 500 and the gateway retries.
+    """
+    listen = config.ottpay.callback_listen_address
+    if not demo and listen is None:
+        return None
+    host, port = ("127.0.0.1", 0) if demo or listen is None else listen
+
+    def handle(note: PaymentNotification) -> None:
+        engine = holder.get("engine")
+        if engine is None:
+            raise RuntimeError("payment engine not ready")
+        engine.on_callback(note)
+
+    receiver = CallbackReceiver(handle, sign_key=sign_key, merchant_id=merchant_id,
+                                host=host, port=port).start()
+    closers.append(receiver.stop)
+    return receiver

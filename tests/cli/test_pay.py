@@ -1,0 +1,131 @@
+"""``cashier pay``: exit codes, the JSON shape, and bad input refused before anything is sent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from cashier.simulator import Simulator
+from tests.cli.conftest import ALIPAY, OPERATOR, WECHAT
+
+SALE_KEYS = {"order_id", "state", "amount_cents", "tip_cents", "wallet", "mode", "masked_code",
+             "bizpay_order_id", "trade_time", "late", "refunds", "total_cents"}
+
+
+def test_pay_paid_exits_0_with_one_json_object(cashier, sim):
+    result = cashier("pay", "12.34", "--code", WECHAT + "0000", "--tip", "1", "--json")
+    assert result.code == 0, result.err
+    sale = result.json()["sale"]
+    assert SALE_KEYS <= set(sale)
+    assert (sale["state"], sale["amount_cents"], sale["tip_cents"], sale["total_cents"],
+            sale["wallet"], sale["mode"]) == ("paid", 1234, 100, 1334, "WECHATPAY", "passive")
+    assert sale["masked_code"] == "1345**********0000"
+    assert sale["bizpay_order_id"] == sim.order(sale["order_id"]).bizpay_order_id
+    assert sale["trade_time"] and sale["late"] is False and sale["refunds"] == []
+    [request] = sim.requests(order_id=sale["order_id"], action="PASSIVEPAY")
+    assert request.data["amount"] == "1234" and request.data["tip"] == "100"
+    assert request.data["operator_id"] == OPERATOR
+    assert WECHAT + "0000" not in result.out + result.err  # the code only ever masked
+
+
+def test_pay_human_output_names_state_amount_and_order(cashier, sim):
+    result = cashier("pay", "5", "--code", ALIPAY + "1111")
+    assert result.code == 0, result.err
+    [request] = sim.requests(action="PASSIVEPAY")
+    assert "PAID" in result.out and "5.00" in result.out and "Alipay" in result.out
+    assert request.data["order_id"] in result.out
+    assert len(sim.requests(action="STATUS_QUERY")) == 2  # confirmed after two queries
+
+
+def test_pay_declined_exits_1(cashier, sim):
+    result = cashier("pay", "7.50", "--code", WECHAT + "3333", "--json")
+    assert result.code == 1
+    assert result.json()["sale"]["state"] == "declined"
+    assert len(sim.requests(action="PASSIVEPAY")) == 1
+
+
+def test_pay_confirming_then_failure_exits_1(cashier, sim):
+    result = cashier("pay", "7.50", "--code", WECHAT + "2222", "--json")
+    assert result.code == 1
+    assert result.json()["sale"]["state"] == "declined"
+
+
+def test_pay_response_lost_after_charge_ends_paid_with_one_passivepay(cashier, sim):
+    # 4444: the gateway charges at once but answers after 1.5 s; the client reads for 0.5 s.
+    result = cashier("pay", "20", "--code", WECHAT + "4444", "--json")
+    assert result.code == 0, result.err
+    sale = result.json()["sale"]
+    assert sale["state"] == "paid"
+    assert len(sim.requests(order_id=sale["order_id"], action="PASSIVEPAY")) == 1
+    assert sim.requests(order_id=sale["order_id"], action="STATUS_QUERY")
+
+
+def test_pay_still_pending_at_the_deadline_exits_3(make_cli, tmp_path):
+    with Simulator(confirm_after_queries=10_000) as slow_sim:
+        cashier = make_cli(slow_sim, passive_timeout_seconds=0.4)
+        result = cashier("pay", "3", "--code", WECHAT + "1111", "--json")
+        assert result.code == 3
+        sale = result.json()["sale"]
+        assert sale["state"] in ("pending", "unknown")
+        assert len(slow_sim.requests(action="PASSIVEPAY")) == 1
+        human = cashier("pay", "3", "--code", WECHAT + "5555")
+        assert human.code in (1, 3)
+    with cashier.journal() as journal:
+        assert journal.require_sale(sale["order_id"]).is_open  # left for `cashier recover`
+
+
+@pytest.mark.parametrize("amount", ["-1", "0", "0.00", "1.234", "abc", "12,34", "100000.01", ""])
+def test_bad_amount_exits_2_and_sends_nothing(cashier, sim, tmp_path, amount):
+    result = cashier("pay", amount, "--code", WECHAT + "0000")
+    assert result.code == 2
+    assert result.err.startswith("cashier: ") and len(result.err.strip().splitlines()) == 1
+    assert sim.requests() == []
+    assert not (tmp_path / "journal.sqlite3").exists()  # nothing journaled either
+
+
+def test_bad_tip_exits_2(cashier, sim):
+    result = cashier("pay", "10", "--code", WECHAT + "0000", "--tip", "-1", "--json")
+    assert result.code == 2
+    assert "tip" in result.json()["error"].lower()
+    assert sim.requests() == []
+
+
+@pytest.mark.parametrize("code", ["1234", "abcdefabcdefabcdef", "999999999999999999",
+                                  "1345678901234500001"])
+def test_bad_payment_code_exits_2_and_sends_nothing(cashier, sim, code):
+    result = cashier("pay", "10", "--code", code, "--json")
+    assert result.code == 2
+    error = result.json()["error"]
+    assert "payment code" in error
+    assert code not in error  # masked
+    assert sim.requests() == []
+
+
+def test_amount_over_the_configured_maximum_is_refused(make_cli, sim):
+    cashier = make_cli(sim, max_amount="50.00")
+    result = cashier("pay", "50.01", "--code", WECHAT + "0000")
+    assert result.code == 2 and "maximum" in result.err
+    assert sim.requests() == []
+
+
+def test_pay_without_code_reads_one_line_of_stdin(cashier, sim, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"  {WECHAT}0000\r\n"))
+    result = cashier("pay", "1.5", "--json")
+    assert result.code == 0, result.err
+    [request] = sim.requests(action="PASSIVEPAY")
+    assert request.data["auth_code"] == WECHAT + "0000"
+
+
+def test_pay_with_empty_stdin_exits_2(cashier, sim, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    result = cashier("pay", "1.5")
+    assert result.code == 2 and "No payment code" in result.err
+    assert sim.requests() == []
+
+
+def test_pay_as_a_subprocess_reads_the_code_from_stdin(cashier, sim):
+    result = cashier.run("pay", "2.25", "--json", input=f"{ALIPAY}0000\n")
+    assert result.code == 0, result.err
+    assert result.json()["sale"]["wallet"] == "ALIPAY"
+    assert len(sim.requests(action="PASSIVEPAY")) == 1
