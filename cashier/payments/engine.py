@@ -111,12 +111,18 @@ class PaymentEngine:
         self._stop.set()
         with self._lock:
             handles = list(self._handles.values())
-            threads = list(self._threads)
         for handle in handles:
             handle.notify()
         self.resolver.stop(timeout)
-        for thread in threads:
-            thread.join(timeout)
+        joined: set[threading.Thread] = set()
+        while True:  # again: a sale starting during shutdown may have added a worker
+            with self._lock:
+                pending = [t for t in self._threads if t not in joined]
+            if not pending:
+                break
+            for thread in pending:
+                thread.join(timeout)
+                joined.add(thread)
 
     def __enter__(self) -> PaymentEngine:
         return self

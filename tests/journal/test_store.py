@@ -196,3 +196,29 @@ def test_import_sales_in_one_transaction(journal):
     with pytest.raises(sqlite3.IntegrityError):
         journal.import_sales([fresh, rows[0]])  # a duplicate: the whole batch is refused
     assert len(journal.history(limit=1000)) == 501 and journal.get_sale("IMPNEW") is None
+
+
+def test_two_connections_on_one_file_still_let_exactly_one_transition_win(tmp_path):
+    # As if two processes (the terminal and a `cashier recover`) shared the journal file.
+    path = tmp_path / "shared.sqlite"
+    with Journal(path) as first, Journal(path) as second:
+        for i in range(20):
+            _sale(first, f"S{i}")
+        wins: list[str] = []
+        barrier = threading.Barrier(2)
+
+        def race(journal: Journal, name: str) -> None:
+            barrier.wait()
+            for i in range(20):
+                if journal.transition(f"S{i}", "paid", from_states=("pending",)) is not None:
+                    wins.append(f"{name}{i}")
+
+        threads = [threading.Thread(target=race, args=(j, n))
+                   for j, n in ((first, "a"), (second, "b"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(wins) == 20
+        assert all(len([e for e in first.events(f"S{i}") if e.to_state == "paid"]) == 1
+                   for i in range(20))

@@ -89,3 +89,26 @@ def test_shutdown_joins_workers_and_leaves_open_sales_for_recovery(make_engine, 
     assert journal.require_sale(handle.order_id).is_open
     with pytest.raises(PaymentError):
         engine.start_passive(100, WECHAT + "0000")
+
+
+def test_cancel_before_the_request_left_closes_the_sale_without_sending(engine, sim, journal):
+    from cashier.payments.passive import run_passive
+    from cashier.wallets import Wallet as W
+
+    # The window between journaling and the worker sending, held open deterministically.
+    handle = engine._journal_intent("passive", W.WECHATPAY, 100, 0, "0000020156")
+    handle.cancel()
+    engine._start_worker(handle, run_passive, WECHAT + "0000")
+    handle.thread.join(5.0)
+    sale = journal.require_sale(handle.order_id)
+    assert sale.state == "closed" and sale.abandoned and not sale.late
+    assert sim.requests(handle.order_id) == []
+
+
+def test_many_sales_at_once_all_settle_and_add_up(engine, sim):
+    handles = [engine.start_passive(100 + i, WECHAT + ("1111" if i % 2 else "0000"))
+               for i in range(12)]
+    sales = [h.wait(10.0) for h in handles]
+    assert all(s.state == "paid" for s in sales)
+    assert engine.x_report().total.sales_cents == sum(100 + i for i in range(12))
+    assert len(sim.requests(action="PASSIVEPAY")) == 12
