@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from cashier.config import Config, ScannerKind, default_data_dir
+from cashier.config import Config, ScannerKind, default_config_dir, default_data_dir
 from cashier.devices.printer import ReceiptPrinter
 from cashier.devices.receipt import render_receipt
 from cashier.devices.scanner import ScannerSettings as SerialSettings
@@ -24,7 +24,14 @@ from cashier.ottpay.client import OttPayClient
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.engine_controller import EngineSaleController
+from cashier.ui.history import HistoryDialog
 from cashier.ui.main_window import MainWindow
+from cashier.ui.operators import (
+    DEMO_CASHIER_PIN,
+    DEMO_MANAGER_PIN,
+    OperatorStore,
+    demo_operators,
+)
 from cashier.ui.receipts import printer_settings, receipt_for_sale
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.wedge_filter import WedgeFilter
@@ -117,6 +124,15 @@ class Terminal:
             )
             self.spooler.start()
         self.window.sale_finished.connect(self._sale_finished)
+        self.operators = demo_operators() if self.demo else OperatorStore(
+            (config.path.parent if config.path else default_config_dir()) / "operators.json")
+        if self.demo:
+            self.window.demo_label.setToolTip(
+                self.window.demo_label.toolTip() + "\n" + translate(
+                    "Terminal", "Demo PINs: cashier %1, manager %2")
+                .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
+        self.history: HistoryDialog | None = None
+        self.window.history_requested.connect(self.open_history)
         if self.customer_display is not None and cny_currency:
             self.bridge.run(self.client.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,
@@ -206,6 +222,19 @@ class Terminal:
                 "warning")
         elif status is ScannerStatus.CONNECTED:
             self.window.banners.clear_banner("scanner")
+
+    def open_history(self) -> HistoryDialog:
+        """The history window (one at a time; reopening brings it back, reloaded)."""
+        if self.history is None:
+            self.history = HistoryDialog(
+                self.engine, self.bridge, manager_check=self.operators.verify_manager,
+                print_receipt=self.print_receipt if self.spooler is not None else None,
+                parent=self.window)
+        else:
+            self.history.reload()
+        self.history.show()
+        self.history.raise_()
+        return self.history
 
     def _sale_finished(self, view: SaleView) -> None:
         if view.is_paid and self.spooler is not None and self.config.printer.auto_print:

@@ -23,3 +23,18 @@ def wallet_label(wallet: Wallet | str | None) -> str:
         Wallet.UNIONPAY: translate("Wallet", "UnionPay"),
     }
     return names[parsed]
+
+
+def state_label(state: str, late: bool = False) -> str:
+    """A sale state in the interface language (``late`` marks a late payment)."""
+    names = {
+        "pending": translate("SaleState", "pending"),
+        "unknown": translate("SaleState", "unknown"),
+        "paid": translate("SaleState", "paid"),
+        "declined": translate("SaleState", "declined"),
+        "closed": translate("SaleState", "not paid"),
+        "partially_refunded": translate("SaleState", "partly refunded"),
+        "refunded": translate("SaleState", "refunded"),
+    }
+    text = names.get(state, state)
+    return text + (translate("SaleState", " (late)") if late else "")

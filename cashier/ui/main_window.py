@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
     """The cashier's sale screen; ``state``: ``entry``, ``starting``, ``waiting`` or ``result``."""
 
     state_changed = Signal(str)
+    history_requested = Signal()
+    reports_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
 
     def __init__(
@@ -159,6 +161,16 @@ class MainWindow(QMainWindow):
                                            "no real money moves."))
         self.demo_label.setVisible(self.demo)
         header.addWidget(self.demo_label)
+        self.history_button = QPushButton(self.tr("History"))
+        self.history_button.setObjectName("history_button")
+        self.history_button.clicked.connect(self.history_requested)
+        self.reports_button = QPushButton(self.tr("Reports"))
+        self.reports_button.setObjectName("reports_button")
+        self.reports_button.clicked.connect(self.reports_requested)
+        for button in (self.history_button, self.reports_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(40)
+            header.addWidget(button)
         return header
 
     def _build_entry(self, max_cents: int | None, demo_codes: dict[str, str]) -> QWidget:
@@ -429,6 +441,8 @@ class MainWindow(QMainWindow):
     def on_sale_updated(self, sale: object) -> None:
         """Core event: a sale changed. Updates the screen if it is the one being waited for."""
         view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
+        if view.late and view.late_resolution is not None:
+            self.banners.clear_banner(f"late:{view.order_id}")  # someone resolved it
         if self.sale is None or view.order_id != self.sale.order_id or self.state != "waiting":
             return
         self.sale = view

@@ -31,6 +31,7 @@ class SaleView:
     rsp_code: str | None = None
     rsp_msg: str | None = None
     late: bool = False
+    late_resolution: str | None = None
 
     @property
     def total_cents(self) -> int:
@@ -67,6 +68,7 @@ class SaleView:
             rsp_code=getattr(sale, "rsp_code", None),
             rsp_msg=getattr(sale, "rsp_msg", None),
             late=bool(getattr(sale, "late", False)),
+            late_resolution=getattr(sale, "late_resolution", None),
         )
 
 

@@ -85,6 +85,159 @@
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="73"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="85"/>
+        <source>Order id, amount (12.34) or last 4 digits of the code</source>
+        <translation>订单号、金额（12.34）或付款码后4位</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="88"/>
+        <source>Today only</source>
+        <translation>仅今天</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="91"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="100"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="100"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="100"/>
+        <source>Wallet</source>
+        <translation>钱包</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="100"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="101"/>
+        <source>Tip</source>
+        <translation>小费</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="101"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="101"/>
+        <source>Code</source>
+        <translation>付款码</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="116"/>
+        <source>Reprint</source>
+        <translation>重打小票</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="118"/>
+        <source>Refund…</source>
+        <translation>退款…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="120"/>
+        <source>Keep late payment</source>
+        <translation>保留延迟付款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="122"/>
+        <source>Refund late payment</source>
+        <translation>退还延迟付款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="124"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="147"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="176"/>
+        <source>%1 sale(s)</source>
+        <translation>%1 笔交易</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="213"/>
+        <source>Order %1 · %2 · %3</source>
+        <translation>订单 %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="216"/>
+        <source>Amount %1 + tip %2 = %3</source>
+        <translation>金额 %1 + 小费 %2 = %3</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="219"/>
+        <source>Gateway order %1 · operator %2</source>
+        <translation>网关订单 %1 · 操作员 %2</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="223"/>
+        <source>Refund %1: %2 (%3)</source>
+        <translation>退款 %1：%2（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="227"/>
+        <source>Refundable: %1</source>
+        <translation>可退金额：%1</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="247"/>
+        <source>Receipt for %1 sent to the printer.</source>
+        <translation>订单 %1 的小票已发送到打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="262"/>
+        <source>Refunding…</source>
+        <translation>正在退款…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="270"/>
+        <source>Refunded %1.</source>
+        <translation>已退款 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="272"/>
+        <source>The gateway refused the refund of %1: %2</source>
+        <translation>网关拒绝了 %1 的退款：%2</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="275"/>
+        <source>Refund of %1 sent; its confirmation is being checked.</source>
+        <translation>%1 的退款已发送，正在确认结果。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="284"/>
+        <source>Manager&apos;s PIN to keep this late payment:</source>
+        <translation>请输入经理PIN以保留这笔延迟付款：</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="285"/>
+        <source>Manager&apos;s PIN to refund this late payment:</source>
+        <translation>请输入经理PIN以退还这笔延迟付款：</translation>
+    </message>
+</context>
+<context>
     <name>Keypad</name>
     <message>
         <location filename="../../cashier/ui/keypad.py" line="104"/>
@@ -95,209 +248,303 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="132"/>
+        <location filename="../../cashier/ui/main_window.py" line="136"/>
         <source>Cashier</source>
         <extracomment>Extra seconds the screen waits beyond the engine&apos;s own deadline (the engine ends the wait).</extracomment>
         <translation>收银台</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="137"/>
+        <location filename="../../cashier/ui/main_window.py" line="141"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="140"/>
-        <location filename="../../cashier/ui/main_window.py" line="333"/>
+        <location filename="../../cashier/ui/main_window.py" line="144"/>
+        <location filename="../../cashier/ui/main_window.py" line="361"/>
         <source>Payments are not available: the payment engine is not connected.</source>
         <translation>无法收款：支付引擎未连接。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="147"/>
-        <location filename="../../cashier/ui/main_window.py" line="239"/>
-        <location filename="../../cashier/ui/main_window.py" line="268"/>
+        <location filename="../../cashier/ui/main_window.py" line="151"/>
+        <location filename="../../cashier/ui/main_window.py" line="253"/>
+        <location filename="../../cashier/ui/main_window.py" line="282"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="150"/>
+        <location filename="../../cashier/ui/main_window.py" line="154"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="156"/>
+        <location filename="../../cashier/ui/main_window.py" line="160"/>
         <source>Demo mode: payments go to the built-in simulator; no real money moves.</source>
         <translation>演示模式：付款发送到内置模拟器，不会产生真实资金往来。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="172"/>
+        <location filename="../../cashier/ui/main_window.py" line="164"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="167"/>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="186"/>
         <source>Scan code: scan the customer&apos;s payment code, or type it here:</source>
         <translation>扫码收款：扫描顾客的付款码，或在此输入：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="178"/>
+        <location filename="../../cashier/ui/main_window.py" line="192"/>
         <source>Payment code</source>
         <translation>付款码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="181"/>
+        <location filename="../../cashier/ui/main_window.py" line="195"/>
         <source>Scan code</source>
         <translation>扫码收款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="187"/>
+        <location filename="../../cashier/ui/main_window.py" line="201"/>
         <source>Show QR:</source>
         <translation>出示二维码：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="199"/>
+        <location filename="../../cashier/ui/main_window.py" line="213"/>
         <source>Simulate scan (demo):</source>
         <translation>模拟扫码（演示）：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="219"/>
+        <location filename="../../cashier/ui/main_window.py" line="233"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="288"/>
+        <location filename="../../cashier/ui/main_window.py" line="316"/>
         <source>A code was scanned while a sale is in progress; it was ignored.</source>
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="304"/>
+        <location filename="../../cashier/ui/main_window.py" line="332"/>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="311"/>
+        <location filename="../../cashier/ui/main_window.py" line="339"/>
         <source>Scan or type the customer&apos;s payment code first.</source>
         <translation>请先扫描或输入顾客的付款码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="326"/>
+        <location filename="../../cashier/ui/main_window.py" line="354"/>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="345"/>
+        <location filename="../../cashier/ui/main_window.py" line="373"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="348"/>
+        <location filename="../../cashier/ui/main_window.py" line="376"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="376"/>
+        <location filename="../../cashier/ui/main_window.py" line="405"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="388"/>
+        <location filename="../../cashier/ui/main_window.py" line="417"/>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="400"/>
+        <location filename="../../cashier/ui/main_window.py" line="429"/>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="427"/>
+        <location filename="../../cashier/ui/main_window.py" line="458"/>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="438"/>
+        <location filename="../../cashier/ui/main_window.py" line="469"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="441"/>
+        <location filename="../../cashier/ui/main_window.py" line="472"/>
         <source>PAID</source>
         <translation>已支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="444"/>
+        <location filename="../../cashier/ui/main_window.py" line="475"/>
         <source>DECLINED</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="447"/>
+        <location filename="../../cashier/ui/main_window.py" line="478"/>
         <source>NOT PAID</source>
         <translation>未支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="448"/>
+        <location filename="../../cashier/ui/main_window.py" line="479"/>
         <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
         <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="451"/>
+        <location filename="../../cashier/ui/main_window.py" line="482"/>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="452"/>
+        <location filename="../../cashier/ui/main_window.py" line="483"/>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="466"/>
+        <location filename="../../cashier/ui/main_window.py" line="497"/>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
     </message>
 </context>
 <context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../cashier/ui/pin_dialog.py" line="29"/>
+        <source>PIN</source>
+        <translation>PIN码</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/pin_dialog.py" line="65"/>
+        <source>Enter the PIN.</source>
+        <translation>请输入PIN码。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/pin_dialog.py" line="68"/>
+        <source>Checking…</source>
+        <translation>正在核对…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/pin_dialog.py" line="75"/>
+        <source>Wrong PIN, or not a manager&apos;s PIN.</source>
+        <translation>PIN码错误，或不是经理的PIN码。</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="44"/>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/history.py" line="47"/>
+        <source>Refund amount (empty for everything left, %1), then the manager&apos;s PIN:</source>
+        <translation>退款金额（留空则退还全部剩余金额 %1），然后输入经理PIN码：</translation>
+    </message>
+</context>
+<context>
+    <name>SaleState</name>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="31"/>
+        <source>pending</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="32"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="33"/>
+        <source>paid</source>
+        <translation>已支付</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="34"/>
+        <source>declined</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="35"/>
+        <source>not paid</source>
+        <translation>未支付</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="36"/>
+        <source>partly refunded</source>
+        <translation>部分退款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="37"/>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/labels.py" line="40"/>
+        <source> (late)</source>
+        <translation>（延迟）</translation>
+    </message>
+</context>
+<context>
     <name>Terminal</name>
     <message>
-        <location filename="../../cashier/ui/app.py" line="49"/>
+        <location filename="../../cashier/ui/app.py" line="56"/>
         <source>Pays at once</source>
         <translation>立即支付成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="50"/>
+        <location filename="../../cashier/ui/app.py" line="57"/>
         <source>Confirms on phone</source>
         <translation>手机上确认后成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="51"/>
+        <location filename="../../cashier/ui/app.py" line="58"/>
         <source>Declined</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="52"/>
+        <location filename="../../cashier/ui/app.py" line="59"/>
         <source>Never settles</source>
         <translation>一直未完成</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="53"/>
+        <location filename="../../cashier/ui/app.py" line="60"/>
         <source>Alipay, pays at once</source>
         <translation>支付宝，立即成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="99"/>
+        <location filename="../../cashier/ui/app.py" line="111"/>
         <source>Demo shop</source>
         <translation>演示商店</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="172"/>
+        <location filename="../../cashier/ui/app.py" line="131"/>
+        <source>Demo PINs: cashier %1, manager %2</source>
+        <translation>演示PIN码：收银员 %1，经理 %2</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="197"/>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="196"/>
+        <location filename="../../cashier/ui/app.py" line="221"/>
         <source>Scanner disconnected: %1</source>
         <translation>扫码枪已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="209"/>
+        <location filename="../../cashier/ui/app.py" line="247"/>
         <source>No receipt printer is configured.</source>
         <translation>未配置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="217"/>
+        <location filename="../../cashier/ui/app.py" line="255"/>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>

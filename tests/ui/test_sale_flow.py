@@ -6,7 +6,6 @@ import socket
 import threading
 import time
 
-import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from cashier.config import Config, PrinterKind, PrinterSettings
@@ -14,43 +13,7 @@ from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
 from cashier.wallets import Wallet
-
-FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "active_timeout": 5.0,
-        "resolver_max_interval": 0.1, "unknown_grace": 1.0}
-
-
-@pytest.fixture
-def make_terminal(qtbot, tmp_path):
-    terminals: list[Terminal] = []
-
-    def make(config: Config | None = None, **simulator_options) -> Terminal:
-        options = {"confirm_after_queries": 2, "slow_response_seconds": 1.5,
-                   "callback_retry_interval": 0.05} | simulator_options
-        terminal = Terminal(config or Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
-                            customer_display=True, wedge=True, simulator_options=options,
-                            payment_options=FAST)
-        terminals.append(terminal)
-        qtbot.addWidget(terminal.window)
-        terminal.show()
-        qtbot.waitExposed(terminal.window)
-        return terminal
-
-    yield make
-    for terminal in terminals:
-        terminal.close()
-
-
-def key_amount(qtbot, terminal: Terminal, amount: str, tip: str = "") -> None:
-    entry = terminal.window.amount_entry
-    for char in amount:  # typed like a person: slower than the wedge's max gap
-        qtbot.keyClick(entry, char)
-        qtbot.wait(70)
-    if tip:
-        qtbot.keyClick(entry, Qt.Key.Key_Tab)
-        for char in tip:
-            qtbot.keyClick(entry, char)
-            qtbot.wait(70)
-    qtbot.waitUntil(lambda: entry.amount.text == amount and entry.tip.text == tip, timeout=2000)
+from tests.ui.helpers import key_amount
 
 
 def wedge_scan(qtbot, widget, code: str) -> None:

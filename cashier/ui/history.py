@@ -1,0 +1,292 @@
+"""History: today's and past sales, searchable, with detail, reprint, refund and late payments.
+
+Everything that reads the journal or talks to the gateway runs through the bridge. Refunds and
+resolving a late payment need a manager's PIN; amounts are checked against what is still
+refundable before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cashier.money import AmountError, format_cents, parse_amount
+from cashier.ui.bridge import Bridge
+from cashier.ui.labels import state_label, wallet_label
+from cashier.ui.operators import Operator
+from cashier.ui.pin_dialog import PinCheck, PinDialog
+
+COLUMNS = ("time", "order", "wallet", "amount", "tip", "state", "code")
+
+
+class RefundDialog(PinDialog):
+    """Amount (empty = everything left) and a manager's PIN; ``amount_cents`` is ``None`` for
+    a full refund. The amount is checked before the PIN, and nothing is sent from here."""
+
+    def __init__(self, check: PinCheck, bridge: Bridge, refundable_cents: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(check, bridge, "", parent)
+        self.setWindowTitle(self.tr("Refund"))
+        self.refundable_cents = refundable_cents
+        self.amount_cents: int | None = None
+        self.prompt.setText(self.tr("Refund amount (empty for everything left, %1), then the "
+                                    "manager's PIN:").replace("%1", format_cents(refundable_cents)))
+        self.amount = QLineEdit(self)
+        self.amount.setObjectName("refund_amount")
+        self.amount.setPlaceholderText(format_cents(refundable_cents))
+        self.layout().insertWidget(1, self.amount)
+        self.amount.setFocus()
+
+    def submit(self) -> None:
+        text = self.amount.text().strip()
+        try:
+            self.amount_cents = None if not text else parse_amount(
+                text, max_cents=self.refundable_cents)
+        except AmountError as exc:
+            self.message.setText(str(exc))
+            return
+        super().submit()
+
+
+class HistoryDialog(QDialog):
+    """Sales newest first; ``engine`` is the payment engine (history, refund, resolve_late)."""
+
+    def __init__(self, engine: Any, bridge: Bridge, *, manager_check: PinCheck,
+                 print_receipt: Callable[..., object] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("History"))
+        self.resize(900, 600)
+        self.engine = engine
+        self.bridge = bridge
+        self.manager_check = manager_check
+        self.print_receipt = print_receipt
+        self.sales: list[Any] = []
+        self.selected: Any = None
+        self.refundable_cents = 0
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("history_search")
+        self.search.setPlaceholderText(self.tr("Order id, amount (12.34) or last 4 digits of "
+                                               "the code"))
+        self.search.returnPressed.connect(self.reload)
+        self.today_only = QCheckBox(self.tr("Today only"), self)
+        self.today_only.setChecked(True)
+        self.today_only.toggled.connect(self.reload)
+        search_button = QPushButton(self.tr("Search"), self)
+        search_button.clicked.connect(self.reload)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.today_only)
+        top.addWidget(search_button)
+
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Order"), self.tr("Wallet"), self.tr("Amount"),
+            self.tr("Tip"), self.tr("State"), self.tr("Code")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.detail = QLabel("", self)
+        self.detail.setObjectName("history_detail")
+        self.detail.setWordWrap(True)
+        self.status = QLabel("", self)  # loading / how many sales
+        self.status.setObjectName("history_status")
+        self.notice = QLabel("", self)  # the outcome of the last action, or why it failed
+        self.notice.setObjectName("history_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("font-weight: bold;")
+
+        self.reprint_button = QPushButton(self.tr("Reprint"), self)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.refund_button = QPushButton(self.tr("Refund…"), self)
+        self.refund_button.clicked.connect(self.ask_refund)
+        self.keep_late_button = QPushButton(self.tr("Keep late payment"), self)
+        self.keep_late_button.clicked.connect(lambda: self.ask_resolve_late("keep"))
+        self.refund_late_button = QPushButton(self.tr("Refund late payment"), self)
+        self.refund_late_button.clicked.connect(lambda: self.ask_resolve_late("refund"))
+        close_button = QPushButton(self.tr("Close"), self)
+        close_button.clicked.connect(self.accept)
+        actions = QHBoxLayout()
+        for button in (self.reprint_button, self.refund_button, self.keep_late_button,
+                       self.refund_late_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.status)
+        layout.addWidget(self.notice)
+        layout.addLayout(actions)
+        self._update_buttons()
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        query = self.search.text().strip()
+        today = self.today_only.isChecked()
+        self.status.setText(self.tr("Loading…"))
+        self.bridge.run(self._load, today, query, on_done=self._show_sales,
+                        on_error=self._show_error)
+
+    def _load(self, today: bool, query: str) -> list[Any]:
+        day = self.engine.journal.current_business_day() if today else None
+        return self.engine.history(day, query or None, limit=200)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.status.setText("")
+        self.notice.setText(str(exc))
+
+    def _show_sales(self, sales: list[Any]) -> None:
+        keep = self.selected.order_id if self.selected is not None else None
+        self.sales = sales
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        self.table.setRowCount(len(sales))
+        for row, sale in enumerate(sales):
+            values = (
+                datetime.fromtimestamp(sale.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                sale.order_id, wallet_label(sale.wallet), format_cents(sale.amount_cents),
+                format_cents(sale.tip_cents), state_label(sale.state, sale.late),
+                sale.masked_code or "",
+            )
+            for col, value in enumerate(values):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.status.setText(self.tr("%1 sale(s)").replace("%1", str(len(sales))))
+        self.selected = None
+        self.detail.setText("")
+        self._update_buttons()
+        if keep is not None:
+            self.select_order(keep)  # reloads its detail
+
+    def select_order(self, order_id: str) -> bool:
+        for row, sale in enumerate(self.sales):
+            if sale.order_id == order_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        self.selected = self.sales[rows.pop()] if len(rows) == 1 else None
+        self.refundable_cents = 0
+        self._update_buttons()
+        if self.selected is None:
+            self.detail.setText("")
+            return
+        self.bridge.run(self._load_detail, self.selected.order_id, on_done=self._show_detail,
+                        on_error=self._show_error)
+
+    def _load_detail(self, order_id: str) -> tuple[Any, list[Any], int]:
+        journal = self.engine.journal
+        return (journal.require_sale(order_id), self.engine.refunds(order_id),
+                journal.refundable_cents(order_id))
+
+    def _show_detail(self, detail: tuple[Any, list[Any], int]) -> None:
+        sale, refunds, refundable = detail
+        if self.selected is None or sale.order_id != self.selected.order_id:
+            return
+        self.selected = sale
+        self.refundable_cents = refundable
+        lines = [
+            self.tr("Order %1 · %2 · %3").replace("%1", sale.order_id)
+            .replace("%2", wallet_label(sale.wallet)).replace("%3", state_label(sale.state,
+                                                                                sale.late)),
+            self.tr("Amount %1 + tip %2 = %3").replace("%1", format_cents(sale.amount_cents))
+            .replace("%2", format_cents(sale.tip_cents)).replace("%3",
+                                                                 format_cents(sale.total_cents)),
+            self.tr("Gateway order %1 · operator %2").replace("%1", sale.bizpay_order_id or "-")
+            .replace("%2", sale.operator_id or "-"),
+        ]
+        for refund in refunds:
+            lines.append(self.tr("Refund %1: %2 (%3)").replace("%1", refund.refund_id)
+                         .replace("%2", format_cents(refund.amount_cents))
+                         .replace("%3", refund.state))
+        if sale.is_paid:
+            lines.append(self.tr("Refundable: %1").replace("%1", format_cents(refundable)))
+        self.detail.setText("\n".join(lines))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        sale = self.selected
+        paid = sale is not None and sale.is_paid
+        unresolved_late = paid and sale.late and sale.late_resolution is None
+        self.reprint_button.setEnabled(paid and self.print_receipt is not None)
+        self.refund_button.setEnabled(paid and self.refundable_cents > 0)
+        self.keep_late_button.setEnabled(bool(unresolved_late))
+        self.refund_late_button.setEnabled(bool(unresolved_late))
+
+    # --- actions ---------------------------------------------------------------------------
+    def reprint(self) -> None:
+        if self.selected is None or self.print_receipt is None:
+            return
+        order_id = self.selected.order_id
+        self.bridge.run(self.print_receipt, order_id, reprint=True,
+                        on_done=lambda _: self.notice.setText(
+                            self.tr("Receipt for %1 sent to the printer.").replace("%1",
+                                                                                   order_id)),
+                        on_error=self._show_error)
+
+    def ask_refund(self) -> RefundDialog | None:
+        if self.selected is None or self.refundable_cents <= 0:
+            return None
+        order_id = self.selected.order_id
+        dialog = RefundDialog(self.manager_check, self.bridge, self.refundable_cents, self)
+        dialog.verified.connect(
+            lambda manager: self._refund(order_id, dialog.amount_cents, manager))
+        dialog.open()
+        return dialog
+
+    def _refund(self, order_id: str, amount_cents: int | None, manager: Operator) -> None:
+        self.notice.setText(self.tr("Refunding…"))
+        self.bridge.run(self.engine.refund, order_id, amount_cents,
+                        operator_id=manager.operator_id, on_done=self._refunded,
+                        on_error=self._show_error)
+
+    def _refunded(self, refund: Any) -> None:
+        amount = format_cents(refund.amount_cents)
+        if refund.state == "succeeded":
+            text = self.tr("Refunded %1.").replace("%1", amount)
+        elif refund.state == "failed":
+            text = self.tr("The gateway refused the refund of %1: %2").replace("%1", amount) \
+                .replace("%2", refund.rsp_msg or refund.rsp_code or "")
+        else:
+            text = self.tr("Refund of %1 sent; its confirmation is being checked.").replace(
+                "%1", amount)
+        self.notice.setText(text)
+        self.reload()
+
+    def ask_resolve_late(self, action: str) -> PinDialog | None:
+        if self.selected is None:
+            return None
+        order_id = self.selected.order_id
+        prompt = (self.tr("Manager's PIN to keep this late payment:") if action == "keep"
+                  else self.tr("Manager's PIN to refund this late payment:"))
+        dialog = PinDialog(self.manager_check, self.bridge, prompt, self)
+        dialog.verified.connect(lambda _manager: self.bridge.run(
+            self.engine.resolve_late, order_id, action,
+            on_done=lambda _sale: self.reload(), on_error=self._show_error))
+        dialog.open()
+        return dialog
+

@@ -1,0 +1,107 @@
+"""History: search, detail, refund with the manager's PIN, late payments resolved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from cashier.simulator import Scenario, demo_code
+from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from tests.ui.helpers import key_amount
+
+
+def pay(qtbot, terminal, amount: str, scenario=Scenario.INSTANT_SUCCESS) -> str:
+    window = terminal.window
+    key_amount(qtbot, terminal, amount)
+    window.handle_scan(demo_code(scenario))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    order_id = window.sale.order_id
+    window.new_sale()
+    return order_id
+
+
+def open_history(qtbot, terminal):
+    qtbot.mouseClick(terminal.window.history_button, Qt.MouseButton.LeftButton)
+    history = terminal.history
+    qtbot.waitUntil(lambda: "sale(s)" in history.status.text(), timeout=3000)
+    return history
+
+
+def select(qtbot, history, order_id: str) -> None:
+    assert history.select_order(order_id)
+    qtbot.waitUntil(lambda: history.refund_button.isEnabled() or "Refundable: 0.00"
+                    in history.detail.text(), timeout=3000)
+
+
+def refund(qtbot, history, amount: str, pin: str):
+    dialog = history.ask_refund()
+    dialog.amount.setText(amount)
+    dialog.pin.setText(pin)
+    dialog.submit()
+    return dialog
+
+
+def test_search_by_amount_and_last_digits(qtbot, make_terminal):
+    terminal = make_terminal()
+    first = pay(qtbot, terminal, "12.34")
+    second = pay(qtbot, terminal, "5")
+    history = open_history(qtbot, terminal)
+    assert [s.order_id for s in history.sales] == [second, first]
+    history.search.setText("12.34")
+    history.reload()
+    qtbot.waitUntil(lambda: [s.order_id for s in history.sales] == [first], timeout=3000)
+    history.search.setText("0000")
+    history.reload()
+    qtbot.waitUntil(lambda: len(history.sales) == 2, timeout=3000)
+    history.search.setText("1.234")
+    history.reload()
+    qtbot.waitUntil(lambda: "two decimals" in history.notice.text(), timeout=3000)
+    assert len(history.sales) == 2  # bad search changed nothing
+
+
+def test_partial_refund_needs_the_managers_pin(qtbot, make_terminal):
+    terminal = make_terminal()
+    order_id = pay(qtbot, terminal, "20")
+    history = open_history(qtbot, terminal)
+    select(qtbot, history, order_id)
+    assert "Refundable: 20.00" in history.detail.text()
+
+    dialog = refund(qtbot, history, "5", DEMO_CASHIER_PIN)  # a cashier may not refund
+    qtbot.waitUntil(lambda: "Wrong PIN" in dialog.message.text(), timeout=3000)
+    assert terminal.simulator.requests(action="REFUND") == []
+    dialog.reject()
+
+    dialog = refund(qtbot, history, "25", DEMO_MANAGER_PIN)  # more than refundable
+    assert "above the maximum of 20.00" in dialog.message.text()
+    dialog.reject()
+
+    refund(qtbot, history, "5", DEMO_MANAGER_PIN)
+    qtbot.waitUntil(lambda: "Refunded 5.00." in history.notice.text(), timeout=5000)
+    sale = terminal.journal.require_sale(order_id)
+    assert (sale.state, sale.refunded_cents) == ("partially_refunded", 500)
+    assert len(terminal.simulator.requests(action="REFUND")) == 1
+    qtbot.waitUntil(lambda: "Refundable: 15.00" in history.detail.text(), timeout=3000)
+
+    refund(qtbot, history, "", DEMO_MANAGER_PIN)  # the rest
+    qtbot.waitUntil(lambda: "Refunded 15.00." in history.notice.text(), timeout=5000)
+    assert terminal.journal.require_sale(order_id).state == "refunded"
+    qtbot.waitUntil(lambda: not history.refund_button.isEnabled(), timeout=3000)
+
+
+def test_late_payment_kept_by_the_manager_clears_the_banner(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=8)
+    window = terminal.window
+    key_amount(qtbot, terminal, "9")
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    order_id = window.sale.order_id
+    window.cancel()
+    qtbot.waitUntil(lambda: f"late:{order_id}" in window.banners.banners, timeout=8000)
+
+    history = open_history(qtbot, terminal)
+    select(qtbot, history, order_id)
+    qtbot.waitUntil(history.keep_late_button.isEnabled, timeout=3000)
+    dialog = history.ask_resolve_late("keep")
+    dialog.pin.setText(DEMO_MANAGER_PIN)
+    dialog.submit()
+    qtbot.waitUntil(lambda: f"late:{order_id}" not in window.banners.banners, timeout=5000)
+    assert terminal.journal.require_sale(order_id).late_resolution == "kept"
