@@ -24,7 +24,8 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     install_language(app, language)
     terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
                         or demo)
-    previous = {sig: signal.signal(sig, lambda *_: app.quit())
+    # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
+    previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer()  # Python runs signal handlers only when the interpreter gets control
     wake.timeout.connect(lambda: None)
@@ -34,7 +35,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         if exit_after is not None:
             QTimer.singleShot(int(exit_after * 1000), app.quit)
         where = f" (demo: simulator at {terminal.simulator.base_url})" if demo else ""
-        print(f"cashier terminal running{where}", flush=True)
+        QTimer.singleShot(0, lambda: print(f"cashier terminal running{where}", flush=True))
         return int(app.exec())
     finally:
         wake.stop()
