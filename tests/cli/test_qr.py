@@ -1,0 +1,77 @@
+"""``cashier qr``: the code_url is shown, the customer pays from another thread, it settles."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from cashier.simulator import Simulator
+
+
+def _customer_pays_when_asked(sim: Simulator, stop: threading.Event) -> threading.Thread:
+    def pay() -> None:
+        while not stop.is_set():
+            created = sim.requests(action="ACTIVEPAY")
+            if created:
+                time.sleep(0.1)  # the cashier is showing the QR by now
+                sim.customer_pays(created[0].data["order_id"])
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=pay, name="customer")
+    thread.start()
+    return thread
+
+
+def test_qr_paid_by_the_customer_exits_0(cashier, sim):
+    stop = threading.Event()
+    customer = _customer_pays_when_asked(sim, stop)
+    try:
+        result = cashier("qr", "8.80", "--wallet", "alipay", "--tip", "0.20", "--wait", "5",
+                         "--json")
+    finally:
+        stop.set()
+        customer.join()
+    assert result.code == 0, result.err
+    sale = result.json()["sale"]
+    assert (sale["state"], sale["mode"], sale["wallet"], sale["amount_cents"],
+            sale["tip_cents"]) == ("paid", "active", "ALIPAY", 880, 20)
+    assert sale["code_url"] == sim.order(sale["order_id"]).code_url
+    assert f"code_url: {sale['code_url']}" in result.err  # for scripts, outside the JSON
+    [request] = sim.requests(action="ACTIVEPAY")
+    assert request.data["call_back_url"].startswith("http://127.0.0.1:")
+    assert sim.wait_for_callbacks(5.0)
+
+
+def test_qr_human_output_prints_the_code_url_first(cashier, sim):
+    stop = threading.Event()
+    customer = _customer_pays_when_asked(sim, stop)
+    try:
+        result = cashier("qr", "3", "--wallet", "wechat", "--wait", "5")
+    finally:
+        stop.set()
+        customer.join()
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    [request] = sim.requests(action="ACTIVEPAY")
+    url = sim.order(request.data["order_id"]).code_url
+    assert lines[1] == url
+    assert "PAID" in result.out and "WeChat Pay" in result.out
+    assert sim.wait_for_callbacks(5.0)
+
+
+def test_qr_not_paid_before_the_wait_ends_exits_3(cashier, sim):
+    result = cashier("qr", "3", "--wallet", "unionpay", "--wait", "0.3", "--json")
+    assert result.code == 3
+    sale = result.json()["sale"]
+    assert sale["state"] == "pending" and sale["wallet"] == "UNIONPAY"
+    assert len(sim.requests(action="ACTIVEPAY")) == 1
+
+
+def test_qr_bad_amount_or_wallet_exits_2_and_sends_nothing(cashier, sim, capsys):
+    assert cashier("qr", "1.001", "--wallet", "alipay").code == 2
+    try:
+        cashier("qr", "1", "--wallet", "paypal")
+    except SystemExit as exc:  # argparse refuses an unknown wallet
+        assert exc.code == 2
+    assert sim.requests() == []
