@@ -2,6 +2,10 @@
 
 Checking that the order is ours and the amount is right is the handler's job (the payment
 engine), which must be idempotent: the gateway retries, and ECB lets a callback be replayed.
+
+The receiver also serves the page a payment link's browser returns to (``return_path``): its
+query is read with ``parse_wappay_return`` and handed to ``on_return`` as a *hint* only (the
+engine then asks the gateway); it never counts as a payment, whatever it claims.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from cashier.ottpay.crypto import MessageError
 from cashier.ottpay.envelope import parse_callback
 from cashier.ottpay.errors import GatewayMessageError
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
+from cashier.ottpay.wappay import WapPayReturn, WapPayReturnError, parse_wappay_return
 
 logger = logging.getLogger("cashier.ottpay")
 
@@ -80,6 +85,13 @@ def verify_callback(body: bytes, *, sign_key: str, merchant_id: str) -> PaymentN
     )
 
 
+_RETURN_PAGE = (
+    "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    "<title>Payment</title></head><body><p id=\"message\">{message}</p></body></html>"
+)
+
+
 class _Server(ThreadingHTTPServer):
     # Request threads are joined by server_close(), so stop() leaves nothing running.
     daemon_threads = False
@@ -91,6 +103,8 @@ class CallbackReceiver:
 
     200 ``SUCCESS`` for a verified callback the handler accepted; 400 for a bad or tampered body
     (logged, never handed on); 500 when the handler raises, so the gateway retries; 404 elsewhere.
+    ``GET return_path`` is the customer's landing page after paying a link: a thank-you page,
+    and ``on_return`` (if given) gets the parsed, unverifiable ``WapPayReturn`` as a hint.
     """
 
     def __init__(
@@ -102,8 +116,12 @@ class CallbackReceiver:
         host: str = "127.0.0.1",
         port: int = 0,
         path: str = "/ottpay/callback",
+        on_return: Callable[[WapPayReturn], object] | None = None,
+        return_path: str = "/ottpay/return",
     ) -> None:
         self._handler = handler
+        self._on_return = on_return
+        self.return_path = return_path if return_path.startswith("/") else "/" + return_path
         self.__sign_key = sign_key
         self.merchant_id = merchant_id
         self.host = host
@@ -125,6 +143,12 @@ class CallbackReceiver:
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}{self.path}"
+
+    @property
+    def return_url(self) -> str:
+        """The payment-link return page on this receiver (``returnURL`` in demo mode)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{self.return_path}"
 
     def start(self) -> CallbackReceiver:
         """Bind and serve on a background thread."""
@@ -159,6 +183,27 @@ class CallbackReceiver:
     def _verify(self, body: bytes) -> PaymentNotification:
         return verify_callback(body, sign_key=self.__sign_key, merchant_id=self.merchant_id)
 
+    def _returned(self, query: str) -> tuple[int, str]:
+        """A browser back from a payment link: hand the hint on, answer a page."""
+        try:
+            info = parse_wappay_return(query)
+        except WapPayReturnError as exc:
+            logger.warning("payment link return page: unreadable return (%s)", exc)
+            return 400, _RETURN_PAGE.format(message="This page was opened without an order.")
+        logger.info(
+            "payment link return for order_id=%s claims trade_status=%s total=%s (not proof of "
+            "payment: the gateway is asked)", info.order_id, info.trade_status, info.total_cents,
+        )
+        if self._on_return is not None:
+            try:
+                self._on_return(info)
+            except Exception:
+                logger.exception("payment link return for order_id=%s: handler failed",
+                                 info.order_id)
+        return 200, _RETURN_PAGE.format(
+            message="Thank you. The shop is confirming your payment; you can close this page."
+        )
+
     def _make_handler_class(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
 
@@ -178,8 +223,17 @@ class CallbackReceiver:
                 self.wfile.write(payload)
 
             def do_GET(self) -> None:  # noqa: N802
-                self._answer(405 if self.path.split("?")[0] == receiver.path else 404,
-                             "POST callbacks here")
+                path, _, query = self.path.partition("?")
+                if path == receiver.return_path:
+                    status, page = receiver._returned(query)
+                    payload = page.encode("utf-8")
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                self._answer(405 if path == receiver.path else 404, "POST callbacks here")
 
             def do_POST(self) -> None:  # noqa: N802
                 if self.path.split("?")[0] != receiver.path:

@@ -8,6 +8,7 @@ failures with backoff. TLS verification is always on and cannot be turned off.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import re
 import time
@@ -35,10 +36,13 @@ from cashier.ottpay.errors import (
 from cashier.ottpay.results import (
     ActivePayResult,
     ExchangeRate,
+    MiniProgramPayResult,
+    PayInfo,
     PaymentResult,
     RefundResult,
     StatusResult,
     classify_active_pay,
+    classify_mini_program_pay,
     classify_payment,
     classify_refund,
 )
@@ -51,6 +55,16 @@ _ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
 _FEE_TYPE_RE = re.compile(r"[A-Za-z]{3}")
 _GATEWAY_TROUBLE = frozenset({"TIMEOUT", "SYSTEM_ERROR", "DB_ERROR"})
 _SIGNING_HINTS = ("md5", "sign", "decrypt", "merchant")
+#: MAPPPAY (WeChat Mini-Program pay) is the one action documented with version "1.1".
+MINI_PROGRAM_PAY_VERSION = "1.1"
+_PAY_INFO_FIELDS = {
+    "app_id": ("appId",),
+    "time_stamp": ("timeStamp",),
+    "nonce_str": ("nonceStr",),
+    "package_str": ("packageStr", "package"),
+    "sign_type": ("signType",),
+    "pay_sign": ("paySign",),
+}
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -257,6 +271,75 @@ class OttPayClient:
             raw=raw,
         )
 
+    def mini_program_pay(
+        self,
+        *,
+        order_id: str,
+        amount_cents: int,
+        app_id: str,
+        open_id: str,
+        call_back_url: str,
+        tip_cents: int = 0,
+        operator_id: str | None = None,
+    ) -> MiniProgramPayResult:
+        """Create a WeChat Mini-Program payment (MAPPPAY, version "1.1"). Never retried.
+
+        ``app_id`` is the Mini-Program's WeChat app id, ``open_id`` the paying user's id in it.
+        The answer's ``payInfo`` (a JSON object, or the same object as JSON text) is returned as
+        ``PayInfo``; the payment is then reported by the callback and STATUS_QUERY as for
+        ACTIVEPAY.
+        """
+        _check_order_id(order_id)
+        check_cents(amount_cents)
+        check_cents(tip_cents, allow_zero=True)
+        for name, value in (("app_id", app_id), ("open_id", open_id),
+                            ("call_back_url", call_back_url)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"MAPPPAY needs a {name}")
+        data = {
+            "operator_id": self._operator(operator_id, "MAPPPAY"),
+            "amount": str(amount_cents),
+            "tip": str(tip_cents),
+            "biz_type": Wallet.WECHATPAY.value,
+            "app_id": app_id.strip(),
+            "open_id": open_id.strip(),
+            "call_back_url": call_back_url.strip(),
+            "order_id": order_id,
+        }
+        exchange = self._send_once(
+            "MAPPPAY", order_id, data, {"amount": amount_cents},
+            version=MINI_PROGRAM_PAY_VERSION,
+        )
+        response = exchange.response
+        success = response.rsp_code == "SUCCESS"
+        raw = self._check_names_order("MAPPPAY", order_id, exchange, unknown=True,
+                                      required=success)
+        amount = self._cents_field("MAPPPAY", order_id, exchange, raw, "amount", True)
+        if amount is not None and amount not in (amount_cents, amount_cents + tip_cents):
+            self._untrustworthy(
+                "MAPPPAY", order_id, exchange, True,
+                f"the answer says {amount} cents, we asked {amount_cents}",
+            )
+        pay_info = None
+        if raw.get("payInfo") not in (None, ""):
+            try:
+                pay_info = parse_pay_info(raw["payInfo"])
+            except ValueError as exc:
+                self._untrustworthy("MAPPPAY", order_id, exchange, True, str(exc))
+        elif success:
+            self._untrustworthy("MAPPPAY", order_id, exchange, True, "the answer has no payInfo")
+        return MiniProgramPayResult(
+            order_id=order_id,
+            pay_info=pay_info,
+            merchant_id=_text(raw.get("merchant_id")),
+            amount_cents=amount,
+            sale_num=_text(raw.get("sale_num")),
+            rsp_code=response.rsp_code,
+            rsp_msg=response.rsp_msg,
+            outcome=classify_mini_program_pay(response.rsp_code, pay_info is not None),
+            raw=raw,
+        )
+
     def status_query(self, order_id: str) -> StatusResult:
         """Ask what happened to ``order_id``. Retries transport failures with backoff.
 
@@ -354,11 +437,12 @@ class OttPayClient:
         return chosen
 
     def _send_once(
-        self, action: str, order_id: str, data: Mapping[str, Any], log_extra: Mapping[str, Any]
+        self, action: str, order_id: str, data: Mapping[str, Any], log_extra: Mapping[str, Any],
+        *, version: str | None = None,
     ) -> _Exchange:
         """A payment or refund: exactly one attempt; anything untrustworthy is unknown."""
         try:
-            return self._exchange(action, order_id, data, log_extra)
+            return self._exchange(action, order_id, data, log_extra, version=version)
         except _Unusable as exc:
             raise OutcomeUnknownError(
                 f"{action} outcome unknown: {exc.reason}; query the order, never resend it",
@@ -409,11 +493,14 @@ class OttPayClient:
         order_id: str | None,
         data: Mapping[str, Any],
         log_extra: Mapping[str, Any],
+        *,
+        version: str | None = None,
     ) -> _Exchange:
         """One POST and the verified answer, logged; ``_Unusable`` when there is none."""
         envelope = build_request(
             action, self.merchant_id, data, self.__sign_key,
             operator_id=data.get("operator_id") or self.operator_id, terminal_no=self.terminal_no,
+            **({"version": version} if version else {}),
         )
         extra = "".join(f" {k}={v}" for k, v in log_extra.items())
         started = time.monotonic()
@@ -559,6 +646,25 @@ class OttPayClient:
         if code == "SUCCESS":
             raise GatewayMessageError(f"{action} answer has no data", **common)
         raise GatewayRejectedError(f"the gateway refused the {action}", **common)
+
+
+def parse_pay_info(value: Any) -> PayInfo:
+    """MAPPPAY's ``payInfo``, given as a JSON object or as JSON text; ``ValueError`` if it
+    is neither or lacks a field."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (json.JSONDecodeError, RecursionError):
+            raise ValueError("its payInfo is text but not JSON") from None
+    if not isinstance(value, Mapping):
+        raise ValueError("its payInfo is not an object")
+    fields: dict[str, str] = {}
+    for name, keys in _PAY_INFO_FIELDS.items():
+        found = next((value[k] for k in keys if value.get(k) not in (None, "")), None)
+        if found is None or isinstance(found, Mapping | list | bool):
+            raise ValueError(f"its payInfo has no usable {keys[0]}")
+        fields[name] = str(found)
+    return PayInfo(**fields)
 
 
 def _text(value: Any) -> str | None:

@@ -73,13 +73,21 @@ def classify_active_pay(rsp_code: str | None, code_url: str | None) -> Outcome:
     return Outcome.UNKNOWN
 
 
+def classify_mini_program_pay(rsp_code: str | None, has_pay_info: bool) -> Outcome:
+    """ACCEPTED for SUCCESS with a payInfo; otherwise as ``classify_active_pay``."""
+    return classify_active_pay(rsp_code, "payInfo" if has_pay_info else None)
+
+
 __all__ = [
     "ActivePayResult",
     "ExchangeRate",
+    "MiniProgramPayResult",
+    "PayInfo",
     "PaymentResult",
     "RefundResult",
     "StatusResult",
     "classify_active_pay",
+    "classify_mini_program_pay",
     "classify_order_status",
     "classify_payment",
     "classify_refund",
@@ -147,6 +155,51 @@ class ActivePayResult:
     order_id: str
     code_url: str | None
     bizpay_order_id: str | None
+    rsp_code: str
+    rsp_msg: str
+    outcome: Outcome
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class PayInfo:
+    """MAPPPAY's ``payInfo``: what the Mini-Program hands to ``wx.requestPayment``.
+
+    ``package_str`` is WeChat's ``package`` (``prepay_id=...``); ``pay_sign`` is WeChat's
+    signature over these fields, checked by WeChat, not by us.
+    """
+
+    app_id: str
+    time_stamp: str
+    nonce_str: str
+    package_str: str
+    sign_type: str
+    pay_sign: str = field(repr=False)
+
+    def request_payment_args(self) -> dict[str, str]:
+        """The object ``wx.requestPayment`` takes in the Mini-Program."""
+        return {
+            "timeStamp": self.time_stamp,
+            "nonceStr": self.nonce_str,
+            "package": self.package_str,
+            "signType": self.sign_type,
+            "paySign": self.pay_sign,
+        }
+
+
+@dataclass(frozen=True)
+class MiniProgramPayResult:
+    """The answer to a MAPPPAY (WeChat Mini-Program pay): ``pay_info`` when ACCEPTED.
+
+    Like ACTIVEPAY, ACCEPTED only means the order was created: the payment itself is reported
+    by the callback and STATUS_QUERY.
+    """
+
+    order_id: str
+    pay_info: PayInfo | None
+    merchant_id: str | None
+    amount_cents: int | None
+    sale_num: str | None
     rsp_code: str
     rsp_msg: str
     outcome: Outcome

@@ -6,17 +6,24 @@ protocol's envelope and crypto, keeps the order book, plays the magic scenarios 
 """
 
 from cashier.simulator.callbacks import CallbackDelivery
-from cashier.simulator.gateway import CustomerPayError, OrderSnapshot
+from cashier.simulator.gateway import CustomerPayError, OrderSnapshot, PaymentLinkError
 from cashier.simulator.scenarios import DEMO_CODES, Scenario, demo_code, scenario_for
-from cashier.simulator.server import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator.server import (
+    DEMO_MERCHANT_ID,
+    DEMO_MERCHANT_PAYMENT_KEY,
+    DEMO_SIGN_KEY,
+    Simulator,
+)
 
 __all__ = [
     "DEMO_CODES",
     "DEMO_MERCHANT_ID",
+    "DEMO_MERCHANT_PAYMENT_KEY",
     "DEMO_SIGN_KEY",
     "CallbackDelivery",
     "CustomerPayError",
     "OrderSnapshot",
+    "PaymentLinkError",
     "Scenario",
     "Simulator",
     "demo_code",

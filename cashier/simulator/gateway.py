@@ -15,11 +15,20 @@ Decisions where the protocol file is silent (see also /work/notes/interfaces.md)
   "original order is not paid"; more than what is left: PARAM_INVALID "refund amount exceeds
   refundable".
 - ``auth_code`` must be a valid wallet code of the ``biz_type`` sent.
+- MAPPPAY (WeChat Mini-Program pay) must come as version "1.1", every other action as "1.0".
+  Its ``payInfo`` is a nested object (or, with ``pay_info_as_text``, the same object as JSON
+  text); the order is then paid by the simulated customer like an ACTIVEPAY order.
+- Payment links (``wapPay``): the order is created when the customer opens the link (so a
+  STATUS_QUERY before that is "order not found"), with ``biz_type`` ALIPAY and no tip. Opening
+  the same link again shows the same order; the same order id with another amount is refused.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import json
 import logging
 import re
 import threading
@@ -37,6 +46,7 @@ from cashier.ottpay.envelope import (
     load_json_object,
     parse_request,
 )
+from cashier.ottpay.wappay import decode_link_url, wappay_return_query
 from cashier.simulator.scenarios import Scenario, scenario_for
 from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code
 
@@ -50,6 +60,10 @@ _ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
 _POSITIVE_RE = re.compile(r"[1-9][0-9]{0,11}")
 _NON_NEGATIVE_RE = re.compile(r"0|[1-9][0-9]{0,11}")
 _PAID = (OrderStatus.SUCCESS, OrderStatus.PARTIAL_REFUNDED, OrderStatus.FULLY_REFUNDED)
+#: Orders the simulated customer pays on a page (QR, Mini-Program, payment link).
+CUSTOMER_PAID_ACTIONS = ("ACTIVEPAY", "MAPPPAY", "WAPPAY")
+#: The version each action must come with (anything not listed: "1.0").
+ACTION_VERSIONS = {"MAPPPAY": "1.1"}
 _BIZPAY_PREFIX = {Wallet.WECHATPAY: "WX", Wallet.ALIPAY: "AL", Wallet.UNIONPAY: "UP"}
 _BUYER = {
     Wallet.WECHATPAY: "o3_mA***9fQk", Wallet.ALIPAY: "138****8888", Wallet.UNIONPAY: "6212****1234"
@@ -70,7 +84,7 @@ class Answer:
 
     rsp_code: str
     rsp_msg: str
-    data: dict[str, str] | None = None
+    data: dict[str, Any] | None = None  # values are strings, except MAPPPAY's payInfo object
     delay_seconds: float = 0.0
     fault: str = Fault.NONE
 
@@ -89,7 +103,7 @@ class OrderSnapshot:
     """A copy of one order as the gateway holds it (for tests and the pay page)."""
 
     order_id: str
-    action: str                      # PASSIVEPAY, ACTIVEPAY or REFUND
+    action: str                      # PASSIVEPAY, ACTIVEPAY, MAPPPAY, WAPPAY or REFUND
     amount_cents: int                # for a refund: the refunded amount
     tip_cents: int
     biz_type: Wallet | None
@@ -105,6 +119,7 @@ class OrderSnapshot:
     refund_ids: tuple[str, ...] = ()  # payments: their refunds, in order
     created_at: datetime | None = None
     paid_at: datetime | None = None
+    return_url: str = ""             # payment links: where the browser goes after paying
 
     @property
     def is_paid(self) -> bool:
@@ -127,6 +142,10 @@ class CustomerPayError(ValueError):
     """The simulated customer cannot pay this order (unknown, not an ACTIVEPAY, not payable)."""
 
 
+class PaymentLinkError(ValueError):
+    """A ``wapPay`` link the gateway refuses (wrong merCode or merchant, bad amount or URL)."""
+
+
 @dataclass
 class GatewayConfig:
     """The knobs of the simulated gateway (see ``Simulator`` for their meaning)."""
@@ -139,6 +158,9 @@ class GatewayConfig:
     exchange_rates: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_EXCHANGE_RATES))
     active_close_after_queries: int | None = None  # ACTIVEPAY orders never close by default
     base_url: str = "http://127.0.0.1"
+    merchant_payment_key: str = ""   # the merCode payment links must carry ("" = links off)
+    pay_info_as_text: bool = False   # MAPPPAY payInfo as JSON text instead of an object
+    currency: str = "CAD"            # reported on payment-link return URLs
 
 
 def _require(data: Mapping[str, Any], name: str) -> str:
@@ -263,14 +285,18 @@ class Gateway:
             raise Rejected("PARAM_INVALID", f"md5 verification failed: {exc}") from None
         except MessageError as exc:
             raise Rejected("PARAM_INVALID", f"invalid request: {exc}") from None
-        if request.version != PROTOCOL_VERSION:
-            raise Rejected("PARAM_INVALID", f"unsupported version {request.version[:10]!r}")
+        expected = ACTION_VERSIONS.get(request.action, PROTOCOL_VERSION)
+        if request.version != expected:
+            hint = (f" for {request.action} (expected {expected!r})"
+                    if request.action in ACTION_VERSIONS else "")
+            raise Rejected("PARAM_INVALID", f"unsupported version {request.version[:10]!r}{hint}")
         return request
 
     def _dispatch(self, request: Request) -> Answer:
         handler = {
             "PASSIVEPAY": self._passive_pay,
             "ACTIVEPAY": self._active_pay,
+            "MAPPPAY": self._mini_program_pay,
             "STATUS_QUERY": self._status_query,
             "REFUND": self._refund,
             "EX_RATE_QUERY": self._exchange_rate,
@@ -363,6 +389,50 @@ class Gateway:
             "bizpay_order_id": order.bizpay_order_id,
         })
 
+    def _mini_program_pay(self, request: Request) -> Answer:
+        data = request.data
+        self._operator_id(request)
+        amount = _cents(_require(data, "amount"), "amount")
+        tip = _cents(_optional(data, "tip") or "0", "tip", allow_zero=True)
+        if _biz_type(data) is not Wallet.WECHATPAY:
+            raise Rejected("PARAM_INVALID", "MAPPPAY biz_type must be WECHATPAY")
+        app_id = _require(data, "app_id")
+        _require(data, "open_id")
+        url = _require(data, "call_back_url")
+        if not re.match(r"https?://[^\s/]+", url):
+            raise Rejected("PARAM_INVALID", "call_back_url must be an http(s) URL")
+        order_id = self._new_order_id(data)
+        now = self._clock()
+        order = OrderSnapshot(
+            order_id=order_id, action="MAPPPAY", amount_cents=amount, tip_cents=tip,
+            biz_type=Wallet.WECHATPAY, status=OrderStatus.NOTPAY,
+            bizpay_order_id=self._bizpay_id(Wallet.WECHATPAY), call_back_url=url,
+            code_url=f"{self.config.base_url}/pay/{order_id}", created_at=now,
+        )
+        self._orders[order_id] = order
+        pay_info = self._pay_info(app_id, order, now)
+        return Answer("SUCCESS", "success", {
+            "payInfo": (json.dumps(pay_info, separators=(",", ":"))
+                        if self.config.pay_info_as_text else pay_info),
+            "merchant_id": self.config.merchant_id,
+            "order_id": order_id,
+            "amount": str(amount),
+            "sale_num": f"{next(self._serial):012d}",
+        })
+
+    def _pay_info(self, app_id: str, order: OrderSnapshot, now: datetime) -> dict[str, str]:
+        """Plausible WeChat ``requestPayment`` arguments (the simulator is not WeChat)."""
+        nonce = hashlib.md5(f"{order.order_id}{next(self._serial)}".encode()).hexdigest()
+        fields = {
+            "appId": app_id,
+            "timeStamp": str(int(now.timestamp())),
+            "nonceStr": nonce.upper(),
+            "packageStr": f"prepay_id=wx{now:%d%H%M%S}{order.bizpay_order_id[-10:]}",
+            "signType": "MD5",
+        }
+        text = "&".join(f"{k}={v}" for k, v in sorted(fields.items())) + "&key=SIMULATOR"
+        return {**fields, "paySign": hashlib.md5(text.encode()).hexdigest().upper()}
+
     def _status_query(self, request: Request) -> Answer:
         order_id = _require(request.data, "order_id")
         order = self._orders.get(order_id)
@@ -378,7 +448,7 @@ class Gateway:
         if order.status is not OrderStatus.NOTPAY:
             return order
         cfg, scenario = self.config, order.scenario
-        if order.action == "ACTIVEPAY":
+        if order.action in CUSTOMER_PAID_ACTIONS:
             limit = cfg.active_close_after_queries
             if limit is not None and order.queries >= limit:
                 return replace(order, status=OrderStatus.ORDERCLOSED)
@@ -481,8 +551,10 @@ class Gateway:
             order = self._orders.get(order_id)
             if order is None:
                 raise CustomerPayError(f"order {order_id!r} not found")
-            if order.action != "ACTIVEPAY":
-                raise CustomerPayError(f"order {order_id!r} is not a QR (ACTIVEPAY) order")
+            if order.action not in CUSTOMER_PAID_ACTIONS:
+                raise CustomerPayError(
+                    f"order {order_id!r} is not a QR, Mini-Program or payment-link order"
+                )
             if order.status is not OrderStatus.NOTPAY:
                 raise CustomerPayError(f"order {order_id!r} is {order.status.value}, not payable")
             now = self._clock()
@@ -501,3 +573,73 @@ class Gateway:
             "SUCCESS", "success", self.config.merchant_id, data, self.config.sign_key
         )
         return CallbackJob(order_id=order_id, url=order.call_back_url, envelope=envelope)
+
+    # -- payment links (wapPay) ----------------------------------------------------------------
+
+    def open_payment_link(self, params: Mapping[str, str]) -> OrderSnapshot:
+        """The customer opens a ``wapPay`` link: check it and create (or find) its order.
+
+        Raises ``PaymentLinkError`` for a link OTT Pay would refuse; the message never repeats
+        the merCode.
+        """
+        def need(name: str) -> str:
+            value = (params.get(name) or "").strip()
+            if not value:
+                raise PaymentLinkError(f"the link has no {name}")
+            return value
+
+        key = need("merCode")
+        if not self.config.merchant_payment_key or key != self.config.merchant_payment_key:
+            raise PaymentLinkError("merCode is not this merchant's payment key")
+        if need("merchantId") != self.config.merchant_id:
+            raise PaymentLinkError("unknown merchantId")
+        order_id = need("orderId")
+        if not _ORDER_ID_RE.fullmatch(order_id):
+            raise PaymentLinkError("orderId must be 1-32 letters or digits")
+        if not re.fullmatch(r"\d{10}", need("operId")):
+            raise PaymentLinkError("operId must be 10 digits")
+        amount_text = need("amount")
+        if not _POSITIVE_RE.fullmatch(amount_text):
+            raise PaymentLinkError("amount must be a positive integer number of cents")
+        urls = {}
+        for name in ("returnURL", "notifyURL"):
+            try:
+                urls[name] = decode_link_url(need(name), name)
+            except ValueError as exc:
+                raise PaymentLinkError(str(exc)) from None
+            if not re.match(r"https?://[^\s/]+", urls[name]):
+                raise PaymentLinkError(f"{name} is not an http(s) URL once decoded")
+        amount = int(amount_text)
+        with self._lock:
+            existing = self._orders.get(order_id)
+            if existing is not None:
+                if existing.action == "WAPPAY" and existing.amount_cents == amount:
+                    return existing  # the customer opened the same link again
+                raise PaymentLinkError("orderId already used")
+            order = OrderSnapshot(
+                order_id=order_id, action="WAPPAY", amount_cents=amount, tip_cents=0,
+                biz_type=Wallet.ALIPAY, status=OrderStatus.NOTPAY,
+                bizpay_order_id=self._bizpay_id(Wallet.ALIPAY),
+                call_back_url=urls["notifyURL"], return_url=urls["returnURL"],
+                created_at=self._clock(),
+            )
+            self._orders[order_id] = order
+        logger.info("simulator wapPay order_id=%s opened amount=%s", order_id, amount)
+        return order
+
+    def return_location(self, order: OrderSnapshot) -> str:
+        """Where the browser goes after paying a link: ``return_url`` plus Alipay's fields.
+
+        ``sign`` is a stand-in for Alipay's RSA signature: like the real one, nothing the
+        terminal holds can verify it.
+        """
+        status = "TRADE_FINISHED" if order.is_paid else "WAIT_BUYER_PAY"
+        total = order.amount_cents + order.tip_cents
+        fake_rsa = hashlib.sha256(f"{order.order_id}{order.bizpay_order_id}{total}".encode())
+        query = wappay_return_query(
+            order_id=order.order_id, total_cents=total, trade_no=order.bizpay_order_id,
+            trade_status=status, currency=self.config.currency,
+            sign=base64.b64encode(fake_rsa.digest() * 8).decode("ascii"),
+        )
+        separator = "&" if "?" in order.return_url else "?"
+        return f"{order.return_url}{separator}{query}"

@@ -1,4 +1,5 @@
-"""The simulator's HTML pages: the demo-code index and the customer's pay page behind a QR."""
+"""The simulator's HTML pages: the demo-code index, the customer's pay page behind a QR, and
+the Alipay page a payment link (``wapPay``) opens."""
 
 from __future__ import annotations
 
@@ -58,12 +59,44 @@ def pay_page(order: OrderSnapshot, message: str = "") -> str:
     )
     if message:
         body += f"<p id=\"message\">{escape(message)}</p>"
-    if order.action == "ACTIVEPAY" and order.status is OrderStatus.NOTPAY:
+    if order.action in ("ACTIVEPAY", "MAPPPAY") and order.status is OrderStatus.NOTPAY:
         body += (
             f"<form method=\"post\" action=\"/pay/{escape(order.order_id)}\">"
             "<button type=\"submit\">Pay</button></form>"
         )
     return _page("Pay", body)
+
+
+def wappay_page(order: OrderSnapshot, message: str = "") -> str:
+    """GET /wapPay: the link's amount and a Pay button (POST /wapPay/pay) while payable."""
+    body = (
+        f"<p>Order <code>{escape(order.order_id)}</code> &middot; Alipay</p>"
+        f"<p style=\"font-size:2em\" id=\"amount\">{format_cents(order.amount_cents)}</p>"
+        f"<p>Status: <strong id=\"status\">{escape(order.status.value)}</strong></p>"
+    )
+    if message:
+        body += f"<p id=\"message\">{escape(message)}</p>"
+    if order.status is OrderStatus.NOTPAY:
+        body += (
+            "<form method=\"post\" action=\"/wapPay/pay\">"
+            f"<input type=\"hidden\" name=\"order_id\" value=\"{escape(order.order_id)}\">"
+            "<button type=\"submit\">Pay</button></form>"
+        )
+    return _page("Alipay", body)
+
+
+def wappay_return_page(fields: dict[str, str]) -> str:
+    """GET /wapPay/return: the demo merchant page a paid link's browser lands on."""
+    rows = "".join(
+        f"<tr><td>{escape(k)}</td><td><code>{escape(v[:80])}</code></td></tr>"
+        for k, v in fields.items() if k != "sign"
+    )
+    body = (
+        "<p id=\"message\">Thank you. The shop confirms the payment with OTT Pay; "
+        "you can close this page.</p>"
+        f"<table>{rows}</table>"
+    )
+    return _page("Payment submitted", body)
 
 
 def message_page(title: str, message: str) -> str:

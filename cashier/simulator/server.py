@@ -1,8 +1,11 @@
 """The simulator's HTTP side: a threaded loopback server around ``Gateway``, and ``Simulator``.
 
 Routes: ``POST /processV2`` and ``POST /process`` (the protocol), ``GET /`` (demo codes),
-``GET``/``POST /pay/<order_id>`` (the customer's pay page). ``Simulator.stop()`` wakes delayed
-answers, closes idle keep-alive sockets and joins every request and callback thread.
+``GET``/``POST /pay/<order_id>`` (the customer's pay page), ``GET /wapPay`` (a payment link's
+Alipay page), ``POST /wapPay/pay`` (pay it: callback to ``notifyURL``, browser redirected to
+``returnURL``) and ``GET /wapPay/return`` (a demo landing page for ``returnURL``).
+``Simulator.stop()`` wakes delayed answers, closes idle keep-alive sockets and joins every request
+and callback thread.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from cashier.ottpay.envelope import Request, build_response
 from cashier.simulator import pages
@@ -30,11 +33,15 @@ from cashier.simulator.gateway import (
     Gateway,
     GatewayConfig,
     OrderSnapshot,
+    PaymentLinkError,
 )
 from cashier.simulator.state import load_state, save_state
 
 DEMO_MERCHANT_ID = "QC00005496"
 DEMO_SIGN_KEY = "0123456789ABCDEF"
+#: The demo merchant's payment key (``merCode`` of payment links).
+DEMO_MERCHANT_PAYMENT_KEY = "DEMO5496PAYKEY01"
+WAPPAY_PATH = "/wapPay"
 PROTOCOL_PATHS = ("/processV2", "/process")
 MAX_BODY_BYTES = 1 << 20
 
@@ -121,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(*render_answer(answer, sim.sign_key))
         elif path.startswith("/pay/"):
             self._pay(unquote(path[len("/pay/"):]), pay=True)
+        elif path == WAPPAY_PATH + "/pay":
+            self._pay_link(body)
         else:
             self._send(404, "text/plain", b"not found")
 
@@ -131,6 +140,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_html(200, pages.index_page(sim.url, sim.merchant_id))
         elif path.startswith("/pay/"):
             self._pay(unquote(path[len("/pay/"):]), pay=False)
+        elif path == WAPPAY_PATH:
+            self._open_link(urlsplit(self.path).query)
+        elif path == WAPPAY_PATH + "/return":
+            query = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+            self._send_html(200, pages.wappay_return_page({k: v[-1] for k, v in query.items()}))
         elif path in PROTOCOL_PATHS:
             self._send(405, "text/plain", b"POST only", extra={"Allow": "POST"})
         else:
@@ -153,6 +167,31 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status = 409 if pay and not message.startswith("Paid") else 200
         self._send_html(status, pages.pay_page(order, message))
+
+    def _open_link(self, query: str) -> None:
+        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        try:
+            order = self.server.simulator.open_payment_link(params)
+        except PaymentLinkError as exc:
+            self._send_html(400, pages.message_page("Payment link refused", str(exc)))
+            return
+        self._send_html(200, pages.wappay_page(order))
+
+    def _pay_link(self, body: bytes) -> None:
+        sim = self.server.simulator
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        order_id = (form.get("order_id") or [""])[-1]
+        order = sim.order(order_id)
+        if order is None or order.action != "WAPPAY":
+            self._send_html(404, pages.message_page("Not found", f"order {order_id!r} not found"))
+            return
+        try:
+            order = sim.customer_pays(order_id)
+        except CustomerPayError as exc:
+            self._send_html(409, pages.wappay_page(order, str(exc)))
+            return
+        location = sim.gateway.return_location(order)
+        self._send(303, "text/plain", b"paid", extra={"Location": location})
 
     def _read_body(self) -> bytes | None:
         try:
@@ -192,7 +231,9 @@ class Simulator:
     scenario 4444; a callback is tried once and then retried ``callback_retries`` times,
     ``callback_retry_interval`` seconds apart; ``exchange_rates`` maps ISO 4217 codes to the rate
     to CNY times 10^8; ``active_close_after_queries`` closes unpaid QR orders after that many
-    queries (never by default).
+    queries (never by default). ``merchant_payment_key`` is the ``merCode`` payment links must
+    carry; ``pay_info_as_text`` answers MAPPPAY's ``payInfo`` as JSON text instead of an object;
+    ``currency`` is what payment-link return URLs report.
     """
 
     def __init__(
@@ -211,6 +252,9 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         state_path: str | os.PathLike[str] | None = None,
+        merchant_payment_key: str = DEMO_MERCHANT_PAYMENT_KEY,
+        pay_info_as_text: bool = False,
+        currency: str = "CAD",
     ) -> None:
         if not merchant_id or not isinstance(merchant_id, str):
             raise ValueError("the simulator needs a merchant id, e.g. QC00005496")
@@ -232,6 +276,9 @@ class Simulator:
             slow_response_seconds=slow_response_seconds,
             exchange_rates={k.upper(): v for k, v in rates.items()},
             active_close_after_queries=active_close_after_queries,
+            merchant_payment_key=merchant_payment_key,
+            pay_info_as_text=pay_info_as_text,
+            currency=currency,
         ))
         self.state_path = Path(state_path) if state_path is not None else None
         self._state_lock = threading.Lock()
@@ -321,6 +368,16 @@ class Simulator:
     def url(self) -> str:
         return f"{self.base_url}/processV2"
 
+    @property
+    def wappay_url(self) -> str:
+        """The simulated ``wapPay`` page payment links point at in demo mode."""
+        return f"{self.base_url}{WAPPAY_PATH}"
+
+    @property
+    def wappay_return_url(self) -> str:
+        """A demo landing page to use as a payment link's ``returnURL``."""
+        return f"{self.base_url}{WAPPAY_PATH}/return"
+
     # -- test and demo controls ----------------------------------------------------------------
 
     def customer_pays(self, order_id: str) -> OrderSnapshot:
@@ -333,6 +390,15 @@ class Simulator:
         self.callbacks.send(job)
         order = self.gateway.order(order_id)
         assert order is not None
+        return order
+
+    def open_payment_link(self, params: Mapping[str, str]) -> OrderSnapshot:
+        """The customer opens a ``wapPay`` link (its query parameters): the order is created.
+
+        Raises ``PaymentLinkError`` for a link the gateway refuses.
+        """
+        order = self.gateway.open_payment_link(params)
+        self.save_state()
         return order
 
     def save_state(self) -> None:
