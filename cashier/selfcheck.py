@@ -92,7 +92,8 @@ def check_resources(resources: Path) -> str:
     _check(profile.profile_data.get("name") != "BrokenDefault" and
            len(profile.get_code_pages()) > 1,
            "python-escpos printer capability data (capabilities.json) is missing")
-    return f"sample settings, {', '.join(catalogues)}, {len(icons)} icon(s), printer profiles"
+    return (f"sample settings, {', '.join(catalogues)}, {len(icons)} icon(s) and printer "
+            f"profiles in {resources}")
 
 
 def check_journal(path: Path) -> tuple[Any, int]:
