@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -58,6 +59,7 @@ def running(config: Config, **options: Any) -> Iterator[Any]:
 
     Says so on stderr in demo mode. ``options`` go to ``Runtime.open``.
     """
+    from cashier.journal.store import JournalError
     from cashier.logsetup import setup_logging, stop_logging
     from cashier.runtime import Runtime, RuntimeSetupError, demo_dir
     from cashier.simulator.state import SimulatorStateError
@@ -73,8 +75,9 @@ def running(config: Config, **options: Any) -> Iterator[Any]:
             runtime = Runtime.open(config, **options)
         except (RuntimeSetupError, SimulatorStateError) as exc:
             raise CommandError(str(exc), EXIT_BAD_INPUT) from None
-        except OSError as exc:
-            raise CommandError(f"cannot start: {exc}", EXIT_BAD_INPUT) from None
+        except (OSError, sqlite3.Error, JournalError) as exc:
+            raise CommandError(f"Cannot open the journal or start the gateway connection: "
+                               f"{exc}.", EXIT_BAD_INPUT) from None
         with runtime:
             yield runtime
     finally:

@@ -1,0 +1,110 @@
+"""Settings errors, ``cashier config show`` / ``set-key``, and demo mode across processes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import keyring
+import pytest
+from keyrings.alt.file import PlaintextKeyring
+
+from cashier.simulator import DEMO_SIGN_KEY
+from tests.cli.conftest import WECHAT, Cli
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('[payments]\npoll_interval_seconds = "fast"\n', "poll_interval_seconds"),
+    ("[payments]\npol_interval_seconds = 1\n", "pol_interval_seconds"),
+    ('[ottpay]\nmerchant_id = "Q123"\nsign_key = "0123456789ABCDEF"\n', "merchant_id"),
+    ('[ottpay]\nmerchant_id = "QC00005496"\nsign_key = "xyz"\n', "sign_key"),
+    ("[ottpay\n", "line 1"),
+])
+def test_broken_settings_file_exits_2_naming_file_and_key(make_cli, tmp_path, text, key):
+    cashier = make_cli(None)
+    cashier.config.write_text(text, encoding="utf-8")
+    result = cashier("pay", "10", "--code", WECHAT + "0000")
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert str(cashier.config) in line and key in line
+    assert "xyz" not in line or key != "sign_key"
+    as_json = cashier("history", "--json")
+    assert as_json.code == 2
+    assert as_json.json() == {"error": line.removeprefix("cashier: "), "exit_code": 2}
+
+
+def test_missing_settings_file_exits_2(make_cli, tmp_path, capsys):
+    cashier = Cli(tmp_path / "nope.toml", tmp_path, capsys)
+    result = cashier("rate")
+    assert result.code == 2 and "nope.toml" in result.err
+
+
+def test_settings_file_from_the_environment(cashier, sim, monkeypatch, capsys):
+    from cashier import cli
+
+    monkeypatch.setenv("CASHIER_CONFIG", str(cashier.config))
+    capsys.readouterr()
+    assert cli.main(["rate", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["currency"] == "CAD"
+    assert len(sim.requests(action="EX_RATE_QUERY")) == 1
+
+
+def test_config_show_hides_the_sign_key(cashier):
+    shown = cashier("config", "show")
+    assert shown.code == 0
+    assert DEMO_SIGN_KEY not in shown.out and "********" in shown.out
+    assert "merchant_id = \"QC00005496\"" in shown.out
+    data = cashier("config", "show", "--json").json()
+    assert data["ottpay"]["sign_key"] == "********" and data["demo"] is False
+
+
+@pytest.fixture
+def file_keyring(tmp_path):
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def test_config_set_key_stores_the_key_in_the_keyring(make_cli, tmp_path, monkeypatch,
+                                                     file_keyring):
+    cashier = make_cli(None)
+    cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
+                              'sign_key_source = "keyring"\n', encoding="utf-8")
+    assert cashier("config", "show").code == 2  # no key in the keyring yet
+    monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
+    result = cashier("config", "set-key", "--json")
+    assert result.code == 0, result.err
+    assert result.json() == {"merchant_id": "QC00001234", "store": "keyring", "stored": True}
+    assert "89ABCDEF01234567" not in result.out + result.err
+    assert file_keyring.get_password("cashier", "QC00001234") == "89ABCDEF01234567"
+    shown = cashier("config", "show", "--json").json()  # the file loads now
+    assert shown["ottpay"]["merchant_id"] == "QC00001234" and shown["demo"] is False
+
+
+def test_config_set_key_refuses_a_bad_key(make_cli, monkeypatch, file_keyring):
+    cashier = make_cli(None)
+    monkeypatch.setattr("sys.stdin", io.StringIO("not-a-key\n"))
+    result = cashier("config", "set-key", "--merchant-id", "QC00001234")
+    assert result.code == 2 and "not-a-key" not in result.err
+    assert file_keyring.get_password("cashier", "QC00001234") is None
+
+
+def test_demo_mode_across_processes(make_cli, tmp_path):
+    """No credentials: each command embeds the simulator, whose order book persists."""
+    cashier = make_cli(None, credentials=False)
+    paid = cashier.run("pay", "6.66", "--code", WECHAT + "1111", "--json")
+    assert paid.code == 0, paid.err
+    assert "demo mode" in paid.err
+    order_id = paid.json()["sale"]["order_id"]  # stdout is just the JSON object
+    assert (tmp_path / "demo" / "journal.sqlite3").exists()
+    assert not (tmp_path / "journal.sqlite3").exists()  # the real journal is untouched
+    status = cashier.run("status", order_id, "--json")
+    assert status.code == 0, status.err
+    assert status.json()["gateway"]["order_status"] == "success"  # a later process knows it
+    refund = cashier.run("refund", order_id, "1", "--json")
+    assert refund.code == 0 and refund.json()["sale"]["state"] == "partially_refunded"
+    human = cashier.run("history")
+    assert human.code == 0 and "demo mode" in human.err and order_id in human.out
