@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from cashier.config import Config, ScannerKind, default_config_dir, default_data_dir
 from cashier.devices.printer import ReceiptPrinter
-from cashier.devices.receipt import render_receipt
+from cashier.devices.receipt import render_receipt, render_report
 from cashier.devices.scanner import ScannerSettings as SerialSettings
 from cashier.devices.scanner import ScannerStatus, SerialScanner
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
@@ -32,7 +32,8 @@ from cashier.ui.operators import (
     OperatorStore,
     demo_operators,
 )
-from cashier.ui.receipts import printer_settings, receipt_for_sale
+from cashier.ui.receipts import printer_settings, receipt_for_sale, report_data
+from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.wedge_filter import WedgeFilter
 from cashier.wallets import Wallet
@@ -133,6 +134,8 @@ class Terminal:
                 .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
         self.history: HistoryDialog | None = None
         self.window.history_requested.connect(self.open_history)
+        self.reports: ReportWindow | None = None
+        self.window.reports_requested.connect(self.open_reports)
         if self.customer_display is not None and cny_currency:
             self.bridge.run(self.client.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,
@@ -235,6 +238,26 @@ class Terminal:
         self.history.show()
         self.history.raise_()
         return self.history
+
+    def open_reports(self) -> ReportWindow:
+        """The X/Z report window, showing the current business day's X report."""
+        if self.reports is None:
+            self.reports = ReportWindow(
+                self.engine, self.bridge, manager_check=self.operators.verify_manager,
+                print_report=self.print_report if self.spooler is not None else None,
+                parent=self.window)
+        else:
+            self.reports.load_x()
+        self.reports.show()
+        self.reports.raise_()
+        return self.reports
+
+    def print_report(self, report: Any) -> PrintJob:
+        """Render an X/Z report and queue it (worker thread)."""
+        if self.spooler is None:
+            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
+        data = render_report(report_data(report, self.config), self.printer_settings.style())
+        return self.spooler.submit(data, description=f"{report.kind} report")
 
     def _sale_finished(self, view: SaleView) -> None:
         if view.is_paid and self.spooler is not None and self.config.printer.auto_print:

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from cashier.config import Config
 from cashier.devices.printer import PrinterSettings as DevicePrinterSettings
-from cashier.devices.receipt import ReceiptData
+from cashier.devices.receipt import LatePayment, ReceiptData, ReportData
+from cashier.devices.receipt import WalletTotals as PrintedTotals
 from cashier.journal.records import Sale
+from cashier.payments.reports import DayReport
 from cashier.wallets import Wallet
 
 
@@ -20,19 +22,46 @@ def printer_settings(config: Config) -> DevicePrinterSettings:
     )
 
 
+def _wallet_text(wallet: str) -> str:
+    try:
+        return Wallet(wallet).label
+    except ValueError:
+        return wallet
+
+
+def report_data(report: DayReport, config: Config, *, operator: str = "") -> ReportData:
+    """The printable X/Z report of a business day (counts and sums per wallet, late payments)."""
+    return ReportData(
+        kind=report.kind,
+        merchant_name=config.shop.name or "cashier",
+        merchant_address=config.shop.address,
+        period_start=datetime.strptime(report.business_day, "%Y-%m-%d"),
+        period_end=datetime.fromtimestamp(report.generated_at),
+        operator=operator,
+        wallets=tuple(
+            PrintedTotals(_wallet_text(w.wallet), w.sales_count, w.sales_cents, w.tips_cents,
+                          w.refunds_count, w.refunds_cents)
+            for w in report.wallets
+        ),
+        late_payments=tuple(
+            LatePayment(sale.order_id, _wallet_text(sale.wallet), sale.total_cents,
+                        datetime.fromtimestamp(sale.settled_at or sale.created_at),
+                        sale.late_resolution or "")
+            for sale in report.late_payments
+        ),
+        report_number=report.number,
+    )
+
+
 def receipt_for_sale(sale: Sale, config: Config, *, copy: str = "customer",
                      reprint: bool = False) -> ReceiptData:
     """The receipt of a paid journal sale (amounts in cents, code masked as journaled)."""
-    try:
-        wallet_text = Wallet(sale.wallet).label
-    except ValueError:
-        wallet_text = sale.wallet
     return ReceiptData(
         merchant_name=config.shop.name or "cashier",
         merchant_address=config.shop.address,
         timestamp=datetime.fromtimestamp(sale.settled_at or sale.created_at),
         operator=sale.operator_id or "",
-        wallet_label=wallet_text,
+        wallet_label=_wallet_text(sale.wallet),
         amount_cents=sale.amount_cents,
         tip_cents=sale.tip_cents,
         order_id=sale.order_id,

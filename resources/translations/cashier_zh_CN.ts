@@ -449,6 +449,109 @@
     </message>
 </context>
 <context>
+    <name>ReportWindow</name>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="37"/>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="54"/>
+        <source>Wallet</source>
+        <translation>钱包</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="54"/>
+        <source>Sales</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="54"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="54"/>
+        <source>Tips</source>
+        <translation>小费</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="55"/>
+        <source>Refunds</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="55"/>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="65"/>
+        <source>X report (refresh)</source>
+        <translation>X报表（刷新）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="67"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="70"/>
+        <source>Close the day (Z report)…</source>
+        <translation>日结（Z报表）…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="73"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="97"/>
+        <source>Z report #%1 — business day %2 (closed)</source>
+        <translation>Z报表 #%1 — 营业日 %2（已日结）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="101"/>
+        <source>X report — business day %1 (running totals)</source>
+        <translation>X报表 — 营业日 %1（当前累计）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="106"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="114"/>
+        <source>Declined: %1 · Not paid: %2 · Still open: %3 · Late payments: %4</source>
+        <translation>已拒绝：%1 · 未支付：%2 · 未完成：%3 · 延迟付款：%4</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="123"/>
+        <source>The report was sent to the printer.</source>
+        <translation>报表已发送到打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="131"/>
+        <source>Closing the day cannot be undone. Manager&apos;s PIN:</source>
+        <translation>日结后无法撤销。请输入经理PIN码：</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="139"/>
+        <source>Close the day</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="140"/>
+        <source>Close the business day now? Later sales count on the next day.</source>
+        <translation>现在结束本营业日吗？之后的交易将计入下一营业日。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/report_window.py" line="148"/>
+        <source>Business day %1 closed (Z report #%2).</source>
+        <translation>营业日 %1 已日结（Z报表 #%2）。</translation>
+    </message>
+</context>
+<context>
     <name>SaleState</name>
     <message>
         <location filename="../../cashier/ui/labels.py" line="31"/>
@@ -494,57 +597,58 @@
 <context>
     <name>Terminal</name>
     <message>
-        <location filename="../../cashier/ui/app.py" line="56"/>
+        <location filename="../../cashier/ui/app.py" line="57"/>
         <source>Pays at once</source>
         <translation>立即支付成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="57"/>
+        <location filename="../../cashier/ui/app.py" line="58"/>
         <source>Confirms on phone</source>
         <translation>手机上确认后成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="58"/>
+        <location filename="../../cashier/ui/app.py" line="59"/>
         <source>Declined</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="59"/>
+        <location filename="../../cashier/ui/app.py" line="60"/>
         <source>Never settles</source>
         <translation>一直未完成</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="60"/>
+        <location filename="../../cashier/ui/app.py" line="61"/>
         <source>Alipay, pays at once</source>
         <translation>支付宝，立即成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="111"/>
+        <location filename="../../cashier/ui/app.py" line="112"/>
         <source>Demo shop</source>
         <translation>演示商店</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="131"/>
+        <location filename="../../cashier/ui/app.py" line="132"/>
         <source>Demo PINs: cashier %1, manager %2</source>
         <translation>演示PIN码：收银员 %1，经理 %2</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="197"/>
+        <location filename="../../cashier/ui/app.py" line="200"/>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="221"/>
+        <location filename="../../cashier/ui/app.py" line="224"/>
         <source>Scanner disconnected: %1</source>
         <translation>扫码枪已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="247"/>
+        <location filename="../../cashier/ui/app.py" line="258"/>
+        <location filename="../../cashier/ui/app.py" line="270"/>
         <source>No receipt printer is configured.</source>
         <translation>未配置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="255"/>
+        <location filename="../../cashier/ui/app.py" line="278"/>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from cashier.config import Config, PrinterKind, PrinterSettings
 from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
 from cashier.wallets import Wallet
-from tests.ui.helpers import key_amount
+from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
 def wedge_scan(qtbot, widget, code: str) -> None:
@@ -127,42 +125,6 @@ def test_gui_never_stalls_while_the_gateway_is_slow(qtbot, make_terminal):
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert max(gaps) < 100, f"GUI thread stalled {max(gaps)} ms"
     assert window.result_title.text() == "PAID"
-
-
-class NetworkPrinter:
-    """A TCP socket on 127.0.0.1 standing in for a network receipt printer: keeps every job."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.server.settimeout(0.05)
-        self.port = self.server.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="test-printer")
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                chunks = []
-                while chunk := conn.recv(65536):
-                    chunks.append(chunk)
-                self.jobs.append(b"".join(chunks))
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.server.close()
-
-
-def printer_config(port: int) -> Config:
-    return Config(printer=PrinterSettings(kind=PrinterKind.NETWORK, address=f"127.0.0.1:{port}",
-                                          width=58))
 
 
 def test_paid_sale_prints_the_receipt_automatically(qtbot, make_terminal):

@@ -1,0 +1,74 @@
+"""X and Z reports through the real window: totals per wallet, manager's PIN, no double close."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from cashier.simulator import Scenario, demo_code
+from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from cashier.wallets import Wallet
+from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
+
+
+def pay(qtbot, terminal, amount: str, code: str) -> str:
+    window = terminal.window
+    key_amount(qtbot, terminal, amount)
+    window.handle_scan(code)
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    order_id = window.sale.order_id
+    window.new_sale()
+    return order_id
+
+
+def table_rows(report_window) -> list[list[str]]:
+    table = report_window.table
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def close_day(qtbot, reports, pin: str):
+    dialog = reports.ask_close_day()
+    dialog.pin.setText(pin)
+    dialog.submit()
+    return dialog
+
+
+def test_x_then_z_report_printed_and_not_closed_twice(qtbot, make_terminal):
+    printer = NetworkPrinter()
+    try:
+        terminal = make_terminal(printer_config(printer.port))
+        wechat = pay(qtbot, terminal, "10", demo_code(Scenario.INSTANT_SUCCESS))
+        pay(qtbot, terminal, "5", demo_code(Scenario.INSTANT_SUCCESS, Wallet.ALIPAY))
+        pay(qtbot, terminal, "3", demo_code(Scenario.DECLINED))
+        terminal.engine.refund(wechat, 200)
+        qtbot.waitUntil(lambda: len(printer.jobs) == 2, timeout=5000)  # two receipts
+
+        qtbot.mouseClick(terminal.window.reports_button, Qt.MouseButton.LeftButton)
+        reports = terminal.reports
+        reports.confirm_close = False
+        qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+        assert reports.report.kind == "X"
+        assert table_rows(reports) == [
+            ["Alipay", "1", "5.00", "0.00", "0 / 0.00", "5.00"],
+            ["WeChat Pay", "1", "10.00", "0.00", "1 / 2.00", "8.00"],
+            ["Total", "2", "15.00", "0.00", "1 / 2.00", "13.00"],
+        ]
+        assert "Declined: 1" in reports.summary.text()
+
+        dialog = close_day(qtbot, reports, DEMO_CASHIER_PIN)
+        qtbot.waitUntil(lambda: "Wrong PIN" in dialog.message.text(), timeout=3000)
+        dialog.reject()
+        assert terminal.journal.z_records() == []
+
+        close_day(qtbot, reports, DEMO_MANAGER_PIN)
+        qtbot.waitUntil(lambda: "sent to the printer" in reports.notice.text(), timeout=5000)
+        assert "closed (Z report #1)" in reports.notice.text()
+        assert reports.report.kind == "Z" and "#1" in reports.title.text()
+        qtbot.waitUntil(lambda: len(printer.jobs) == 3, timeout=5000)
+        assert b"13.00" in printer.jobs[2]
+
+        close_day(qtbot, reports, DEMO_MANAGER_PIN)
+        qtbot.waitUntil(lambda: "already closed" in reports.notice.text(), timeout=5000)
+        assert len(terminal.journal.z_records()) == 1
+    finally:
+        printer.stop()
