@@ -29,9 +29,11 @@ from cashier.ui.main_window import MainWindow
 from cashier.ui.operators import (
     DEMO_CASHIER_PIN,
     DEMO_MANAGER_PIN,
+    Operator,
     OperatorStore,
     demo_operators,
 )
+from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.receipts import printer_settings, receipt_for_sale, report_data
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
@@ -132,6 +134,12 @@ class Terminal:
                 self.window.demo_label.toolTip() + "\n" + translate(
                     "Terminal", "Demo PINs: cashier %1, manager %2")
                 .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
+        self.controller = controller
+        self.window.signin_requested.connect(self.ask_signin)
+        self.window.signout_requested.connect(self.sign_out)
+        self.signin_dialog: PinDialog | None = None
+        if self.operators.operators:
+            self.window.set_operator(None)  # each cashier signs in with their PIN
         self.history: HistoryDialog | None = None
         self.window.history_requested.connect(self.open_history)
         self.reports: ReportWindow | None = None
@@ -225,6 +233,26 @@ class Terminal:
                 "warning")
         elif status is ScannerStatus.CONNECTED:
             self.window.banners.clear_banner("scanner")
+
+    def ask_signin(self) -> PinDialog:
+        """The PIN pad; the operator found becomes the one whose id goes on every sale."""
+        dialog = PinDialog(self.operators.find_by_pin, self.bridge,
+                           translate("Terminal", "Sign in with your PIN:"), self.window,
+                           wrong=translate("Terminal", "Wrong PIN."))
+        dialog.verified.connect(self.sign_in)
+        dialog.open()
+        self.signin_dialog = dialog
+        return dialog
+
+    def sign_in(self, operator: Operator) -> None:
+        self.controller.operator_id = operator.operator_id
+        self.window.set_operator(operator.name)
+
+    def sign_out(self) -> None:
+        if self.window.state in ("starting", "waiting"):
+            return
+        self.controller.operator_id = self.config.ottpay.operator_id
+        self.window.set_operator(None)
 
     def open_history(self) -> HistoryDialog:
         """The history window (one at a time; reopening brings it back, reloaded)."""

@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
     state_changed = Signal(str)
     history_requested = Signal()
     reports_requested = Signal()
+    signin_requested = Signal()
+    signout_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
 
     def __init__(
@@ -130,8 +132,10 @@ class MainWindow(QMainWindow):
         self.entry_page = self._build_entry(max_cents, demo_codes or {})
         self.waiting_page = self._build_waiting()
         self.result_page = self._build_result()
-        for page in (self.entry_page, self.waiting_page, self.result_page):
+        self.signin_page = self._build_signin()
+        for page in (self.entry_page, self.waiting_page, self.result_page, self.signin_page):
             self.pages.addWidget(page)
+        self.operator_name: str | None = None
 
         self.setWindowTitle(self.tr("Cashier") + (f" — {self.tr('DEMO')}" if demo else ""))
         if events is not None:
@@ -161,13 +165,20 @@ class MainWindow(QMainWindow):
                                            "no real money moves."))
         self.demo_label.setVisible(self.demo)
         header.addWidget(self.demo_label)
+        self.operator_label = QLabel("")
+        self.operator_label.setObjectName("operator_label")
+        header.addWidget(self.operator_label)
+        self.signout_button = QPushButton(self.tr("Sign out"))
+        self.signout_button.setObjectName("signout_button")
+        self.signout_button.clicked.connect(self.signout_requested)
+        self.signout_button.setVisible(False)
         self.history_button = QPushButton(self.tr("History"))
         self.history_button.setObjectName("history_button")
         self.history_button.clicked.connect(self.history_requested)
         self.reports_button = QPushButton(self.tr("Reports"))
         self.reports_button.setObjectName("reports_button")
         self.reports_button.clicked.connect(self.reports_requested)
-        for button in (self.history_button, self.reports_button):
+        for button in (self.history_button, self.reports_button, self.signout_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(40)
             header.addWidget(button)
@@ -241,6 +252,39 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.cancel_button)
         return page
 
+    def _build_signin(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.signin_title = _big(QLabel(self.tr("Sign in with your PIN to start selling")), 22)
+        self.signin_button = QPushButton(self.tr("Sign in"))
+        self.signin_button.setObjectName("signin_button")
+        self.signin_button.setMinimumHeight(72)
+        self.signin_button.clicked.connect(self.signin_requested)
+        layout.addStretch(1)
+        layout.addWidget(self.signin_title)
+        layout.addWidget(self.signin_button)
+        layout.addStretch(1)
+        return page
+
+    def set_operator(self, name: str | None) -> None:
+        """Signed in as ``name`` (fresh sale), or signed out (``None``: the sign-in page)."""
+        if self.state in ("starting", "waiting"):
+            return  # never leave a sale the customer is paying
+        self.operator_name = name
+        signed_in = name is not None
+        self.operator_label.setText(name or "")
+        self.signout_button.setVisible(signed_in)
+        self.history_button.setVisible(signed_in)
+        self.reports_button.setVisible(signed_in)
+        if signed_in:
+            self.new_sale()
+        else:
+            self.sale = None
+            self.title_label.setText(self.tr("Signed out"))
+            self._set_state("signin")
+            if self.customer_display is not None:
+                self.customer_display.show_idle()
+
     def _build_result(self) -> QWidget:
         page = QFrame()
         page.setObjectName("result_page")
@@ -265,7 +309,8 @@ class MainWindow(QMainWindow):
     def _set_state(self, state: str) -> None:
         self.state = state
         page = {"entry": self.entry_page, "starting": self.waiting_page,
-                "waiting": self.waiting_page, "result": self.result_page}[state]
+                "waiting": self.waiting_page, "result": self.result_page,
+                "signin": self.signin_page}[state]
         self.pages.setCurrentWidget(page)
         self.state_changed.emit(state)
 
@@ -275,6 +320,8 @@ class MainWindow(QMainWindow):
 
     def new_sale(self) -> None:
         """A fresh sale: empty amount and tip, focus on the amount, customer sees the idle page."""
+        if self.state == "signin" and self.operator_name is None:
+            return
         self._countdown.stop()
         self.sale = None
         self.amount_entry.clear()
@@ -312,6 +359,11 @@ class MainWindow(QMainWindow):
     # --- starting a payment -------------------------------------------------------------------
     def handle_scan(self, code: str) -> None:
         """A scan from any scanner (or the demo helper): pay the keyed amount with it at once."""
+        if self.state == "signin":
+            self.banners.show_banner("scan", self.tr("A code was scanned before anyone signed "
+                                                     "in; it was ignored."), "info")
+            QTimer.singleShot(5000, lambda: self.banners.clear_banner("scan"))
+            return
         if self.state != "entry":
             self.banners.show_banner("scan", self.tr("A code was scanned while a sale is in "
                                                      "progress; it was ignored."), "info")
@@ -517,6 +569,9 @@ class MainWindow(QMainWindow):
             return
         if self.state == "waiting" and key == Qt.Key.Key_Escape:
             self.cancel()
+            return
+        if self.state == "signin" and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.signin_requested.emit()
             return
         super().keyPressEvent(event)
 

@@ -24,8 +24,9 @@ class PinDialog(QDialog):
     verified = Signal(object)
 
     def __init__(self, check: PinCheck, bridge: Bridge, prompt: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, wrong: str | None = None) -> None:
         super().__init__(parent)
+        self._wrong = wrong or self.tr("Wrong PIN, or not a manager's PIN.")
         self.setWindowTitle(self.tr("PIN"))
         self._check = check
         self._bridge = bridge
@@ -72,7 +73,7 @@ class PinDialog(QDialog):
         self.buttons.setEnabled(True)
         if operator is None:
             self.pin.clear()
-            self.message.setText(self.tr("Wrong PIN, or not a manager's PIN."))
+            self.message.setText(self._wrong)
             return
         self.message.setText("")
         self.verified.emit(operator)

@@ -248,166 +248,191 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="136"/>
+        <location filename="../../cashier/ui/main_window.py" line="140"/>
         <source>Cashier</source>
         <extracomment>Extra seconds the screen waits beyond the engine&apos;s own deadline (the engine ends the wait).</extracomment>
         <translation>收银台</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="141"/>
+        <location filename="../../cashier/ui/main_window.py" line="145"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="144"/>
-        <location filename="../../cashier/ui/main_window.py" line="361"/>
+        <location filename="../../cashier/ui/main_window.py" line="148"/>
+        <location filename="../../cashier/ui/main_window.py" line="413"/>
         <source>Payments are not available: the payment engine is not connected.</source>
         <translation>无法收款：支付引擎未连接。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="151"/>
-        <location filename="../../cashier/ui/main_window.py" line="253"/>
-        <location filename="../../cashier/ui/main_window.py" line="282"/>
+        <location filename="../../cashier/ui/main_window.py" line="155"/>
+        <location filename="../../cashier/ui/main_window.py" line="297"/>
+        <location filename="../../cashier/ui/main_window.py" line="329"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="154"/>
+        <location filename="../../cashier/ui/main_window.py" line="158"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="160"/>
+        <location filename="../../cashier/ui/main_window.py" line="164"/>
         <source>Demo mode: payments go to the built-in simulator; no real money moves.</source>
         <translation>演示模式：付款发送到内置模拟器，不会产生真实资金往来。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="164"/>
+        <location filename="../../cashier/ui/main_window.py" line="171"/>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="175"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="167"/>
+        <location filename="../../cashier/ui/main_window.py" line="178"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="186"/>
+        <location filename="../../cashier/ui/main_window.py" line="197"/>
         <source>Scan code: scan the customer&apos;s payment code, or type it here:</source>
         <translation>扫码收款：扫描顾客的付款码，或在此输入：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="192"/>
+        <location filename="../../cashier/ui/main_window.py" line="203"/>
         <source>Payment code</source>
         <translation>付款码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="195"/>
+        <location filename="../../cashier/ui/main_window.py" line="206"/>
         <source>Scan code</source>
         <translation>扫码收款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="201"/>
+        <location filename="../../cashier/ui/main_window.py" line="212"/>
         <source>Show QR:</source>
         <translation>出示二维码：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="213"/>
+        <location filename="../../cashier/ui/main_window.py" line="224"/>
         <source>Simulate scan (demo):</source>
         <translation>模拟扫码（演示）：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="233"/>
+        <location filename="../../cashier/ui/main_window.py" line="244"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="316"/>
+        <location filename="../../cashier/ui/main_window.py" line="258"/>
+        <source>Sign in with your PIN to start selling</source>
+        <translation>请输入PIN码登录后开始收款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="259"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="283"/>
+        <source>Signed out</source>
+        <translation>已退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="363"/>
+        <source>A code was scanned before anyone signed in; it was ignored.</source>
+        <translation>尚未登录时扫到了付款码，已忽略。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="368"/>
         <source>A code was scanned while a sale is in progress; it was ignored.</source>
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="332"/>
+        <location filename="../../cashier/ui/main_window.py" line="384"/>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="339"/>
+        <location filename="../../cashier/ui/main_window.py" line="391"/>
         <source>Scan or type the customer&apos;s payment code first.</source>
         <translation>请先扫描或输入顾客的付款码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="354"/>
+        <location filename="../../cashier/ui/main_window.py" line="406"/>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="373"/>
+        <location filename="../../cashier/ui/main_window.py" line="425"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="376"/>
+        <location filename="../../cashier/ui/main_window.py" line="428"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="405"/>
+        <location filename="../../cashier/ui/main_window.py" line="457"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="417"/>
+        <location filename="../../cashier/ui/main_window.py" line="469"/>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="429"/>
+        <location filename="../../cashier/ui/main_window.py" line="481"/>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="458"/>
+        <location filename="../../cashier/ui/main_window.py" line="510"/>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="469"/>
+        <location filename="../../cashier/ui/main_window.py" line="521"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="472"/>
+        <location filename="../../cashier/ui/main_window.py" line="524"/>
         <source>PAID</source>
         <translation>已支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="475"/>
+        <location filename="../../cashier/ui/main_window.py" line="527"/>
         <source>DECLINED</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="478"/>
+        <location filename="../../cashier/ui/main_window.py" line="530"/>
         <source>NOT PAID</source>
         <translation>未支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="479"/>
+        <location filename="../../cashier/ui/main_window.py" line="531"/>
         <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
         <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="482"/>
+        <location filename="../../cashier/ui/main_window.py" line="534"/>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="483"/>
+        <location filename="../../cashier/ui/main_window.py" line="535"/>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="497"/>
+        <location filename="../../cashier/ui/main_window.py" line="549"/>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
     </message>
@@ -415,22 +440,22 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../cashier/ui/pin_dialog.py" line="29"/>
+        <location filename="../../cashier/ui/pin_dialog.py" line="30"/>
         <source>PIN</source>
         <translation>PIN码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/pin_dialog.py" line="65"/>
+        <location filename="../../cashier/ui/pin_dialog.py" line="66"/>
         <source>Enter the PIN.</source>
         <translation>请输入PIN码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/pin_dialog.py" line="68"/>
+        <location filename="../../cashier/ui/pin_dialog.py" line="69"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/pin_dialog.py" line="75"/>
+        <location filename="../../cashier/ui/pin_dialog.py" line="29"/>
         <source>Wrong PIN, or not a manager&apos;s PIN.</source>
         <translation>PIN码错误，或不是经理的PIN码。</translation>
     </message>
@@ -597,58 +622,68 @@
 <context>
     <name>Terminal</name>
     <message>
-        <location filename="../../cashier/ui/app.py" line="57"/>
+        <location filename="../../cashier/ui/app.py" line="59"/>
         <source>Pays at once</source>
         <translation>立即支付成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="58"/>
+        <location filename="../../cashier/ui/app.py" line="60"/>
         <source>Confirms on phone</source>
         <translation>手机上确认后成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="59"/>
+        <location filename="../../cashier/ui/app.py" line="61"/>
         <source>Declined</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="60"/>
+        <location filename="../../cashier/ui/app.py" line="62"/>
         <source>Never settles</source>
         <translation>一直未完成</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="61"/>
+        <location filename="../../cashier/ui/app.py" line="63"/>
         <source>Alipay, pays at once</source>
         <translation>支付宝，立即成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="112"/>
+        <location filename="../../cashier/ui/app.py" line="114"/>
         <source>Demo shop</source>
         <translation>演示商店</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="132"/>
+        <location filename="../../cashier/ui/app.py" line="134"/>
         <source>Demo PINs: cashier %1, manager %2</source>
         <translation>演示PIN码：收银员 %1，经理 %2</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="200"/>
+        <location filename="../../cashier/ui/app.py" line="208"/>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="224"/>
+        <location filename="../../cashier/ui/app.py" line="232"/>
         <source>Scanner disconnected: %1</source>
         <translation>扫码枪已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="258"/>
-        <location filename="../../cashier/ui/app.py" line="270"/>
+        <location filename="../../cashier/ui/app.py" line="240"/>
+        <source>Sign in with your PIN:</source>
+        <translation>请输入PIN码登录：</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="241"/>
+        <source>Wrong PIN.</source>
+        <translation>PIN码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="286"/>
+        <location filename="../../cashier/ui/app.py" line="298"/>
         <source>No receipt printer is configured.</source>
         <translation>未配置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="278"/>
+        <location filename="../../cashier/ui/app.py" line="306"/>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>

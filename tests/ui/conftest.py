@@ -6,6 +6,7 @@ import pytest
 
 from cashier.config import Config
 from cashier.ui.app import Terminal
+from cashier.ui.operators import DEMO_CASHIER_PIN
 from tests.ui.helpers import FAST
 
 
@@ -13,7 +14,8 @@ from tests.ui.helpers import FAST
 def make_terminal(qtbot, tmp_path):
     terminals: list[Terminal] = []
 
-    def make(config: Config | None = None, **simulator_options) -> Terminal:
+    def make(config: Config | None = None, *, signed_in: bool = True,
+             **simulator_options) -> Terminal:
         options = {"confirm_after_queries": 2, "slow_response_seconds": 1.5,
                    "callback_retry_interval": 0.05} | simulator_options
         terminal = Terminal(config or Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
@@ -23,6 +25,8 @@ def make_terminal(qtbot, tmp_path):
         qtbot.addWidget(terminal.window)
         terminal.show()
         qtbot.waitExposed(terminal.window)
+        if signed_in:
+            terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
         return terminal
 
     yield make

@@ -11,6 +11,7 @@ from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
 from cashier.devices.scanner import ScannerStatus
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
+from cashier.ui.operators import DEMO_CASHIER_PIN
 
 FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "resolver_max_interval": 0.1}
 
@@ -36,6 +37,7 @@ def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
         qtbot.addWidget(terminal.window)
         terminal.show()
         window = terminal.window
+        terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
         qtbot.waitUntil(lambda: terminal.scanner.status is ScannerStatus.CONNECTED, timeout=5000)
         for char in "15":
             qtbot.keyClick(window.amount_entry, char)

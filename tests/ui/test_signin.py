@@ -1,0 +1,50 @@
+"""Operators sign in with their PIN; their OTT operator id goes on every sale they take."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from cashier.simulator import Scenario, demo_code
+from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from tests.ui.helpers import key_amount
+
+
+def sign_in(qtbot, terminal, pin: str):
+    qtbot.mouseClick(terminal.window.signin_button, Qt.MouseButton.LeftButton)
+    dialog = terminal.signin_dialog
+    for digit in pin:
+        qtbot.mouseClick(dialog.findChild(type(terminal.window.signin_button), f"key_{digit}"),
+                         Qt.MouseButton.LeftButton)
+    dialog.submit()
+    return dialog
+
+
+def test_sign_in_then_sale_carries_the_operator_id_then_sign_out(qtbot, make_terminal):
+    terminal = make_terminal(signed_in=False)
+    window = terminal.window
+    assert window.state == "signin"
+    assert not window.history_button.isVisible()
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    assert window.state == "signin"
+    assert any("before anyone signed in" in t for t in window.banners.texts())
+
+    dialog = sign_in(qtbot, terminal, "4321")
+    qtbot.waitUntil(lambda: dialog.message.text() == "Wrong PIN.", timeout=3000)
+    assert window.state == "signin"
+    dialog.reject()
+
+    sign_in(qtbot, terminal, DEMO_MANAGER_PIN)
+    qtbot.waitUntil(lambda: window.state == "entry", timeout=3000)
+    assert window.operator_label.text() == "Demo manager"
+    key_amount(qtbot, terminal, "6")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert terminal.journal.require_sale(window.sale.order_id).operator_id == "demo-manager"
+    passive = terminal.simulator.requests(action="PASSIVEPAY")[0]
+    assert "demo-manager" in str(passive)
+
+    qtbot.mouseClick(window.signout_button, Qt.MouseButton.LeftButton)
+    assert window.state == "signin"
+    sign_in(qtbot, terminal, DEMO_CASHIER_PIN)
+    qtbot.waitUntil(lambda: window.operator_label.text() == "Demo cashier", timeout=3000)
+    assert window.amount_entry.amount.text == ""
