@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
 
 from cashier.simulator import Simulator
+from tests.cli.conftest import PYTHON, ROOT
 
 
 def _customer_pays_when_asked(sim: Simulator, stop: threading.Event) -> threading.Thread:
@@ -75,3 +78,32 @@ def test_qr_bad_amount_or_wallet_exits_2_and_sends_nothing(cashier, sim, capsys)
     except SystemExit as exc:  # argparse refuses an unknown wallet
         assert exc.code == 2
     assert sim.requests() == []
+
+
+def test_qr_on_a_terminal_also_draws_the_code_as_text(cashier, sim):
+    master, slave = os.openpty()
+    try:
+        proc = subprocess.Popen([PYTHON, "-m", "cashier", "qr", "2", "--wallet", "wechat",
+                                 "--wait", "0.3"], cwd=ROOT, env=cashier.env(),
+                                stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE)
+        os.close(slave)
+        slave = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.communicate(timeout=30)
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+    assert proc.returncode == 3
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    [request] = sim.requests(action="ACTIVEPAY")
+    assert sim.order(request.data["order_id"]).code_url in screen
+    assert sum(screen.count(block) for block in "█▀▄") > 100  # the QR's modules
