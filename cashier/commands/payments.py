@@ -94,6 +94,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                          help="keep asking this long (default: the passive payment timeout)")
     recover.set_defaults(handler=run_recover)
 
+    late = subparsers.add_parser(
+        "late", parents=[common], help="payments that succeeded after the terminal gave up",
+        description="List late payments nobody has resolved yet, or resolve one: --refund gives "
+        "the money back (what is left of it), --keep keeps it.",
+    )
+    choice = late.add_mutually_exclusive_group()
+    choice.add_argument("--refund", metavar="ORDER_ID", help="refund this late payment")
+    choice.add_argument("--keep", metavar="ORDER_ID", help="keep this late payment")
+    late.set_defaults(handler=run_late)
+
 
 # --- pay -------------------------------------------------------------------------------------
 
@@ -374,6 +384,39 @@ def run_recover(args: argparse.Namespace) -> int:
             "still_open": [sale.order_id for sale in still_open],
             "open_refunds": [refund.to_dict() for refund in refunds],
             "late_payments": [sale.order_id for sale in late],
+            "exit_code": code,
+        }, "\n".join(lines))
+        return code
+
+
+# --- late ------------------------------------------------------------------------------------
+
+
+@reports_errors
+def run_late(args: argparse.Namespace) -> int:
+    from cashier.payments.errors import PaymentError
+
+    config = load(args)
+    order_id = (args.refund or args.keep or "").strip()
+    with running(config) as rt:
+        resolved = None
+        if order_id:
+            try:
+                resolved = rt.engine.resolve_late(order_id, "refund" if args.refund else "keep")
+            except PaymentError as exc:
+                raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+        late = rt.engine.late_payments()
+        lines = [sale_text(resolved, rt.journal.refunds_for(order_id))] if resolved else []
+        lines.append(f"{len(late)} late payment(s) to resolve." if late
+                     else "No late payments to resolve.")
+        lines += [sale_text(sale) for sale in late]
+        code = EXIT_OK
+        if resolved is not None and resolved.late_resolution is None:
+            code = EXIT_PENDING  # the refund is not confirmed yet
+        emit(args, {
+            "resolved": sale_json(resolved, rt.journal.refunds_for(order_id))
+            if resolved else None,
+            "late_payments": [sale_json(sale) for sale in late],
             "exit_code": code,
         }, "\n".join(lines))
         return code
