@@ -13,6 +13,7 @@ terminal window offscreen in demo mode, and ``cashier support-bundle``.
 
 from __future__ import annotations
 
+import ctypes.util
 import json
 import os
 import subprocess
@@ -72,7 +73,12 @@ def test_bundle_holds_what_the_app_loads_and_not_the_excluded_qt(bundle: Path) -
     assert list((internal / "resources" / "translations").glob("*.qm"))
     assert (internal / "resources" / "icons" / "cashier.png").is_file()
     assert (internal / "resources" / "cashier.sample.toml").is_file()
+    qt_translations = internal / "PySide6" / "Qt" / "translations"
+    assert sorted(p.name for p in qt_translations.glob("qtbase_*.qm")) == ["qtbase_zh_CN.qm"]
     names = [p.name for p in internal.rglob("*")]
+    # USB receipt printers: libusb when the build machine has it (else the system's is used).
+    if ctypes.util.find_library("usb-1.0"):
+        assert [n for n in names if n.startswith("libusb-1.0")], "libusb was not bundled"
     for unused in ("WebEngine", "Qt63D", "Quick", "Qml", "Multimedia"):
         assert not [n for n in names if unused in n], f"{unused} was bundled"
 
@@ -88,13 +94,14 @@ def test_frozen_self_check_passes(bundle: Path, tmp_path: Path) -> None:
     assert str(bundle / "_internal" / "resources") in steps["resources"]["detail"]
 
 
-def test_frozen_terminal_starts_offscreen_in_demo_mode(bundle: Path, tmp_path: Path) -> None:
+def test_frozen_terminal_starts_offscreen_in_chinese(bundle: Path, tmp_path: Path) -> None:
     helptext = run(bundle, tmp_path, "gui", "--help").stdout
     if "--self-check" in helptext:  # the terminal's own check, when the UI provides one
         done = run(bundle, tmp_path, "gui", "--demo", "--self-check")
         assert done.returncode == 0, done.stdout + done.stderr
         return
-    process = subprocess.Popen([str(bundle / "cashier"), "gui", "--demo"], cwd=tmp_path,
+    process = subprocess.Popen([str(bundle / "cashier"), "gui", "--demo", "--language", "zh_CN"],
+                               cwd=tmp_path,
                                env=frozen_env(tmp_path), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
@@ -109,6 +116,16 @@ def test_frozen_terminal_starts_offscreen_in_demo_mode(bundle: Path, tmp_path: P
             out, err = process.communicate()
     assert alive, f"the terminal exited at start-up ({process.returncode}): {out}{err}"
     assert "qt.qpa.plugin" not in err and "Traceback" not in err, err
+    assert "no zh_CN translation" not in err, "the bundled catalogue was not found"
+
+
+def test_frozen_usb_printing_has_pyusb(bundle: Path, tmp_path: Path) -> None:
+    """No printer is attached: the job fails, but not for want of pyusb in the bundle."""
+    done = run(bundle, tmp_path, "print-test", "--printer-kind", "usb", "--address", "04b8:0202",
+               "--json")
+    assert done.returncode != 0
+    error = json.loads(done.stdout)["error"]
+    assert "pyusb" not in error and error
 
 
 def test_frozen_support_bundle_reports_the_frozen_versions(bundle: Path, tmp_path: Path) -> None:
