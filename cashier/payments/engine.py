@@ -5,6 +5,8 @@
     sale = handle.wait()                   # final, or still open at the deadline
     handle = engine.start_active(1234, Wallet.ALIPAY, callback_url=rx.url)
     url = handle.wait_code_url(5.0)        # show it as a QR; handle.cancel() to stop waiting
+    handle = engine.start_link(1234)       # pay by link: handle.link_url to send the customer
+    engine.on_link_return(info)            # CallbackReceiver(on_return=...): a hint, never proof
     engine.on_callback(note)               # give it to CallbackReceiver as the handler
     engine.refund(order_id, 500)           # partial; None = everything left
     engine.recover(timeout=10.0)           # at start-up: settle what a crash left open
@@ -45,11 +47,13 @@ from cashier.money import check_cents, parse_amount
 from cashier.ottpay.callbacks import PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus
+from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.active import run_active
 from cashier.payments.errors import EngineClosedError, PaymentError
 from cashier.payments.events import EngineEvent, Listener, SaleUpdated
 from cashier.payments.handle import SaleHandle
 from cashier.payments.ids import new_order_id
+from cashier.payments.link import LATE_KEY, LinkPayments
 from cashier.payments.passive import run_passive
 from cashier.payments.refunds import Refunder
 from cashier.payments.reports import DayReport, x_report, z_report
@@ -99,6 +103,8 @@ class PaymentEngine:
                                  wall_clock=wall_clock, sleep=self._stop.wait)
         self.resolver = Resolver(self._check, first_interval=self.settings.poll_interval,
                                  max_interval=self.settings.resolver_max_interval, clock=clock)
+        self.links = LinkPayments(self)
+        self.settler.links = self.links
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -191,6 +197,28 @@ class PaymentEngine:
         handle = self._journal_intent("active", chosen, amount, tip, operator)
         self._start_worker(handle, run_active, url)
         return handle
+
+    def start_link(
+        self,
+        amount_cents: int,
+        tip_cents: int = 0,
+        operator_id: str | None = None,
+        valid_seconds: float | None = None,
+    ) -> SaleHandle:
+        """Pay by link: journal the intent, build the Alipay link (``handle.link_url``).
+
+        Settles like a QR payment (callback or polling); closed after ``valid_seconds``
+        (default ``link_valid_seconds``) unless the gateway reports it paid, and a payment after
+        that is a late payment. See ``cashier.payments.link``. Raises ``ValueError`` (including
+        ``WapPayLinkError``) / ``AmountError`` before journaling anything.
+        """
+        return self.links.start(amount_cents, tip_cents=tip_cents, operator_id=operator_id,
+                                valid_seconds=valid_seconds)
+
+    def on_link_return(self, info: WapPayReturn) -> None:
+        """Give to ``CallbackReceiver(on_return=...)``: a browser back from a payment link makes
+        the engine ask the gateway sooner; what the return URL claims is never believed."""
+        self.links.on_return(info)
 
     def _validate(self, amount_cents: int, tip_cents: int,
                   operator_id: str | None) -> tuple[int, int, str]:
@@ -322,22 +350,29 @@ class PaymentEngine:
             log.warning("callback for order %s is not a success (%s/%s): ignored",
                         note.order_id, note.rsp_code, note.order_status)
             return
-        if note.amount_cents != sale.amount_cents or note.tip_cents != sale.tip_cents:
+        link_total = sale.mode == "link" and note.tip_cents == 0 and \
+            note.amount_cents == sale.total_cents  # a link's amount includes the tip
+        if (note.amount_cents != sale.amount_cents or note.tip_cents != sale.tip_cents) and \
+                not link_total:
             log.warning(
                 "callback for order %s has amount %s + tip %s cents, the sale is %s + %s: ignored",
                 note.order_id, note.amount_cents, note.tip_cents, sale.amount_cents,
                 sale.tip_cents,
             )
             return
-        if not sale.is_open:
-            log.info("callback for order %s: already %s, nothing to do", note.order_id,
-                     sale.state)
-            return
         fields: dict[str, object] = {"rsp_code": "SUCCESS"}
         if note.bizpay_order_id:
             fields["bizpay_order_id"] = note.bizpay_order_id
         if note.finish_time:
             fields["trade_time"] = note.finish_time.isoformat()
+        if sale.mode == "link" and sale.state == SaleState.CLOSED:
+            self.links.paid_after_expiry(note.order_id, "callback: paid after the link expired",
+                                         **fields)
+            return
+        if not sale.is_open:
+            log.info("callback for order %s: already %s, nothing to do", note.order_id,
+                     sale.state)
+            return
         self.settler.advance(note.order_id, SaleState.PAID, note="callback: paid", **fields)
 
     # -- settling and late payments ----------------------------------------------------------
@@ -352,6 +387,8 @@ class PaymentEngine:
             refund = self.refunder.confirm(key[len(_REFUND_KEY):])
             self._after_refund(refund)
             return not RefundState(refund.state).is_open
+        if key.startswith(LATE_KEY):
+            return self.links.check_late(key[len(LATE_KEY):])
         return not self.settler.query(key[len(_SALE_KEY):]).is_open
 
     def _on_late(self, sale: Sale) -> None:

@@ -29,6 +29,9 @@ class SaleHandle:
         self._wake = threading.Event()  # wakes the worker between polls
         self._changed = threading.Condition()
         self.thread: threading.Thread | None = None
+        #: A payment link's full URL. It holds the merchant payment key, so it lives only here;
+        #: the journal's ``code_url`` has the key redacted.
+        self.link_url: str | None = None
 
     def __repr__(self) -> str:
         return f"SaleHandle(order_id={self.order_id!r}, mode={self.mode!r})"
@@ -40,8 +43,9 @@ class SaleHandle:
 
     @property
     def code_url(self) -> str | None:
-        """The QR content of an active sale, once the gateway created the order."""
-        return self.sale.code_url
+        """The QR content of an active sale once the gateway created the order; for a payment
+        link, the link."""
+        return self.link_url or self.sale.code_url
 
     @property
     def cancelled(self) -> bool:
@@ -61,9 +65,9 @@ class SaleHandle:
         """Block until an active sale has its ``code_url`` (or its wait is over)."""
         with self._changed:
             self._changed.wait_for(
-                lambda: self.done or self.sale.code_url is not None, timeout=timeout
+                lambda: self.done or self.code_url is not None, timeout=timeout
             )
-        return self.sale.code_url
+        return self.code_url
 
     def cancel(self) -> Sale:
         """Stop waiting. An open sale goes on being checked in the background."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cashier.money import DEFAULT_MAX_CENTS
 
@@ -22,6 +22,9 @@ class PaymentSettings:
       intent is older than this (use about twice the client's read timeout): the request may
       still be in flight.
     - ``resolver_max_interval``: the background resolver backs off to at most this many seconds.
+    - ``merchant_payment_key`` (the ``merCode``, a secret), ``wappay_url``, ``link_return_url``
+      and ``link_valid_seconds``: payment links (``cashier.payments.link``); without a key,
+      ``start_link`` is refused.
     """
 
     poll_interval: float = 3.0
@@ -34,10 +37,14 @@ class PaymentSettings:
     terminal_no: str | None = None
     operator_id: str | None = None
     callback_url: str | None = None
+    merchant_payment_key: str | None = field(default=None, repr=False)
+    wappay_url: str = "https://mppay.ottpay.com/wapPay"
+    link_return_url: str | None = None
+    link_valid_seconds: float = 900.0
 
     def __post_init__(self) -> None:
         for name in ("poll_interval", "passive_timeout", "active_timeout", "unknown_grace",
-                     "resolver_max_interval"):
+                     "resolver_max_interval", "link_valid_seconds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"payment setting {name} must be a positive number of seconds")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from cashier.journal.records import Sale
 from cashier.journal.store import Journal
@@ -20,6 +21,9 @@ from cashier.ottpay.results import PaymentResult, StatusResult
 from cashier.payments.events import EngineEvent, LatePayment, SaleUpdated
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState, sources_of
+
+if TYPE_CHECKING:
+    from cashier.payments.link import LinkPayments
 
 log = logging.getLogger("cashier.payments")
 
@@ -57,18 +61,28 @@ class Settler:
         self._emit = emit
         self._on_late = on_late
         self._wall_clock = wall_clock
+        #: Payment-link sales (set by the engine): "not found" and expiry mean something else.
+        self.links: LinkPayments | None = None
 
-    def advance(self, order_id: str, to_state: SaleState, *, note: str, **fields: object) -> Sale:
+    def wall_clock(self) -> float:
+        """Epoch seconds, comparable with journal timestamps."""
+        return self._wall_clock()
+
+    def advance(self, order_id: str, to_state: SaleState, *, note: str,
+                from_states: Collection[SaleState] | None = None, **fields: object) -> Sale:
         """Move a sale to ``to_state`` if it may go there; return the sale as it now is.
 
         Losing a race is not an error: if another writer already put the sale in ``to_state``
         (a duplicate callback, a poll racing a callback) or the news is stale (a poll saying
         "pending" about a sale a callback already settled, "paid" about a refunded one), nothing
         changes. A real contradiction (the gateway says declined about a paid sale) raises
-        ``IllegalTransition`` and changes nothing.
+        ``IllegalTransition`` and changes nothing. ``from_states`` replaces the lifecycle's
+        sources for the one exception it has: an expired payment link paid anyway (closed ->
+        paid, see ``cashier.payments.link``).
         """
+        sources = sources_of(to_state) if from_states is None else frozenset(from_states)
         sale = self.journal.transition(
-            order_id, to_state, from_states=sorted(sources_of(to_state)), note=note, **fields
+            order_id, to_state, from_states=sorted(sources), note=note, **fields
         )
         if sale is not None:
             self.announce(sale)
@@ -141,7 +155,15 @@ class Settler:
         return ""
 
     def apply_not_found(self, sale: Sale) -> Sale:
-        """The gateway does not know the order: closed once the request can no longer arrive."""
+        """The gateway does not know the order: closed once the request can no longer arrive.
+
+        A payment link's order only exists once the customer opens the link: it is closed once
+        the link's validity is over.
+        """
+        if sale.mode == "link" and self.links is not None:
+            if self.links.expired(sale, self._wall_clock()):
+                return self.links.close_expired(sale, "the link was never opened")
+            return sale
         age = self._wall_clock() - sale.created_at
         if age >= self.settings.unknown_grace:
             return self.advance(
@@ -153,11 +175,17 @@ class Settler:
                                 note="gateway does not know the order yet; asking again")
         return sale
 
-    def query(self, order_id: str) -> Sale:
-        """Ask the gateway about an open sale once and settle it if the answer is final."""
+    def query(self, order_id: str, *, final: bool = False) -> Sale:
+        """Ask the gateway about an open sale once and settle it if the answer is final.
+
+        ``final``: a payment link's wait is over, so an unpaid answer closes it now.
+        """
         sale = self.journal.require_sale(order_id)
         if not sale.is_open:
             return sale
+        links = self.links if sale.mode == "link" else None
+        if links is not None and final and not links.expired(sale, self._wall_clock()):
+            links.expire_now(sale.order_id)
         try:
             result = self.client.status_query(order_id)
         except OrderNotFoundError:
@@ -166,7 +194,11 @@ class Settler:
             log.info("sale %s: query failed (%s); will ask again", order_id, exc)
             return sale
         try:
-            return self.apply_status(sale, result)
+            sale = self.apply_status(sale, result)
         except IllegalTransition as exc:
             log.error("sale %s: the gateway contradicts the journal: %s", order_id, exc)
             return self.journal.require_sale(order_id)
+        if links is not None and sale.is_open and links.expired(sale, self._wall_clock()):
+            status = result.order_status.value if result.order_status else "?"
+            return links.close_expired(sale, f"still unpaid ({status})")
+        return sale

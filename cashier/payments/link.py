@@ -1,0 +1,242 @@
+"""Pay by link: the terminal sends the customer an Alipay payment link (OTT Pay ``wapPay``).
+
+A link sale is journaled like any sale (mode ``link``, wallet ALIPAY) *before* the link exists,
+then the link is built (pure: the link itself is the request, nothing is sent) and the sale
+settles exactly like an active payment: a verified notify callback (``on_callback``) or
+STATUS_QUERY polling, whichever comes first.
+
+What differs, and why:
+
+- Until the customer opens the link the gateway has no order, so "order not found" is normal for
+  a link: it only means *unpaid* once the link's validity is over (``Settler`` asks
+  ``LinkPayments.expired``).
+- After the validity (``link_valid_seconds``, or ``valid_seconds`` per sale) the sale is closed
+  unless the gateway reports it paid. OTT Pay has no expiry or close for these orders, so the
+  customer can still pay afterwards: the closed sale is flagged abandoned first, watched in the
+  background for as long again, and a verified callback or query that says paid turns it into a
+  *late payment* (closed -> paid, flagged, ``LatePayment`` emitted, ``late_payment`` policy).
+- The amount on the link is amount + tip (``wapPay`` has no tip field); the callback then says
+  ``amount`` = total and ``tip`` = 0, which matches.
+- The link carries the merchant payment key (merCode), so it is held only in memory
+  (``SaleHandle.link_url``) and the journal keeps ``code_url`` with the key redacted.
+- The browser's return URL is a hint, never proof: ``on_return`` only makes the engine ask the
+  gateway sooner.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from cashier.journal.records import Sale
+from cashier.ottpay.codes import Outcome
+from cashier.ottpay.errors import OrderNotFoundError, OttPayError
+from cashier.ottpay.wappay import WapPayLink, WapPayReturn, build_wappay_link
+from cashier.payments.handle import SaleHandle
+from cashier.payments.settle import gateway_fields
+from cashier.payments.states import IllegalTransition, SaleState
+from cashier.wallets import Wallet
+
+if TYPE_CHECKING:
+    from cashier.payments.engine import PaymentEngine
+
+log = logging.getLogger("cashier.payments")
+
+LINK_MODE = "link"
+LATE_KEY = "linklate:"
+#: The return page the callback receiver serves (``CallbackReceiver.return_path``).
+RETURN_PATH = "/ottpay/return"
+
+
+def default_return_url(callback_url: str | None) -> str | None:
+    """``/ottpay/return`` on the host of ``callback_url`` (the same receiver serves both)."""
+    if not callback_url:
+        return None
+    parts = urlsplit(callback_url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}{RETURN_PATH}"
+
+
+class LinkPayments:
+    """The engine's payment-link sales: starting them, their expiry, late payments, hints."""
+
+    def __init__(self, engine: PaymentEngine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._valid: dict[str, float] = {}      # order id -> validity in seconds (this run)
+        self._last_hint: dict[str, float] = {}  # order id -> when a return hint last queried
+        self._over: set[str] = set()            # waits that ended before the wall clock agreed
+
+    # -- starting ------------------------------------------------------------------------------
+
+    def start(self, amount_cents: int, *, tip_cents: int = 0, operator_id: str | None = None,
+              valid_seconds: float | None = None) -> SaleHandle:
+        """Validate, journal the intent, build the link; the worker then waits for payment.
+
+        Everything that can be wrong (amount, operator, no merchant payment key, a callback or
+        return URL that is not https) raises before anything is journaled.
+        """
+        engine = self.engine
+        amount, tip, operator = engine._validate(amount_cents, tip_cents, operator_id)
+        valid = self._validity(valid_seconds)
+        self._build("0", amount + tip, operator)  # refuses bad settings before journaling
+        handle = engine._journal_intent(LINK_MODE, Wallet.ALIPAY, amount, tip, operator)
+        with self._lock:
+            self._valid[handle.order_id] = valid
+        link = self._build(handle.order_id, amount + tip, operator)
+        handle.link_url = link.url
+        engine.settler.note(handle.order_id, f"payment link ready, valid {valid:g} s",
+                            code_url=link.redacted_url)
+        log.info("sale %s: payment link %s", handle.order_id, link.redacted_url)
+        engine._start_worker(handle, run_link, "")
+        return handle
+
+    def _validity(self, valid_seconds: float | None) -> float:
+        value = self.engine.settings.link_valid_seconds if valid_seconds is None else valid_seconds
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError("a payment link's validity must be a positive number of seconds")
+        return float(value)
+
+    def _build(self, order_id: str, total_cents: int, operator: str) -> WapPayLink:
+        settings = self.engine.settings
+        notify = (settings.callback_url or "").strip()
+        if not notify:
+            raise ValueError(
+                "a payment link needs a callback URL for OTT Pay's notify (set [ottpay] "
+                "callback_url)"
+            )
+        return_url = settings.link_return_url or default_return_url(notify) or ""
+        return build_wappay_link(
+            merchant_payment_key=settings.merchant_payment_key,
+            merchant_id=self.engine.client.merchant_id, order_id=order_id,
+            operator_id=operator, amount_cents=total_cents, return_url=return_url,
+            notify_url=notify, base_url=settings.wappay_url,
+            max_cents=2 * settings.max_amount_cents,
+        )
+
+    # -- expiry --------------------------------------------------------------------------------
+
+    def valid_seconds(self, order_id: str) -> float:
+        with self._lock:
+            return self._valid.get(order_id, self.engine.settings.link_valid_seconds)
+
+    def expires_at(self, sale: Sale) -> float:
+        """Wall-clock time the link stops counting as payable (journal ``created_at`` based)."""
+        return sale.created_at + self.valid_seconds(sale.order_id)
+
+    def expired(self, sale: Sale, now: float) -> bool:
+        with self._lock:
+            if sale.order_id in self._over:
+                return True
+        return now >= self.expires_at(sale)
+
+    def expire_now(self, order_id: str) -> None:
+        """The worker's wait (monotonic clock) is over: count the link as expired now."""
+        with self._lock:
+            self._over.add(order_id)
+
+    def close_expired(self, sale: Sale, why: str) -> Sale:
+        """Close an open link sale past its validity (flagged abandoned first, so a payment that
+        still comes is a late payment) and keep an eye on it in the background."""
+        settler = self.engine.settler
+        marked = self.engine.journal.mark_abandoned(sale.order_id, "payment link expired")
+        if marked is not None:
+            settler.announce(marked)
+        closed = settler.advance(sale.order_id, SaleState.CLOSED,
+                                 note=f"payment link expired: {why}", rsp_msg=why)
+        if closed.state == SaleState.CLOSED and not self.engine.stopping:
+            self.engine.resolver.watch(LATE_KEY + sale.order_id)
+        return closed
+
+    # -- late payments after expiry ------------------------------------------------------------
+
+    def paid_after_expiry(self, order_id: str, note: str, **fields: object) -> Sale:
+        """A closed (expired) link sale the gateway says was paid: closed -> paid, late."""
+        sale = self.engine.settler.advance(
+            order_id, SaleState.PAID, note=note, from_states=(SaleState.CLOSED,), **fields
+        )
+        log.warning("sale %s: payment link paid after it expired", order_id)
+        return sale
+
+    def check_late(self, order_id: str) -> bool:
+        """Resolver check of a closed link sale: True (stop watching) once paid or long gone."""
+        engine = self.engine
+        sale = engine.journal.require_sale(order_id)
+        if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED:
+            return True
+        try:
+            result = engine.client.status_query(order_id)
+        except OrderNotFoundError:
+            result = None
+        except OttPayError as exc:
+            log.info("sale %s: late check failed (%s); will ask again", order_id, exc)
+            return False
+        if result is not None and result.outcome is Outcome.PAID:
+            mismatch = engine.settler.amount_mismatch(sale, result.total_cents, result.tip_cents)
+            if mismatch:
+                log.error("sale %s: expired link paid with %s; not marking it paid",
+                          order_id, mismatch)
+                return True
+            try:
+                self.paid_after_expiry(order_id, "query: paid after the link expired",
+                                       rsp_code="SUCCESS", **gateway_fields(result))
+            except IllegalTransition as exc:
+                log.error("sale %s: %s", order_id, exc)
+            return True
+        watch_until = sale.created_at + 2 * self.valid_seconds(order_id)
+        return engine.settler.wall_clock() >= watch_until
+
+    # -- the browser's return ------------------------------------------------------------------
+
+    def on_return(self, info: WapPayReturn) -> None:
+        """A customer's browser came back from a link: ask the gateway soon (never trust it).
+
+        At most one extra query per ``poll_interval`` per sale, however often the page is hit.
+        """
+        engine = self.engine
+        sale = engine.journal.get_sale(info.order_id)
+        if sale is None or sale.mode != LINK_MODE:
+            log.warning("payment link return for unknown order %s ignored", info.order_id)
+            return
+        now = engine.clock()
+        with self._lock:
+            last = self._last_hint.get(sale.order_id)
+            if last is not None and now - last < engine.settings.poll_interval:
+                return
+            self._last_hint[sale.order_id] = now
+        if sale.is_open:
+            engine.resolver.submit(lambda: engine.settler.query(sale.order_id))
+        elif sale.state == SaleState.CLOSED:
+            engine.resolver.submit(lambda: self.check_late(sale.order_id))
+
+
+def run_link(engine: PaymentEngine, handle: SaleHandle, _unused: str) -> None:
+    """Wait for the customer: poll (and take callbacks) until paid, cancelled or expired."""
+    order_id = handle.order_id
+    settler = engine.settler
+    deadline = engine.clock() + engine.links.valid_seconds(order_id)
+    next_query = engine.clock() + engine.settings.poll_interval
+    while handle.sale.is_open and not handle.cancelled and not engine.stopping:
+        now = engine.clock()
+        if now >= deadline:
+            break
+        if now < next_query:
+            handle.sleep(min(next_query, deadline) - now)
+            continue
+        settler.query(order_id)
+        next_query = engine.clock() + engine.settings.poll_interval
+    if engine.stopping or not handle.sale.is_open:
+        return
+    if not handle.cancelled:
+        # The validity is over: one last question; the settler closes it unless it is paid.
+        if not settler.query(order_id, final=True).is_open:
+            return
+        sale = engine.journal.mark_abandoned(
+            order_id, "payment link expired without a final answer; checking in the background"
+        )
+        if sale is not None:
+            settler.announce(sale)
+    engine.resolver.watch("sale:" + order_id)
