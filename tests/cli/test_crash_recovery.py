@@ -115,3 +115,25 @@ def test_killed_after_the_intent_before_the_request_recovers_closed(cashier, sim
     assert sim.requests() == []
     _recover_and_check(cashier, sim, sale.order_id, "closed", passivepays=0)
     assert sim.requests(order_id=sale.order_id, action="STATUS_QUERY")
+
+
+def test_ctrl_c_stops_waiting_and_leaves_the_sale_to_recover(make_cli):
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=3) as sim:
+        cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.4)
+        proc = cashier.popen("pay", "6.00", "--code", WECHAT + "1111", "--json")
+        [request] = _wait_for(lambda: sim.requests(action="PASSIVEPAY"))
+        order_id = request.data["order_id"]
+        time.sleep(0.1)  # the cashier is waiting for the customer now (3rd query at 1.2 s)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 3, err
+        assert "cashier recover" in err
+        with cashier.journal() as journal:
+            sale = journal.require_sale(order_id)
+            assert sale.is_open and sale.abandoned
+        result = cashier("recover", "--json")  # confirms after the remaining queries
+        assert result.code == 0
+        with cashier.journal() as journal:
+            sale = journal.require_sale(order_id)
+            assert sale.state == "paid" and sale.late
+        assert len(sim.requests(order_id=order_id, action="PASSIVEPAY")) == 1
