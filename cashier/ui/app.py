@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from cashier.config import Config, ScannerKind, default_config_dir, default_data_dir
 from cashier.devices.printer import ReceiptPrinter
-from cashier.devices.receipt import render_receipt, render_report
+from cashier.devices.receipt import render_receipt, render_report, render_test_page
 from cashier.devices.scanner import ScannerSettings as SerialSettings
 from cashier.devices.scanner import ScannerStatus, SerialScanner
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
@@ -27,6 +27,7 @@ from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.history import HistoryDialog
 from cashier.ui.main_window import MainWindow
 from cashier.ui.operators import (
+    DEMO_CASHIER_ID,
     DEMO_CASHIER_PIN,
     DEMO_MANAGER_PIN,
     Operator,
@@ -37,6 +38,7 @@ from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.receipts import printer_settings, receipt_for_sale, report_data
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
+from cashier.ui.settings_dialog import SettingsDialog
 from cashier.ui.wedge_filter import WedgeFilter
 from cashier.wallets import Wallet
 
@@ -44,7 +46,6 @@ log = logging.getLogger("cashier.ui")
 
 translate = QCoreApplication.translate
 
-DEMO_OPERATOR_ID = "demo"
 
 
 def demo_journal_path() -> Path:
@@ -140,6 +141,8 @@ class Terminal:
         self.signin_dialog: PinDialog | None = None
         if self.operators.operators:
             self.window.set_operator(None)  # each cashier signs in with their PIN
+        self.settings: SettingsDialog | None = None
+        self.window.settings_requested.connect(self.ask_settings)
         self.history: HistoryDialog | None = None
         self.window.history_requested.connect(self.open_history)
         self.reports: ReportWindow | None = None
@@ -154,14 +157,13 @@ class Terminal:
         if use_wedge:
             self.wedge = WedgeFilter(WedgeSettings(prefix=config.scanner.wedge_prefix,
                                                    suffix=config.scanner.wedge_suffix))
-            self.wedge.scanned.connect(self.window.handle_scan)
+            self.wedge.scanned.connect(self._scanned)
             self.wedge.install()
         if config.scanner.kind == ScannerKind.SERIAL and config.scanner.port:
             self.scanner = SerialScanner(
                 SerialSettings(port=config.scanner.port, baud=config.scanner.baudrate,
                                suffix=config.scanner.suffix),
-                on_scan=lambda code: self.bridge.call_on_gui(
-                    lambda: self.window.handle_scan(code)),
+                on_scan=lambda code: self.bridge.call_on_gui(lambda: self._scanned(code)),
                 on_status=lambda status, message: self.bridge.call_on_gui(
                     lambda: self._scanner_status(status, message)),
             )
@@ -199,7 +201,7 @@ class Terminal:
             poll_interval=p.poll_interval_seconds, passive_timeout=p.passive_timeout_seconds,
             active_timeout=p.active_timeout_seconds, late_payment=str(p.late_payment),
             max_amount_cents=p.max_amount_cents, terminal_no=o.terminal_no,
-            operator_id=o.operator_id or (DEMO_OPERATOR_ID if self.demo else None),
+            operator_id=o.operator_id or (DEMO_CASHIER_ID if self.demo else None),
             callback_url=callback_url,
         )
         settings = PaymentSettings(**(options | payment_options))
@@ -253,6 +255,42 @@ class Terminal:
             return
         self.controller.operator_id = self.config.ottpay.operator_id
         self.window.set_operator(None)
+
+    def _scanned(self, code: str) -> None:
+        """Every scanner's codes: a test scan while settings are open, else a payment."""
+        if self.settings is not None and self.settings.isVisible():
+            self.settings.show_test_scan(code)
+        else:
+            self.window.handle_scan(code)
+
+    def ask_settings(self) -> PinDialog:
+        """Settings need a manager's PIN."""
+        dialog = PinDialog(self.operators.verify_manager, self.bridge,
+                           translate("Terminal", "Manager's PIN to change settings:"),
+                           self.window)
+        dialog.verified.connect(lambda _manager: self.open_settings())
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        if self.settings is None:
+            self.settings = SettingsDialog(self.config, self.bridge, test_print=self.test_print,
+                                           parent=self.window)
+            self.settings.saved.connect(lambda _config: self.window.banners.show_banner(
+                "settings", translate("Terminal", "Settings saved; restart the terminal to "
+                                                  "use them."), "info"))
+        self.settings.show()
+        self.settings.raise_()
+        return self.settings
+
+    @staticmethod
+    def test_print(config: Config) -> None:
+        """Print a test page with ``config``'s printer (worker thread; ``PrintError`` if not)."""
+        settings = printer_settings(config)
+        if settings.kind == "none":
+            raise ValueError(translate("Terminal", "Choose a printer first."))
+        ReceiptPrinter(settings).send(render_test_page(
+            settings.style(), merchant_name=config.shop.name or "cashier"))
 
     def open_history(self) -> HistoryDialog:
         """The history window (one at a time; reopening brings it back, reloaded)."""

@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
     history_requested = Signal()
     reports_requested = Signal()
     signin_requested = Signal()
+    settings_requested = Signal()
     signout_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
 
@@ -178,7 +179,11 @@ class MainWindow(QMainWindow):
         self.reports_button = QPushButton(self.tr("Reports"))
         self.reports_button.setObjectName("reports_button")
         self.reports_button.clicked.connect(self.reports_requested)
-        for button in (self.history_button, self.reports_button, self.signout_button):
+        self.settings_button = QPushButton(self.tr("Settings"))
+        self.settings_button.setObjectName("settings_button")
+        self.settings_button.clicked.connect(self.settings_requested)
+        for button in (self.history_button, self.reports_button, self.settings_button,
+                       self.signout_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(40)
             header.addWidget(button)
@@ -276,6 +281,7 @@ class MainWindow(QMainWindow):
         self.signout_button.setVisible(signed_in)
         self.history_button.setVisible(signed_in)
         self.reports_button.setVisible(signed_in)
+        self.settings_button.setVisible(signed_in)
         if signed_in:
             self.new_sale()
         else:

@@ -20,6 +20,7 @@ from pathlib import Path
 ROLES = ("cashier", "manager")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN_RE = re.compile(r"\d{4,8}")
+_OPERATOR_ID_RE = re.compile(r"\d{10}")  # OTT Pay operator ids, like 0000020156
 
 
 class OperatorError(ValueError):
@@ -93,6 +94,9 @@ class OperatorStore:
         name, operator_id = name.strip(), operator_id.strip()
         if not name or not operator_id:
             raise OperatorError("An operator needs a name and an OTT Pay operator id.")
+        if not _OPERATOR_ID_RE.fullmatch(operator_id):
+            raise OperatorError(f"{operator_id!r} is not an OTT Pay operator id (10 digits, "
+                                "like 0000020156).")
         if role not in ROLES:
             raise OperatorError(f"Role {role!r} unknown; use cashier or manager.")
         if any(o.name == name or o.operator_id == operator_id for o in self._operators):
@@ -134,10 +138,12 @@ class OperatorStore:
 #: Demo mode's operators; their PINs are shown on the demo screen.
 DEMO_CASHIER_PIN = "1111"
 DEMO_MANAGER_PIN = "9999"
+DEMO_CASHIER_ID = "0000000001"
+DEMO_MANAGER_ID = "0000000009"
 
 
 def demo_operators() -> OperatorStore:
     store = OperatorStore(None)
-    store.add("Demo cashier", "demo", "cashier", DEMO_CASHIER_PIN)
-    store.add("Demo manager", "demo-manager", "manager", DEMO_MANAGER_PIN)
+    store.add("Demo cashier", DEMO_CASHIER_ID, "cashier", DEMO_CASHIER_PIN)
+    store.add("Demo manager", DEMO_MANAGER_ID, "manager", DEMO_MANAGER_PIN)
     return store

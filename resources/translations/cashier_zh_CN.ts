@@ -248,191 +248,196 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="140"/>
+        <location filename="../../cashier/ui/main_window.py" line="141"/>
         <source>Cashier</source>
         <extracomment>Extra seconds the screen waits beyond the engine&apos;s own deadline (the engine ends the wait).</extracomment>
         <translation>收银台</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="145"/>
+        <location filename="../../cashier/ui/main_window.py" line="146"/>
         <source>Something went wrong: %1</source>
         <translation>出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="148"/>
-        <location filename="../../cashier/ui/main_window.py" line="413"/>
+        <location filename="../../cashier/ui/main_window.py" line="149"/>
+        <location filename="../../cashier/ui/main_window.py" line="419"/>
         <source>Payments are not available: the payment engine is not connected.</source>
         <translation>无法收款：支付引擎未连接。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="155"/>
-        <location filename="../../cashier/ui/main_window.py" line="297"/>
-        <location filename="../../cashier/ui/main_window.py" line="329"/>
+        <location filename="../../cashier/ui/main_window.py" line="156"/>
+        <location filename="../../cashier/ui/main_window.py" line="303"/>
+        <location filename="../../cashier/ui/main_window.py" line="335"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="158"/>
+        <location filename="../../cashier/ui/main_window.py" line="159"/>
         <source>DEMO</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="164"/>
+        <location filename="../../cashier/ui/main_window.py" line="165"/>
         <source>Demo mode: payments go to the built-in simulator; no real money moves.</source>
         <translation>演示模式：付款发送到内置模拟器，不会产生真实资金往来。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="171"/>
+        <location filename="../../cashier/ui/main_window.py" line="172"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="175"/>
+        <location filename="../../cashier/ui/main_window.py" line="176"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="178"/>
+        <location filename="../../cashier/ui/main_window.py" line="179"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="197"/>
+        <location filename="../../cashier/ui/main_window.py" line="182"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="202"/>
         <source>Scan code: scan the customer&apos;s payment code, or type it here:</source>
         <translation>扫码收款：扫描顾客的付款码，或在此输入：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="203"/>
+        <location filename="../../cashier/ui/main_window.py" line="208"/>
         <source>Payment code</source>
         <translation>付款码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="206"/>
+        <location filename="../../cashier/ui/main_window.py" line="211"/>
         <source>Scan code</source>
         <translation>扫码收款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="212"/>
+        <location filename="../../cashier/ui/main_window.py" line="217"/>
         <source>Show QR:</source>
         <translation>出示二维码：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="224"/>
+        <location filename="../../cashier/ui/main_window.py" line="229"/>
         <source>Simulate scan (demo):</source>
         <translation>模拟扫码（演示）：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="244"/>
+        <location filename="../../cashier/ui/main_window.py" line="249"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="258"/>
+        <location filename="../../cashier/ui/main_window.py" line="263"/>
         <source>Sign in with your PIN to start selling</source>
         <translation>请输入PIN码登录后开始收款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="259"/>
+        <location filename="../../cashier/ui/main_window.py" line="264"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="283"/>
+        <location filename="../../cashier/ui/main_window.py" line="289"/>
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="363"/>
+        <location filename="../../cashier/ui/main_window.py" line="369"/>
         <source>A code was scanned before anyone signed in; it was ignored.</source>
         <translation>尚未登录时扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="368"/>
+        <location filename="../../cashier/ui/main_window.py" line="374"/>
         <source>A code was scanned while a sale is in progress; it was ignored.</source>
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="384"/>
+        <location filename="../../cashier/ui/main_window.py" line="390"/>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="391"/>
+        <location filename="../../cashier/ui/main_window.py" line="397"/>
         <source>Scan or type the customer&apos;s payment code first.</source>
         <translation>请先扫描或输入顾客的付款码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="406"/>
+        <location filename="../../cashier/ui/main_window.py" line="412"/>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="425"/>
+        <location filename="../../cashier/ui/main_window.py" line="431"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="428"/>
+        <location filename="../../cashier/ui/main_window.py" line="434"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="457"/>
+        <location filename="../../cashier/ui/main_window.py" line="463"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="469"/>
+        <location filename="../../cashier/ui/main_window.py" line="475"/>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="481"/>
+        <location filename="../../cashier/ui/main_window.py" line="487"/>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="510"/>
+        <location filename="../../cashier/ui/main_window.py" line="516"/>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="521"/>
+        <location filename="../../cashier/ui/main_window.py" line="527"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="524"/>
+        <location filename="../../cashier/ui/main_window.py" line="530"/>
         <source>PAID</source>
         <translation>已支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="527"/>
+        <location filename="../../cashier/ui/main_window.py" line="533"/>
         <source>DECLINED</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="530"/>
+        <location filename="../../cashier/ui/main_window.py" line="536"/>
         <source>NOT PAID</source>
         <translation>未支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="531"/>
+        <location filename="../../cashier/ui/main_window.py" line="537"/>
         <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
         <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="534"/>
+        <location filename="../../cashier/ui/main_window.py" line="540"/>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="535"/>
+        <location filename="../../cashier/ui/main_window.py" line="541"/>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="549"/>
+        <location filename="../../cashier/ui/main_window.py" line="555"/>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
     </message>
@@ -620,70 +625,341 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="76"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="95"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="98"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="149"/>
+        <source>Gateway</source>
+        <translation>支付网关</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="150"/>
+        <source>Endpoint</source>
+        <translation>网关地址</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="151"/>
+        <source>Merchant id</source>
+        <translation>商户号</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="152"/>
+        <source>Operator id</source>
+        <translation>操作员编号</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="159"/>
+        <source>kept in the OS keyring</source>
+        <translation>保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="162"/>
+        <source>unchanged (ends in %1); type a new key to replace it</source>
+        <translation>未更改（末尾为 %1）；输入新密钥可替换</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="164"/>
+        <source>Sign key</source>
+        <translation>签名密钥</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="165"/>
+        <source>Callback URL</source>
+        <translation>回调地址</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="166"/>
+        <source>Callback listen (host:port)</source>
+        <translation>回调监听（主机:端口）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="167"/>
+        <source>Gateway timeout (s)</source>
+        <translation>网关超时（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="168"/>
+        <source>Terminal number</source>
+        <translation>终端号</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="171"/>
+        <source>Payments</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="172"/>
+        <source>Poll interval (s)</source>
+        <translation>查询间隔（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="173"/>
+        <source>Wait for a scanned code (s)</source>
+        <translation>扫码付款等待时间（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="175"/>
+        <source>Wait for a QR payment (s)</source>
+        <translation>二维码付款等待时间（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="177"/>
+        <source>Late payment</source>
+        <translation>延迟付款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="178"/>
+        <source>Ask the cashier</source>
+        <translation>询问收银员</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="178"/>
+        <source>Refund it</source>
+        <translation>自动退款</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="179"/>
+        <source>Largest amount</source>
+        <translation>最大金额</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="182"/>
+        <source>Shop</source>
+        <translation>商店</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="183"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="184"/>
+        <location filename="../../cashier/ui/settings_dialog.py" line="208"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="185"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="188"/>
+        <location filename="../../cashier/ui/settings_dialog.py" line="189"/>
+        <source>Scanner</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="190"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="190"/>
+        <source>Keyboard (wedge)</source>
+        <translation>键盘模式</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="191"/>
+        <source>Serial / USB</source>
+        <translation>串口 / USB</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="192"/>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="194"/>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="195"/>
+        <source>Ends with</source>
+        <translation>结束符</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="197"/>
+        <source>Wedge prefix</source>
+        <translation>键盘模式前缀</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="198"/>
+        <source>Wedge suffix</source>
+        <translation>键盘模式后缀</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="199"/>
+        <source>Test scan: scan a payment code now.</source>
+        <translation>测试扫码：现在请扫描一个付款码。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="205"/>
+        <location filename="../../cashier/ui/settings_dialog.py" line="206"/>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="209"/>
+        <source>Paper width (mm)</source>
+        <translation>纸宽（毫米）</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="211"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="212"/>
+        <source>Print the receipt automatically</source>
+        <translation>自动打印小票</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="213"/>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="221"/>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="222"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="223"/>
+        <source>Second screen if there is one</source>
+        <translation>如有第二块屏幕则使用</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="225"/>
+        <source>Screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="226"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="267"/>
+        <source>Saved. Restart the terminal to use the new settings.</source>
+        <translation>已保存。请重启收银台以使用新设置。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="280"/>
+        <source>Test scan: %1 code %2</source>
+        <translation>测试扫码：%1 付款码 %2</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="293"/>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/settings_dialog.py" line="296"/>
+        <source>The test page was printed.</source>
+        <translation>测试页已打印。</translation>
+    </message>
+</context>
+<context>
     <name>Terminal</name>
     <message>
-        <location filename="../../cashier/ui/app.py" line="59"/>
+        <location filename="../../cashier/ui/app.py" line="60"/>
         <source>Pays at once</source>
         <translation>立即支付成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="60"/>
+        <location filename="../../cashier/ui/app.py" line="61"/>
         <source>Confirms on phone</source>
         <translation>手机上确认后成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="61"/>
+        <location filename="../../cashier/ui/app.py" line="62"/>
         <source>Declined</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="62"/>
+        <location filename="../../cashier/ui/app.py" line="63"/>
         <source>Never settles</source>
         <translation>一直未完成</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="63"/>
+        <location filename="../../cashier/ui/app.py" line="64"/>
         <source>Alipay, pays at once</source>
         <translation>支付宝，立即成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="114"/>
+        <location filename="../../cashier/ui/app.py" line="115"/>
         <source>Demo shop</source>
         <translation>演示商店</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="134"/>
+        <location filename="../../cashier/ui/app.py" line="135"/>
         <source>Demo PINs: cashier %1, manager %2</source>
         <translation>演示PIN码：收银员 %1，经理 %2</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="208"/>
+        <location filename="../../cashier/ui/app.py" line="210"/>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="232"/>
+        <location filename="../../cashier/ui/app.py" line="234"/>
         <source>Scanner disconnected: %1</source>
         <translation>扫码枪已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="240"/>
+        <location filename="../../cashier/ui/app.py" line="242"/>
         <source>Sign in with your PIN:</source>
         <translation>请输入PIN码登录：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="241"/>
+        <location filename="../../cashier/ui/app.py" line="243"/>
         <source>Wrong PIN.</source>
         <translation>PIN码错误。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="286"/>
-        <location filename="../../cashier/ui/app.py" line="298"/>
+        <location filename="../../cashier/ui/app.py" line="269"/>
+        <source>Manager&apos;s PIN to change settings:</source>
+        <translation>请输入经理PIN码以修改设置：</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="280"/>
+        <source>Settings saved; restart the terminal to use them.</source>
+        <translation>设置已保存；请重启收银台以生效。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="291"/>
+        <source>Choose a printer first.</source>
+        <translation>请先选择打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/app.py" line="324"/>
+        <location filename="../../cashier/ui/app.py" line="336"/>
         <source>No receipt printer is configured.</source>
         <translation>未配置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="306"/>
+        <location filename="../../cashier/ui/app.py" line="344"/>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>

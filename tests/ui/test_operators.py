@@ -19,12 +19,12 @@ from cashier.ui.operators import (
 def test_pin_is_stored_hashed_and_verifies(tmp_path):
     path = tmp_path / "operators.json"
     store = OperatorStore(path)
-    store.add("Li Na", "op7", "manager", "482913")
+    store.add("Li Na", "0000000007", "manager", "482913")
     text = path.read_text(encoding="utf-8")
     assert "482913" not in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     reopened = OperatorStore(path)
-    assert reopened.verify_manager("482913").operator_id == "op7"
+    assert reopened.verify_manager("482913").operator_id == "0000000007"
     assert reopened.verify_manager("482914") is None
     assert json.loads(text)["operators"][0]["pin_hash"].startswith("scrypt$")
 
@@ -46,14 +46,16 @@ def test_malformed_pins_are_refused(pin):
 def test_duplicate_pin_or_id_is_refused_and_nothing_saved(tmp_path):
     path = tmp_path / "operators.json"
     store = OperatorStore(path)
-    store.add("A", "op1", "cashier", "1234")
+    store.add("A", "0000000001", "cashier", "1234")
     before = path.read_text(encoding="utf-8")
     with pytest.raises(OperatorError, match="PIN"):
-        store.add("B", "op2", "cashier", "1234")
+        store.add("B", "0000000002", "cashier", "1234")
     with pytest.raises(OperatorError, match="exists"):
-        store.add("C", "op1", "cashier", "5678")
+        store.add("C", "0000000001", "cashier", "5678")
+    with pytest.raises(OperatorError, match="10 digits"):
+        store.add("E", "op5", "cashier", "5678")
     with pytest.raises(OperatorError, match="Role"):
-        store.add("D", "op4", "boss", "5678")
+        store.add("D", "0000000004", "boss", "5678")
     assert path.read_text(encoding="utf-8") == before
     assert len(OperatorStore(path).operators) == 1
 

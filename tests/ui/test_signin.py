@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from cashier.simulator import Scenario, demo_code
-from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_ID, DEMO_MANAGER_PIN
 from tests.ui.helpers import key_amount
 
 
@@ -39,9 +39,9 @@ def test_sign_in_then_sale_carries_the_operator_id_then_sign_out(qtbot, make_ter
     key_amount(qtbot, terminal, "6")
     window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
-    assert terminal.journal.require_sale(window.sale.order_id).operator_id == "demo-manager"
+    assert terminal.journal.require_sale(window.sale.order_id).operator_id == DEMO_MANAGER_ID
     passive = terminal.simulator.requests(action="PASSIVEPAY")[0]
-    assert "demo-manager" in str(passive)
+    assert DEMO_MANAGER_ID in str(passive)
 
     qtbot.mouseClick(window.signout_button, Qt.MouseButton.LeftButton)
     assert window.state == "signin"
