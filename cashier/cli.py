@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.selfcheck",
     "cashier.commands.support",
     "cashier.commands.payments",
+    "cashier.commands.link",
     "cashier.commands.records",
     "cashier.commands.configure",
 )

@@ -34,6 +34,7 @@ from cashier.config import Config
 from cashier.journal.store import Journal
 from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
 from cashier.ottpay.client import OttPayClient
+from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.events import Listener
 from cashier.payments.settings import PaymentSettings
@@ -91,6 +92,10 @@ def payment_settings(
         terminal_no=o.terminal_no,
         operator_id=o.operator_id or (DEMO_OPERATOR_ID if demo else None),
         callback_url=callback_url,
+        merchant_payment_key=o.merchant_payment_key,
+        wappay_url=o.wappay_url,
+        link_return_url=o.link_return_url,
+        link_valid_seconds=p.link_valid_seconds,
     )
     values.update(overrides)
     return PaymentSettings(**values)
@@ -172,8 +177,9 @@ class Runtime:
             callback_url = config.ottpay.callback_url
             if receiver is not None and (demo or callback_url is None):
                 callback_url = receiver.url
+            links = _demo_link_settings(simulator, receiver) if demo else {}
             settings = payment_settings(config, demo=demo, callback_url=callback_url,
-                                        **(payment_overrides or {}))
+                                        **{**links, **(payment_overrides or {})})
             engine = PaymentEngine(client, journal, settings, listener=listener)
             holder["engine"] = engine
             closers.append(engine.shutdown)
@@ -246,6 +252,18 @@ def _open_gateway(config: Config, demo: bool, simulator_options: dict[str, Any],
     return None, client, o.sign_key
 
 
+def _demo_link_settings(simulator: Any, receiver: CallbackReceiver | None) -> dict[str, Any]:
+    """Demo payment links open the simulator's Alipay page and come back to our receiver."""
+    from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY
+
+    links: dict[str, Any] = dict(merchant_payment_key=DEMO_MERCHANT_PAYMENT_KEY,
+                                 wappay_url=simulator.wappay_url,
+                                 link_return_url=simulator.wappay_return_url)
+    if receiver is not None:
+        links["link_return_url"] = receiver.return_url
+    return links
+
+
 def _open_receiver(config: Config, demo: bool, merchant_id: str, sign_key: str,
                    holder: dict[str, PaymentEngine], closers: list[Any]) -> CallbackReceiver | None:
     """The callback receiver: in demo mode on loopback, else only if ``callback_listen`` is set.
@@ -264,7 +282,12 @@ def _open_receiver(config: Config, demo: bool, merchant_id: str, sign_key: str,
             raise RuntimeError("payment engine not ready")
         engine.on_callback(note)
 
+    def returned(info: WapPayReturn) -> None:  # a payment link's browser came back: a hint
+        engine = holder.get("engine")
+        if engine is not None:
+            engine.on_link_return(info)
+
     receiver = CallbackReceiver(handle, sign_key=sign_key, merchant_id=merchant_id,
-                                host=host, port=port).start()
+                                host=host, port=port, on_return=returned).start()
     closers.append(receiver.stop)
     return receiver
