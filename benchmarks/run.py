@@ -28,7 +28,12 @@ from benchmarks.report import machine_info, markdown, text_table
 BENCHES = {
     "1": "benchmarks.bench_client",
     "2": "benchmarks.bench_scan",
+    "3": "benchmarks.bench_startup",
+    "4": "benchmarks.bench_gui",
     "5": "benchmarks.bench_receipt",
+    "6": "benchmarks.bench_journal",
+    "7": "benchmarks.bench_memory",
+    "8": "benchmarks.bench_callbacks",
 }
 NAMES = {
     "1": "1 client overhead", "2": "2 scan to paid", "3": "3 start-up", "4": "4 UI stall",

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import run
 from benchmarks.core import STATUSES, Row, Target, percentile
 from benchmarks.report import markdown, text_table
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHES = set(run.BENCHES)
+BENCHES = {"1", "2", "3", "4", "5", "6", "7", "8"}
 
 
 @pytest.fixture(scope="module")

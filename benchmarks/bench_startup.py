@@ -1,0 +1,165 @@
+"""3. Start-up: `cashier gui --demo` (offscreen) to a window that takes input; core import time.
+
+Clock: the parent takes ``time.time()`` just before ``Popen`` and the child reports
+``time.time()`` marks, so interpreter start, imports, the embedded simulator, journal, engine and
+window construction are all inside. Three figures for the terminal:
+
+- *window shown, loop running*: a zero-delay ``QTimer`` the probe queues before running the real
+  ``cashier gui --demo`` command (``cashier.cli.main``) fires on the first turn of the event loop,
+  i.e. after ``show()``, and finds the main window visible. This is the target's figure.
+- *first typed digit shown*: a real key press (``QTest.keyClick``) then lands in the amount field,
+  after the keyboard-wedge filter has held it for its burst window (by design).
+- *`cashier terminal running` line*: the command's own marker, read from a plain
+  ``python -m cashier gui --demo`` with no probe at all (a cross-check on the probe).
+
+Baseline: the same probe on an empty PySide6 ``QMainWindow`` (Qt's own floor). Import time:
+``python -c "import cashier.payments.engine"`` vs ``python -c pass`` in fresh processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from benchmarks.context import Context
+from benchmarks.core import Row, Target
+
+BENCH = "3 start-up"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def probe_env(work: Path) -> dict[str, str]:
+    """Offscreen, with settings, demo journal and temp files in ``work`` (never the user's)."""
+    (work / "tmp").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("CASHIER_CONFIG", None)
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(work / "data"),
+               XDG_CONFIG_HOME=str(work / "config"), XDG_STATE_HOME=str(work / "state"),
+               XDG_CACHE_HOME=str(work / "cache"), TMPDIR=str(work / "tmp"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    return env
+
+
+def run_probe(ctx: Context, args: list[str], work: Path,
+              timeout: float = 120) -> tuple[float, dict[str, object]]:
+    """(parent's time.time() before Popen, the probe's PROBE json)."""
+    started = time.time()
+    done = subprocess.run([ctx.python, "-m", "benchmarks.gui_probe", *args], cwd=ROOT,
+                          env=probe_env(work), capture_output=True, text=True, timeout=timeout)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("PROBE "):
+            return started, json.loads(line[6:])
+    raise RuntimeError(f"gui probe {args[0]} gave no result (exit {done.returncode}): "
+                       f"{done.stderr.strip()[-800:]}")
+
+
+def marker_line(ctx: Context, work: Path) -> float:
+    """Seconds from Popen to the command's 'cashier terminal running' line, then SIGTERM."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([ctx.python, "-m", "cashier", "gui", "--demo"], cwd=ROOT,
+                            env=probe_env(work), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        seconds = time.perf_counter() - started
+        if "cashier terminal running" not in line:
+            raise RuntimeError(f"cashier gui --demo printed {line!r}")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        return seconds
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def fresh_process(ctx: Context, code: str, **env: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([ctx.python, "-c", code], cwd=ROOT, check=True,
+                   env=probe_env(ctx.work / "startup") | env)
+    return (time.perf_counter() - started) * 1000
+
+
+def import_hot_spots(ctx: Context) -> str:
+    """The slowest imports (cumulative) under ``python -X importtime``."""
+    done = subprocess.run([ctx.python, "-X", "importtime", "-c", "import cashier.payments.engine"],
+                          cwd=ROOT, capture_output=True, text=True, check=True,
+                          env=probe_env(ctx.work / "startup"))
+    found: list[tuple[int, str]] = []
+    for line in done.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if match and len(match[2]) <= 3:  # top-level and first-level imports only
+            found.append((int(match[1]), match[3]))
+    found.sort(reverse=True)
+    return ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in found[:5])
+
+
+def run(ctx: Context) -> list[Row]:
+    runs = 2 if ctx.quick else 7
+    imports = 3 if ctx.quick else 15
+    work = ctx.scratch("startup")
+    bare, imported, shown, typed, exited, marker = [], [], [], [], [], []
+    for _ in range(runs):
+        t0, marks = run_probe(ctx, ["bare-qt"], work)
+        bare.append(float(marks["shown"]) - t0)
+        t0, marks = run_probe(ctx, ["startup"], work)
+        if "error" in marks or marks.get("exit_code") != 0:
+            raise RuntimeError(f"cashier gui --demo probe failed: {marks}")
+        imported.append(float(marks["imported"]) - t0)
+        shown.append(float(marks["shown"]) - t0)
+        typed.append(float(marks["key_landed"]) - t0)
+        exited.append(float(marks["exited"]) - float(marks["key_landed"]))
+        marker.append(marker_line(ctx, work))
+    python_floor, engine_import, ui_import, ui_cached = [], [], [], []
+    cache = work / "escpos-cache"
+    cache.mkdir()
+    for _ in range(imports):
+        python_floor.append(fresh_process(ctx, "pass"))
+        engine_import.append(fresh_process(ctx, "import cashier.payments.engine"))
+        ui_import.append(fresh_process(ctx, "import cashier.ui.app"))
+        ui_cached.append(fresh_process(ctx, "import cashier.ui.app",
+                                       ESCPOS_CAPABILITIES_PICKLE_DIR=str(cache)))
+
+    base = Row(BENCH, "baseline: empty PySide6 QMainWindow shown, loop running", "s", bare,
+               is_baseline=True)
+    window = Row(BENCH, "cashier gui --demo: process start -> window shown, loop running", "s",
+                 shown, Target("<", 1.5), base)
+    py = Row(BENCH, "baseline: python -c pass (fresh process)", "ms", python_floor,
+             is_baseline=True)
+    core = Row(BENCH, "python -c 'import cashier.payments.engine' (core)", "ms", engine_import,
+               Target("<", 1500), py, note="slowest imports: " + import_hot_spots(ctx))
+    ui = Row(BENCH, "python -c 'import cashier.ui.app' (core + PySide6 + widgets)", "ms",
+             ui_import, baseline=py)
+    rows = [
+        base,
+        window,
+        Row(BENCH, "  part: process start -> imports done (cashier.cli, cashier.ui.launch)",
+            "s", imported, baseline=base),
+        Row(BENCH, "  ... -> first typed digit shown in the amount field", "s", typed,
+            baseline=base, note="a real key press; includes the wedge filter holding a key "
+            "for its burst window"),
+        Row(BENCH, "  `cashier terminal running` line (no probe, plain command)", "s", marker,
+            baseline=base),
+        Row(BENCH, "  quit -> process exit (simulator, engine, threads stopped)", "s", exited),
+        py,
+        core,
+        ui,
+        Row(BENCH, "  what-if: same, python-escpos capabilities pickle kept between runs", "ms",
+            ui_cached, baseline=ui,
+            note="ESCPOS_CAPABILITIES_PICKLE_DIR set to a kept folder; by default "
+            "python-escpos pickles into a fresh mkdtemp() per process, so it re-parses its "
+            "YAML capabilities on every start (and leaves a temp folder behind)"),
+    ]
+    if window.status == "MISSED":
+        _t0, marks = run_probe(ctx, ["startup", "--profile"], work)
+        window.note = ("hot spots (cProfile of the command, own time): " + str(marks["profile"])
+                       + "; imports: " + core.note.removeprefix("slowest imports: "))
+    return rows
