@@ -178,7 +178,9 @@ class Terminal:
             self._sign_key = DEMO_SIGN_KEY
             return OttPayClient(self.simulator.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
                                 operator_id=settings.operator_id,
-                                terminal_no=settings.terminal_no, read_timeout=5.0)
+                                terminal_no=settings.terminal_no,
+                                connect_timeout=settings.connect_timeout_seconds,
+                                read_timeout=settings.timeout_seconds)
         if not settings.merchant_id or not settings.sign_key:
             raise ValueError("No gateway credentials are configured; run with --demo or fill in "
                              "[ottpay] merchant_id and sign_key.")
@@ -353,7 +355,7 @@ class Terminal:
     def show(self) -> None:
         self.window.show()
         if self.customer_display is not None:
-            self.customer_display.place()
+            self.customer_display.place(self.config.display.screen)
 
     def close(self) -> None:
         """Stop everything this terminal started, newest first."""

@@ -7,7 +7,7 @@ resizable window (a counter with one screen can still put it on a small monitor 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from cashier.money import format_cents
@@ -146,14 +146,31 @@ class CustomerDisplay(QWidget):
         self.shop_name = name
         self.shop_label.setText(name)
 
-    def place(self) -> None:
-        """Full screen on the second screen if there is one, else a normal resizable window."""
-        screens = QGuiApplication.screens()
-        if len(screens) >= 2:
-            target = screens[1]
-            self.setScreen(target)
-            self.setGeometry(target.geometry())
-            self.showFullScreen()
-        else:
+    def place(self, preference: int | str | None = None) -> None:
+        """Full screen on the customer's screen, else an ordinary resizable window.
+
+        ``preference`` is the ``[display] screen`` setting: an index into the screen list or a
+        screen name; by default the first screen that is not the cashier's (primary) one.
+        """
+        screen = choose_screen(preference)
+        if screen is None:
             self.resize(640, 480)
             self.showNormal()
+            return
+        self.setScreen(screen)
+        self.setGeometry(screen.geometry())
+        self.showFullScreen()
+
+
+def choose_screen(preference: int | str | None = None) -> QScreen | None:
+    """The customer's screen, or ``None`` when only the cashier's screen is there."""
+    screens = QGuiApplication.screens()
+    primary = QGuiApplication.primaryScreen()
+    chosen: QScreen | None = None
+    if isinstance(preference, int) and 0 <= preference < len(screens):
+        chosen = screens[preference]
+    elif isinstance(preference, str) and preference:
+        chosen = next((s for s in screens if s.name() == preference), None)
+    if chosen is None:
+        chosen = next((s for s in screens if s is not primary), None)
+    return None if chosen is None or chosen is primary else chosen

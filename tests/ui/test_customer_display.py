@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from cashier.ui.customer_display import CustomerDisplay
 
 URL = "http://127.0.0.1:1/pay/T1"
@@ -61,3 +67,43 @@ def test_single_screen_gives_a_resizable_window(qtbot):
     assert not display.isFullScreen()
     display.resize(300, 200)
     assert display.width() == 300
+
+
+SCREENS = {"screens": [
+    {"name": "Cashier", "x": 0, "y": 0, "width": 1280, "height": 800, "logicalDpi": 96,
+     "logicalBpi": 96, "dpr": 1},
+    {"name": "Customer", "x": 1280, "y": 0, "width": 800, "height": 480, "logicalDpi": 96,
+     "logicalBpi": 96, "dpr": 1},
+]}
+
+PLACE = """
+import sys
+from PySide6.QtWidgets import QApplication
+from cashier.ui.customer_display import CustomerDisplay
+app = QApplication([])
+display = CustomerDisplay("Shop")
+display.place(None if sys.argv[1] == "-" else sys.argv[1])
+app.processEvents()
+print(display.screen().name(), display.isFullScreen(), display.width(), display.height())
+"""
+
+
+def place_in_process(tmp_path, preference: str) -> str:
+    """Two screens need their own QApplication: the offscreen platform reads them at start."""
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(SCREENS), encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    done = subprocess.run([sys.executable, "-c", PLACE, preference], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_second_screen_gets_the_display_full_screen(tmp_path):
+    assert place_in_process(tmp_path, "-") == "Customer True 800 480"
+
+
+def test_configured_screen_by_name_and_primary_means_a_window(tmp_path):
+    assert place_in_process(tmp_path, "Customer") == "Customer True 800 480"
+    assert place_in_process(tmp_path, "Cashier").split()[1] == "False"
