@@ -108,3 +108,13 @@ def test_demo_mode_across_processes(make_cli, tmp_path):
     assert refund.code == 0 and refund.json()["sale"]["state"] == "partially_refunded"
     human = cashier.run("history")
     assert human.code == 0 and "demo mode" in human.err and order_id in human.out
+
+
+def test_a_broken_demo_simulator_state_exits_2_naming_the_file(make_cli, tmp_path):
+    cashier = make_cli(None, credentials=False)
+    state = tmp_path / "demo" / "simulator.json"
+    state.parent.mkdir()
+    state.write_text("{garbage", encoding="utf-8")
+    result = cashier("rate", "--json")
+    assert result.code == 2
+    assert str(state) in result.json()["error"]
