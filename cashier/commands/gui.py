@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="interface language (default: the settings file, else English)")
     parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
                         help=argparse.SUPPRESS)  # smoke tests and screenshots
+    parser.add_argument("--screenshots", metavar="DIR", default=None,
+                        help="save screenshots of the main screens (demo mode) to DIR and exit")
     parser.set_defaults(handler=run)
 
 
@@ -33,6 +35,12 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    if args.screenshots:
+        from cashier.ui.launch import save_screenshots
+
+        for path in save_screenshots(args.screenshots, language=args.language or "en"):
+            print(path)
+        return 0
     from cashier.ui.launch import run_terminal
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -42,3 +43,16 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         terminal.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def save_screenshots(directory: str, *, language: str) -> list[Path]:
+    """Screens of a demo terminal in ``language``, as PNG files in ``directory``."""
+    from cashier.ui.screenshots import take_screenshots
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    translators = install_language(app, language)
+    try:
+        return take_screenshots(Path(directory), prefix=language)
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
