@@ -129,3 +129,12 @@ def test_pay_as_a_subprocess_reads_the_code_from_stdin(cashier, sim):
     assert result.code == 0, result.err
     assert result.json()["sale"]["wallet"] == "ALIPAY"
     assert len(sim.requests(action="PASSIVEPAY")) == 1
+
+
+def test_pay_without_an_operator_id_exits_2_and_sends_nothing(make_cli, sim, tmp_path):
+    cashier = make_cli(sim)
+    cashier.config.write_text(cashier.config.read_text().replace(f'operator_id = "{OPERATOR}"\n',
+                                                                 ""))
+    result = cashier("pay", "10", "--code", WECHAT + "0000")
+    assert result.code == 2 and "operator_id" in result.err
+    assert sim.requests() == []
