@@ -10,9 +10,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
+from cashier.config import Config
 from cashier.money import AmountError
 from cashier.ottpay.callbacks import CallbackReceiver
 from cashier.ottpay.wappay import WapPayLinkError, build_wappay_link, wappay_return_query
+from cashier.printing import receipt_bytes_for_sale
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
 
 from .conftest import OPERATOR
@@ -92,6 +94,9 @@ def test_link_paid_on_the_page_settles_by_the_verified_notify(link_engine, sim, 
     assert browser.get(location, timeout=5).status_code == 200  # back on the return page
     assert recorder.states(handle.order_id)[-1] == "paid"
     secret_free(journal, handle.order_id)
+    receipt = receipt_bytes_for_sale(paid, Config())  # a paid link prints like any sale
+    for expected in (b"PAID", b"Alipay", b"15.00", b"1.00", b"16.00", handle.order_id.encode()):
+        assert expected in receipt, expected
 
     refund = engine.refund(handle.order_id)  # a paid link refunds like any sale
     assert refund.state == "succeeded" and journal.require_sale(handle.order_id).state == \
