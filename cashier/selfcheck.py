@@ -1,13 +1,15 @@
 """Prove an installation works end to end, without a window and without touching real data.
 
-    report = run_self_check()          # steps: resources, journal, simulator, payment, receipt
+    report = run_self_check()          # steps: resources, journal, runtime, payment, receipt
     report.ok                          # True only if every step passed
 
 Everything happens in a temporary folder against the embedded OTT Pay simulator on loopback: a
-fresh journal, ONE real passive payment sent by the real client through the real payment engine,
-and the sale's receipt rendered to ESC/POS bytes and decoded. Nothing reaches a real gateway,
-printer or the user's journal. This is what ``cashier self-check`` runs, and what the installer's
-smoke test runs inside the frozen program to show the bundle carries everything it loads.
+fresh journal, the core assembled by ``cashier.runtime.Runtime`` in demo mode as the terminal
+does, ONE real passive payment sent by the real client through the real payment engine, and the
+sale's receipt rendered by ``cashier.printing`` to ESC/POS bytes and decoded. Nothing reaches a
+real gateway, printer or the user's journal. This is what ``cashier self-check`` runs, and what
+the installer's smoke test runs inside the frozen program to show the bundle carries everything
+it loads.
 
 Qt-free: the terminal's own start-up check belongs to ``cashier.ui``.
 """
@@ -21,7 +23,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -143,25 +144,6 @@ def run_payment(engine: Any, simulator: Any, code: str, timeout: float) -> Any:
     return stored
 
 
-def render_sale_receipt(sale: Any) -> bytes:
-    """The customer receipt of a journaled sale as ESC/POS bytes (80 mm, gb18030)."""
-    from cashier.devices.receipt import ReceiptData, ReceiptStyle, render_receipt
-    from cashier.wallets import Wallet
-
-    data = ReceiptData(
-        merchant_name="cashier self-check",
-        timestamp=datetime.fromtimestamp(sale.settled_at or sale.created_at),
-        operator=sale.operator_id or "",
-        wallet_label=Wallet(sale.wallet).label,
-        amount_cents=sale.amount_cents,
-        tip_cents=sale.tip_cents,
-        order_id=sale.order_id,
-        gateway_order_id=sale.bizpay_order_id or "",
-        masked_code=sale.masked_code or "",
-    )
-    return render_receipt(data, ReceiptStyle())
-
-
 def check_receipt(data: bytes, sale: Any, code: str) -> str:
     """The bytes are a whole receipt for this sale: init, order id, amount, masked code, cut."""
     from cashier.money import format_cents
@@ -223,6 +205,13 @@ def _work_dir(work_dir: Path | None) -> Iterator[Path]:
         yield Path(folder)
 
 
+def _self_check_config(folder: Path) -> Any:
+    """Built-in defaults (demo mode) with the journal, and so the demo state, inside ``folder``."""
+    from cashier.config import Config, JournalSettings
+
+    return Config(journal=JournalSettings(path=folder / "journal.sqlite3"))
+
+
 def run_self_check(
     *,
     work_dir: Path | None = None,
@@ -235,47 +224,49 @@ def run_self_check(
     ``work_dir`` holds the check's journal (default: a temporary folder, removed afterwards);
     ``on_step`` is called as each step finishes (for live output).
     """
-    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, demo_code
+    from cashier.simulator import Scenario, demo_code
 
     report = SelfCheckReport()
     steps = _Steps(report, on_step)
     code = demo_code(Scenario.INSTANT_SUCCESS)
     with _work_dir(work_dir) as folder, contextlib.ExitStack() as cleanup:
+        config = _self_check_config(folder)
+        journal_path = folder / "selfcheck-journal.sqlite3"
         folder_resources = resources or resources_dir()
         steps.run("resources", lambda: (None, check_resources(folder_resources)),
                   blocking=False)
 
-        def open_journal() -> tuple[Any, str]:
-            journal, version = check_journal(folder / "selfcheck-journal.sqlite3")
-            cleanup.callback(journal.close)
-            return journal, f"new journal (WAL, schema version {version}) in {folder}"
+        def open_journal() -> tuple[None, str]:
+            journal, version = check_journal(journal_path)
+            journal.close()
+            return None, f"new journal (WAL, schema version {version}) in {folder}"
 
-        journal = steps.run("journal", open_journal)
+        steps.run("journal", open_journal)
 
-        def start_simulator() -> tuple[Any, str]:
-            from cashier.simulator import Simulator
+        def open_runtime() -> tuple[Any, str]:
+            from cashier.runtime import Runtime
 
-            simulator = Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY).start()
-            cleanup.callback(simulator.stop)
-            return simulator, f"OTT Pay simulator at {simulator.url}"
+            runtime = Runtime.open(config, demo=True, journal_path=journal_path,
+                                   payment_overrides={"poll_interval": 0.1,
+                                                      "passive_timeout": timeout})
+            cleanup.callback(runtime.close)
+            _check(runtime.simulator is not None, "demo mode started no simulator")
+            return runtime, (f"simulator at {runtime.simulator.url}, client, journal and "
+                             "payment engine")
 
-        simulator = steps.run("simulator", start_simulator)
+        runtime = steps.run("runtime", open_runtime)
 
         def pay() -> tuple[Any, str]:
-            from cashier.ottpay.client import OttPayClient
-            from cashier.payments.engine import PaymentEngine
-            from cashier.payments.settings import PaymentSettings
-
-            client = OttPayClient(simulator.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
-                                  operator_id=SELF_CHECK_OPERATOR, read_timeout=timeout)
-            cleanup.callback(client.close)
-            engine = PaymentEngine(client, journal, PaymentSettings(
-                poll_interval=0.1, passive_timeout=timeout, operator_id=SELF_CHECK_OPERATOR))
-            cleanup.callback(engine.shutdown)
-            sale = run_payment(engine, simulator, code, timeout)
+            sale = run_payment(runtime.engine, runtime.simulator, code, timeout)
             return sale, (f"paid 1.00 by {sale.wallet} with {sale.masked_code}, "
                           f"order {sale.order_id}")
 
         sale = steps.run("payment", pay)
-        steps.run("receipt", lambda: (None, check_receipt(render_sale_receipt(sale), sale, code)))
+
+        def receipt() -> tuple[None, str]:
+            from cashier.printing import receipt_bytes_for_sale
+
+            return None, check_receipt(receipt_bytes_for_sale(sale, config), sale, code)
+
+        steps.run("receipt", receipt)
     return report

@@ -8,21 +8,17 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from cashier.cli import main
-from cashier.selfcheck import (
-    CheckFailed,
-    check_receipt,
-    render_sale_receipt,
-    resources_dir,
-    run_self_check,
-)
+from cashier.config import Config
+from cashier.journal import Journal, Sale
+from cashier.printing import receipt_bytes_for_sale
+from cashier.selfcheck import CheckFailed, check_receipt, resources_dir, run_self_check
 from cashier.simulator import Scenario, demo_code
 
-STEPS = ["resources", "journal", "simulator", "payment", "receipt"]
+STEPS = ["resources", "journal", "runtime", "payment", "receipt"]
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -56,22 +52,26 @@ def test_a_journal_that_cannot_open_fails_and_skips_what_needs_it(tmp_path: Path
     by_name = {s.name: s for s in report.steps}
     assert by_name["resources"].ok
     assert not by_name["journal"].ok and by_name["journal"].detail
-    for name in ("simulator", "payment", "receipt"):
+    for name in ("runtime", "payment", "receipt"):
         assert not by_name[name].ok
         assert by_name[name].detail == "skipped: an earlier step failed"
 
 
-def _sale() -> SimpleNamespace:
-    return SimpleNamespace(order_id="261123ABC", amount_cents=1234, tip_cents=0,
-                           wallet="WECHATPAY", operator_id="0000000001",
-                           masked_code="1345**********0000", bizpay_order_id="",
-                           settled_at=1_700_000_000.0, created_at=1_700_000_000.0)
+def paid_sale(path: Path) -> Sale:
+    """A sale journaled and marked paid, as the engine leaves it."""
+    with Journal(path) as journal:
+        journal.create_sale(order_id="261123ABC", mode="passive", wallet="WECHATPAY",
+                            amount_cents=1234, masked_code="1345**********0000",
+                            code_last4="0000", operator_id="0000000001")
+        sale = journal.transition("261123ABC", "paid", from_states=("pending",))
+    assert sale is not None
+    return sale
 
 
-def test_receipt_check_accepts_a_real_receipt_and_rejects_broken_bytes() -> None:
-    sale = _sale()
+def test_receipt_check_accepts_a_real_receipt_and_rejects_broken_bytes(tmp_path: Path) -> None:
+    sale = paid_sale(tmp_path / "j.sqlite3")
     code = demo_code(Scenario.INSTANT_SUCCESS)
-    data = render_sale_receipt(sale)
+    data = receipt_bytes_for_sale(sale, Config())
     assert "ESC/POS" in check_receipt(data, sale, code)
     with pytest.raises(CheckFailed, match="paper cut"):
         check_receipt(data[: data.rindex(b"\x1dV")], sale, code)

@@ -89,7 +89,7 @@ def test_frozen_self_check_passes(bundle: Path, tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report["ok"] is True
     steps = {s["name"]: s for s in report["steps"]}
-    assert set(steps) == {"resources", "journal", "simulator", "payment", "receipt"}
+    assert set(steps) == {"resources", "journal", "runtime", "payment", "receipt"}
     # The data came from the bundle, not from a source checkout.
     assert str(bundle / "_internal" / "resources") in steps["resources"]["detail"]
 
