@@ -19,12 +19,13 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import platform
 import re
 import sqlite3
 import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +40,8 @@ REPORTED_PACKAGES = (
     "PySide6-Essentials", "shiboken6", "python-escpos", "qrcode", "pyserial", "cryptography",
     "requests", "platformdirs", "keyring", "pillow",
 )
+#: The log folder override the ``cashier`` commands honour (``cashier.commands.common``).
+LOG_DIR_ENV = "CASHIER_LOG_DIR"
 #: Journal files sit beside their -wal and -shm companions.
 JOURNAL_SUFFIXES = ("", "-wal", "-shm")
 JOURNAL_EXTENSIONS = (".sqlite", ".sqlite3", ".db")
@@ -155,9 +158,11 @@ def log_files(folders: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def log_folders() -> list[Path]:
-    """The platform log dir, plus the folder of the running log handler if it is elsewhere."""
-    folders = [default_log_dir()]
+def log_folders(env: Mapping[str, str] = os.environ) -> list[Path]:
+    """Where log files may be: ``$CASHIER_LOG_DIR`` (the commands' override), the platform log
+    dir, and the folder of the running log handler."""
+    folders = [Path(env[LOG_DIR_ENV])] if env.get(LOG_DIR_ENV) else []
+    folders.append(default_log_dir())
     for handler in logging.getLogger().handlers:
         name = getattr(handler, "baseFilename", None)
         if name and handler.get_name() == "cashier-file":

@@ -18,7 +18,7 @@ from cashier.ottpay.client import OttPayClient
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.settings import PaymentSettings
 from cashier.simulator import Scenario, Simulator, demo_code
-from cashier.support import build_support_bundle, journal_stats, log_files
+from cashier.support import build_support_bundle, journal_stats, log_files, log_folders
 from cashier.wallets import Wallet
 
 MERCHANT = "QC00005496"
@@ -34,7 +34,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Platform dirs (config, data, logs) inside tmp_path, so nothing of the machine leaks in."""
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    monkeypatch.delenv("CASHIER_CONFIG", raising=False)
+    for var in ("CASHIER_CONFIG", "CASHIER_LOG_DIR"):
+        monkeypatch.delenv(var, raising=False)
     assert str(default_log_dir()).startswith(str(tmp_path))
     yield tmp_path
     stop_logging()
@@ -169,6 +170,14 @@ def test_only_rotating_log_files_are_collected(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     assert [p.name for p in log_files([tmp_path, tmp_path / "missing"])] == [
         LOG_FILE_NAME, f"{LOG_FILE_NAME}.1"]
+
+
+def test_log_folders_follow_the_commands_override(home: Path) -> None:
+    other = home / "elsewhere"
+    assert log_folders({"CASHIER_LOG_DIR": str(other)}) == [other, default_log_dir()]
+    assert log_folders({}) == [default_log_dir()]
+    setup_logging(other / "live")  # the running handler's folder is searched too
+    assert log_folders({}) == [default_log_dir(), other / "live"]
 
 
 def test_build_writes_exactly_the_files_given(tmp_path: Path) -> None:
