@@ -263,6 +263,8 @@ def run_status(args: argparse.Namespace) -> int:
         else:
             if sale is not None and sale.is_open:
                 sale = rt.engine.settler.apply_status(sale, live)
+            elif sale is not None and sale.mode == "link":  # an expired link paid anyway
+                sale = rt.engine.links.apply_late(sale, live)
             if refund is not None and refund.state in ("pending", "unknown"):
                 refund = rt.engine.refunder.confirm(refund.refund_id)
         payload: dict[str, Any] = {

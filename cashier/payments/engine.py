@@ -511,6 +511,7 @@ class PaymentEngine:
         if self.settings.late_payment == "refund":
             for late in self.journal.late_payments():
                 self._auto_refund(late.order_id)
+        self.links.recover()  # expired links may have been paid while the terminal was off
         recovered = [self.journal.require_sale(sale.order_id) for sale in sales]
         log.info("recovery: %d open sale(s) checked, %d still open", len(recovered),
                  sum(sale.is_open for sale in recovered))

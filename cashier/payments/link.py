@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from cashier.journal.records import Sale
 from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OrderNotFoundError, OttPayError
+from cashier.ottpay.results import StatusResult
 from cashier.ottpay.wappay import WapPayLink, WapPayReturn, build_wappay_link
 from cashier.payments.handle import SaleHandle
 from cashier.payments.settle import gateway_fields
@@ -145,8 +146,11 @@ class LinkPayments:
         marked = self.engine.journal.mark_abandoned(sale.order_id, "payment link expired")
         if marked is not None:
             settler.announce(marked)
-        closed = settler.advance(sale.order_id, SaleState.CLOSED,
-                                 note=f"payment link expired: {why}", rsp_msg=why)
+        try:
+            closed = settler.advance(sale.order_id, SaleState.CLOSED,
+                                     note=f"payment link expired: {why}", rsp_msg=why)
+        except IllegalTransition:  # paid (by a callback) a moment ago: that answer stands
+            return self.engine.journal.require_sale(sale.order_id)
         if closed.state == SaleState.CLOSED and not self.engine.stopping:
             self.engine.resolver.watch(LATE_KEY + sale.order_id)
         return closed
@@ -160,6 +164,25 @@ class LinkPayments:
         )
         log.warning("sale %s: payment link paid after it expired", order_id)
         return sale
+
+    def apply_late(self, sale: Sale, result: StatusResult) -> Sale:
+        """What a STATUS_QUERY answer means for a closed (expired) link sale: paid late, or
+        nothing. Used by the background watch and by ``cashier status``."""
+        if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED or \
+                result.outcome is not Outcome.PAID:
+            return sale
+        mismatch = self.engine.settler.amount_mismatch(sale, result.total_cents,
+                                                        result.tip_cents)
+        if mismatch:
+            log.error("sale %s: expired link paid with %s; not marking it paid", sale.order_id,
+                      mismatch)
+            return sale
+        try:
+            return self.paid_after_expiry(sale.order_id, "query: paid after the link expired",
+                                          rsp_code="SUCCESS", **gateway_fields(result))
+        except IllegalTransition as exc:
+            log.error("sale %s: %s", sale.order_id, exc)
+            return self.engine.journal.require_sale(sale.order_id)
 
     def check_late(self, order_id: str) -> bool:
         """Resolver check of a closed link sale: True (stop watching) once paid or long gone."""
@@ -175,19 +198,25 @@ class LinkPayments:
             log.info("sale %s: late check failed (%s); will ask again", order_id, exc)
             return False
         if result is not None and result.outcome is Outcome.PAID:
-            mismatch = engine.settler.amount_mismatch(sale, result.total_cents, result.tip_cents)
-            if mismatch:
-                log.error("sale %s: expired link paid with %s; not marking it paid",
-                          order_id, mismatch)
-                return True
-            try:
-                self.paid_after_expiry(order_id, "query: paid after the link expired",
-                                       rsp_code="SUCCESS", **gateway_fields(result))
-            except IllegalTransition as exc:
-                log.error("sale %s: %s", order_id, exc)
+            self.apply_late(sale, result)
             return True
-        watch_until = sale.created_at + 2 * self.valid_seconds(order_id)
-        return engine.settler.wall_clock() >= watch_until
+        return engine.settler.wall_clock() >= self._watch_until(sale)
+
+    def _watch_until(self, sale: Sale) -> float:
+        return sale.created_at + 2 * self.valid_seconds(sale.order_id)
+
+    def recover(self, *, limit: int = 500) -> list[str]:
+        """At start-up: watch again the recently expired links (a payment may have come while
+        the terminal was off and its notify was lost). Returns the order ids watched."""
+        engine = self.engine
+        now = engine.settler.wall_clock()
+        watched = []
+        for sale in engine.journal.history(limit=limit):
+            if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED:
+                continue
+            if now < self._watch_until(sale) and engine.resolver.watch(LATE_KEY + sale.order_id):
+                watched.append(sale.order_id)
+        return watched
 
     # -- the browser's return ------------------------------------------------------------------
 

@@ -133,3 +133,24 @@ def test_demo_mode_link_paid_in_a_browser_by_a_real_process(make_cli, tmp_path):
             proc.communicate()
     assert proc.returncode == 0, err
     assert '"state": "paid"' in out and '"mode": "link"' in out
+
+
+def test_status_of_an_expired_link_paid_anyway_says_late_paid(make_cli, sim, tmp_path):
+    cli = link_cli(make_cli, sim)
+    result = cli("link", "4", "--wait", "0", "--json")
+    payload = result.json()
+    order_id = payload["sale"]["order_id"]
+    with cli.journal() as journal:  # the link expired meanwhile (as the engine closes it)
+        journal.mark_abandoned(order_id, "payment link expired")
+        journal.transition(order_id, "closed", from_states=["pending"], note="expired")
+    with requests.Session() as browser:  # the customer pays it anyway
+        browser.trust_env = False
+        browser.get(payload["link"], timeout=5)
+        paid = browser.post(sim.base_url + "/wapPay/pay", data={"order_id": order_id},
+                            allow_redirects=False, timeout=5)  # the receiver is gone too
+        assert paid.status_code == 303
+    status = cli("status", order_id, "--json")
+    assert status.code == 0, status.err
+    sale = status.json()["sale"]
+    assert (sale["state"], sale["late"]) == ("paid", True)
+    assert sim.wait_for_callbacks(5.0)

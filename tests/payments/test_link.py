@@ -5,6 +5,7 @@ that expire, and turns a payment after expiry into a late payment."""
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -293,3 +294,31 @@ def test_recovery_keeps_a_valid_link_open_and_closes_an_expired_one(link_engine,
     later = link_engine(link_valid_seconds=0.01)
     (sale,) = later.recover()
     assert sale.state == "closed" and sale.abandoned
+
+
+def test_a_link_paid_while_the_terminal_was_off_is_found_at_recovery(link_engine, sim, journal,
+                                                                     recorder, browser):
+    first = link_engine(callback_url=DEAD_URL,
+                        link_return_url="https://shop.example.com/thanks")
+    handle = first.start_link(650, valid_seconds=0.3)
+    assert handle.wait(5.0).state == "closed"
+    first.shutdown()  # the terminal is off; its late watch stopped with it
+    open_and_pay(browser, sim, handle.link_url, handle.order_id)  # notify lost (nobody there)
+    assert sim.wait_for_callbacks(5.0)
+    again = link_engine(callback_url=DEAD_URL)
+    assert again.recover() == []  # no open sale...
+    wait_until(lambda: journal.require_sale(handle.order_id).state == "paid")  # ...yet found
+    sale = journal.require_sale(handle.order_id)
+    assert sale.late and handle.order_id in recorder.late()
+
+
+def test_expired_links_outside_the_watch_are_not_asked_about_again(link_engine, sim, journal):
+    first = link_engine(link_valid_seconds=0.2)
+    handle = first.start_link(650)
+    assert handle.wait(5.0).state == "closed"
+    first.shutdown()
+    wait_until(lambda: journal.require_sale(handle.order_id).created_at + 0.4 < time.time())
+    again = link_engine(link_valid_seconds=0.2)
+    asked = len(sim.requests(handle.order_id, "STATUS_QUERY"))
+    assert again.links.recover() == []
+    assert len(sim.requests(handle.order_id, "STATUS_QUERY")) == asked
