@@ -11,10 +11,15 @@ import json
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
 from cashier.wallets import Wallet
+
+if TYPE_CHECKING:
+    from cashier.simulator import Simulator
+
+# The simulator is imported where it is used: every ``cashier`` command builds this parser, and
+# none but ``simulator`` and ``demo`` should pay for importing it.
 
 DEFAULT_PORT = 8765
 EXIT_BAD_INPUT = 2  # cashier.cli's code for bad input or configuration
@@ -31,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--port", type=int, default=DEFAULT_PORT,
         help=f"port to listen on; 0 picks a free one (default {DEFAULT_PORT})",
     )
-    parser.add_argument("--merchant-id", default=None, help=f"default {DEMO_MERCHANT_ID}")
+    parser.add_argument("--merchant-id", default=None, help="default: the demo merchant")
     parser.add_argument("--sign-key", default=None, help="default: the built-in demo key")
     parser.add_argument("--confirm-after-queries", type=int, default=2)
     parser.add_argument("--close-after-queries", type=int, default=3)
@@ -51,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
 def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
     """The human text printed at start-up: endpoint, merchant and the demo codes."""
+    from cashier.simulator import Scenario, demo_code
+
     key = "the one you passed (not shown)" if custom_key else "the built-in demo key"
     lines = [
         f"OTT Pay simulator serving {sim.url}",
@@ -76,6 +83,8 @@ def serve_forever(
     **options: Any,
 ) -> int:
     """Run a simulator until Ctrl-C/SIGTERM; ``None`` merchant id / sign key mean the demo ones."""
+    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
+
     try:
         sim = Simulator(
             merchant_id or DEMO_MERCHANT_ID, sign_key or DEMO_SIGN_KEY, host=host, port=port,

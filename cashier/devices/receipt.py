@@ -19,10 +19,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING
 
 from cashier.money import check_cents, format_cents
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
+
+
+def _new_dummy() -> Dummy:
+    # Imported on first use: python-escpos takes ~0.1 s to import, which every importer of this
+    # module (the CLI, the UI at start-up) would otherwise pay before printing anything.
+    from escpos.printer import Dummy
+
+    return Dummy()
 
 #: Encodings that need the printer's Chinese (double-byte) character mode, ``FS &``.
 CHINESE_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp936", "cp950"})
@@ -192,7 +202,7 @@ class _Doc:
     """A receipt under construction: a Dummy printer plus the style's text encoder."""
 
     style: ReceiptStyle
-    printer: Dummy = field(default_factory=Dummy)
+    printer: Dummy = field(default_factory=_new_dummy)
 
     def raw(self, data: bytes) -> None:
         self.printer._raw(data)
