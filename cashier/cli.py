@@ -17,7 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_DECLINED = 1
@@ -48,6 +48,21 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
+class _UsageError(Exception):
+    """argparse found the command line malformed (raised instead of exiting, see ``_Parser``)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors ``main`` can report as JSON under ``--json``."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(self, message)
+
+
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
     """Print one JSON object with ``--json``, otherwise the human text."""
     if getattr(args, "json", False):
@@ -57,7 +72,7 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cashier", description="Cashier terminal for OTT Pay (WeChat Pay, Alipay, UnionPay)."
     )
     parser.add_argument(
@@ -76,7 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        message = f"{exc.parser.prog}: {exc}"
+        if "--json" in argv:
+            print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}, ensure_ascii=False))
+        else:
+            exc.parser.print_usage(sys.stderr)
+            print(message, file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return int(args.handler(args) or EXIT_OK)
     except CommandError as exc:
