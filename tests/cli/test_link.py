@@ -69,6 +69,10 @@ def test_link_paid_by_the_customer_exits_0(make_cli, sim, tmp_path):
     assert "merCode=********" in sale["code_url"]  # the journal never holds the key
     assert sim.order(sale["order_id"]).amount_cents == 1334
     assert sim.wait_for_callbacks(5.0)
+    logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "log").glob("*.log*"))
+    assert "payment link" in logs and "merCode=********" in logs  # logged, key hidden
+    assert DEMO_MERCHANT_PAYMENT_KEY not in logs
+    assert quote(DEMO_MERCHANT_PAYMENT_KEY, safe="") not in logs
 
 
 def test_link_human_output_prints_the_link_first(make_cli, sim, tmp_path):
