@@ -66,6 +66,8 @@ def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
         "  demo payment codes (WeChat Pay; last four digits choose the outcome):",
     ]
     lines += [f"    {demo_code(s, Wallet.WECHATPAY)}  {s.description}" for s in Scenario]
+    lines.append(f"  payment links (wapPay): {sim.wappay_url} (merCode: the built-in demo "
+                 "payment key, cashier.simulator.DEMO_MERCHANT_PAYMENT_KEY)")
     if demo:
         lines.append("  QR (ACTIVEPAY) orders are paid by opening their code_url and pressing Pay.")
     lines.append("Press Ctrl-C to stop.")
@@ -104,6 +106,7 @@ def serve_forever(
         if json_output:
             print(json.dumps({
                 "url": sim.url, "base_url": sim.base_url, "merchant_id": sim.merchant_id,
+                "wappay_url": sim.wappay_url,
                 "demo_codes": {s.name.lower(): demo_code(s) for s in Scenario},
             }))
         else:

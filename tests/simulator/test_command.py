@@ -46,9 +46,10 @@ def test_command_prints_url_and_demo_codes_answers_and_stops_on_sigterm(http, st
     assert first.startswith("OTT Pay simulator serving http://127.0.0.1:")
     url = first.split()[-1]
     assert url.endswith("/processV2")
-    lines = [proc.stdout.readline() for _ in range(13)]
+    lines = [proc.stdout.readline() for _ in range(14)]
     text = "".join(lines)
     assert "134567890123451111" in text and "Press Ctrl-C to stop." in text
+    assert f"payment links (wapPay): {url.removesuffix('/processV2')}/wapPay" in text
     assert DEMO_SIGN_KEY not in first + text
     reply = _query(http, url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
     assert (reply.rsp_code, reply.rsp_msg) == ("FAIL", "order not found")
@@ -63,6 +64,7 @@ def test_command_with_own_merchant_and_key_in_json_stops_on_ctrl_c(http, stopper
     stopper.append(proc)
     info = json.loads(proc.stdout.readline())
     assert info["merchant_id"] == "ON00004652"
+    assert info["wappay_url"] == info["base_url"] + "/wapPay"
     assert info["demo_codes"]["confirm_success"] == "134567890123451111"
     assert key not in json.dumps(info)
     assert _query(http, info["url"], "ON00004652", key).rsp_msg == "order not found"
