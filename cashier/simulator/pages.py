@@ -42,7 +42,8 @@ def index_page(url: str, merchant_id: str) -> str:
         "<p>Scan (or type) one of these payment codes; the last four digits choose the outcome.</p>"
         "<table><tr><th>WeChat Pay</th><th>Alipay</th><th>UnionPay</th><th>outcome</th></tr>"
         f"{rows}</table>"
-        "<p>QR (ACTIVEPAY) orders open a pay page at <code>/pay/&lt;order_id&gt;</code>.</p>"
+        "<p>QR (ACTIVEPAY) orders open a pay page at <code>/pay/&lt;order_id&gt;</code>; "
+        "Alipay payment links open <code>/wapPay?merCode=...</code>.</p>"
     )
     return _page("OTT Pay simulator", body)
 
