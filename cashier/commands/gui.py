@@ -1,7 +1,8 @@
-"""``cashier gui [--demo]``: the Qt terminal.
+"""``cashier gui [--demo]``: the Qt terminal; ``cashier operators``: who may use it.
 
-Without gateway credentials (or with ``--demo``) it runs against the embedded simulator, with a
-DEMO marker on screen, so every flow can be tried at once.
+Without gateway credentials (or with ``--demo``) the terminal runs against the embedded
+simulator, with a DEMO marker on screen, so every flow can be tried at once. Operators sign in
+with a PIN (stored hashed); refunds, the Z report and settings need a manager's PIN.
 """
 
 from __future__ import annotations
@@ -25,6 +26,66 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--screenshots", metavar="DIR", default=None,
                         help="save screenshots of the main screens (demo mode) to DIR and exit")
     parser.set_defaults(handler=run)
+    _register_operators(subparsers, common)
+
+
+def _register_operators(subparsers: argparse._SubParsersAction,
+                        common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("operators", help="list, add or remove terminal operators")
+    actions = parser.add_subparsers(dest="operators_action", metavar="ACTION")
+    actions.required = True
+    listing = actions.add_parser("list", parents=[common], help="list operators (no PINs)")
+    listing.set_defaults(handler=run_operators)
+    add = actions.add_parser("add", parents=[common], help="add an operator; asks for the PIN")
+    add.add_argument("name")
+    add.add_argument("operator_id", help="the OTT Pay operator id (10 digits)")
+    add.add_argument("--manager", action="store_true", help="may refund, close the day, "
+                     "change settings")
+    add.add_argument("--pin-stdin", action="store_true",
+                     help="read the PIN from standard input (scripts) instead of asking")
+    add.set_defaults(handler=run_operators)
+    remove = actions.add_parser("remove", parents=[common], help="remove an operator")
+    remove.add_argument("name")
+    remove.set_defaults(handler=run_operators)
+
+
+def run_operators(args: argparse.Namespace) -> int:
+    import getpass
+    from pathlib import Path
+
+    from cashier.cli import EXIT_BAD_INPUT, CommandError, emit
+    from cashier.config import ConfigError, load_config
+    from cashier.ui.operators import OperatorError, OperatorStore, operators_path
+
+    try:
+        config = load_config(args.config)
+        store = OperatorStore(operators_path(Path(config.path) if config.path else None))
+        if args.operators_action == "add":
+            if args.pin_stdin:
+                pin = sys.stdin.readline().strip()
+            else:
+                pin = getpass.getpass("PIN (4-8 digits): ")
+                if getpass.getpass("PIN again: ") != pin:
+                    raise OperatorError("The two PINs differ; nothing was saved.")
+            role = "manager" if args.manager else "cashier"
+            operator = store.add(args.name, args.operator_id, role, pin)
+            emit(args, {"added": _public(operator)},
+                 f"Added {operator.name} ({operator.role}, operator id {operator.operator_id}).")
+        elif args.operators_action == "remove":
+            operator = store.remove(args.name)
+            emit(args, {"removed": _public(operator)}, f"Removed {operator.name}.")
+        else:
+            rows = [_public(o) for o in store.operators]
+            text = "\n".join(f"{o['name']}\t{o['role']}\t{o['operator_id']}" for o in rows)
+            emit(args, {"operators": rows}, text or "No operators yet.")
+    except (ConfigError, OperatorError) as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    return 0
+
+
+def _public(operator: object) -> dict[str, str]:
+    """An operator for output: never the PIN hash."""
+    return {key: getattr(operator, key) for key in ("name", "operator_id", "role")}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from cashier.config import Config, ScannerKind, default_config_dir, default_data_dir
+from cashier.config import Config, ScannerKind, default_data_dir
 from cashier.devices.printer import ReceiptPrinter
 from cashier.devices.receipt import render_receipt, render_report, render_test_page
 from cashier.devices.scanner import ScannerSettings as SerialSettings
@@ -33,6 +33,7 @@ from cashier.ui.operators import (
     Operator,
     OperatorStore,
     demo_operators,
+    operators_path,
 )
 from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.receipts import printer_settings, receipt_for_sale, report_data
@@ -129,7 +130,7 @@ class Terminal:
             self.spooler.start()
         self.window.sale_finished.connect(self._sale_finished)
         self.operators = demo_operators() if self.demo else OperatorStore(
-            (config.path.parent if config.path else default_config_dir()) / "operators.json")
+            operators_path(config.path))
         if self.demo:
             self.window.demo_label.setToolTip(
                 self.window.demo_label.toolTip() + "\n" + translate(

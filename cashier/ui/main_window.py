@@ -76,6 +76,10 @@ class BannerArea(QWidget):
             f"background: {colour}; color: white; font-weight: bold; padding: 8px;"
         )
 
+    def expire(self, key: str, msec: int) -> None:
+        """Clear ``key`` after ``msec`` (dropped if this area is destroyed first)."""
+        QTimer.singleShot(msec, self, lambda: self.clear_banner(key))
+
     def clear_banner(self, key: str) -> None:
         label = self.banners.pop(key, None)
         if label is not None:
@@ -368,12 +372,18 @@ class MainWindow(QMainWindow):
         if self.state == "signin":
             self.banners.show_banner("scan", self.tr("A code was scanned before anyone signed "
                                                      "in; it was ignored."), "info")
-            QTimer.singleShot(5000, lambda: self.banners.clear_banner("scan"))
+            self._expire_banner("scan")
+            return
+        if self.state == "result":
+            self.banners.show_banner("scan", self.tr("A code was scanned on the result screen; "
+                                                     "it was ignored. Start a new sale, key "
+                                                     "the amount, then scan."), "info")
+            self._expire_banner("scan")
             return
         if self.state != "entry":
             self.banners.show_banner("scan", self.tr("A code was scanned while a sale is in "
                                                      "progress; it was ignored."), "info")
-            QTimer.singleShot(5000, lambda: self.banners.clear_banner("scan"))
+            self._expire_banner("scan")
             return
         try:
             wallet = classify_payment_code(code)
@@ -413,6 +423,9 @@ class MainWindow(QMainWindow):
                     .replace("%1", wallet_label(wallet)),
                     self._need_controller().start_active, amount, tip, wallet,
                     timeout=self._need_controller().active_timeout)
+
+    def _expire_banner(self, key: str) -> None:
+        self.banners.expire(key, 5000)
 
     def _can_pay(self) -> bool:
         if self.controller is None:

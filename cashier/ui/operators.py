@@ -108,6 +108,15 @@ class OperatorStore:
         self._save()
         return operator
 
+    def remove(self, name: str) -> Operator:
+        """Remove the operator called ``name`` (``OperatorError`` if there is none)."""
+        operator = next((o for o in self._operators if o.name == name.strip()), None)
+        if operator is None:
+            raise OperatorError(f"There is no operator named {name.strip()}.")
+        self._operators.remove(operator)
+        self._save()
+        return operator
+
     def find_by_pin(self, pin: str) -> Operator | None:
         """The operator signing in with ``pin`` (``None`` if no one has it)."""
         return next((o for o in self._operators if verify_pin(pin, o.pin_hash)), None)
@@ -133,6 +142,13 @@ class OperatorStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def operators_path(config_path: Path | None) -> Path:
+    """``operators.json`` beside the settings file (default: the platform config dir)."""
+    from cashier.config import default_config_dir
+
+    return (config_path.parent if config_path else default_config_dir()) / "operators.json"
 
 
 #: Demo mode's operators; their PINs are shown on the demo screen.

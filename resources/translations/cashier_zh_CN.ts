@@ -260,7 +260,7 @@
     </message>
     <message>
         <location filename="../../cashier/ui/main_window.py" line="149"/>
-        <location filename="../../cashier/ui/main_window.py" line="419"/>
+        <location filename="../../cashier/ui/main_window.py" line="425"/>
         <source>Payments are not available: the payment engine is not connected.</source>
         <translation>无法收款：支付引擎未连接。</translation>
     </message>
@@ -353,91 +353,96 @@
     </message>
     <message>
         <location filename="../../cashier/ui/main_window.py" line="374"/>
+        <source>A code was scanned on the result screen; it was ignored. Start a new sale, key the amount, then scan.</source>
+        <translation>在结果页面扫到了付款码，已忽略。请开始新交易，输入金额后再扫码。</translation>
+    </message>
+    <message>
+        <location filename="../../cashier/ui/main_window.py" line="380"/>
         <source>A code was scanned while a sale is in progress; it was ignored.</source>
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="390"/>
+        <location filename="../../cashier/ui/main_window.py" line="396"/>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="397"/>
+        <location filename="../../cashier/ui/main_window.py" line="403"/>
         <source>Scan or type the customer&apos;s payment code first.</source>
         <translation>请先扫描或输入顾客的付款码。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="412"/>
+        <location filename="../../cashier/ui/main_window.py" line="418"/>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="431"/>
+        <location filename="../../cashier/ui/main_window.py" line="437"/>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="434"/>
+        <location filename="../../cashier/ui/main_window.py" line="440"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="463"/>
+        <location filename="../../cashier/ui/main_window.py" line="469"/>
         <source>Order %1</source>
         <translation>订单 %1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="475"/>
+        <location filename="../../cashier/ui/main_window.py" line="481"/>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="487"/>
+        <location filename="../../cashier/ui/main_window.py" line="493"/>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="516"/>
+        <location filename="../../cashier/ui/main_window.py" line="522"/>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="527"/>
+        <location filename="../../cashier/ui/main_window.py" line="533"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="530"/>
+        <location filename="../../cashier/ui/main_window.py" line="536"/>
         <source>PAID</source>
         <translation>已支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="533"/>
+        <location filename="../../cashier/ui/main_window.py" line="539"/>
         <source>DECLINED</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="536"/>
+        <location filename="../../cashier/ui/main_window.py" line="542"/>
         <source>NOT PAID</source>
         <translation>未支付</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="537"/>
+        <location filename="../../cashier/ui/main_window.py" line="543"/>
         <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
         <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="540"/>
+        <location filename="../../cashier/ui/main_window.py" line="546"/>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="541"/>
+        <location filename="../../cashier/ui/main_window.py" line="547"/>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/main_window.py" line="555"/>
+        <location filename="../../cashier/ui/main_window.py" line="561"/>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
     </message>
@@ -883,83 +888,83 @@
 <context>
     <name>Terminal</name>
     <message>
-        <location filename="../../cashier/ui/app.py" line="60"/>
+        <location filename="../../cashier/ui/app.py" line="61"/>
         <source>Pays at once</source>
         <translation>立即支付成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="61"/>
+        <location filename="../../cashier/ui/app.py" line="62"/>
         <source>Confirms on phone</source>
         <translation>手机上确认后成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="62"/>
+        <location filename="../../cashier/ui/app.py" line="63"/>
         <source>Declined</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="63"/>
+        <location filename="../../cashier/ui/app.py" line="64"/>
         <source>Never settles</source>
         <translation>一直未完成</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="64"/>
+        <location filename="../../cashier/ui/app.py" line="65"/>
         <source>Alipay, pays at once</source>
         <translation>支付宝，立即成功</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="115"/>
+        <location filename="../../cashier/ui/app.py" line="116"/>
         <source>Demo shop</source>
         <translation>演示商店</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="135"/>
+        <location filename="../../cashier/ui/app.py" line="136"/>
         <source>Demo PINs: cashier %1, manager %2</source>
         <translation>演示PIN码：收银员 %1，经理 %2</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="210"/>
+        <location filename="../../cashier/ui/app.py" line="213"/>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="234"/>
+        <location filename="../../cashier/ui/app.py" line="237"/>
         <source>Scanner disconnected: %1</source>
         <translation>扫码枪已断开：%1</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="242"/>
+        <location filename="../../cashier/ui/app.py" line="245"/>
         <source>Sign in with your PIN:</source>
         <translation>请输入PIN码登录：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="243"/>
+        <location filename="../../cashier/ui/app.py" line="246"/>
         <source>Wrong PIN.</source>
         <translation>PIN码错误。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="269"/>
+        <location filename="../../cashier/ui/app.py" line="272"/>
         <source>Manager&apos;s PIN to change settings:</source>
         <translation>请输入经理PIN码以修改设置：</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="280"/>
+        <location filename="../../cashier/ui/app.py" line="283"/>
         <source>Settings saved; restart the terminal to use them.</source>
         <translation>设置已保存；请重启收银台以生效。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="291"/>
+        <location filename="../../cashier/ui/app.py" line="294"/>
         <source>Choose a printer first.</source>
         <translation>请先选择打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="324"/>
-        <location filename="../../cashier/ui/app.py" line="336"/>
+        <location filename="../../cashier/ui/app.py" line="327"/>
+        <location filename="../../cashier/ui/app.py" line="339"/>
         <source>No receipt printer is configured.</source>
         <translation>未配置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../cashier/ui/app.py" line="344"/>
+        <location filename="../../cashier/ui/app.py" line="347"/>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>

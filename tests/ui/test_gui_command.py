@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -59,3 +60,31 @@ def test_broken_settings_file_is_one_sentence_and_exit_2(tmp_path):
     )
     assert done.returncode == 2
     assert str(broken) in done.stderr and "Traceback" not in done.stderr
+
+
+def operators_cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    config = tmp_path / "config" / "cashier.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.touch()
+    return subprocess.run(
+        [sys.executable, "-m", "cashier.cli", "--config", str(config), "operators", *args],
+        env=gui_env(tmp_path), input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+    )
+
+
+def test_operators_are_added_listed_and_removed_without_showing_pins(tmp_path):
+    added = operators_cli(tmp_path, "add", "Li Na", "0000020156", "--manager", "--pin-stdin",
+                          "--json", stdin="482913\n")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["added"] == {"name": "Li Na", "operator_id": "0000020156",
+                                                 "role": "manager"}
+    stored = (tmp_path / "config" / "operators.json").read_text(encoding="utf-8")
+    assert "482913" not in stored
+    listed = operators_cli(tmp_path, "list")
+    assert "Li Na\tmanager\t0000020156" in listed.stdout
+    assert "scrypt" not in listed.stdout
+    bad = operators_cli(tmp_path, "add", "Bo", "12", "--pin-stdin", stdin="1234\n")
+    assert bad.returncode == 2 and "10 digits" in bad.stderr
+    assert operators_cli(tmp_path, "remove", "Li Na").returncode == 0
+    assert "No operators yet." in operators_cli(tmp_path, "list").stdout

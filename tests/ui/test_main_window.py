@@ -107,3 +107,23 @@ def test_entry_amount_is_mirrored_on_the_customer_display(qtbot, bridge):
     assert display.amount_label.text() == "8.80"
     qtbot.keyClick(window.amount_entry, Qt.Key.Key_Escape)
     assert display.page == "idle"
+
+
+def test_scan_on_the_result_screen_starts_nothing(qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.show_result(view("paid"))
+    window.handle_scan("134567890123450000")
+    assert window.state == "result"
+    assert any("result screen" in t for t in window.banners.texts())
+
+
+def test_banner_expiry_is_dropped_with_its_window(qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.banners.show_banner("scan", "note", "info")
+    window.banners.expire("scan", 30)
+    qtbot.waitUntil(lambda: "scan" not in window.banners.banners, timeout=1000)
+    other = make(qtbot, bridge)
+    other.banners.show_banner("scan", "note", "info")
+    other.banners.expire("scan", 30)
+    other.banners.deleteLater()
+    qtbot.wait(100)  # the timer must not fire on the deleted area (pytest-qt fails if it raises)
