@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -117,6 +118,22 @@ def test_frozen_terminal_starts_offscreen_in_chinese(bundle: Path, tmp_path: Pat
     assert alive, f"the terminal exited at start-up ({process.returncode}): {out}{err}"
     assert "qt.qpa.plugin" not in err and "Traceback" not in err, err
     assert "no zh_CN translation" not in err, "the bundled catalogue was not found"
+
+
+def test_frozen_terminal_draws_on_x11(bundle: Path, tmp_path: Path) -> None:
+    """The xcb platform plugin (what a Linux desktop uses) loads and paints the windows."""
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        pytest.skip("xvfb-run is not installed (apt install xvfb)")
+    if "--screenshots" not in run(bundle, tmp_path, "gui", "--help").stdout:
+        pytest.skip("this terminal has no --screenshots option")
+    env = {**frozen_env(tmp_path), "QT_QPA_PLATFORM": "xcb"}
+    done = subprocess.run([xvfb, "-a", str(bundle / "cashier"), "gui", "--screenshots",
+                           str(tmp_path / "shots")], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    shots = list((tmp_path / "shots").glob("*.png"))
+    assert shots and all(p.stat().st_size > 5000 for p in shots)
 
 
 def test_frozen_usb_printing_has_pyusb(bundle: Path, tmp_path: Path) -> None:
