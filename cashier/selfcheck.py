@@ -49,6 +49,8 @@ class StepResult:
 
 @dataclass
 class SelfCheckReport:
+    """Every step in the order run; ``to_dict`` is what ``self-check --json`` prints."""
+
     steps: list[StepResult] = field(default_factory=list)
 
     @property
@@ -97,24 +99,19 @@ def check_resources(resources: Path) -> str:
             f"profiles in {resources}")
 
 
-def check_journal(path: Path) -> tuple[Any, int]:
-    """A new journal opens in WAL mode at the current schema version; returns it and the version.
-    """
+def check_journal(path: Path) -> int:
+    """A new journal opens in WAL mode at the current schema version; returns the version."""
     from cashier.journal import SCHEMA_VERSION, Journal
 
-    journal = Journal(path)
-    try:
+    with Journal(path) as journal:
         _check(journal.open_sales() == [], "a new journal should have no open sales")
         with contextlib.closing(_read_only(path)) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
-        _check(version == SCHEMA_VERSION,
-               f"journal schema version {version}, expected {SCHEMA_VERSION}")
-        _check(mode.lower() == "wal", f"journal mode {mode}, expected wal")
-    except BaseException:
-        journal.close()
-        raise
-    return journal, version
+    _check(version == SCHEMA_VERSION,
+           f"journal schema version {version}, expected {SCHEMA_VERSION}")
+    _check(mode.lower() == "wal", f"journal mode {mode}, expected wal")
+    return version
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -144,13 +141,15 @@ def run_payment(engine: Any, simulator: Any, code: str, timeout: float) -> Any:
     return stored
 
 
-def check_receipt(data: bytes, sale: Any, code: str) -> str:
-    """The bytes are a whole receipt for this sale: init, order id, amount, masked code, cut."""
+def check_receipt(data: bytes, sale: Any, code: str, encoding: str = "gb18030") -> str:
+    """The bytes are a whole receipt for this sale: init, order id, amount, masked code, cut.
+
+    ``code`` is the whole payment code, which must not be on it; ``encoding`` the printer's."""
     from cashier.money import format_cents
 
     _check(data.startswith(ESC_INIT), "the receipt does not start with ESC @")
     _check(GS_CUT in data[-16:], "the receipt does not end with a paper cut")
-    text = data.decode("gb18030", errors="replace")
+    text = data.decode(encoding, errors="replace")
     for label, expected in (("order id", sale.order_id),
                             ("amount", format_cents(sale.amount_cents, thousands=True)),
                             ("masked code", sale.masked_code or "")):
@@ -237,8 +236,7 @@ def run_self_check(
                   blocking=False)
 
         def open_journal() -> tuple[None, str]:
-            journal, version = check_journal(journal_path)
-            journal.close()
+            version = check_journal(journal_path)
             return None, f"new journal (WAL, schema version {version}) in {folder}"
 
         steps.run("journal", open_journal)
@@ -266,7 +264,8 @@ def run_self_check(
         def receipt() -> tuple[None, str]:
             from cashier.printing import receipt_bytes_for_sale
 
-            return None, check_receipt(receipt_bytes_for_sale(sale, config), sale, code)
+            data = receipt_bytes_for_sale(sale, config)
+            return None, check_receipt(data, sale, code, config.printer.encoding)
 
         steps.run("receipt", receipt)
     return report

@@ -1,4 +1,4 @@
-; Inno Setup 6 script: a normal Windows installer for the one-folder build in dist\cashier.
+; Inno Setup 6.3+ script: a normal Windows installer for the one-folder build in dist\cashier.
 ;
 ;   installer\build.ps1 -Installer      (builds dist\cashier, checks it, then runs ISCC on this)
 ;   ISCC.exe /DAppVersion=0.1.0 installer\cashier.iss
