@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from cashier.config import Config
 from cashier.ui.app import Terminal
 from cashier.ui.i18n import install_language
+
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cashier.svg"
 
 
 def run_terminal(config: Config, *, demo: bool, language: str | None,
@@ -22,6 +25,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     """
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("cashier")
+    app.setWindowIcon(QIcon(str(ICON)))
     install_language(app, language)
     terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
                         or demo)

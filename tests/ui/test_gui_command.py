@@ -88,3 +88,13 @@ def test_operators_are_added_listed_and_removed_without_showing_pins(tmp_path):
     assert bad.returncode == 2 and "10 digits" in bad.stderr
     assert operators_cli(tmp_path, "remove", "Li Na").returncode == 0
     assert "No operators yet." in operators_cli(tmp_path, "list").stdout
+
+
+def test_app_icon_renders(qapp):
+    from PySide6.QtGui import QIcon
+
+    from cashier.ui.launch import ICON
+
+    image = QIcon(str(ICON)).pixmap(64, 64).toImage()
+    assert not image.isNull()
+    assert image.pixelColor(32, 4).name() == "#1565c0"
