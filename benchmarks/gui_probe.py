@@ -151,10 +151,12 @@ class GapRecorder:
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._tick)
         self.gaps: list[float] = []
+        self.ends: list[float] = []  # perf_counter at the end of each gap
         self._last = 0.0
 
     def start(self) -> None:
         self.gaps = []
+        self.ends = []
         self._last = time.perf_counter()
         self.timer.start()
 
@@ -165,7 +167,18 @@ class GapRecorder:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append((now - self._last) * 1000)
+        self.ends.append(now)
         self._last = now
+
+    def worst(self, since: float, marks: list[tuple[float, str]], top: int = 3) -> list[str]:
+        """The longest gaps: when they ended (s after ``since``) and the screen state then."""
+        order = sorted(range(len(self.gaps)), key=lambda i: self.gaps[i], reverse=True)[:top]
+        out = []
+        for i in order:
+            end = self.ends[i]
+            state = next((name for at, name in reversed(marks) if at <= end), "entry")
+            out.append(f"{self.gaps[i]:.0f} ms ending at +{end - since:.2f} s ({state})")
+        return out
 
 
 def wait_until(predicate, timeout: float) -> bool:
@@ -209,13 +222,20 @@ def sign_in_demo_cashier(terminal) -> None:
         raise RuntimeError(f"after sign-in the window is in state {terminal.window.state}")
 
 
-def sell(terminal, amount: str, code: str, timeout: float) -> tuple[str, float]:
-    """One sale the way a cashier makes it: keypad amount, then a scan. (final state, seconds)"""
+def sell(terminal, amount: str, code: str, timeout: float,
+         settle: float = 0.0) -> tuple[str, float]:
+    """One sale the way a cashier makes it: keypad amount, then a scan. (final state, seconds)
+
+    ``settle``: seconds of event loop between the keypad and the scan (a person is not that
+    fast; the stall probe uses it so a gap holds the scan's work alone).
+    """
     window = terminal.window
     if window.state != "entry":
         window.new_sale()
     for key in amount:
         window.amount_entry.press(key)
+    if settle:
+        wait_until(lambda: False, settle)
     started = time.perf_counter()
     window.handle_scan(code)
     if not wait_until(lambda: window.state == "result", timeout):
@@ -248,11 +268,16 @@ def stall(work: Path, wait: float, scenario: str, idle: float) -> int:
         recorder.start()
         wait_until(lambda: False, idle)
         idle_gaps = recorder.stop()
+        changes: list[tuple[float, str]] = []
+        terminal.window.state_changed.connect(
+            lambda name: changes.append((time.perf_counter(), name)))
         recorder.start()
-        state, seconds = sell(terminal, "12.34", code, wait + 30)
+        since = time.perf_counter()
+        state, seconds = sell(terminal, "12.34", code, wait + 30, settle=0.2)
+        wait_until(lambda: False, 0.3)  # the result screen settles (printing, display)
         busy_gaps = recorder.stop()
         emit({"idle_gaps": idle_gaps, "gaps": busy_gaps, "state": state, "seconds": seconds,
-              "scenario": scenario})
+              "scenario": scenario, "worst": recorder.worst(since, changes)})
     finally:
         terminal.close()
         app.processEvents()

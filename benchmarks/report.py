@@ -14,7 +14,33 @@ from benchmarks.core import Row
 HEADERS = ("#", "measurement", "n", "median", "p10-p90", "baseline", "ratio", "target", "status")
 
 
-def machine_info() -> dict[str, str]:
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def code_version() -> str:
+    """The commit measured, and whether the working tree differed from it under cashier/."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                                capture_output=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "cashier"], cwd=root,
+                                 text=True, capture_output=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    if not changed:
+        return f"commit {commit}, clean"
+    return (f"commit {commit} plus {len(changed)} uncommitted file(s) under cashier/ "
+            "(work in progress)")
+
+
+def machine_info(load_at_start: str = "") -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -30,11 +56,13 @@ def machine_info() -> dict[str, str]:
 
     return {
         "date (UTC)": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "code": code_version(),
         "platform": platform.platform(),
         "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
         "sqlite": sqlite3.sqlite_version,
         "PySide6": pyside_version,
+        "load average 1/5/15 min (start; end)": f"{load_at_start or '?'}; {load_average()}",
     }
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks.context import Context
 from benchmarks.core import WORK_DIR, Row
-from benchmarks.report import machine_info, markdown, text_table
+from benchmarks.report import load_average, machine_info, markdown, text_table
 
 #: Benchmark number -> module (each has ``run(ctx) -> list[Row]`` and may have ``REMARKS``).
 BENCHES = {
@@ -57,6 +57,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def method(module: object) -> str:
+    """A benchmark module's docstring after its title line, as one paragraph for RESULTS.md."""
+    doc = (getattr(module, "__doc__", "") or "").strip()
+    body = doc.split("\n", 1)[1] if "\n" in doc else doc
+    lines = [line.strip() for line in body.splitlines()]
+    return " ".join(line for line in lines if line).replace(" - ", "; ")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wanted = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHES)
@@ -71,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_logging(ctx.work / "logs", "INFO")
 
+    load_at_start = load_average()
     started = time.monotonic()
     rows: list[Row] = []
     remarks: list[str] = []
@@ -81,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             module = importlib.import_module(BENCHES[number])
             got = module.run(ctx)
+            remarks.append(f"**{NAMES[number]}**: {method(module)}")
             remarks += [f"{NAMES[number]}: {text}" for text in getattr(module, "REMARKS", ())]
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the rest
             failed = True
@@ -92,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(text_table(rows))
-    info = machine_info()
+    info = machine_info(load_at_start)
     command = "python -m benchmarks" + (" --quick" if args.quick else "") + (
         f" --only {args.only}" if args.only else "")
     output = args.output

@@ -18,6 +18,8 @@ from benchmarks.report import markdown, text_table
 ROOT = Path(__file__).resolve().parents[2]
 BENCHES = {"1", "2", "3", "4", "5", "6", "7", "8"}
 
+pytestmark = pytest.mark.timeout(320)  # the module fixture runs the whole quick suite (~1 min)
+
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
@@ -31,7 +33,6 @@ def quick_run(tmp_path_factory):
     return proc, out
 
 
-@pytest.mark.timeout(320)
 def test_quick_run_finishes_and_reports_every_benchmark(quick_run):
     proc, out = quick_run
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
