@@ -181,7 +181,7 @@ def describe_profile(profiler: cProfile.Profile, top: int = 6) -> str:
     parts = []
     for (filename, line, func), (_cc, _nc, tottime, _ct, _callers) in entries[:top]:
         where = func if filename == "~" else f"{Path(filename).name}:{line} {func}"
-        parts.append(f"{where} {100 * tottime / total:.0f}%")
+        parts.append(f"{where} {1000 * tottime:.0f} ms ({100 * tottime / total:.0f}%)")
     return "; ".join(parts)
 
 

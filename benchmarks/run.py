@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(quick=args.quick, work=args.work)
     ctx.work.mkdir(parents=True, exist_ok=True)
     from cashier.logsetup import setup_logging
+    from cashier.simulator import DEMO_SIGN_KEY
 
-    setup_logging(ctx.work / "logs", "INFO")
+    setup_logging(ctx.work / "logs", "INFO", secrets=[DEMO_SIGN_KEY])  # as the app does
 
     load_at_start = load_average()
     started = time.monotonic()
