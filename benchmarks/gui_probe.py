@@ -4,6 +4,7 @@
     python -m benchmarks.gui_probe bare-qt      # baseline: an empty PySide6 window
     python -m benchmarks.gui_probe stall  WORK --wait 10 --scenario 4444
     python -m benchmarks.gui_probe memory WORK --sales 1000
+    python -m benchmarks.gui_probe scan   WORK --sales 50
 
 Each prints one line ``PROBE {json}`` at the end; the parent (``bench_startup``, ``bench_gui``,
 ``bench_memory``) reads it. Times are ``time.time()`` epochs where the parent compares them with
@@ -313,9 +314,64 @@ def memory(work: Path, sales: int, checkpoints: list[int]) -> int:
     return 0
 
 
+def scan(work: Path, sales: int) -> int:
+    """Bytes into a pty that the terminal's own serial scanner reads, to the PAID screen."""
+    import os
+    import tty
+
+    from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
+    from cashier.devices.scanner import ScannerStatus
+    from cashier.simulator import Scenario, demo_code
+    from cashier.ui.app import Terminal
+
+    app = QApplication(sys.argv[:1])
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    config = Config(scanner=ScannerSettings(kind=ScannerKind.SERIAL, port=os.ttyname(slave),
+                                            suffix=ScanSuffix.CR))
+    terminal = Terminal(config, demo=True, journal_path=work / "journal.sqlite",
+                        customer_display=True, payment_options={
+                            "poll_interval": 0.05, "passive_timeout": 10.0})
+    code = demo_code(Scenario.INSTANT_SUCCESS).encode() + b"\r"
+    shown: list[float] = []
+    terminal.window.state_changed.connect(
+        lambda name: name == "result" and shown.append(time.perf_counter()))
+    seconds: list[float] = []
+    try:
+        terminal.show()
+        sign_in_demo_cashier(terminal)
+        if not wait_until(lambda: terminal.scanner.status is ScannerStatus.CONNECTED, 5):
+            raise RuntimeError("the terminal's serial scanner did not open the pty")
+        window = terminal.window
+        for _ in range(sales + 3):  # 3 warm-up sales
+            if window.state != "entry":
+                window.new_sale()
+            for key in "12.34":
+                window.amount_entry.press(key)
+            wait_until(lambda: False, 0.05)
+            shown.clear()
+            started = time.perf_counter()
+            os.write(master, code)
+            if not wait_until(lambda: bool(shown), 10):
+                raise RuntimeError(f"no result screen within 10 s (state {window.state})")
+            if not (window.sale and window.sale.is_paid):
+                raise RuntimeError(f"the scanned sale ended {window.sale}")
+            sale = terminal.journal.require_sale(window.sale.order_id)
+            if sale.state != "paid":
+                raise RuntimeError(f"the PAID screen shows a sale journaled {sale.state}")
+            seconds.append(shown[0] - started)
+        emit({"seconds": seconds[3:]})
+    finally:
+        terminal.close()
+        app.processEvents()
+        os.close(master)
+        os.close(slave)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.gui_probe")
-    parser.add_argument("mode", choices=("startup", "bare-qt", "stall", "memory"))
+    parser.add_argument("mode", choices=("startup", "bare-qt", "stall", "memory", "scan"))
     parser.add_argument("work", nargs="?", type=Path, default=None)
     parser.add_argument("--wait", type=float, default=10.0)
     parser.add_argument("--idle", type=float, default=2.0)
@@ -332,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     if args.mode == "stall":
         return stall(args.work, args.wait, args.scenario, args.idle)
+    if args.mode == "scan":
+        return scan(args.work, args.sales)
     marks = sorted({max(1, args.sales // 4), max(1, args.sales // 2), args.sales})
     return memory(args.work, args.sales, marks)
 
