@@ -1,8 +1,10 @@
-"""Draw the cashier app icon: a white receipt with a QR corner on a teal rounded square.
+"""Draw the cashier app icon in every format from one description.
 
-Writes ``cashier.svg``, ``cashier.png`` (256 px), ``cashier-<size>.png`` for the Linux icon theme
-and ``cashier.ico`` (16-256 px) for Windows, next to this script. Needs only Pillow (which
-python-escpos already installs). Run it again after changing the drawing and commit the results:
+The design (three QR finder squares and a green tick on a blue rounded square) is the terminal's
+window icon, ``cashier.svg``. This script writes that SVG, the PNGs the Linux icon theme and the
+self-check use (``cashier.png`` = 256 px, ``cashier-<size>.png``) and ``cashier.ico`` (16-256 px)
+for the Windows installer, so every place shows the same icon. Needs only Pillow (which
+python-escpos already installs). After changing the drawing, run it and commit the results:
 
     .venv/bin/python resources/icons/make_icons.py
 """
@@ -14,61 +16,61 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 HERE = Path(__file__).resolve().parent
-TEAL = (0, 128, 128, 255)
-WHITE = (255, 255, 255, 255)
-INK = (32, 48, 56, 255)
+GRID = 256  # the SVG's viewBox; every coordinate below is on it
+BLUE = "#1565c0"
+WHITE = "#ffffff"
+GREEN = "#7cf29a"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = [(s, s) for s in (16, 24, 32, 48, 64, 128, 256)]
 
-# The drawing on a 64-unit grid, shared by the SVG and the bitmap renderer.
-BACKGROUND = (2, 2, 62, 62, 12)  # x0, y0, x1, y1, corner radius
-RECEIPT_TOP, RECEIPT_LEFT, RECEIPT_RIGHT, RECEIPT_BOTTOM = 10, 16, 48, 52
-TEETH = 6
-LINES = ((21, 18, 43), (27, 18, 36), (33, 18, 40))  # y, x0, x1
-QR_CELLS = ((36, 40), (40, 40), (36, 44), (44, 44), (40, 36), (44, 36))  # top-left of 3x3 cells
-
-
-def receipt_outline() -> list[tuple[float, float]]:
-    """The receipt's outline with a zig-zag torn bottom edge."""
-    points = [(RECEIPT_LEFT, RECEIPT_TOP), (RECEIPT_RIGHT, RECEIPT_TOP)]
-    width = (RECEIPT_RIGHT - RECEIPT_LEFT) / TEETH
-    for i in range(TEETH, 0, -1):
-        x = RECEIPT_LEFT + i * width
-        points.append((x, RECEIPT_BOTTOM))
-        points.append((x - width / 2, RECEIPT_BOTTOM - 3))
-    points.append((RECEIPT_LEFT, RECEIPT_BOTTOM))
-    return points
+#: (x, y, width, height, corner radius, colour), painted in order.
+RECTS = (
+    (8, 8, 240, 240, 44, BLUE),
+    (52, 52, 60, 60, 8, WHITE), (66, 66, 32, 32, 4, BLUE),
+    (144, 52, 60, 60, 8, WHITE), (158, 66, 32, 32, 4, BLUE),
+    (52, 144, 60, 60, 8, WHITE), (66, 158, 32, 32, 4, BLUE),
+)
+#: The tick: start point, then relative steps; drawn with round caps and joins.
+TICK_START = (150, 176)
+TICK_STEPS = ((22, 22), (40, -48))
+TICK_WIDTH = 18
 
 
 def svg() -> str:
-    x0, y0, x1, y1, r = BACKGROUND
-    outline = " ".join(f"{x:g},{y:g}" for x, y in receipt_outline())
-    lines = "".join(
-        f'<rect x="{a}" y="{y}" width="{b - a}" height="2.5" fill="#203038"/>'
-        for y, a, b in LINES
-    )
-    cells = "".join(f'<rect x="{x}" y="{y}" width="3.5" height="3.5" fill="#203038"/>'
-                    for x, y in QR_CELLS)
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="256" height="256">'
-        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" rx="{r}" fill="#008080"/>'
-        f'<polygon points="{outline}" fill="#ffffff"/>{lines}{cells}</svg>\n'
-    )
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{GRID}" height="{GRID}" '
+             f'viewBox="0 0 {GRID} {GRID}">', "  <title>cashier</title>"]
+    lines += [f'  <rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}" fill="{colour}"/>'
+              for x, y, w, h, r, colour in RECTS]
+    steps = " ".join(f"l{dx} {dy}" for dx, dy in TICK_STEPS)
+    lines.append(f'  <path d="M{TICK_START[0]} {TICK_START[1]} {steps}" fill="none" '
+                 f'stroke="{GREEN}" stroke-width="{TICK_WIDTH}"')
+    lines.append('        stroke-linecap="round" stroke-linejoin="round"/>')
+    lines.append("</svg>")
+    return "\n".join(lines) + "\n"
+
+
+def tick_points() -> list[tuple[float, float]]:
+    points = [TICK_START]
+    for dx, dy in TICK_STEPS:
+        x, y = points[-1]
+        points.append((x + dx, y + dy))
+    return points
 
 
 def bitmap(size: int) -> Image.Image:
     """The icon at ``size`` px, drawn 8x larger and scaled down for smooth edges."""
     big = size * 8
-    k = big / 64
+    k = big / GRID
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    x0, y0, x1, y1, r = BACKGROUND
-    draw.rounded_rectangle((x0 * k, y0 * k, x1 * k, y1 * k), radius=r * k, fill=TEAL)
-    draw.polygon([(x * k, y * k) for x, y in receipt_outline()], fill=WHITE)
-    for y, a, b in LINES:
-        draw.rectangle((a * k, y * k, b * k, (y + 2.5) * k), fill=INK)
-    for x, y in QR_CELLS:
-        draw.rectangle((x * k, y * k, (x + 3.5) * k, (y + 3.5) * k), fill=INK)
+    for x, y, w, h, r, colour in RECTS:
+        draw.rounded_rectangle((x * k, y * k, (x + w) * k, (y + h) * k), radius=r * k,
+                               fill=colour)
+    points = [(x * k, y * k) for x, y in tick_points()]
+    width = TICK_WIDTH * k
+    draw.line(points, fill=GREEN, width=round(width), joint="curve")
+    for x, y in points:  # round caps (and joins)
+        draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=GREEN)
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 

@@ -188,3 +188,23 @@ def test_inno_setup_script_keeps_user_data_and_a_fixed_app_id() -> None:
         assert folder not in text
     assert "[UninstallDelete]" not in text
     assert "SetupIconFile=..\\resources\\icons\\cashier.ico" in text
+
+
+def test_every_icon_format_comes_from_the_one_drawing() -> None:
+    from PIL import Image
+
+    icons = REPO / "resources" / "icons"
+    spec = importlib.util.spec_from_file_location("make_icons", icons / "make_icons.py")
+    assert spec is not None and spec.loader is not None
+    make_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icons)
+    assert (icons / "cashier.svg").read_text(encoding="utf-8") == make_icons.svg()
+    for size in make_icons.PNG_SIZES:
+        with Image.open(icons / f"cashier-{size}.png") as png:
+            assert png.size == (size, size)
+    with Image.open(icons / "cashier.png") as png:
+        colours = png.convert("RGB").getcolors(maxcolors=256 * 256)
+    assert colours is not None
+    assert "#{:02x}{:02x}{:02x}".format(*max(colours)[1]) == make_icons.BLUE  # background
+    with Image.open(icons / "cashier.ico") as ico:
+        assert set(ico.info["sizes"]) == set(make_icons.ICO_SIZES)
