@@ -48,7 +48,6 @@ log = logging.getLogger("cashier.ui")
 translate = QCoreApplication.translate
 
 
-
 def demo_journal_path() -> Path:
     """Demo sales go to their own journal, never mixed with real ones."""
     return default_data_dir() / "demo" / "journal.sqlite"
@@ -102,68 +101,99 @@ class Terminal:
     def _build(self, journal_path: Path | None, customer_display: bool | None,
                wedge: bool | None, simulator_options: dict[str, Any],
                payment_options: dict[str, Any], cny_currency: str | None) -> None:
-        config = self.config
-        self.client = self._make_client(simulator_options)
+        self._build_core(journal_path, simulator_options, payment_options)
+        self._build_windows(customer_display, cny_currency)
+        self._build_operators()
+        self._build_printer()
+        self._build_scanners(wedge)
+        self.bridge.run(self._recover, on_done=self._show_late_payments,
+                        on_error=lambda exc: self.window.banners.show_banner(
+                            "recover", translate("Terminal", "Could not check unfinished "
+                                                             "sales: %1").replace("%1", str(exc)),
+                            "error"))
+
+    def _recover(self) -> list[Any]:
+        """Settle what a previous run left open; return every unresolved late payment."""
+        self.engine.recover()
+        return self.engine.late_payments()
+
+    def _show_late_payments(self, sales: list[Any]) -> None:
+        for sale in sales:
+            self.window.on_late_payment(sale)
+
+    def _build_core(self, journal_path: Path | None, simulator_options: dict[str, Any],
+                    payment_options: dict[str, Any]) -> None:
+        """Gateway client (or the demo simulator), journal, payment engine."""
         from cashier.journal.store import Journal
 
+        self.client = self._make_client(simulator_options)
         self.journal = Journal(journal_path or (demo_journal_path() if self.demo
-                                                else config.journal.path))
+                                                else self.config.journal.path))
         self.engine = self._make_engine(payment_options)
-        controller = EngineSaleController(self.engine, operator_id=config.ottpay.operator_id)
+        self.controller = EngineSaleController(self.engine,
+                                               operator_id=self.config.ottpay.operator_id)
 
+    def _build_windows(self, customer_display: bool | None, cny_currency: str | None) -> None:
+        config = self.config
         show_display = config.display.customer_display if customer_display is None \
             else customer_display
         shop = config.shop.name or (translate("Terminal", "Demo shop") if self.demo else "")
         self.customer_display = CustomerDisplay(shop) if show_display else None
         self.window = MainWindow(
-            controller, self.bridge, events=self.events, customer_display=self.customer_display,
-            demo=self.demo, max_cents=config.payments.max_amount_cents,
+            self.controller, self.bridge, events=self.events,
+            customer_display=self.customer_display, demo=self.demo,
+            max_cents=config.payments.max_amount_cents,
             demo_codes=_demo_codes() if self.demo else None,
         )
-
-        self.printer_settings = printer_settings(config)
-        if self.printer_settings.kind != "none":
-            self.spooler = PrintSpooler(
-                ReceiptPrinter(self.printer_settings),
-                on_status=lambda job: self.bridge.call_on_gui(lambda: self._print_status(job)),
-            )
-            self.spooler.start()
-        self.window.sale_finished.connect(self._sale_finished)
-        self.operators = demo_operators() if self.demo else OperatorStore(
-            operators_path(config.path))
-        if self.demo:
-            self.window.demo_label.setToolTip(
-                self.window.demo_label.toolTip() + "\n" + translate(
-                    "Terminal", "Demo PINs: cashier %1, manager %2")
-                .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
-        self.controller = controller
-        self.window.signin_requested.connect(self.ask_signin)
-        self.window.signout_requested.connect(self.sign_out)
-        self.signin_dialog: PinDialog | None = None
-        if self.operators.operators:
-            self.window.set_operator(None)  # each cashier signs in with their PIN
         self.settings: SettingsDialog | None = None
-        self.window.settings_requested.connect(self.ask_settings)
         self.history: HistoryDialog | None = None
-        self.window.history_requested.connect(self.open_history)
         self.reports: ReportWindow | None = None
+        self.window.settings_requested.connect(self.ask_settings)
+        self.window.history_requested.connect(self.open_history)
         self.window.reports_requested.connect(self.open_reports)
+        self.window.sale_finished.connect(self._sale_finished)
         if self.customer_display is not None and cny_currency:
             self.bridge.run(self.client.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,
                             on_error=lambda exc: log.warning("no exchange rate: %s", exc))
 
-        use_wedge = (config.scanner.kind in (ScannerKind.WEDGE, ScannerKind.NONE)
-                     if wedge is None else wedge)
+    def _build_operators(self) -> None:
+        """Who may sell: each operator signs in with a PIN (none configured: no sign-in)."""
+        self.operators = demo_operators() if self.demo else OperatorStore(
+            operators_path(self.config.path))
+        if self.demo:
+            self.window.demo_label.setToolTip(
+                self.window.demo_label.toolTip() + "\n" + translate(
+                    "Terminal", "Demo PINs: cashier %1, manager %2")
+                .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
+        self.signin_dialog: PinDialog | None = None
+        self.window.signin_requested.connect(self.ask_signin)
+        self.window.signout_requested.connect(self.sign_out)
+        if self.operators.operators:
+            self.window.set_operator(None)
+
+    def _build_printer(self) -> None:
+        self.printer_settings = printer_settings(self.config)
+        if self.printer_settings.kind == "none":
+            return
+        self.spooler = PrintSpooler(
+            ReceiptPrinter(self.printer_settings),
+            on_status=lambda job: self.bridge.call_on_gui(lambda: self._print_status(job)),
+        )
+        self.spooler.start()
+
+    def _build_scanners(self, wedge: bool | None) -> None:
+        scanner = self.config.scanner
+        use_wedge = scanner.kind in (ScannerKind.WEDGE, ScannerKind.NONE) if wedge is None \
+            else wedge
         if use_wedge:
-            self.wedge = WedgeFilter(WedgeSettings(prefix=config.scanner.wedge_prefix,
-                                                   suffix=config.scanner.wedge_suffix))
+            self.wedge = WedgeFilter(WedgeSettings(prefix=scanner.wedge_prefix,
+                                                   suffix=scanner.wedge_suffix))
             self.wedge.scanned.connect(self._scanned)
             self.wedge.install()
-        if config.scanner.kind == ScannerKind.SERIAL and config.scanner.port:
+        if scanner.kind == ScannerKind.SERIAL and scanner.port:
             self.scanner = SerialScanner(
-                SerialSettings(port=config.scanner.port, baud=config.scanner.baudrate,
-                               suffix=config.scanner.suffix),
+                SerialSettings(port=scanner.port, baud=scanner.baudrate, suffix=scanner.suffix),
                 on_scan=lambda code: self.bridge.call_on_gui(lambda: self._scanned(code)),
                 on_status=lambda status, message: self.bridge.call_on_gui(
                     lambda: self._scanner_status(status, message)),
@@ -209,9 +239,6 @@ class Terminal:
         )
         settings = PaymentSettings(**(options | payment_options))
         engine = PaymentEngine(self.client, self.journal, settings, listener=self.events)
-        self.bridge.run(engine.recover, on_error=lambda exc: self.window.banners.show_banner(
-            "recover", translate("Terminal", "Could not check unfinished sales: %1")
-            .replace("%1", str(exc)), "error"))
         return engine
 
     def _make_receiver(self) -> Any:

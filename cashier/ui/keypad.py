@@ -24,7 +24,7 @@ from cashier.money import DEFAULT_MAX_CENTS, AmountError, format_cents, parse_am
 
 translate = QCoreApplication.translate
 
-#: Keypad keys; "back", "clear" and "enter" are the named ones.
+# Keypad keys; "back", "clear" and "enter" are the named ones.
 DIGITS = tuple("0123456789")
 _KEY_LAYOUT = (
     ("7", "8", "9"),

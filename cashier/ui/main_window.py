@@ -37,7 +37,7 @@ from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code, mas
 
 log = logging.getLogger("cashier.ui")
 
-#: Extra seconds the screen waits beyond the engine's own deadline (the engine ends the wait).
+# Extra seconds the screen waits beyond the engine's own deadline (the engine ends the wait).
 WAIT_MARGIN = 10.0
 
 BANNER_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}

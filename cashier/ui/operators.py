@@ -151,7 +151,7 @@ def operators_path(config_path: Path | None) -> Path:
     return (config_path.parent if config_path else default_config_dir()) / "operators.json"
 
 
-#: Demo mode's operators; their PINs are shown on the demo screen.
+# Demo mode's operators; their PINs are shown on the demo screen.
 DEMO_CASHIER_PIN = "1111"
 DEMO_MANAGER_PIN = "9999"
 DEMO_CASHIER_ID = "0000000001"

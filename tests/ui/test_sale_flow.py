@@ -162,3 +162,19 @@ def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_te
     assert len(terminal.spooler.failed_jobs()) == 1
     window.new_sale()
     assert any("Printer problem" in t for t in window.banners.texts())  # stays until resolved
+
+
+def test_unresolved_late_payment_is_shown_again_after_a_restart(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=8)
+    window = terminal.window
+    key_amount(qtbot, terminal, "11")
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    order_id = window.sale.order_id
+    window.cancel()
+    qtbot.waitUntil(lambda: f"late:{order_id}" in window.banners.banners, timeout=8000)
+    terminal.close()
+
+    restarted = make_terminal()  # same journal file, a fresh process's worth of objects
+    qtbot.waitUntil(lambda: f"late:{order_id}" in restarted.window.banners.banners,
+                    timeout=5000)
