@@ -36,7 +36,12 @@ from cashier.ui.operators import (
     operators_path,
 )
 from cashier.ui.pin_dialog import PinDialog
-from cashier.ui.receipts import printer_settings, receipt_for_sale, report_data
+from cashier.ui.receipts import (
+    printer_settings,
+    receipt_for_refund,
+    receipt_for_sale,
+    report_data,
+)
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
@@ -328,6 +333,8 @@ class Terminal:
             self.history = HistoryDialog(
                 self.engine, self.bridge, manager_check=self.operators.verify_manager,
                 print_receipt=self.print_receipt if self.spooler is not None else None,
+                print_refund=self.print_refund if self.spooler is not None
+                and self.config.printer.auto_print else None,
                 parent=self.window)
         else:
             self.history.reload()
@@ -347,6 +354,18 @@ class Terminal:
         self.reports.show()
         self.reports.raise_()
         return self.reports
+
+    def print_refund(self, refund_id: str) -> PrintJob:
+        """Render a succeeded refund's receipt and queue it (worker thread)."""
+        if self.spooler is None:
+            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
+        refund = self.journal.get_refund(refund_id)
+        if refund is None:
+            raise LookupError(f"no refund {refund_id} in the journal")
+        sale = self.journal.require_sale(refund.sale_order_id)
+        data = render_receipt(receipt_for_refund(refund, sale, self.config),
+                              self.printer_settings.style())
+        return self.spooler.submit(data, description=f"refund receipt {refund_id}")
 
     def print_report(self, report: Any) -> PrintJob:
         """Render an X/Z report and queue it (worker thread)."""

@@ -68,6 +68,7 @@ class HistoryDialog(QDialog):
 
     def __init__(self, engine: Any, bridge: Bridge, *, manager_check: PinCheck,
                  print_receipt: Callable[..., object] | None = None,
+                 print_refund: Callable[[str], object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
@@ -76,6 +77,7 @@ class HistoryDialog(QDialog):
         self.bridge = bridge
         self.manager_check = manager_check
         self.print_receipt = print_receipt
+        self.print_refund = print_refund  # prints a refund's receipt once it succeeded
         self.sales: list[Any] = []
         self.selected: Any = None
         self.refundable_cents = 0
@@ -268,6 +270,8 @@ class HistoryDialog(QDialog):
         amount = format_cents(refund.amount_cents)
         if refund.state == "succeeded":
             text = self.tr("Refunded %1.").replace("%1", amount)
+            if self.print_refund is not None:
+                self.bridge.run(self.print_refund, refund.refund_id, on_error=self._show_error)
         elif refund.state == "failed":
             text = self.tr("The gateway refused the refund of %1: %2").replace("%1", amount) \
                 .replace("%2", refund.rsp_msg or refund.rsp_code or "")

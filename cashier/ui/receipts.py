@@ -8,7 +8,7 @@ from cashier.config import Config
 from cashier.devices.printer import PrinterSettings as DevicePrinterSettings
 from cashier.devices.receipt import LatePayment, ReceiptData, ReportData
 from cashier.devices.receipt import WalletTotals as PrintedTotals
-from cashier.journal.records import Sale
+from cashier.journal.records import Refund, Sale
 from cashier.payments.reports import DayReport
 from cashier.wallets import Wallet
 
@@ -70,4 +70,22 @@ def receipt_for_sale(sale: Sale, config: Config, *, copy: str = "customer",
         state="PAID",
         copy=copy,
         reprint=reprint,
+    )
+
+
+def receipt_for_refund(refund: Refund, sale: Sale, config: Config, *,
+                       copy: str = "customer") -> ReceiptData:
+    """The receipt of a succeeded refund: its own order id, the sale it refunds, the amount."""
+    return ReceiptData(
+        merchant_name=config.shop.name or "cashier",
+        merchant_address=config.shop.address,
+        timestamp=datetime.fromtimestamp(refund.updated_at),
+        operator=refund.operator_id or "",
+        wallet_label=_wallet_text(sale.wallet),
+        amount_cents=refund.amount_cents,
+        order_id=refund.refund_id,
+        original_order_id=sale.order_id,
+        gateway_order_id=sale.bizpay_order_id or "",
+        state="REFUND",
+        copy=copy,
     )

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
-from tests.ui.helpers import key_amount
+from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
 def pay(qtbot, terminal, amount: str, scenario=Scenario.INSTANT_SUCCESS) -> str:
@@ -105,3 +105,22 @@ def test_late_payment_kept_by_the_manager_clears_the_banner(qtbot, make_terminal
     dialog.submit()
     qtbot.waitUntil(lambda: f"late:{order_id}" not in window.banners.banners, timeout=5000)
     assert terminal.journal.require_sale(order_id).late_resolution == "kept"
+
+
+def test_refund_receipt_is_printed(qtbot, make_terminal):
+    printer = NetworkPrinter()
+    try:
+        terminal = make_terminal(printer_config(printer.port))
+        order_id = pay(qtbot, terminal, "20")
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=5000)
+        history = open_history(qtbot, terminal)
+        select(qtbot, history, order_id)
+        refund(qtbot, history, "5", DEMO_MANAGER_PIN)
+        qtbot.waitUntil(lambda: len(printer.jobs) == 2, timeout=5000)
+    finally:
+        printer.stop()
+    (refund_row,) = terminal.journal.refunds_for(order_id)
+    job = printer.jobs[1]
+    assert b"REFUND" in job
+    assert refund_row.refund_id.encode() in job and order_id.encode() in job
+    assert b"5.00" in job
