@@ -83,25 +83,37 @@ def marker_line(ctx: Context, work: Path) -> float:
             proc.stdout.close()
 
 
-def fresh_process(ctx: Context, code: str, **env: str) -> float:
+def fresh_process(ctx: Context, code: str) -> float:
     started = time.perf_counter()
     subprocess.run([ctx.python, "-c", code], cwd=ROOT, check=True,
-                   env=probe_env(ctx.work / "startup") | env)
+                   env=probe_env(ctx.work / "startup"))
     return (time.perf_counter() - started) * 1000
 
 
-def import_hot_spots(ctx: Context) -> str:
-    """The slowest imports (cumulative) under ``python -X importtime``."""
-    done = subprocess.run([ctx.python, "-X", "importtime", "-c", "import cashier.payments.engine"],
+def import_hot_spots(ctx: Context, module: str = "cashier.payments.engine") -> str:
+    """Where ``import module`` spends its time (``python -X importtime``): the heaviest other
+    packages (cumulative) and the heaviest of our own modules (self time)."""
+    done = subprocess.run([ctx.python, "-X", "importtime", "-c", f"import {module}"],
                           cwd=ROOT, capture_output=True, text=True, check=True,
                           env=probe_env(ctx.work / "startup"))
-    found: list[tuple[int, str]] = []
+    packages: dict[str, int] = {}
+    own: list[tuple[int, str]] = []
     for line in done.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
-        if match and len(match[2]) <= 3:  # top-level and first-level imports only
-            found.append((int(match[1]), match[3]))
-    found.sort(reverse=True)
-    return ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in found[:5])
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|\s*(\S+)", line)
+        if not match:
+            continue
+        self_us, cumulative_us, name = int(match[1]), int(match[2]), match[3]
+        top = name.split(".")[0]
+        if top == "cashier":
+            own.append((self_us, name))
+        elif top not in ("encodings", "site", "builtins") and not top.startswith("_"):
+            packages[top] = max(packages.get(top, 0), cumulative_us)
+    heavy = sorted(packages.items(), key=lambda item: item[1], reverse=True)[:5]
+    own.sort(reverse=True)
+    return ("heaviest packages (cumulative): "
+            + ", ".join(f"{name} {us / 1000:.0f} ms" for name, us in heavy)
+            + "; own modules (self): "
+            + ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in own[:4]))
 
 
 def run(ctx: Context) -> list[Row]:
@@ -122,15 +134,11 @@ def run(ctx: Context) -> list[Row]:
         typed.append(float(marks["key_landed"]) - t0)
         exited.append(float(marks["exited"]) - float(marks["key_landed"]))
         marker.append(marker_line(ctx, work))
-    python_floor, engine_import, ui_import, ui_cached = [], [], [], []
-    cache = work / "escpos-cache"
-    cache.mkdir()
+    python_floor, engine_import, ui_import = [], [], []
     for _ in range(imports):
         python_floor.append(fresh_process(ctx, "pass"))
         engine_import.append(fresh_process(ctx, "import cashier.payments.engine"))
         ui_import.append(fresh_process(ctx, "import cashier.ui.app"))
-        ui_cached.append(fresh_process(ctx, "import cashier.ui.app",
-                                       ESCPOS_CAPABILITIES_PICKLE_DIR=str(cache)))
 
     base = Row(BENCH, "baseline: empty PySide6 QMainWindow shown, loop running", "s", bare,
                is_baseline=True)
@@ -139,9 +147,9 @@ def run(ctx: Context) -> list[Row]:
     py = Row(BENCH, "baseline: python -c pass (fresh process)", "ms", python_floor,
              is_baseline=True)
     core = Row(BENCH, "python -c 'import cashier.payments.engine' (core)", "ms", engine_import,
-               Target("<", 1500), py, note="slowest imports: " + import_hot_spots(ctx))
+               Target("<", 1500), py, note=import_hot_spots(ctx))
     ui = Row(BENCH, "python -c 'import cashier.ui.app' (core + PySide6 + widgets)", "ms",
-             ui_import, baseline=py)
+             ui_import, baseline=py, note=import_hot_spots(ctx, "cashier.ui.app"))
     rows = [
         base,
         window,
@@ -158,11 +166,6 @@ def run(ctx: Context) -> list[Row]:
         py,
         core,
         ui,
-        Row(BENCH, "  what-if: same, python-escpos capabilities pickle kept between runs", "ms",
-            ui_cached, baseline=ui,
-            note="ESCPOS_CAPABILITIES_PICKLE_DIR set to a kept folder; by default "
-            "python-escpos pickles into a fresh mkdtemp() per process, so it re-parses its "
-            "YAML capabilities on every start (and leaves a temp folder behind)"),
     ]
     # Close to its limit on a loaded machine either way: always say where the time goes.
     _t0, marks = run_probe(ctx, ["startup", "--profile"], work)
