@@ -70,6 +70,11 @@ def test_bundle_holds_what_the_app_loads_and_not_the_excluded_qt(bundle: Path) -
     internal = bundle / "_internal"
     plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
     assert (plugins / "libqoffscreen.so").is_file() and (plugins / "libqxcb.so").is_file()
+    # The window icon is an SVG: Qt needs its SVG icon engine and image plugin.
+    qt_plugins = plugins.parent
+    assert (qt_plugins / "iconengines" / "libqsvgicon.so").is_file()
+    assert (qt_plugins / "imageformats" / "libqsvg.so").is_file()
+    assert (internal / "resources" / "icons" / "cashier.svg").is_file()
     assert (internal / "escpos" / "capabilities.json").is_file()
     assert list((internal / "resources" / "translations").glob("*.qm"))
     assert (internal / "resources" / "icons" / "cashier.png").is_file()
