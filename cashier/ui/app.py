@@ -157,6 +157,10 @@ class Terminal:
         self.window.history_requested.connect(self.open_history)
         self.window.reports_requested.connect(self.open_reports)
         self.window.sale_finished.connect(self._sale_finished)
+        if self.simulator is not None:
+            self.window.demo_customer_pays.connect(lambda order_id: self.bridge.run(
+                self.simulator.customer_pays, order_id,
+                on_error=lambda exc: self.window.banners.show_banner("demo", str(exc), "info")))
         if self.customer_display is not None and cny_currency:
             self.bridge.run(self.client.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,

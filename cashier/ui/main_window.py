@@ -8,6 +8,7 @@ problems (late payments, printer, scanner) in sight until they are resolved.
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from typing import Any
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
     reports_requested = Signal()
     signin_requested = Signal()
     settings_requested = Signal()
+    demo_customer_pays = Signal(str)  # demo: the simulated customer pays this QR order
     signout_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
 
@@ -142,7 +144,8 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         self.operator_name: str | None = None
 
-        self.setWindowTitle(self.tr("Cashier") + (f" — {self.tr('DEMO')}" if demo else ""))
+        demo_text = self.tr("DEMO")
+        self.setWindowTitle(self.tr("Cashier") + (f" — {demo_text}" if demo else ""))
         if events is not None:
             events.sale_updated.connect(self.on_sale_updated)
             events.late_payment.connect(self.on_late_payment)
@@ -257,6 +260,18 @@ class MainWindow(QMainWindow):
         for widget in (self.waiting_title, self.waiting_amount, self.waiting_detail):
             layout.addWidget(widget)
         layout.addWidget(self.waiting_qr, 1)
+        self.demo_pay_row = QWidget(page)  # demo: pay the QR without a phone
+        row = QHBoxLayout(self.demo_pay_row)
+        self.demo_pay_link = QLabel(self.demo_pay_row)
+        self.demo_pay_link.setOpenExternalLinks(True)
+        self.demo_pay_button = QPushButton(self.tr("Customer pays (demo)"), self.demo_pay_row)
+        self.demo_pay_button.setObjectName("demo_pay_button")
+        self.demo_pay_button.clicked.connect(
+            lambda: self.sale is not None and self.demo_customer_pays.emit(self.sale.order_id))
+        row.addWidget(self.demo_pay_link, 1)
+        row.addWidget(self.demo_pay_button)
+        self.demo_pay_row.setVisible(False)
+        layout.addWidget(self.demo_pay_row)
         layout.addWidget(self.countdown_label)
         layout.addWidget(self.cancel_button)
         return page
@@ -477,9 +492,12 @@ class MainWindow(QMainWindow):
         if view.masked_code:
             details.append(view.masked_code)
         self.waiting_detail.setText(" · ".join(d for d in details if d))
+        self.demo_pay_row.setVisible(self.demo and bool(view.code_url))
         if view.code_url:
             self.waiting_qr.set_data(view.code_url)
             self.waiting_qr.setVisible(True)
+            label = html.escape(self.tr("Open the customer page"))
+            self.demo_pay_link.setText(f'<a href="{html.escape(view.code_url)}">{label}</a>')
             if self.customer_display is not None:
                 self.customer_display.show_qr(view.total_cents, view.code_url,
                                               wallet_label(view.wallet))

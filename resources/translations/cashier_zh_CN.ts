@@ -264,6 +264,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Customer pays (demo)</source>
+        <translation>顾客付款（演示）</translation>
+    </message>
+    <message>
         <source>Sign in with your PIN to start selling</source>
         <translation>请输入PIN码登录后开始收款</translation>
     </message>
@@ -310,6 +314,10 @@
     <message>
         <source>Order %1</source>
         <translation>订单 %1</translation>
+    </message>
+    <message>
+        <source>Open the customer page</source>
+        <translation>打开顾客付款页面</translation>
     </message>
     <message>
         <source>Please confirm the payment on your phone</source>

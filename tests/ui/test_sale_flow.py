@@ -178,3 +178,16 @@ def test_unresolved_late_payment_is_shown_again_after_a_restart(qtbot, make_term
     restarted = make_terminal()  # same journal file, a fresh process's worth of objects
     qtbot.waitUntil(lambda: f"late:{order_id}" in restarted.window.banners.banners,
                     timeout=5000)
+
+
+def test_demo_customer_pays_the_qr_from_the_waiting_screen(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "12")
+    qtbot.mouseClick(window.wallet_buttons[Wallet.WECHATPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "waiting" and window.demo_pay_row.isVisible(),
+                    timeout=5000)
+    assert window.waiting_qr.data in window.demo_pay_link.text()
+    qtbot.mouseClick(window.demo_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "PAID"
