@@ -28,6 +28,7 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self._wrong = wrong or self.tr("Wrong PIN, or not a manager's PIN.")
         self.setWindowTitle(self.tr("PIN"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one is made per question
         self._check = check
         self._bridge = bridge
         self.prompt = QLabel(prompt, self)
