@@ -102,6 +102,14 @@ class Row:
         return "met" if self.target.holds(figure) else "MISSED"
 
     @property
+    def headroom_used(self) -> float | None:
+        """For an upper-limit target: the figure as a share of the limit (0.9 = 90 % used)."""
+        if self.target is None or self.target.op not in ("<", "<=") or not self.target.value:
+            return None
+        figure = self.ratio if self.target.kind == "ratio" else self.median
+        return None if figure is None else figure / self.target.value
+
+    @property
     def target_text(self) -> str:
         return self.target.text(self.unit) if self.target else ""
 

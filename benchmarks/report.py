@@ -156,6 +156,14 @@ def markdown(rows: Sequence[Row], *, info: dict[str, str], quick: bool, seconds:
                          f"{row.unit}, target {row.target_text}. {row.note}".rstrip())
     else:
         lines.append("None: every target was met in this run.")
+    close = sorted((row for row in rows if row.status == "met" and (row.headroom_used or 0) >= 0.5),
+                   key=lambda row: row.headroom_used or 0, reverse=True)
+    lines += ["", "## Met, but closest to their limits", ""]
+    if close:
+        lines += [f"- {row.bench}: {row.name} — {100 * (row.headroom_used or 0):.0f} % of the "
+                  f"limit ({row.target_text})" for row in close]
+    else:
+        lines.append("Every met target has at least half its limit to spare.")
     lines += ["", "## Not measured", ""]
     if unmeasured:
         for row in unmeasured:
