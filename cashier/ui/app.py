@@ -1,5 +1,6 @@
-"""Assemble the terminal: gateway client (or the embedded simulator in demo mode), journal,
-payment engine, scanners, main window and customer display; and take it all down again.
+"""Assemble the terminal: the core (``cashier.runtime.Runtime``: gateway client or the embedded
+simulator in demo mode, journal, callback receiver, payment engine), scanners, printer, main
+window and customer display; and take it all down again.
 
 ``Terminal`` owns every part it starts and ``close()`` stops them in reverse order, so tests and
 the app leave no thread or server behind.
@@ -13,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from cashier.config import Config, ScannerKind, default_data_dir
+from cashier.config import Config, ScannerKind
 from cashier.devices.printer import ReceiptPrinter
 from cashier.devices.receipt import render_receipt, render_report, render_test_page
 from cashier.devices.scanner import ScannerSettings as SerialSettings
@@ -21,13 +22,13 @@ from cashier.devices.scanner import ScannerStatus, SerialScanner
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.ottpay.client import OttPayClient
+from cashier.runtime import DEMO_SIMULATOR_STATE_NAME, Runtime, RuntimeSetupError
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.history import HistoryDialog
 from cashier.ui.main_window import MainWindow
 from cashier.ui.operators import (
-    DEMO_CASHIER_ID,
     DEMO_CASHIER_PIN,
     DEMO_MANAGER_PIN,
     Operator,
@@ -51,11 +52,6 @@ from cashier.wallets import Wallet
 log = logging.getLogger("cashier.ui")
 
 translate = QCoreApplication.translate
-
-
-def demo_journal_path() -> Path:
-    """Demo sales go to their own journal, never mixed with real ones."""
-    return default_data_dir() / "demo" / "journal.sqlite"
 
 
 def _demo_codes() -> dict[str, str]:
@@ -85,12 +81,12 @@ class Terminal:
                  cny_currency: str | None = "CAD") -> None:
         self.config = config
         self.demo = demo
+        self.runtime: Runtime | None = None
         self.simulator: Any = None
         self.client: OttPayClient | None = None
         self.journal: Any = None
         self.engine: Any = None
         self.receiver: Any = None
-        self._sign_key = ""
         self.scanner: SerialScanner | None = None
         self.spooler: PrintSpooler | None = None
         self.wedge: WedgeFilter | None = None
@@ -128,13 +124,23 @@ class Terminal:
 
     def _build_core(self, journal_path: Path | None, simulator_options: dict[str, Any],
                     payment_options: dict[str, Any]) -> None:
-        """Gateway client (or the demo simulator), journal, payment engine."""
-        from cashier.journal.store import Journal
-
-        self.client = self._make_client(simulator_options)
-        self.journal = Journal(journal_path or (demo_journal_path() if self.demo
-                                                else self.config.journal.path))
-        self.engine = self._make_engine(payment_options)
+        """Gateway client (or the demo simulator), journal, callback receiver and payment engine:
+        the same ``Runtime`` the ``cashier`` commands use, so both share the demo journal and
+        the simulator's saved orders. An explicit ``journal_path`` (tests, screenshots) keeps
+        the demo simulator's state beside it instead."""
+        options = dict(simulator_options)
+        if self.demo and journal_path is not None:
+            options.setdefault("state_path", Path(journal_path).parent / DEMO_SIMULATOR_STATE_NAME)
+        try:
+            self.runtime = Runtime.open(self.config, demo=self.demo, journal_path=journal_path,
+                                        simulator_options=options,
+                                        payment_overrides=payment_options, listener=self.events)
+        except RuntimeSetupError as exc:
+            raise RuntimeSetupError(f"{exc} (cashier gui --demo tries the terminal without an "
+                                    "account.)") from None
+        rt = self.runtime
+        self.simulator, self.client, self.journal = rt.simulator, rt.client, rt.journal
+        self.engine, self.receiver = rt.engine, rt.receiver
         self.controller = EngineSaleController(self.engine,
                                                operator_id=self.config.ottpay.operator_id)
 
@@ -208,64 +214,6 @@ class Terminal:
                     lambda: self._scanner_status(status, message)),
             )
             self.scanner.start()
-
-    def _make_client(self, simulator_options: dict[str, Any]) -> OttPayClient:
-        settings = self.config.ottpay
-        if self.demo:
-            from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
-
-            self.simulator = Simulator(**simulator_options).start()
-            self._sign_key = DEMO_SIGN_KEY
-            return OttPayClient(self.simulator.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
-                                operator_id=settings.operator_id,
-                                terminal_no=settings.terminal_no,
-                                connect_timeout=settings.connect_timeout_seconds,
-                                read_timeout=settings.timeout_seconds)
-        if not settings.merchant_id or not settings.sign_key:
-            raise ValueError("No gateway credentials are configured; run with --demo or fill in "
-                             "[ottpay] merchant_id and sign_key.")
-        self._sign_key = settings.sign_key
-        return OttPayClient(settings.endpoint, settings.merchant_id, settings.sign_key,
-                            operator_id=settings.operator_id, terminal_no=settings.terminal_no,
-                            connect_timeout=settings.connect_timeout_seconds,
-                            read_timeout=settings.timeout_seconds)
-
-    def _make_engine(self, payment_options: dict[str, Any]) -> Any:
-        """The payment engine over our client and journal; ``payment_options`` override the
-        settings from the config (tests use short poll intervals)."""
-        from cashier.payments.engine import PaymentEngine
-        from cashier.payments.settings import PaymentSettings
-
-        p, o = self.config.payments, self.config.ottpay
-        self.receiver = self._make_receiver()
-        callback_url = self.receiver.url if self.demo and self.receiver else o.callback_url
-        options: dict[str, Any] = dict(
-            poll_interval=p.poll_interval_seconds, passive_timeout=p.passive_timeout_seconds,
-            active_timeout=p.active_timeout_seconds, late_payment=str(p.late_payment),
-            max_amount_cents=p.max_amount_cents, terminal_no=o.terminal_no,
-            operator_id=o.operator_id or (DEMO_CASHIER_ID if self.demo else None),
-            callback_url=callback_url,
-        )
-        settings = PaymentSettings(**(options | payment_options))
-        engine = PaymentEngine(self.client, self.journal, settings, listener=self.events)
-        return engine
-
-    def _make_receiver(self) -> Any:
-        """Receive the gateway's payment callbacks: always in demo mode (loopback), otherwise
-        when ``[ottpay] callback_listen`` is set (``callback_url`` is its public address)."""
-        from cashier.ottpay.callbacks import CallbackReceiver
-
-        listen = self.config.ottpay.callback_listen_address
-        if not self.demo and listen is None:
-            return None
-        host, port = listen or ("127.0.0.1", 0)
-        return CallbackReceiver(self._on_callback, sign_key=self._sign_key,
-                                merchant_id=self.client.merchant_id, host=host, port=port).start()
-
-    def _on_callback(self, note: Any) -> None:
-        if self.engine is None:
-            raise RuntimeError("payment engine not ready")  # 500: the gateway retries
-        self.engine.on_callback(note)
 
     def _scanner_status(self, status: ScannerStatus, message: str) -> None:
         if status is ScannerStatus.DISCONNECTED:
@@ -414,19 +362,13 @@ class Terminal:
             self.wedge.uninstall()
         if self.scanner is not None:
             self.scanner.stop()
-        if self.receiver is not None:
-            self.receiver.stop()
         window = getattr(self, "window", None)
         if window is not None:
             window.close()
         if self.engine is not None:
             self.engine.shutdown()  # releases waiting sales, so the bridge's workers can finish
-        self.bridge.shutdown()
+        self.bridge.shutdown()  # before the journal closes: a worker may still be reading it
         if self.spooler is not None:
             self.spooler.stop()
-        if self.journal is not None:
-            self.journal.close()
-        if self.client is not None:
-            self.client.close()
-        if self.simulator is not None:
-            self.simulator.stop()
+        if self.runtime is not None:
+            self.runtime.close()  # receiver, journal, client, simulator
