@@ -3,21 +3,28 @@
     data = receipt_bytes_for_sale(sale, config, copy="merchant")     # ESC/POS, ready to send
     send_to_printer(data, config)                                     # PrintError when it fails
 
-The journal knows the sale, ``[shop]`` the header and ``[printer]`` the paper and encoding;
-rendering itself is ``cashier.devices.receipt`` (a pure function). No Qt: the ``cashier`` command
-uses this now and the terminal's print queue can use it too.
+The journal knows the sale, ``[shop]`` the header, ``[printer]`` the paper and encoding and
+``[ui] language`` the language of the printed labels (receipts follow the terminal). Rendering
+itself is ``cashier.devices.receipt`` (a pure function). No Qt: the ``cashier`` command uses this
+now and the terminal's print queue can use it too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
+import threading
 
 from cashier.config import Config
 from cashier.devices import receipt as r
+from cashier.devices import receipt_text
 from cashier.devices.printer import PrintError, PrinterSettings, ReceiptPrinter
 from cashier.journal.records import PAID_STATES, Refund, Sale
 from cashier.payments.reports import DayReport
 from cashier.wallets import Wallet
+
+log = logging.getLogger(__name__)
 
 COPIES = ("customer", "merchant")
 
@@ -27,6 +34,7 @@ __all__ = [
     "printer_settings",
     "receipt_bytes_for_refund",
     "receipt_bytes_for_sale",
+    "receipt_language",
     "receipt_style",
     "refund_receipt",
     "report_bytes",
@@ -50,23 +58,58 @@ def printer_settings(config: Config, **overrides: object) -> PrinterSettings:
     return PrinterSettings(**values)  # type: ignore[arg-type]
 
 
+def receipt_language(config: Config) -> str:
+    """The language receipts print in: the terminal's ``[ui] language`` ("en" or "zh_CN")."""
+    return receipt_text.language_of(config.ui.language)
+
+
 def receipt_style(config: Config) -> r.ReceiptStyle:
-    """Paper width, encoding and logo of the configured printer."""
-    return printer_settings(config).style()
+    """Paper width, encoding and logo of the configured printer, labels in the UI's language.
+
+    Chinese labels on a printer encoding without Chinese (cp437...) print as ``?``; that is
+    logged as a warning once per encoding, naming the setting that fixes it.
+    """
+    style = dataclasses.replace(printer_settings(config).style(),
+                                language=receipt_language(config))
+    _warn_if_labels_unprintable(style)
+    return style
+
+
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+def _warn_if_labels_unprintable(style: r.ReceiptStyle) -> None:
+    if r.can_print_labels(style.language, style.encoding):
+        return
+    with _warned_lock:
+        if (style.language, style.encoding) in _warned:
+            return
+        _warned.add((style.language, style.encoding))
+    log.warning(
+        'Receipts are in %s ([ui] language = "%s") but printer encoding "%s" cannot print its '
+        'labels, so they print as "?". Set printer.encoding = "gb18030" ([printer] encoding in '
+        "the settings) for a Chinese-capable printer.",
+        "Chinese" if style.language == receipt_text.CHINESE else style.language,
+        style.language, style.encoding,
+    )
 
 
 def _merchant(config: Config) -> tuple[str, str]:
     shop = config.shop
-    name = shop.name or ("Demo shop" if config.demo else "Receipt")
+    fallback = "demo_shop" if config.demo else "receipt"
+    name = shop.name or receipt_text.text(fallback, receipt_language(config))
     address = "\n".join(part for part in (shop.address, shop.phone) if part)
     return name, address
 
 
-def _wallet_label(wallet: str) -> str:
+def _wallet_label(wallet: str, config: Config) -> str:
+    """The wallet's name in the receipt language (an unknown biz_type is printed as it is)."""
     try:
-        return Wallet(wallet).label
+        label = Wallet(wallet).label
     except ValueError:
         return wallet
+    return receipt_text.wallet_name(label, receipt_language(config))
 
 
 def _local(epoch: float) -> dt.datetime:
@@ -101,7 +144,7 @@ def sale_receipt(sale: Sale, config: Config, copy: str = "customer", *,
     name, address = _merchant(config)
     return r.ReceiptData(
         merchant_name=name, merchant_address=address, timestamp=_sale_time(sale),
-        operator=sale.operator_id or "", wallet_label=_wallet_label(sale.wallet),
+        operator=sale.operator_id or "", wallet_label=_wallet_label(sale.wallet, config),
         amount_cents=sale.amount_cents, tip_cents=sale.tip_cents, order_id=sale.order_id,
         gateway_order_id=sale.bizpay_order_id or "", masked_code=sale.masked_code or "",
         state="PAID", copy=copy, reprint=reprint,
@@ -120,7 +163,7 @@ def refund_receipt(refund: Refund, sale: Sale, config: Config, copy: str = "cust
     return r.ReceiptData(
         merchant_name=name, merchant_address=address, timestamp=_local(refund.updated_at),
         operator=refund.operator_id or sale.operator_id or "",
-        wallet_label=_wallet_label(sale.wallet), amount_cents=refund.amount_cents,
+        wallet_label=_wallet_label(sale.wallet, config), amount_cents=refund.amount_cents,
         order_id=refund.refund_id, original_order_id=sale.order_id, state="REFUND", copy=copy,
         reprint=reprint,
     )
@@ -146,10 +189,11 @@ def receipt_bytes_for_refund(refund: Refund, sale: Sale, config: Config,
 def report_data(report: DayReport, config: Config, *, operator: str = "") -> r.ReportData:
     """An X or Z report for the printer: per-wallet figures and the late payments."""
     name, address = _merchant(config)
+    language = receipt_language(config)
     start = dt.datetime.combine(dt.date.fromisoformat(report.business_day), dt.time())
     wallets = tuple(
         r.WalletTotals(
-            wallet_label=_wallet_label(w.wallet), sale_count=w.sales_count,
+            wallet_label=_wallet_label(w.wallet, config), sale_count=w.sales_count,
             sale_cents=w.sales_cents, tip_cents=w.tips_cents, refund_count=w.refunds_count,
             refund_cents=w.refunds_cents,
         )
@@ -157,9 +201,11 @@ def report_data(report: DayReport, config: Config, *, operator: str = "") -> r.R
     )
     late = tuple(
         r.LatePayment(
-            order_id=sale.order_id, wallet_label=_wallet_label(sale.wallet),
+            order_id=sale.order_id, wallet_label=_wallet_label(sale.wallet, config),
             amount_cents=sale.total_cents, timestamp=_sale_time(sale),
-            note=f"late payment, {sale.late_resolution or 'unresolved'}",
+            note=receipt_text.text(
+                "late_note", language,
+                resolution=receipt_text.late_resolution(sale.late_resolution, language)),
         )
         for sale in report.late_payments
     )

@@ -7,6 +7,9 @@ Text the printer encoding cannot represent becomes ``?``; rendering never raises
 
 Layout is measured in printer columns: 32 on 58 mm paper, 48 on 80 mm; CJK (wide) characters take
 two columns, combining marks none.
+
+The fixed labels come from ``receipt_text`` in the style's ``language`` ("en" or "zh_CN"); Chinese
+labels need a Chinese encoding (gb18030), on a code-page printer they print as ``?``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cashier.devices import receipt_text
 from cashier.money import check_cents, format_cents
 
 if TYPE_CHECKING:
@@ -56,13 +60,18 @@ class ReceiptError(ValueError):
 
 @dataclass(frozen=True)
 class ReceiptStyle:
-    """How a printer wants its receipts: width, text encoding, logo, look-up code."""
+    """How a printer wants its receipts: width, text encoding, logo, look-up code, language.
+
+    ``language`` is "en" or "zh_CN" (``cashier.config.Language`` works too); anything else prints
+    English.
+    """
 
     columns: int = 48
     encoding: str = "gb18030"
     logo_path: str | None = None
     code: str = "qr"  # "qr" | "barcode" | "none"
     native_qr: bool = True  # False: send the QR as an image, for printers without GS ( k
+    language: str = receipt_text.ENGLISH
 
     def __post_init__(self) -> None:
         if not 16 <= self.columns <= 80:
@@ -70,6 +79,15 @@ class ReceiptStyle:
         if self.code not in CODE_KINDS:
             raise ReceiptError(f"Receipt code {self.code!r} unknown; use qr, barcode or none.")
         text_encoding(self.encoding)  # raises ReceiptError when unknown
+        object.__setattr__(self, "language", receipt_text.language_of(self.language))
+
+    def label(self, key: str, **fields: object) -> str:
+        """A fixed receipt label in this style's language."""
+        return receipt_text.text(key, self.language, **fields)
+
+    def wallet(self, wallet: str) -> str:
+        """A wallet's name in this style's language (a biz_type or English label is translated)."""
+        return receipt_text.wallet_name(wallet, self.language)
 
 
 @dataclass(frozen=True)
@@ -247,6 +265,15 @@ def is_chinese_encoding(name: str) -> bool:
     return codec in CHINESE_ENCODINGS or name.strip().lower() in CHINESE_ENCODINGS
 
 
+def can_print_labels(language: str, encoding: str) -> bool:
+    """Whether a printer encoding holds every fixed label of a language (else they print ``?``)."""
+    try:
+        receipt_text.all_text(language).encode(text_encoding(encoding))
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def encode_text(text: str, encoding: str) -> bytes:
     """Encode for the printer; what the encoding cannot hold becomes ``?`` (never raises)."""
     printable = "".join(ch if ch.isprintable() else " " for ch in text)
@@ -381,36 +408,37 @@ def render_receipt(data: ReceiptData, style: ReceiptStyle | None = None) -> byte
     style = style or ReceiptStyle()
     doc = _start(style)
     _header(doc, data.merchant_name, data.merchant_address)
-    copy = "CUSTOMER COPY" if data.copy == "customer" else "MERCHANT COPY"
-    doc.centered(copy, bold=True)
+    label = style.label
+    doc.centered(label("customer_copy" if data.copy == "customer" else "merchant_copy"), bold=True)
     if data.reprint:
-        doc.centered("*** REPRINT ***")
-    doc.centered(data.state, bold=True, double_height=True)
-    doc.pair("Date", data.timestamp.strftime("%Y-%m-%d %H:%M:%S"))
+        doc.centered(label("reprint"))
+    refund = data.state == "REFUND"
+    doc.centered(label("refund_state" if refund else "paid"), bold=True, double_height=True)
+    doc.pair(label("date"), data.timestamp.strftime("%Y-%m-%d %H:%M:%S"))
     if data.operator:
-        doc.pair("Operator", data.operator)
-    doc.pair("Wallet", data.wallet_label)
+        doc.pair(label("operator"), data.operator)
+    doc.pair(label("wallet"), style.wallet(data.wallet_label))
     if data.masked_code:
-        doc.pair("Code", data.masked_code)
+        doc.pair(label("code"), data.masked_code)
     if data.lines:
         doc.rule()
         for item in data.lines:
             amount = "" if item.amount_cents is None else _money(item.amount_cents)
             doc.pair(item.text, amount)
     doc.rule()
-    refund = data.state == "REFUND"
-    doc.pair("Refund" if refund else "Amount", _money(data.amount_cents, negative=refund))
+    doc.pair(label("refund_amount" if refund else "amount"),
+             _money(data.amount_cents, negative=refund))
     if data.tip_cents:
-        doc.pair("Tip", _money(data.tip_cents, negative=refund))
+        doc.pair(label("tip"), _money(data.tip_cents, negative=refund))
     doc.printer.set(bold=True)
-    doc.pair("Total", _money(data.total_cents or 0, negative=refund))
+    doc.pair(label("total"), _money(data.total_cents or 0, negative=refund))
     doc.printer.set(bold=False)
     doc.rule()
-    doc.pair("Order", data.order_id)
+    doc.pair(label("order"), data.order_id)
     if data.gateway_order_id:
-        doc.pair("Gateway order", data.gateway_order_id)
+        doc.pair(label("gateway_order"), data.gateway_order_id)
     if data.original_order_id:
-        doc.pair("Refund of", data.original_order_id)
+        doc.pair(label("refund_of"), data.original_order_id)
     _lookup_code(doc, data.order_id)
     if data.footer:
         doc.centered(data.footer)
@@ -422,36 +450,39 @@ def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
     style = style or ReceiptStyle()
     doc = _start(style)
     _header(doc, data.merchant_name, data.merchant_address)
-    title = "Z REPORT (CLOSING)" if data.kind == "Z" else "X REPORT (INTERIM)"
+    label = style.label
+    title = label("z_report" if data.kind == "Z" else "x_report")
     if data.report_number is not None:
         title += f" #{data.report_number}"
     doc.centered(title, bold=True, double_height=True)
-    doc.pair("From", data.period_start.strftime("%Y-%m-%d %H:%M:%S"))
-    doc.pair("To", data.period_end.strftime("%Y-%m-%d %H:%M:%S"))
+    doc.pair(label("from"), data.period_start.strftime("%Y-%m-%d %H:%M:%S"))
+    doc.pair(label("to"), data.period_end.strftime("%Y-%m-%d %H:%M:%S"))
     if data.operator:
-        doc.pair("Operator", data.operator)
+        doc.pair(label("operator"), data.operator)
     for wallet in data.wallets:
         doc.rule()
         doc.printer.set(bold=True)
-        doc.line(wallet.wallet_label)
+        doc.lines(wrap(style.wallet(wallet.wallet_label), style.columns))
         doc.printer.set(bold=False)
-        doc.pair(f"  Sales ({wallet.sale_count})", _money(wallet.sale_cents))
-        doc.pair("  Tips", _money(wallet.tip_cents))
-        doc.pair(f"  Refunds ({wallet.refund_count})", _money(wallet.refund_cents, negative=True))
-        doc.pair("  Net", _money(wallet.net_cents))
+        doc.pair("  " + label("sales", count=wallet.sale_count), _money(wallet.sale_cents))
+        doc.pair("  " + label("tips"), _money(wallet.tip_cents))
+        doc.pair("  " + label("refunds", count=wallet.refund_count),
+                 _money(wallet.refund_cents, negative=True))
+        doc.pair("  " + label("net"), _money(wallet.net_cents))
     doc.rule("=")
-    doc.pair(f"Sales ({data.sale_count})", _money(data.sale_cents))
-    doc.pair("Tips", _money(data.tip_cents))
-    doc.pair(f"Refunds ({data.refund_count})", _money(data.refund_cents, negative=True))
+    doc.pair(label("sales", count=data.sale_count), _money(data.sale_cents))
+    doc.pair(label("tips"), _money(data.tip_cents))
+    doc.pair(label("refunds", count=data.refund_count),
+             _money(data.refund_cents, negative=True))
     doc.printer.set(bold=True)
-    doc.pair("NET", _money(data.net_cents))
+    doc.pair(label("net_total"), _money(data.net_cents))
     doc.printer.set(bold=False)
     if data.late_payments:
         doc.rule()
-        doc.centered(f"LATE PAYMENTS ({len(data.late_payments)})", bold=True)
+        doc.centered(label("late_payments", count=len(data.late_payments)), bold=True)
         for late in data.late_payments:
             doc.pair(late.timestamp.strftime("%m-%d %H:%M"), _money(late.amount_cents))
-            doc.pair(f"  {late.wallet_label}", late.order_id)
+            doc.pair("  " + style.wallet(late.wallet_label), late.order_id)
             if late.note:
                 doc.lines(wrap("  " + late.note, style.columns))
     doc.rule()
@@ -464,12 +495,12 @@ def render_test_page(
     """A printer test page: width ruler, encoding sample (Chinese), a QR code and the cut."""
     style = style or ReceiptStyle()
     doc = _start(style)
-    _header(doc, merchant_name, "PRINTER TEST")
+    _header(doc, merchant_name, style.label("printer_test"))
     doc.line(("1234567890" * 8)[: style.columns])
-    doc.pair("Columns", str(style.columns))
-    doc.pair("Encoding", style.encoding)
+    doc.pair(style.label("columns"), str(style.columns))
+    doc.pair(style.label("encoding"), style.encoding)
     for text in sample or ("中文测试 收银台", "Ümlaut café"):
-        doc.line(text)
+        doc.lines(wrap(text, style.columns))
     _lookup_code(doc, "TEST-0001")
     return _finish(doc)
 
