@@ -1,0 +1,615 @@
+"""First run: with no settings file, offer demo mode or a short real-merchant setup.
+
+"Try demo mode" writes a minimal settings file (no credentials, so ``Config.demo`` stays true)
+so the question is not asked again on every start; Settings or this file can add a merchant
+later. "Set up a real merchant" asks for the gateway account, the shop, the first manager (so
+Settings and operators can be reached later) and the scanner and printer, with a test button for
+each. Everything is checked with ``cashier.config.config_from_dict`` (the same sentences as a
+broken settings file) and nothing is written until all of it is valid; then the sign key goes to
+the OS keyring if asked, the file is written by ``save_config`` (atomic, 0600) and the manager is
+added to the operators file (PIN hashed). Device tests and saving run through the bridge.
+
+Start-up calls ``maybe_run_first_run(config_path)`` before loading the settings.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cashier.config import (
+    CONFIG_ENV,
+    Config,
+    ConfigError,
+    config_from_dict,
+    default_config_path,
+    save_config,
+)
+from cashier.secrets import KeyringSecretStore, MemorySecretStore, SecretStore, SecretStoreError
+from cashier.ui.bridge import Bridge
+from cashier.ui.labels import wallet_label
+from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
+from cashier.ui.settings_dialog import serial_ports
+from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
+
+#: How long "Test scan" waits for one scan (seconds).
+SCAN_TEST_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class FirstRunResult:
+    """What the setup wrote: ``mode`` is ``"demo"`` or ``"merchant"``."""
+
+    mode: str
+    config: Config
+    path: Path
+
+
+def config_target(config_path: str | os.PathLike[str] | None,
+                  env: Mapping[str, str] = os.environ) -> Path:
+    """The settings file start-up will read (``--config``, ``$CASHIER_CONFIG``, the default)."""
+    chosen = config_path if config_path is not None else (env.get(CONFIG_ENV) or None)
+    return Path(chosen).expanduser() if chosen is not None else default_config_path()
+
+
+def needs_first_run(config_path: str | os.PathLike[str] | None,
+                    env: Mapping[str, str] = os.environ) -> bool:
+    return not config_target(config_path, env).exists()
+
+
+# --- work done on the bridge's workers (no Qt) ------------------------------------------------
+
+
+class ScanTestError(Exception):
+    """A scan test that could not listen; ``kind`` is ``"absent"`` or ``"unopenable"``."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(detail or kind)
+        self.kind = kind
+        self.detail = detail
+
+
+def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
+                  timeout: float = SCAN_TEST_SECONDS,
+                  stop: threading.Event | None = None) -> str | None:
+    """Open the serial scanner ``port`` and return the first whole code read within
+    ``timeout`` seconds (``None``: nothing scanned, or ``stop`` was set)."""
+    import serial
+
+    from cashier.devices.scanner import CodeFramer, open_serial, resolve_port
+    from cashier.devices.scanner import ScannerSettings as SerialSettings
+
+    settings = SerialSettings(port=port, baud=baud, suffix=suffix)
+    path = resolve_port(port)
+    if path is None:
+        raise ScanTestError("absent")
+    try:
+        device = open_serial(path, settings)
+    except (serial.SerialException, OSError, ValueError) as exc:
+        raise ScanTestError("unopenable", str(exc)) from None
+    framer = CodeFramer(settings)
+    deadline = time.monotonic() + timeout
+    with device:
+        while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+            data = device.read(max(1, device.in_waiting))
+            now = time.monotonic()
+            codes = framer.feed(data, now) if data else framer.tick(now)
+            if codes:
+                return codes[0]
+    return None
+
+
+def print_test_page(config: Config) -> None:
+    """Print the test page on ``config``'s printer (``PrintError`` with a sentence if not)."""
+    from cashier.devices.printer import ReceiptPrinter
+    from cashier.devices.receipt import render_test_page
+    from cashier.ui.receipts import printer_settings
+
+    settings = printer_settings(config)
+    ReceiptPrinter(settings).send(render_test_page(
+        settings.style(), merchant_name=config.shop.name or "cashier"))
+
+
+def keyring_problem(store: SecretStore | None) -> str | None:
+    """Why the OS keyring cannot keep the sign key here (``None``: it can).
+
+    A plain-text file "keyring" is not counted as one: it would be no safer than the settings
+    file, which is readable only by its owner.
+    """
+    if store is not None:
+        return None
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - any failure means no keyring
+        return type(exc).__name__
+    module = type(backend).__module__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyrings.alt"):
+        return type(backend).__name__
+    if getattr(backend, "priority", 1) <= 0:
+        return type(backend).__name__
+    return None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A fully validated setup, ready to be written."""
+
+    config: Config
+    path: Path
+    sign_key: str | None  # for the keyring (None: the key is in the file)
+    manager: tuple[str, str, str] | None  # name, operator id, PIN
+
+
+def _write_plan(plan: _Plan, store: SecretStore | None) -> Config:
+    """Keyring first (the file then refers to it), then the file, then the first manager."""
+    if plan.sign_key is not None:
+        merchant = plan.config.ottpay.merchant_id or ""
+        (store or KeyringSecretStore()).set_sign_key(merchant, plan.sign_key)
+    save_config(plan.config, plan.path)
+    if plan.manager is not None:
+        name, operator_id, pin = plan.manager
+        OperatorStore(operators_path(plan.path)).add(name, operator_id, "manager", pin)
+    return plan.config
+
+
+# --- the dialog -------------------------------------------------------------------------------
+
+
+class FirstRunDialog(QDialog):
+    """Welcome (demo or merchant) -> merchant account -> scanner and printer.
+
+    ``result_value`` holds the ``FirstRunResult`` once something was written.
+    """
+
+    def __init__(self, path: Path, bridge: Bridge, *, secret_store: SecretStore | None = None,
+                 language: str = "en", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Set up the cashier terminal"))
+        self.path = path
+        self.bridge = bridge
+        self.secret_store = secret_store
+        self.language = language
+        self.result_value: FirstRunResult | None = None
+        self.scan_seconds = SCAN_TEST_SECONDS
+        self._scan_stop = threading.Event()
+        self._busy = False
+        self._has_operators = bool(self._existing_operators())
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._merchant_page())
+        self.pages.addWidget(self._devices_page())
+        self.message = QLabel("", self)
+        self.message.setObjectName("first_run_message")
+        self.message.setWordWrap(True)
+        self.back_button = QPushButton(self.tr("Back"), self)
+        self.back_button.clicked.connect(self.back)
+        self.next_button = QPushButton(self.tr("Next"), self)
+        self.next_button.setObjectName("first_run_next")
+        self.next_button.clicked.connect(self.next)
+        self.finish_button = QPushButton(self.tr("Save and start"), self)
+        self.finish_button.setObjectName("first_run_finish")
+        self.finish_button.clicked.connect(self.finish)
+        cancel = QPushButton(self.tr("Cancel"), self)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        for button in (self.back_button, self.next_button, self.finish_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self._show_page(0)
+        self.bridge.run(keyring_problem, secret_store, on_done=self._keyring_checked,
+                        on_error=lambda exc: self._keyring_checked(type(exc).__name__))
+
+    def _existing_operators(self) -> list[Any]:
+        try:
+            return OperatorStore(operators_path(self.path)).operators
+        except OperatorError:
+            return []
+
+    # --- pages -------------------------------------------------------------------------------
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel(self.tr("There are no settings yet. Try the terminal with a built-in "
+                               "payment simulator, or set it up for your merchant account."), page)
+        intro.setWordWrap(True)
+        self.demo_button = QPushButton(self.tr("Try demo mode"), page)
+        self.demo_button.setObjectName("first_run_demo")
+        self.demo_button.setMinimumHeight(48)
+        self.demo_button.clicked.connect(self.choose_demo)
+        self.merchant_button = QPushButton(self.tr("Set up a real merchant"), page)
+        self.merchant_button.setObjectName("first_run_merchant")
+        self.merchant_button.setMinimumHeight(48)
+        self.merchant_button.clicked.connect(lambda: self._show_page(1))
+        layout.addWidget(intro)
+        layout.addWidget(self.demo_button)
+        layout.addWidget(self.merchant_button)
+        layout.addStretch(1)
+        return page
+
+    def _line(self, form: QFormLayout, label: str, name: str, *,
+              password: bool = False, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        if password:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(label, edit)
+        return edit
+
+    def _merchant_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.merchant_id = self._line(form, self.tr("Merchant id"), "merchant_id",
+                                      placeholder="QC00005496")
+        self.operator_id = self._line(form, self.tr("Operator id"), "operator_id",
+                                      placeholder="0000020156")
+        self.sign_key = self._line(form, self.tr("Sign key"), "sign_key", password=True)
+        self.use_keyring = QCheckBox(self.tr("Keep the sign key in the OS keyring"), self)
+        self.use_keyring.setObjectName("use_keyring")
+        self.use_keyring.setEnabled(False)
+        self.keyring_note = QLabel(self.tr("Looking for the OS keyring…"), self)
+        self.keyring_note.setObjectName("keyring_note")
+        self.keyring_note.setWordWrap(True)
+        form.addRow("", self.use_keyring)
+        form.addRow("", self.keyring_note)
+        self.shop_name = self._line(form, self.tr("Shop name"), "shop_name")
+        self.shop_address = self._line(form, self.tr("Shop address"), "shop_address")
+        self.manager_name = self._line(form, self.tr("Manager's name"), "manager_name")
+        self.manager_pin = self._line(form, self.tr("Manager's PIN (4-8 digits)"),
+                                      "manager_pin", password=True)
+        self.manager_pin_again = self._line(form, self.tr("PIN again"), "manager_pin_again",
+                                            password=True)
+        for edit in (self.manager_name, self.manager_pin, self.manager_pin_again):
+            edit.setVisible(not self._has_operators)
+            label = form.labelForField(edit)
+            if label is not None:
+                label.setVisible(not self._has_operators)
+        return page
+
+    def _devices_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.scanner = QComboBox(self)
+        self.scanner.setObjectName("scanner")
+        self.scanner.setEditable(True)
+        self.scanner.addItem(self.tr("None"), ("none", ""))
+        self.scanner.addItem(self.tr("Keyboard wedge"), ("wedge", ""))
+        for port in serial_ports():
+            self.scanner.addItem(port, ("serial", port))
+        self.scanner.setCurrentIndex(1)
+        form.addRow(self.tr("Scanner"), self.scanner)
+        self.test_scan_button = QPushButton(self.tr("Test scan"), self)
+        self.test_scan_button.setObjectName("test_scan")
+        self.test_scan_button.clicked.connect(self.test_scan)
+        self.wedge_input = QLineEdit(self)
+        self.wedge_input.setObjectName("wedge_input")
+        self.wedge_input.setPlaceholderText(self.tr("Keyboard wedge: scan into this field"))
+        self.wedge_input.returnPressed.connect(
+            lambda: self._show_scan(self.wedge_input.text().strip() or None))
+        self.scan_result = QLabel("", self)
+        self.scan_result.setObjectName("scan_result")
+        self.scan_result.setWordWrap(True)
+        form.addRow(self.test_scan_button, self.wedge_input)
+        form.addRow("", self.scan_result)
+
+        self.printer_kind = QComboBox(self)
+        self.printer_kind.setObjectName("printer_kind")
+        for kind, text in (("none", self.tr("None")), ("network", self.tr("Network")),
+                           ("usb", self.tr("USB")), ("serial", self.tr("Serial")),
+                           ("file", self.tr("Device file")), ("win32", self.tr("Windows printer"))):
+            self.printer_kind.addItem(text, kind)
+        form.addRow(self.tr("Printer"), self.printer_kind)
+        self.printer_address = self._line(form, self.tr("Printer address"), "printer_address",
+                                          placeholder="192.168.1.50:9100")
+        self.paper_width = QComboBox(self)
+        self.paper_width.setObjectName("paper_width")
+        for width in (80, 58):
+            self.paper_width.addItem(self.tr("%1 mm").replace("%1", str(width)), width)
+        form.addRow(self.tr("Paper width"), self.paper_width)
+        self.encoding = self._line(form, self.tr("Encoding"), "encoding")
+        self.encoding.setText("gb18030")
+        self.test_print_button = QPushButton(self.tr("Test print"), self)
+        self.test_print_button.setObjectName("test_print")
+        self.test_print_button.clicked.connect(self.test_print)
+        self.print_result = QLabel("", self)
+        self.print_result.setObjectName("print_result")
+        self.print_result.setWordWrap(True)
+        form.addRow(self.test_print_button, self.print_result)
+        return page
+
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.back_button.setVisible(index > 0)
+        self.next_button.setVisible(index == 1)
+        self.finish_button.setVisible(index == 2)
+        self.message.setText("")
+
+    def _keyring_checked(self, problem: str | None) -> None:
+        if problem is None:
+            self.use_keyring.setEnabled(True)
+            self.keyring_note.setText(self.tr("Otherwise the key is kept in the settings file, "
+                                              "readable only by you."))
+        else:
+            self.use_keyring.setChecked(False)
+            self.keyring_note.setText(
+                self.tr("No OS keyring is available on this computer (%1); the sign key will be "
+                        "kept in the settings file, readable only by you.").replace("%1", problem))
+
+    # --- navigation ---------------------------------------------------------------------------
+    def back(self) -> None:
+        self._show_page(max(0, self.pages.currentIndex() - 1))
+
+    def next(self) -> None:
+        """Leave the merchant page only when what it holds is valid."""
+        if self._plan(devices=False) is not None:
+            self._show_page(2)
+
+    def _error(self, text: str) -> None:
+        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.message.setText(text)
+
+    # --- reading the form -----------------------------------------------------------------
+    def _scanner_choice(self) -> tuple[str, str]:
+        index = self.scanner.currentIndex()
+        typed = self.scanner.currentText().strip()
+        if index >= 0 and self.scanner.itemText(index) == self.scanner.currentText():
+            kind, port = self.scanner.itemData(index)
+            return str(kind), str(port)
+        return ("serial", typed) if typed else ("none", "")
+
+    def form_data(self, *, devices: bool = True) -> dict[str, Any]:
+        """The settings as the file would hold them (empty fields left out)."""
+        ottpay = {"merchant_id": self.merchant_id.text().strip(),
+                  "operator_id": self.operator_id.text().strip(),
+                  "sign_key": self.sign_key.text().strip()}
+        if self.use_keyring.isChecked():
+            ottpay["sign_key_source"] = "keyring"
+        data: dict[str, Any] = {
+            "ottpay": {k: v for k, v in ottpay.items() if v},
+            "shop": {"name": self.shop_name.text().strip(),
+                     "address": self.shop_address.text().strip()},
+            "ui": {"language": self.language},
+        }
+        if devices:
+            kind, port = self._scanner_choice()
+            data["scanner"] = {"kind": kind} | ({"port": port} if port else {})
+            printer: dict[str, Any] = {"kind": self.printer_kind.currentData(),
+                                       "width": self.paper_width.currentData(),
+                                       "encoding": self.encoding.text().strip()}
+            if self.printer_address.text().strip():
+                printer["address"] = self.printer_address.text().strip()
+            data["printer"] = printer
+        return data
+
+    def _validate(self, data: dict[str, Any]) -> tuple[Config, str | None] | None:
+        """``config_from_dict`` on ``data`` (a keyring key checked from memory): the config and
+        the key to put in the keyring, or ``None`` after showing the sentence to fix."""
+        keyring = data["ottpay"].get("sign_key_source") == "keyring"
+        in_file = data | {"ottpay": {k: v for k, v in data["ottpay"].items()
+                                     if k != "sign_key_source"}}
+        try:  # checked as if in the file first, so a missing key is named as such
+            config = config_from_dict(in_file, source=self.path)
+            keyring_key = config.ottpay.sign_key if keyring and config.ottpay.sign_key else None
+            if keyring_key is not None:
+                ottpay = {k: v for k, v in data["ottpay"].items() if k != "sign_key"}
+                store = MemorySecretStore({config.ottpay.merchant_id or "": keyring_key})
+                config = config_from_dict(data | {"ottpay": ottpay}, source=self.path,
+                                          secret_store=store)
+        except ConfigError as exc:
+            self._error(str(exc).replace(f"{self.path}: ", ""))
+            return None
+        if config.demo:
+            self._error(self.tr("Enter the merchant id and sign key from OTT Pay (or go back "
+                                "and choose demo mode)."))
+            return None
+        return config, keyring_key
+
+    def _plan(self, *, devices: bool = True) -> _Plan | None:
+        checked = self._validate(self.form_data(devices=devices))
+        if checked is None:
+            return None
+        config, keyring_key = checked
+        manager = None
+        if not self._has_operators:
+            name = self.manager_name.text().strip()
+            pin = self.manager_pin.text()
+            if not name:
+                self._error(self.tr("Enter the manager's name (the manager changes settings "
+                                    "and adds cashiers)."))
+                return None
+            if not config.ottpay.operator_id:
+                self._error(self.tr("Enter the operator id: the manager's sales use it."))
+                return None
+            try:
+                check_pin(pin)
+            except OperatorError:
+                self._error(self.tr("The manager's PIN must be 4 to 8 digits."))
+                return None
+            if pin != self.manager_pin_again.text():
+                self._error(self.tr("The two PINs differ."))
+                return None
+            manager = (name, config.ottpay.operator_id, pin)
+        return _Plan(config, self.path, keyring_key, manager)
+
+    # --- choices ------------------------------------------------------------------------------
+    def choose_demo(self) -> None:
+        """A settings file without credentials: demo mode now, and no setup on the next start."""
+        try:
+            config = config_from_dict({"ui": {"language": self.language}}, source=self.path)
+        except ConfigError as exc:
+            self._error(str(exc))
+            return
+        self._save(_Plan(config, self.path, None, None), "demo")
+
+    def finish(self) -> None:
+        plan = self._plan()
+        if plan is None:
+            return
+        self._save(plan, "merchant")
+
+    def _save(self, plan: _Plan, mode: str) -> None:
+        if self._busy:
+            return
+        self._set_busy(True)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Saving…"))
+        self.bridge.run(_write_plan, plan, self.secret_store,
+                        on_done=lambda config: self._saved(mode, config),
+                        on_error=self._save_failed)
+
+    def _saved(self, mode: str, config: Config) -> None:
+        self._set_busy(False)
+        self.result_value = FirstRunResult(mode, config, self.path)
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, SecretStoreError):
+            self._error(self.tr("The sign key could not be put in the OS keyring (%1); nothing "
+                                "was saved. Untick the keyring box to keep it in the settings "
+                                "file.").replace("%1", str(exc)))
+        elif isinstance(exc, OSError):
+            self._error(self.tr("The settings could not be written to %1 (%2).")
+                        .replace("%1", str(self.path)).replace("%2", exc.strerror or str(exc)))
+        else:
+            self._error(str(exc))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for button in (self.finish_button, self.demo_button, self.merchant_button,
+                       self.next_button, self.back_button):
+            button.setEnabled(not busy)
+
+    # --- device tests -------------------------------------------------------------------------
+    def test_scan(self) -> None:
+        """Serial: wait a few seconds for one scan off the GUI thread. Wedge: scan into the
+        field next to the button."""
+        kind, port = self._scanner_choice()
+        if kind == "wedge":
+            self.wedge_input.clear()
+            self.wedge_input.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scan_result.setText(self.tr("Scan a payment code into the field now."))
+            return
+        if kind != "serial":
+            self.scan_result.setText(self.tr("Choose a scanner first."))
+            return
+        self.test_scan_button.setEnabled(False)
+        self._scan_stop.clear()
+        self.scan_result.setText(self.tr("Scan a payment code now (%1 seconds)…")
+                                 .replace("%1", f"{self.scan_seconds:g}"))
+        self.bridge.run(wait_for_scan, port, timeout=self.scan_seconds, stop=self._scan_stop,
+                        on_done=self._show_scan,
+                        on_error=lambda exc: self._scan_failed(port, exc))
+
+    def _show_scan(self, code: str | None) -> None:
+        self.test_scan_button.setEnabled(True)
+        if code is None:
+            self.scan_result.setText(self.tr("No scan arrived. Check the scanner's cable and "
+                                             "that it sends a carriage return after each code."))
+            return
+        try:
+            wallet = classify_payment_code(code)
+        except PaymentCodeError as exc:
+            self.scan_result.setText(self.tr("The scanner works, but %1 is not a payment code "
+                                             "(%2).").replace("%1", mask_code(code))
+                                     .replace("%2", str(exc)))
+            return
+        self.scan_result.setText(self.tr("The scanner works: %1 code %2")
+                                 .replace("%1", wallet_label(wallet))
+                                 .replace("%2", mask_code(code)))
+
+    def _scan_failed(self, port: str, exc: BaseException) -> None:
+        self.test_scan_button.setEnabled(True)
+        if isinstance(exc, ScanTestError) and exc.kind == "absent":
+            self.scan_result.setText(self.tr("There is no scanner at %1.").replace("%1", port))
+        else:
+            detail = exc.detail if isinstance(exc, ScanTestError) else str(exc)
+            self.scan_result.setText(self.tr("The scanner port %1 cannot be opened (%2).")
+                                     .replace("%1", port).replace("%2", detail))
+
+    def test_print(self) -> None:
+        """Print the test page with the printer in the form (not yet saved)."""
+        data = self.form_data()
+        try:
+            config = config_from_dict({key: data[key] for key in ("printer", "shop")},
+                                      source=self.path)
+        except ConfigError as exc:
+            self.print_result.setText(str(exc).replace(f"{self.path}: ", ""))
+            return
+        if config.printer.kind == "none":
+            self.print_result.setText(self.tr("Choose a printer first."))
+            return
+        self.test_print_button.setEnabled(False)
+        self.print_result.setText(self.tr("Printing…"))
+        self.bridge.run(print_test_page, config, on_done=self._printed,
+                        on_error=self._print_failed)
+
+    def _printed(self, _result: object) -> None:
+        self.test_print_button.setEnabled(True)
+        self.print_result.setText(self.tr("The test page was printed."))
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.test_print_button.setEnabled(True)
+        self.print_result.setText(str(exc))
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt API
+        self._scan_stop.set()  # a scan test still waiting gives up
+        super().done(result)
+
+
+def maybe_run_first_run(config_path: str | os.PathLike[str] | None, *,
+                        parent: QWidget | None = None, language: str | None = None,
+                        secret_store: SecretStore | None = None,
+                        env: Mapping[str, str] = os.environ) -> FirstRunResult | None:
+    """Run the setup when the settings file start-up would read does not exist.
+
+    Returns what was written, or ``None`` when a file exists or the setup was cancelled (start-up
+    then goes on as before: no file means demo mode). Makes the ``QApplication`` if there is none
+    and installs ``language`` (default: the system's) only while the dialog is open.
+    """
+    if not needs_first_run(config_path, env):
+        return None
+    from cashier.ui.i18n import install_language, remove_language, system_language
+
+    app = QApplication.instance() or QApplication(["cashier"])
+    chosen = language or system_language()
+    translators = install_language(app, chosen)
+    bridge = Bridge()
+    try:
+        dialog = FirstRunDialog(config_target(config_path, env), bridge,
+                                secret_store=secret_store, language=chosen, parent=parent)
+        dialog.exec()
+        return dialog.result_value
+    finally:
+        bridge.shutdown()
+        remove_language(app, translators)
+
