@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import enum
-import ipaddress
 import os
 import re
 import tempfile
@@ -22,12 +21,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
 from cashier.money import DEFAULT_MAX_CENTS, AmountError, format_cents, parse_amount
 from cashier.secrets import KeyringSecretStore, SecretStore, SecretStoreError
+from cashier.weburl import UrlProblem, web_url_problem
 
 APP_NAME = "cashier"
 CONFIG_FILE_NAME = "cashier.toml"
@@ -451,14 +450,10 @@ def _optional_path(label: str, value: object, base: Path | None) -> Path | None:
 
 def _url(label: str, value: object, base: Path | None) -> str:
     text = _string(label, value)
-    parts = urlsplit(text)
-    try:
-        host, _port = parts.hostname, parts.port
-    except ValueError:
-        host = None
-    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in text):
+    problem = web_url_problem(text)
+    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
         raise ConfigError(f"{label} {text!r} is not a web address like https://host/path.")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if problem is UrlProblem.PLAIN_HTTP:
         raise ConfigError(
             f"{label} {text!r} must use https (plain http is allowed only on this computer, "
             "127.0.0.1 or localhost)."
@@ -470,15 +465,6 @@ def _optional_url(label: str, value: object, base: Path | None) -> str | None:
     if isinstance(value, str) and not value.strip():
         return None
     return _url(label, value, base)
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _split_host_port(text: str) -> tuple[str, int]:

@@ -7,7 +7,6 @@ failures with backoff. TLS verification is always on and cannot be turned off.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -48,6 +47,7 @@ from cashier.ottpay.results import (
 )
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
 from cashier.wallets import Wallet, mask_code
+from cashier.weburl import UrlProblem, is_loopback_host, web_url_problem
 
 logger = logging.getLogger("cashier.ottpay")
 
@@ -67,33 +67,21 @@ _PAY_INFO_FIELDS = {
 }
 
 
-def is_loopback_host(host: str | None) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1 (the only hosts allowed over plain http)."""
-    if not host:
-        return False
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_endpoint(endpoint: str) -> str:
-    """Return ``endpoint`` if it is https, or http on a loopback host; else raise."""
-    try:
-        parts = urlsplit(endpoint.strip())
-        host = parts.hostname
-    except (AttributeError, ValueError):
-        raise InsecureEndpointError(f"the gateway endpoint {endpoint!r} is not a URL") from None
-    if parts.scheme == "https" and host:
-        return endpoint.strip()
-    if parts.scheme == "http" and is_loopback_host(host):
-        return endpoint.strip()
-    raise InsecureEndpointError(
-        f"refusing the gateway endpoint {endpoint!r}: payments go over https only "
-        "(plain http is allowed just for a simulator on 127.0.0.1/localhost/::1)"
-    )
+    """Return ``endpoint`` (stripped) if it is https, or http on a loopback host; else raise."""
+    text = endpoint.strip() if isinstance(endpoint, str) else ""
+    problem = web_url_problem(text)
+    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
+        raise InsecureEndpointError(
+            f"the gateway endpoint {endpoint!r} is not an https address like "
+            "https://frontapi.ottpay.com/processV2"
+        )
+    if problem is UrlProblem.PLAIN_HTTP:
+        raise InsecureEndpointError(
+            f"refusing the gateway endpoint {endpoint!r}: payments go over https only "
+            "(plain http is allowed just for a simulator on 127.0.0.1/localhost/::1)"
+        )
+    return text
 
 
 def _check_order_id(order_id: str, what: str = "order_id") -> str:

@@ -33,7 +33,7 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cashier.money import DEFAULT_MAX_CENTS, check_cents
-from cashier.ottpay.client import is_loopback_host
+from cashier.weburl import UrlProblem, web_url_problem
 
 #: OTT Pay's production page for Alipay mobile-browser payments.
 DEFAULT_WAPPAY_URL = "https://mppay.ottpay.com/wapPay"
@@ -94,14 +94,10 @@ def check_link_url(url: str, name: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise WapPayLinkError(f"a payment link needs a {name}")
     text = url.strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        host = None
-    if not host or parts.scheme not in ("http", "https") or any(c.isspace() for c in text):
+    problem = web_url_problem(text)
+    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
         raise WapPayLinkError(f"the {name} {text!r} is not a web address like https://host/path")
-    if parts.scheme == "http" and not is_loopback_host(host):
+    if problem is UrlProblem.PLAIN_HTTP:
         raise WapPayLinkError(
             f"refusing the {name} {text!r}: it must use https (plain http is allowed only on "
             "this computer, 127.0.0.1 or localhost, for demo mode)"

@@ -1,0 +1,49 @@
+"""The one rule for every web address the terminal talks to or hands out.
+
+Payments, callbacks and payment links travel over https. Plain http is allowed only when the host
+is this computer (127.0.0.0/8, ``localhost``, ``::1``): the simulator in demo mode and in tests.
+The gateway client, the settings file and the payment-link builder all ask this module, so the
+rule cannot drift between them; each words its own refusal for its own reader.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+from urllib.parse import urlsplit
+
+
+class UrlProblem(enum.Enum):
+    """Why an address is refused."""
+
+    NOT_A_WEB_ADDRESS = "not a web address"
+    PLAIN_HTTP = "plain http to another computer"
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ::1 (the only hosts allowed over plain http)."""
+    if not host:
+        return False
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def web_url_problem(url: str) -> UrlProblem | None:
+    """``None`` when ``url`` is https, or http to this computer; otherwise what is wrong."""
+    if not isinstance(url, str) or not url or any(c.isspace() for c in url):
+        return UrlProblem.NOT_A_WEB_ADDRESS
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return UrlProblem.NOT_A_WEB_ADDRESS
+    if parts.scheme not in ("http", "https") or not host:
+        return UrlProblem.NOT_A_WEB_ADDRESS
+    if parts.scheme == "http" and not is_loopback_host(host):
+        return UrlProblem.PLAIN_HTTP
+    return None
