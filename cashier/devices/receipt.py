@@ -281,7 +281,12 @@ def encode_text(text: str, encoding: str) -> bytes:
 
 
 def char_width(ch: str) -> int:
-    """Printer columns a character takes: wide/full-width (CJK) 2, combining marks 0, else 1."""
+    """Printer columns a character takes: wide/full-width (CJK) 2, combining marks 0, else 1.
+
+    A character that is not printable goes out as a space (``encode_text``), so it counts 1.
+    """
+    if not ch.isprintable():
+        return 1
     if unicodedata.combining(ch):
         return 0
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
