@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 
@@ -15,6 +16,8 @@ from cashier.printing import (
     printer_settings,
     receipt_bytes_for_refund,
     receipt_bytes_for_sale,
+    receipt_language,
+    receipt_style,
     refund_receipt,
     report_bytes,
     report_data,
@@ -146,3 +149,97 @@ def test_sending_without_a_printer_or_to_a_dead_one_raises(tmp_path):
     dead = _config(tmp_path, kind="network", address="127.0.0.1:1")
     with pytest.raises(PrintError):
         send_to_printer(b"x", dead)
+
+
+# --- receipts follow [ui] language -----------------------------------------------------------
+
+
+def _zh_config(tmp_path, **printer) -> Config:
+    return config_from_dict({
+        "shop": {"name": "茶馆", "address": "88 King St"},
+        "printer": {"width": 58, "encoding": "gb18030"} | printer,
+        "journal": {"path": str(tmp_path / "journal.sqlite3")},
+        "ui": {"language": "zh_CN"},
+    })
+
+
+def _lines(data: bytes, encoding: str = "gb18030") -> list[str]:
+    from tests.devices.test_receipt_text import printed_lines
+
+    return printed_lines(data, encoding)
+
+
+def _assert_within(lines: list[str], columns: int) -> None:
+    from cashier.devices.receipt import text_width
+
+    assert all(text_width(line) <= columns for line in lines), lines
+
+
+@pytest.mark.parametrize(("width", "columns"), [(58, 32), (80, 48)])
+def test_chinese_config_prints_a_chinese_sale_receipt(journal, tmp_path, width, columns):
+    sale = _paid_sale(journal)
+    config = _zh_config(tmp_path, width=width)
+    assert receipt_style(config).language == "zh_CN"
+    assert sale_receipt(sale, config).wallet_label == "微信支付"
+    lines = _lines(receipt_bytes_for_sale(sale, config, copy="merchant"))
+    assert "商户联" in lines and "支付成功" in lines
+    for label, value in (("支付方式", "微信支付"), ("金额", "12.34"), ("小费", "1.00"),
+                         ("合计", "13.34"), ("订单号", "S1"), ("交易单号", "WX20260101000001"),
+                         ("收银员", "0000020156")):
+        line = next(line for line in lines if line.startswith(label + " "))
+        assert line.endswith(value), line
+    assert "MERCHANT COPY" not in "".join(lines)
+    _assert_within(lines, columns)
+
+
+def test_english_is_the_default_and_the_setting_can_switch_back(journal, tmp_path):
+    sale = _paid_sale(journal)
+    assert receipt_language(_config(tmp_path)) == "en"
+    english = config_from_dict({"ui": {"language": "en"},
+                                "journal": {"path": str(tmp_path / "journal.sqlite3")}})
+    assert "CUSTOMER COPY" in _text(receipt_bytes_for_sale(sale, english))
+    assert sale_receipt(sale, english).wallet_label == "WeChat Pay"
+
+
+@pytest.mark.parametrize(("width", "columns"), [(58, 32), (80, 48)])
+def test_chinese_refund_receipt_and_z_report(journal, tmp_path, width, columns):
+    config = _zh_config(tmp_path, width=width)
+    sale = _paid_sale(journal)
+    journal.create_refund(refund_id="R1", sale_order_id="S1", amount_cents=500)
+    refund, sale = journal.finish_refund("R1", "succeeded")
+    lines = _lines(receipt_bytes_for_refund(refund, sale, config))
+    assert "顾客联" in lines and "退款" in lines
+    assert any(line.startswith("退款金额 ") and line.endswith("-5.00") for line in lines)
+    assert any(line.startswith("原订单号 ") and line.endswith("S1") for line in lines)
+    _assert_within(lines, columns)
+
+    journal.create_sale(order_id="L1", mode="passive", wallet="UNIONPAY", amount_cents=700)
+    journal.mark_abandoned("L1")
+    journal.transition("L1", "paid", from_states=["pending"])
+    z = z_report(journal, journal.current_business_day())
+    data = report_data(z, config)
+    assert {w.wallet_label for w in data.wallets} == {"微信支付", "银联"}
+    lines = _lines(report_bytes(z, config))
+    assert "Z报表（日结） #1" in lines and "延迟到账（1笔）" in lines
+    assert "延迟到账，未处理" in lines
+    assert any(line.startswith("净额合计 ") and line.endswith("15.34") for line in lines)
+    _assert_within(lines, columns)
+
+
+def test_chinese_receipts_on_a_code_page_printer_warn_once_which_setting_to_change(
+    journal, tmp_path, caplog, monkeypatch
+):
+    from cashier import printing
+
+    monkeypatch.setattr(printing, "_warned", set())
+    sale = _paid_sale(journal)
+    config = _zh_config(tmp_path, encoding="cp437")
+    with caplog.at_level(logging.WARNING, logger="cashier.printing"):
+        first = receipt_bytes_for_sale(sale, config)
+        receipt_bytes_for_sale(sale, config, copy="merchant")
+        receipt_bytes_for_sale(sale, _config(tmp_path, encoding="cp437"))  # English: fine
+        receipt_bytes_for_sale(sale, _zh_config(tmp_path))  # gb18030: fine
+    warnings = [rec.getMessage() for rec in caplog.records if rec.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert 'printer.encoding = "gb18030"' in warnings[0] and '"cp437"' in warnings[0]
+    assert first.endswith(CUT) and "???" in _lines(first, "cp437")  # 顾客联, degraded
