@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cashier.config import Config
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "gui", help="open the cashier terminal window",
         description="Open the cashier terminal. With no gateway credentials configured, or with "
-        "--demo, it runs against the built-in OTT Pay simulator.",
+        "--demo, it runs against the built-in OTT Pay simulator. Logs go to the platform log "
+        "folder (or $CASHIER_LOG_DIR), with keys and payment codes masked.",
+        epilog="Start-up probe for benchmarks: with --print-ready, or CASHIER_STARTUP_PROBE=1 in "
+        "the environment, the terminal prints 'ready <seconds since process start>' on stdout "
+        "once its window is shown and takes input.",
     )
     parser.add_argument("--demo", action="store_true",
                         help="use the built-in simulator even if credentials are configured")
@@ -23,6 +31,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="interface language (default: the settings file, else English)")
     parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
                         help=argparse.SUPPRESS)  # smoke tests and screenshots
+    parser.add_argument("--self-check", action="store_true",
+                        help="open the window offscreen-capable in demo mode, take one payment "
+                        "through it as a cashier would (amount, demo scan), check PAID and the "
+                        "receipt, and exit 0 (non-zero with the failing step on stderr)")
+    parser.add_argument("--print-ready", action="store_true",
+                        help="print 'ready <seconds since process start>' once the window takes "
+                        "input (same as CASHIER_STARTUP_PROBE=1)")
     parser.add_argument("--screenshots", metavar="DIR", default=None,
                         help="save screenshots of the main screens (demo mode) to DIR and exit")
     parser.set_defaults(handler=run)
@@ -102,11 +117,37 @@ def run(args: argparse.Namespace) -> int:
         for path in save_screenshots(args.screenshots, language=args.language or "en"):
             print(path)
         return 0
-    from cashier.ui.launch import run_terminal
+    if args.self_check:
+        from cashier.ui.window_check import run_window_check
 
+        return run_window_check(config, language=args.language)
+    return open_terminal(config, demo=args.demo or config.demo,
+                         language=args.language or str(config.ui.language),
+                         exit_after=args.exit_after, print_ready=args.print_ready or None)
+
+
+def open_terminal(config: Config, *, demo: bool, language: str | None,
+                  exit_after: float | None = None, print_ready: bool | None = None) -> int:
+    """Logging, then the terminal window until it closes; failures to start are one sentence
+    (exit 2). Also what ``cashier demo`` runs."""
+    import sqlite3
+
+    from cashier.cli import EXIT_BAD_INPUT, CommandError
+    from cashier.journal.store import JournalError
+    from cashier.logsetup import stop_logging
+    from cashier.ui.launch import display_problem, run_terminal, start_logging
+
+    problem = display_problem()
+    if problem is not None:
+        raise CommandError(problem, EXIT_BAD_INPUT)
+    start_logging(config, demo=demo)
     try:
-        return run_terminal(config, demo=args.demo or config.demo,
-                            language=args.language or str(config.ui.language),
-                            argv=[sys.argv[0]], exit_after=args.exit_after)
+        return run_terminal(config, demo=demo, language=language,
+                            argv=[sys.argv[0]], exit_after=exit_after, print_ready=print_ready)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    except (OSError, sqlite3.Error, JournalError) as exc:
+        raise CommandError(f"Cannot open the journal or start the gateway connection: {exc}.",
+                           EXIT_BAD_INPUT) from None
+    finally:
+        stop_logging()

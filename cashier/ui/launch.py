@@ -1,9 +1,16 @@
-"""Start the Qt application for ``cashier gui``: language first, then the terminal's windows."""
+"""Start the Qt application for ``cashier gui``: logging and language first, then the windows.
+
+``run_terminal`` is what ``cashier gui`` and ``cashier demo`` run; ``display_problem`` tells
+them, before Qt is touched, when there is no screen to open a window on (Qt would abort).
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -15,17 +22,71 @@ from cashier.ui.app import Terminal
 from cashier.ui.i18n import install_language
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cashier.svg"
+#: ``CASHIER_STARTUP_PROBE=1``: print ``ready <seconds since process start>`` (benchmarks).
+STARTUP_PROBE_ENV = "CASHIER_STARTUP_PROBE"
+#: Where the log file goes instead of the platform log folder (as for the commands).
+LOG_DIR_ENV = "CASHIER_LOG_DIR"
+
+_IMPORTED_AT = time.time()  # fallback for the process start where /proc is not available
 
 
-def run_terminal(config: Config, *, demo: bool, language: str | None,
-                 argv: list[str] | None = None, exit_after: float | None = None) -> int:
-    """Run the terminal until its window closes (or Ctrl-C / SIGTERM); returns the exit code.
+def display_problem(env: Mapping[str, str] = os.environ,
+                    platform: str = sys.platform) -> str | None:
+    """Why no window can be opened here (Linux without a display), or ``None``."""
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return ("No display to open the terminal window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set). Run it on a desktop, or set QT_QPA_PLATFORM=offscreen to run it without one.")
 
-    ``exit_after`` quits after that many seconds (smoke tests, screenshots).
-    """
+
+def start_logging(config: Config, *, demo: bool) -> Path:
+    """Log to the rotating file (``$CASHIER_LOG_DIR`` or the platform log folder) with the sign
+    key and the merchant payment key masked; in demo mode the simulator's keys too."""
+    from urllib.parse import quote, quote_plus
+
+    from cashier.logsetup import setup_logging
+
+    o = config.ottpay
+    keys = [o.sign_key, o.merchant_payment_key]
+    if demo:
+        from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
+
+        keys += [DEMO_SIGN_KEY, DEMO_MERCHANT_PAYMENT_KEY]
+    secrets = [form for key in keys if key for form in (key, quote_plus(key), quote(key, safe=""))]
+    return setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=secrets)
+
+
+def seconds_since_process_start() -> float:
+    """Wall seconds since this process started (Linux: from /proc; elsewhere since import)."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - int(stat[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.time() - _IMPORTED_AT
+
+
+def qt_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("cashier")
     app.setWindowIcon(QIcon(str(ICON)))
+    return app  # type: ignore[return-value]
+
+
+def run_terminal(config: Config, *, demo: bool, language: str | None,
+                 argv: list[str] | None = None, exit_after: float | None = None,
+                 print_ready: bool | None = None) -> int:
+    """Run the terminal until its window closes (or Ctrl-C / SIGTERM); returns the exit code.
+
+    ``exit_after`` quits after that many seconds (smoke tests, screenshots). ``print_ready``
+    (default: ``$CASHIER_STARTUP_PROBE`` is 1) prints ``ready <seconds since process start>``
+    once the window is shown and the event loop has turned once, i.e. it takes input.
+    """
+    if print_ready is None:
+        print_ready = os.environ.get(STARTUP_PROBE_ENV) == "1"
+    app = qt_application(argv)
     install_language(app, language)
     terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
                         or demo)
@@ -41,6 +102,9 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
             QTimer.singleShot(int(exit_after * 1000), app.quit)
         where = f" (demo: simulator at {terminal.simulator.base_url})" if demo else ""
         QTimer.singleShot(0, lambda: print(f"cashier terminal running{where}", flush=True))
+        if print_ready:
+            QTimer.singleShot(0, lambda: print(f"ready {seconds_since_process_start():.3f}",
+                                               flush=True))
         return int(app.exec())
     finally:
         wake.stop()

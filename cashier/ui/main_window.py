@@ -236,6 +236,7 @@ class MainWindow(QMainWindow):
             side.addWidget(QLabel(self.tr("Simulate scan (demo):")))
             for label, code in demo_codes.items():
                 button = QPushButton(label)
+                button.setProperty("demo_code", code)
                 button.clicked.connect(lambda _=False, c=code: self.handle_scan(c))
                 side.addWidget(button)
                 self.demo_buttons[label] = button
