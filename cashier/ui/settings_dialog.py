@@ -1,4 +1,5 @@
-"""Settings: gateway, payments, shop, scanner, printer, display and language.
+"""Settings: gateway, payments, shop, scanner, printer, display and language (and operators,
+when given the store: see ``cashier.ui.operator_admin``).
 
 The form starts from the current settings; Save validates everything through
 ``cashier.config.config_from_dict`` (the same rules as the settings file) and writes the file
@@ -40,6 +41,8 @@ from cashier.config import (
 )
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
+from cashier.ui.operator_admin import OperatorAdmin
+from cashier.ui.operators import OperatorStore
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
 
@@ -71,6 +74,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, config: Config, bridge: Bridge, *, path: Path | None = None,
                  test_print: Callable[[Config], object] | None = None,
+                 operators: OperatorStore | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
@@ -88,6 +92,10 @@ class SettingsDialog(QDialog):
         self._scanner_tab()
         self._printer_tab()
         self._display_tab()
+        self.operator_admin: OperatorAdmin | None = None
+        if operators is not None:  # the dialog is already behind the manager's PIN
+            self.operator_admin = OperatorAdmin(operators, bridge)
+            self.tabs.addTab(self.operator_admin, self.tr("Operators"))
         self.message = QLabel("", self)
         self.message.setObjectName("settings_message")
         self.message.setWordWrap(True)
