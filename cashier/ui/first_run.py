@@ -53,7 +53,7 @@ from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operat
 from cashier.ui.settings_dialog import serial_ports
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
-#: How long "Test scan" waits for one scan (seconds).
+# How long "Test scan" waits for one scan (seconds).
 SCAN_TEST_SECONDS = 5.0
 
 
