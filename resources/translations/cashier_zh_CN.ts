@@ -68,6 +68,229 @@
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Set up the cashier terminal</source>
+        <translation>设置收银台</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Save and start</source>
+        <translation>保存并开始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>There are no settings yet. Try the terminal with a built-in payment simulator, or set it up for your merchant account.</source>
+        <translation>还没有任何设置。可以先用内置的支付模拟器试用收银台，或者为您的商户账号进行设置。</translation>
+    </message>
+    <message>
+        <source>Try demo mode</source>
+        <translation>试用演示模式</translation>
+    </message>
+    <message>
+        <source>Set up a real merchant</source>
+        <translation>设置真实商户</translation>
+    </message>
+    <message>
+        <source>Merchant id</source>
+        <translation>商户号</translation>
+    </message>
+    <message>
+        <source>Operator id</source>
+        <translation>操作员编号</translation>
+    </message>
+    <message>
+        <source>Sign key</source>
+        <translation>签名密钥</translation>
+    </message>
+    <message>
+        <source>Keep the sign key in the OS keyring</source>
+        <translation>将签名密钥保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>Looking for the OS keyring…</source>
+        <translation>正在查找系统密钥环…</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>店铺名称</translation>
+    </message>
+    <message>
+        <source>Shop address</source>
+        <translation>店铺地址</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s name</source>
+        <translation>经理姓名</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s PIN (4-8 digits)</source>
+        <translation>经理 PIN（4-8 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>再次输入 PIN</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Keyboard wedge</source>
+        <translation>键盘模式扫码枪</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>扫码枪</translation>
+    </message>
+    <message>
+        <source>Test scan</source>
+        <translation>测试扫码</translation>
+    </message>
+    <message>
+        <source>Keyboard wedge: scan into this field</source>
+        <translation>键盘模式：请扫码到此输入框</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>串口</translation>
+    </message>
+    <message>
+        <source>Device file</source>
+        <translation>设备文件</translation>
+    </message>
+    <message>
+        <source>Windows printer</source>
+        <translation>Windows 打印机</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer address</source>
+        <translation>打印机地址</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 毫米</translation>
+    </message>
+    <message>
+        <source>Paper width</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Test print</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Otherwise the key is kept in the settings file, readable only by you.</source>
+        <translation>否则密钥保存在设置文件中，只有您可以读取。</translation>
+    </message>
+    <message>
+        <source>No OS keyring is available on this computer (%1); the sign key will be kept in the settings file, readable only by you.</source>
+        <translation>此电脑上没有可用的系统密钥环（%1）；签名密钥将保存在设置文件中，只有您可以读取。</translation>
+    </message>
+    <message>
+        <source>Enter the merchant id and sign key from OTT Pay (or go back and choose demo mode).</source>
+        <translation>请输入 OTT Pay 提供的商户号和签名密钥（或返回选择演示模式）。</translation>
+    </message>
+    <message>
+        <source>Enter the manager&apos;s name (the manager changes settings and adds cashiers).</source>
+        <translation>请输入经理姓名（经理负责修改设置和添加收银员）。</translation>
+    </message>
+    <message>
+        <source>Enter the operator id: the manager&apos;s sales use it.</source>
+        <translation>请输入操作员编号：经理的交易会使用它。</translation>
+    </message>
+    <message>
+        <source>The manager&apos;s PIN must be 4 to 8 digits.</source>
+        <translation>经理 PIN 必须是 4 到 8 位数字。</translation>
+    </message>
+    <message>
+        <source>The two PINs differ.</source>
+        <translation>两次输入的 PIN 不一致。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>The sign key could not be put in the OS keyring (%1); nothing was saved. Untick the keyring box to keep it in the settings file.</source>
+        <translation>签名密钥无法存入系统密钥环（%1），未保存任何内容。取消勾选密钥环选项即可将其保存在设置文件中。</translation>
+    </message>
+    <message>
+        <source>The settings could not be written to %1 (%2).</source>
+        <translation>无法将设置写入 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>Scan a payment code into the field now.</source>
+        <translation>请现在将付款码扫到输入框中。</translation>
+    </message>
+    <message>
+        <source>Choose a scanner first.</source>
+        <translation>请先选择扫码枪。</translation>
+    </message>
+    <message>
+        <source>Scan a payment code now (%1 seconds)…</source>
+        <translation>请现在扫描付款码（%1 秒）…</translation>
+    </message>
+    <message>
+        <source>No scan arrived. Check the scanner&apos;s cable and that it sends a carriage return after each code.</source>
+        <translation>没有收到扫码。请检查扫码枪的连接线，以及它是否在每个码后发送回车。</translation>
+    </message>
+    <message>
+        <source>The scanner works, but %1 is not a payment code (%2).</source>
+        <translation>扫码枪工作正常，但 %1 不是付款码（%2）。</translation>
+    </message>
+    <message>
+        <source>The scanner works: %1 code %2</source>
+        <translation>扫码枪工作正常：%1 付款码 %2</translation>
+    </message>
+    <message>
+        <source>There is no scanner at %1.</source>
+        <translation>%1 处没有扫码枪。</translation>
+    </message>
+    <message>
+        <source>The scanner port %1 cannot be opened (%2).</source>
+        <translation>无法打开扫码枪端口 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>Choose a printer first.</source>
+        <translation>请先选择打印机。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <source>The test page was printed.</source>
+        <translation>测试页已打印。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>History</source>
@@ -365,6 +588,112 @@
     </message>
 </context>
 <context>
+    <name>OperatorAdmin</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Operator id</source>
+        <translation>操作员编号</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <source>Manager (refunds, Z report, settings, operators)</source>
+        <translation>经理（退款、Z 报表、设置、操作员）</translation>
+    </message>
+    <message>
+        <source>Add operator</source>
+        <translation>添加操作员</translation>
+    </message>
+    <message>
+        <source>OTT Pay operator id (10 digits)</source>
+        <translation>OTT Pay 操作员编号（10 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN (4-8 digits)</source>
+        <translation>PIN（4-8 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>再次输入 PIN</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>经理</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>The two PINs differ; nothing was changed.</source>
+        <translation>两次输入的 PIN 不一致，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Added %1.</source>
+        <translation>已添加 %1。</translation>
+    </message>
+    <message>
+        <source>Select the operator to remove.</source>
+        <translation>请选择要删除的操作员。</translation>
+    </message>
+    <message>
+        <source>Removed %1.</source>
+        <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>%1 is the last manager; add another manager before removing them.</source>
+        <translation>%1 是最后一位经理；请先添加另一位经理再删除。</translation>
+    </message>
+    <message>
+        <source>A PIN is 4 to 8 digits.</source>
+        <translation>PIN 为 4 到 8 位数字。</translation>
+    </message>
+    <message>
+        <source>An operator needs a name and an OTT Pay operator id.</source>
+        <translation>操作员需要姓名和 OTT Pay 操作员编号。</translation>
+    </message>
+    <message>
+        <source>That PIN is already used by another operator; choose another.</source>
+        <translation>该 PIN 已被其他操作员使用，请另选一个。</translation>
+    </message>
+    <message>
+        <source>The operator id must be 10 digits, like 0000020156.</source>
+        <translation>操作员编号必须是 10 位数字，例如 0000020156。</translation>
+    </message>
+    <message>
+        <source>An operator with that name or operator id exists already.</source>
+        <translation>已存在同名或同编号的操作员。</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s PIN to change operators:</source>
+        <translation>修改操作员需要经理 PIN：</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorAdminDialog</name>
+    <message>
+        <source>Operators</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>PIN</source>
@@ -517,6 +846,10 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>操作员</translation>
     </message>
     <message>
         <source>Save</source>

@@ -251,3 +251,19 @@ def test_no_os_keyring_is_said_and_the_box_stays_off(qtbot, bridge, path):
         keyring.set_keyring(previous)
     assert not dialog.use_keyring.isEnabled()
     assert "No OS keyring is available" in dialog.keyring_note.text()
+
+
+def test_first_run_and_operators_in_chinese(qtbot, bridge, path, qapp):
+    from cashier.ui.i18n import install_language, remove_language
+    from cashier.ui.operator_admin import OperatorAdmin
+
+    translators = install_language(qapp, "zh_CN")
+    try:
+        dialog = make(qtbot, bridge, path)
+        admin = OperatorAdmin(OperatorStore(None), bridge)
+        qtbot.addWidget(admin)
+    finally:
+        remove_language(qapp, translators)
+    assert dialog.windowTitle() == "设置收银台"
+    assert dialog.demo_button.text() == "试用演示模式"
+    assert admin.add_button.text() == "添加操作员"
