@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -159,19 +159,24 @@ class _Plan:
 
     config: Config
     path: Path
-    sign_key: str | None  # for the keyring (None: the key is in the file)
-    manager: tuple[str, str, str] | None  # name, operator id, PIN
+    #: for the keyring (None: the key is in the file); never in a repr, like the PIN
+    sign_key: str | None = field(repr=False)
+    manager: tuple[str, str, str] | None = field(repr=False)  # name, operator id, PIN
 
 
 def _write_plan(plan: _Plan, store: SecretStore | None) -> Config:
-    """Keyring first (the file then refers to it), then the file, then the first manager."""
+    """Keyring first (the file then refers to it), then the file, then the first manager.
+
+    The operators file is read before anything is written, so an unreadable one stops it all.
+    """
+    operators = OperatorStore(operators_path(plan.path)) if plan.manager is not None else None
     if plan.sign_key is not None:
         merchant = plan.config.ottpay.merchant_id or ""
         (store or KeyringSecretStore()).set_sign_key(merchant, plan.sign_key)
     save_config(plan.config, plan.path)
-    if plan.manager is not None:
+    if operators is not None and plan.manager is not None:
         name, operator_id, pin = plan.manager
-        OperatorStore(operators_path(plan.path)).add(name, operator_id, "manager", pin)
+        operators.add(name, operator_id, "manager", pin)
     return plan.config
 
 

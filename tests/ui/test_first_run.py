@@ -267,3 +267,16 @@ def test_first_run_and_operators_in_chinese(qtbot, bridge, path, qapp):
     assert dialog.windowTitle() == "设置收银台"
     assert dialog.demo_button.text() == "试用演示模式"
     assert admin.add_button.text() == "添加操作员"
+
+
+def test_an_unreadable_operators_file_stops_the_save_before_anything_is_written(
+        qtbot, bridge, path):
+    dialog = make(qtbot, bridge, path)
+    operators_path(path).parent.mkdir(parents=True)
+    operators_path(path).write_text("not json", encoding="utf-8")  # broken after the dialog opened
+    fill_merchant(dialog)
+    dialog.next_button.click()
+    dialog.finish_button.click()
+    qtbot.waitUntil(lambda: "operators file cannot be read" in dialog.message.text(), timeout=3000)
+    assert dialog.result_value is None and not path.exists()
+    assert dialog.finish_button.isEnabled()
