@@ -63,6 +63,7 @@ class OperatorAdmin(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         self.remove_button = QPushButton(self.tr("Remove selected"), self)
         self.remove_button.setObjectName("operator_remove")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -117,6 +118,7 @@ class OperatorAdmin(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, operator.name)
                 self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
         self.remove_button.setEnabled(bool(operators) and not self._busy)
 
     def names(self) -> list[str]:
