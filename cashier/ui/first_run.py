@@ -591,17 +591,28 @@ class FirstRunDialog(QDialog):
         super().done(result)
 
 
+def can_ask(env: Mapping[str, str] = os.environ) -> bool:
+    """A person could answer: there is a display and Qt is not drawing off-screen."""
+    from cashier.ui.launch import display_problem
+
+    platform = env.get("QT_QPA_PLATFORM", "").split(":")[0]
+    return display_problem(env) is None and platform not in ("offscreen", "minimal")
+
+
 def maybe_run_first_run(config_path: str | os.PathLike[str] | None, *,
                         parent: QWidget | None = None, language: str | None = None,
-                        secret_store: SecretStore | None = None,
+                        secret_store: SecretStore | None = None, interactive: bool | None = None,
                         env: Mapping[str, str] = os.environ) -> FirstRunResult | None:
     """Run the setup when the settings file start-up would read does not exist.
 
-    Returns what was written, or ``None`` when a file exists or the setup was cancelled (start-up
-    then goes on as before: no file means demo mode). Makes the ``QApplication`` if there is none
-    and installs ``language`` (default: the system's) only while the dialog is open.
+    Returns what was written, or ``None`` when a file exists, nobody could answer (no display,
+    or Qt's offscreen platform, unless ``interactive``) or the setup was cancelled: start-up then
+    goes on as before (no file means demo mode). Makes the ``QApplication`` if there is none and
+    installs ``language`` (default: the system's) only while the dialog is open.
     """
     if not needs_first_run(config_path, env):
+        return None
+    if not (can_ask(env) if interactive is None else interactive):
         return None
     from cashier.ui.i18n import install_language, remove_language, system_language
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import sys
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -12,7 +13,7 @@ from PySide6.QtCore import QTimer
 from cashier.config import SignKeySource, load_config
 from cashier.secrets import MemorySecretStore
 from cashier.ui.bridge import Bridge
-from cashier.ui.first_run import FirstRunDialog, maybe_run_first_run
+from cashier.ui.first_run import FirstRunDialog, can_ask, maybe_run_first_run
 from cashier.ui.operators import OperatorStore, operators_path
 from tests.ui.helpers import NetworkPrinter
 
@@ -228,9 +229,18 @@ def test_wedge_test_scan_classifies_what_is_typed(qtbot, bridge, path):
 def test_maybe_run_first_run_only_without_a_settings_file(qtbot, path):
     QTimer.singleShot(200, lambda: next(
         w for w in qtbot_top_level() if isinstance(w, FirstRunDialog)).demo_button.click())
-    result = maybe_run_first_run(path, language="en", secret_store=MemorySecretStore())
+    result = maybe_run_first_run(path, language="en", secret_store=MemorySecretStore(),
+                                 interactive=True)
     assert result is not None and result.mode == "demo" and load_config(path).demo
-    assert maybe_run_first_run(path, language="en") is None  # a file exists: no question
+    assert maybe_run_first_run(path, language="en", interactive=True) is None  # a file exists
+
+
+def test_no_question_when_nobody_can_answer(qapp, path):
+    assert maybe_run_first_run(path, env={"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert not path.exists()
+    if sys.platform.startswith("linux"):
+        assert not can_ask({})  # no DISPLAY / WAYLAND_DISPLAY
+    assert can_ask({"DISPLAY": ":0"})
 
 
 def qtbot_top_level():
