@@ -9,10 +9,12 @@ the app leave no thread or server behind.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cashier.config import Config, ScannerKind
 from cashier.devices.printer import ReceiptPrinter
@@ -52,6 +54,21 @@ from cashier.wallets import Wallet
 log = logging.getLogger("cashier.ui")
 
 translate = QCoreApplication.translate
+
+
+def demo_pay(simulator: Any, order_id: str, link: str | None) -> None:
+    """Demo (worker thread): the customer pays a QR order, or opens a payment link in a browser
+    and presses Pay (the simulator then sends the notify and redirects to our return page)."""
+    if link is None:
+        simulator.customer_pays(order_id)
+        return
+    import requests
+
+    with requests.Session() as browser:
+        browser.trust_env = False  # loopback only, never through a proxy
+        browser.get(link, timeout=10).raise_for_status()
+        browser.post(simulator.base_url + "/wapPay/pay", data={"order_id": order_id},
+                     timeout=10).raise_for_status()
 
 
 def _demo_codes() -> dict[str, str]:
@@ -163,10 +180,10 @@ class Terminal:
         self.window.history_requested.connect(self.open_history)
         self.window.reports_requested.connect(self.open_reports)
         self.window.sale_finished.connect(self._sale_finished)
+        self.window.support_bundle_requested.connect(self.export_support_bundle)
+        self.support_message: QMessageBox | None = None
         if self.simulator is not None:
-            self.window.demo_customer_pays.connect(lambda order_id: self.bridge.run(
-                self.simulator.customer_pays, order_id,
-                on_error=lambda exc: self.window.banners.show_banner("demo", str(exc), "info")))
+            self.window.demo_customer_pays.connect(self._demo_customer_pays)
         if self.customer_display is not None and cny_currency:
             self.bridge.run(self.client.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,
@@ -214,6 +231,50 @@ class Terminal:
                     lambda: self._scanner_status(status, message)),
             )
             self.scanner.start()
+
+    def _demo_customer_pays(self, order_id: str) -> None:
+        """Demo: the simulated customer pays the QR or opens the payment link and pays it."""
+        sale = self.window.sale
+        link = sale.code_url if sale is not None and sale.order_id == order_id and \
+            sale.mode == "link" else None
+        self.bridge.run(demo_pay, self.simulator, order_id, link,
+                        on_error=lambda exc: self.window.banners.show_banner("demo", str(exc),
+                                                                             "info"))
+
+    def choose_bundle_path(self, suggested: Path) -> Path | None:
+        """Where to save the support bundle: a save dialog (tests replace this). None: cancelled."""
+        name, _filter = QFileDialog.getSaveFileName(
+            self.window, translate("Terminal", "Export support bundle"), str(suggested),
+            translate("Terminal", "Zip archives (*.zip)"))
+        return Path(name) if name else None
+
+    def export_support_bundle(self, path: Path | None = None) -> Future[Any] | None:
+        """Logs, settings without secrets and journal statistics in one zip, written off the GUI
+        thread; a message then says where. No PIN: it holds no secret and no sale."""
+        from cashier.support import default_bundle_name, export_support_bundle
+
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+            path = self.choose_bundle_path(Path(folder) / default_bundle_name())
+            if path is None:
+                return None
+        return self.bridge.run(export_support_bundle, self.config, Path(path),
+                               on_done=lambda bundle: self._tell_support(
+                                   translate("Terminal", "Support bundle saved:\n%1")
+                                   .replace("%1", str(bundle.path)), QMessageBox.Icon.Information),
+                               on_error=lambda exc: self._tell_support(
+                                   translate("Terminal", "Could not save the support bundle: %1")
+                                   .replace("%1", str(exc)), QMessageBox.Icon.Warning))
+
+    def _tell_support(self, text: str, icon: QMessageBox.Icon) -> None:
+        if self.support_message is not None:
+            self.support_message.close()
+        box = QMessageBox(icon, translate("Terminal", "Support bundle"), text,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()  # window-modal, does not block the event loop
+        self.support_message = box
 
     def _scanner_status(self, status: ScannerStatus, message: str) -> None:
         if status is ScannerStatus.DISCONNECTED:
@@ -362,6 +423,8 @@ class Terminal:
             self.wedge.uninstall()
         if self.scanner is not None:
             self.scanner.stop()
+        if getattr(self, "support_message", None) is not None:
+            self.support_message.close()
         window = getattr(self, "window", None)
         if window is not None:
             window.close()

@@ -6,6 +6,7 @@ screen is waiting for, so the screen can speak in order ids only.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -14,7 +15,8 @@ from cashier.wallets import Wallet
 
 
 class EngineSaleController:
-    """Implements ``SaleController`` with ``engine.start_passive``/``start_active`` handles."""
+    """Implements ``SaleController`` with ``engine.start_passive``/``start_active``/
+    ``start_link`` handles."""
 
     def __init__(self, engine: Any, *, operator_id: str | None = None,
                  code_url_timeout: float = 20.0) -> None:
@@ -23,6 +25,7 @@ class EngineSaleController:
         self.code_url_timeout = code_url_timeout
         self.passive_timeout = float(engine.settings.passive_timeout)
         self.active_timeout = float(engine.settings.active_timeout)
+        self.link_timeout = float(engine.settings.link_valid_seconds)
         self._handles: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -52,6 +55,13 @@ class EngineSaleController:
             amount_cents, wallet, tip_cents=tip_cents, operator_id=self.operator_id))
         handle.wait_code_url(self.code_url_timeout)
         return SaleView.from_sale(handle.sale)
+
+    def start_link(self, amount_cents: int, tip_cents: int) -> SaleView:
+        """A payment link: the view's ``code_url`` is the whole link (the journal only keeps it
+        with the merchant payment key hidden, so it comes from the handle)."""
+        handle = self._keep(self.engine.start_link(
+            amount_cents, tip_cents=tip_cents, operator_id=self.operator_id))
+        return dataclasses.replace(SaleView.from_sale(handle.sale), code_url=handle.link_url)
 
     def wait(self, order_id: str, timeout: float) -> SaleView:
         handle = self._handle(order_id)

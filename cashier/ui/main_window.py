@@ -8,19 +8,21 @@ problems (late payments, printer, scanner) in sight until they are resolved.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
     demo_customer_pays = Signal(str)  # demo: the simulated customer pays this QR order
     signout_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
+    support_bundle_requested = Signal()  # Help > Export support bundle… (no PIN needed)
 
     def __init__(
         self,
@@ -189,8 +192,14 @@ class MainWindow(QMainWindow):
         self.settings_button = QPushButton(self.tr("Settings"))
         self.settings_button.setObjectName("settings_button")
         self.settings_button.clicked.connect(self.settings_requested)
+        self.help_button = QPushButton(self.tr("Help"))
+        self.help_button.setObjectName("help_button")
+        help_menu = QMenu(self.help_button)
+        self.support_action = help_menu.addAction(self.tr("Export support bundle…"))
+        self.support_action.triggered.connect(self.support_bundle_requested)
+        self.help_button.setMenu(help_menu)
         for button in (self.history_button, self.reports_button, self.settings_button,
-                       self.signout_button):
+                       self.help_button, self.signout_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(40)
             header.addWidget(button)
@@ -230,6 +239,13 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
             side.addWidget(button)
             self.wallet_buttons[wallet] = button
+        self.link_button = QPushButton(self.tr("Send link"))
+        self.link_button.setObjectName("link_button")
+        self.link_button.setToolTip(self.tr("Phone and delivery orders: a payment link the "
+                                            "customer opens on their phone (Alipay)"))
+        self.link_button.setMinimumHeight(56)
+        self.link_button.clicked.connect(self.start_link)
+        side.addWidget(self.link_button)
 
         self.demo_buttons: dict[str, QPushButton] = {}
         if self.demo and demo_codes:
@@ -261,6 +277,18 @@ class MainWindow(QMainWindow):
         for widget in (self.waiting_title, self.waiting_amount, self.waiting_detail):
             layout.addWidget(widget)
         layout.addWidget(self.waiting_qr, 1)
+        self.link_row = QWidget(page)  # a payment link as text to copy into a message
+        link_layout = QHBoxLayout(self.link_row)
+        self.link_text = QLineEdit(self.link_row)
+        self.link_text.setObjectName("link_text")
+        self.link_text.setReadOnly(True)
+        self.copy_link_button = QPushButton(self.tr("Copy"), self.link_row)
+        self.copy_link_button.setObjectName("copy_link_button")
+        self.copy_link_button.clicked.connect(self.copy_link)
+        link_layout.addWidget(self.link_text, 1)
+        link_layout.addWidget(self.copy_link_button)
+        self.link_row.setVisible(False)
+        layout.addWidget(self.link_row)
         self.demo_pay_row = QWidget(page)  # demo: pay the QR without a phone
         row = QHBoxLayout(self.demo_pay_row)
         self.demo_pay_link = QLabel(self.demo_pay_row)
@@ -440,6 +468,26 @@ class MainWindow(QMainWindow):
                     self._need_controller().start_active, amount, tip, wallet,
                     timeout=self._need_controller().active_timeout)
 
+    def start_link(self) -> None:
+        """Create a payment link for the keyed amount: shown as a QR and as text to send."""
+        if self.state != "entry":
+            return
+        try:
+            amount, tip = self.amount_entry.values()
+        except AmountError:
+            return
+        if not self._can_pay():
+            return
+        controller = self._need_controller()
+        self._start(self.tr("Send the customer this payment link (Alipay)"),
+                    lambda a, t, _unused: controller.start_link(a, t), amount, tip, None,
+                    timeout=controller.link_timeout)
+
+    def copy_link(self) -> None:
+        """Put the payment link on the clipboard, to paste into a message to the customer."""
+        QGuiApplication.clipboard().setText(self.link_text.text())
+        self.copy_link_button.setText(self.tr("Copied"))
+
     def _expire_banner(self, key: str) -> None:
         self.banners.expire(key, 5000)
 
@@ -463,6 +511,9 @@ class MainWindow(QMainWindow):
         self.waiting_detail.setText(self.tr("Sending…"))
         self.waiting_qr.set_data(None)
         self.waiting_qr.setVisible(False)
+        self.link_row.setVisible(False)
+        self.link_text.clear()
+        self.copy_link_button.setText(self.tr("Copy"))
         self.countdown_label.setText("")
         self.cancel_button.setEnabled(False)
         if self.customer_display is not None:
@@ -494,9 +545,14 @@ class MainWindow(QMainWindow):
             details.append(view.masked_code)
         self.waiting_detail.setText(" · ".join(d for d in details if d))
         self.demo_pay_row.setVisible(self.demo and bool(view.code_url))
+        is_link = view.mode == "link"
+        self.link_row.setVisible(is_link and bool(view.code_url))
         if view.code_url:
             self.waiting_qr.set_data(view.code_url)
             self.waiting_qr.setVisible(True)
+            if is_link and self.link_text.text() != view.code_url:
+                self.link_text.setText(view.code_url)
+                self.link_text.setCursorPosition(0)
             label = html.escape(self.tr("Open the customer page"))
             self.demo_pay_link.setText(f'<a href="{html.escape(view.code_url)}">{label}</a>')
             if self.customer_display is not None:
@@ -535,6 +591,9 @@ class MainWindow(QMainWindow):
             self.banners.clear_banner(f"late:{view.order_id}")  # someone resolved it
         if self.sale is None or view.order_id != self.sale.order_id or self.state != "waiting":
             return
+        if view.mode == "link" and self.sale.code_url:
+            # The journal keeps the link with its key hidden; the screen keeps the real one.
+            view = dataclasses.replace(view, code_url=self.sale.code_url)
         self.sale = view
         self._show_sale_progress(view)
         if view.is_final:

@@ -77,6 +77,7 @@ class SaleController(Protocol):
 
     passive_timeout: float  # seconds the cashier waits for a scanned code's payment
     active_timeout: float  # seconds the cashier waits for a shown QR to be paid
+    link_timeout: float  # seconds a payment link stays valid (the wait for it)
 
     def start_passive(self, amount_cents: int, tip_cents: int, code: str) -> SaleView:
         """Journal and send a payment for a scanned code; returns once it is under way."""
@@ -84,6 +85,10 @@ class SaleController(Protocol):
 
     def start_active(self, amount_cents: int, tip_cents: int, wallet: Wallet) -> SaleView:
         """Create a QR order; the returned view carries ``code_url``."""
+        ...
+
+    def start_link(self, amount_cents: int, tip_cents: int) -> SaleView:
+        """Create a payment link sale; the returned view's ``code_url`` is the link to send."""
         ...
 
     def wait(self, order_id: str, timeout: float) -> SaleView:

@@ -15,12 +15,12 @@ def make_terminal(qtbot, tmp_path):
     terminals: list[Terminal] = []
 
     def make(config: Config | None = None, *, signed_in: bool = True,
-             **simulator_options) -> Terminal:
+             payments: dict | None = None, **simulator_options) -> Terminal:
         options = {"confirm_after_queries": 2, "slow_response_seconds": 1.5,
                    "callback_retry_interval": 0.05} | simulator_options
         terminal = Terminal(config or Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
                             customer_display=True, wedge=True, simulator_options=options,
-                            payment_options=FAST)
+                            payment_options=FAST | (payments or {}))
         terminals.append(terminal)
         qtbot.addWidget(terminal.window)
         terminal.show()
