@@ -164,7 +164,7 @@ def _zh_config(tmp_path, **printer) -> Config:
 
 
 def _lines(data: bytes, encoding: str = "gb18030") -> list[str]:
-    from tests.devices.test_receipt_text import printed_lines
+    from tests.devices.test_receipt import printed_lines
 
     return printed_lines(data, encoding)
 
@@ -172,7 +172,7 @@ def _lines(data: bytes, encoding: str = "gb18030") -> list[str]:
 def _assert_within(lines: list[str], columns: int) -> None:
     from cashier.devices.receipt import text_width
 
-    assert all(text_width(line) <= columns for line in lines), lines
+    assert all(text_width(line, "gb18030") <= columns for line in lines), lines
 
 
 @pytest.mark.parametrize(("width", "columns"), [(58, 32), (80, 48)])

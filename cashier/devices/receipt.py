@@ -5,8 +5,9 @@ encoded here, not by python-escpos' magic encoder, because a Chinese printer nee
 multi-byte mode (``FS &``) and an encoding the magic encoder does not know (gb18030, gbk, big5).
 Text the printer encoding cannot represent becomes ``?``; rendering never raises for odd text.
 
-Layout is measured in printer columns: 32 on 58 mm paper, 48 on 80 mm; CJK (wide) characters take
-two columns, combining marks none.
+Layout is measured in printer columns: 32 on 58 mm paper, 48 on 80 mm. In Chinese mode every
+non-ASCII character is a two-column glyph; on a code-page printer every character is one column
+(``char_width``).
 
 The fixed labels come from ``receipt_text`` in the style's ``language`` ("en" or "zh_CN"); Chinese
 labels need a Chinese encoding (gb18030), on a code-page printer they print as ``?``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -236,11 +238,14 @@ class _Doc:
         self.line(char * self.style.columns)
 
     def pair(self, left: str, right: str) -> None:
-        self.lines(two_columns(left, right, self.style.columns))
+        self.lines(two_columns(left, right, self.style.columns, self.style.encoding))
 
     def centered(self, text: str, *, bold: bool = False, double_height: bool = False) -> None:
         self.printer.set(align="center", bold=bold, double_height=double_height)
-        self.lines(wrap(text, self.style.columns))
+        self.wrapped(text)
+
+    def wrapped(self, text: str) -> None:
+        self.lines(wrap(text, self.style.columns, self.style.encoding))
         self.printer.set(align="left", bold=False, double_height=False, normal_textsize=True)
 
     def bytes(self) -> bytes:
@@ -280,37 +285,60 @@ def encode_text(text: str, encoding: str) -> bytes:
     return printable.encode(text_encoding(encoding), errors="replace")
 
 
-def char_width(ch: str) -> int:
-    """Printer columns a character takes: wide/full-width (CJK) 2, combining marks 0, else 1.
+@functools.lru_cache(maxsize=32)
+def _double_byte_codec(encoding: str) -> str | None:
+    """The codec of a Chinese encoding (the printer prints its non-ASCII characters 2 wide)."""
+    return text_encoding(encoding) if is_chinese_encoding(encoding) else None
 
-    A character that is not printable goes out as a space (``encode_text``), so it counts 1.
+
+def char_width(ch: str, encoding: str | None = None) -> int:
+    """Printer columns a character takes.
+
+    Without an encoding, by Unicode: wide/full-width (CJK) 2, combining marks 0, else 1. With the
+    printer's encoding, as the printer lays it out: in Chinese mode (gb18030, gbk, big5...) every
+    non-ASCII character it can encode is a double-byte glyph two columns wide, including the
+    "ambiguous" ones such as × · “ ” é; on a code-page printer every character is one column
+    (what it cannot hold prints as one ``?``). A character that is not printable goes out as a
+    space (``encode_text``), so it counts 1.
     """
     if not ch.isprintable():
         return 1
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    if encoding is None:
+        if unicodedata.combining(ch):
+            return 0
+        return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    codec = _double_byte_codec(encoding)
+    if codec is None or ch.isascii():
+        return 1
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return 1  # printed as "?"
+    return 2
 
 
-def text_width(text: str) -> int:
-    return sum(char_width(ch) for ch in text)
+def text_width(text: str, encoding: str | None = None) -> int:
+    """Printer columns of a text (see ``char_width``)."""
+    if encoding is None or text.isascii():
+        return sum(char_width(ch) for ch in text)
+    return sum(char_width(ch, encoding) for ch in text)
 
 
-def wrap(text: str, columns: int) -> list[str]:
+def wrap(text: str, columns: int, encoding: str | None = None) -> list[str]:
     """Break text into lines of at most ``columns`` printer columns, at spaces where possible."""
     out: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if text_width(candidate) <= columns:
+            if text_width(candidate, encoding) <= columns:
                 line = candidate
                 continue
             if line:
                 out.append(line)
             line = ""
             for ch in word:  # a word longer than a line is cut character by character
-                if text_width(line + ch) > columns:
+                if text_width(line + ch, encoding) > columns:
                     out.append(line)
                     line = ""
                 line += ch
@@ -318,16 +346,16 @@ def wrap(text: str, columns: int) -> list[str]:
     return out
 
 
-def two_columns(left: str, right: str, columns: int) -> list[str]:
+def two_columns(left: str, right: str, columns: int, encoding: str | None = None) -> list[str]:
     """``left`` and ``right`` on one line; if they do not fit, left wraps and right goes below."""
     if not right:
-        return wrap(left, columns)
-    gap = columns - text_width(left) - text_width(right)
+        return wrap(left, columns, encoding)
+    gap = columns - text_width(left, encoding) - text_width(right, encoding)
     if gap >= 1:
         return [left + " " * gap + right]
-    lines = wrap(left, columns)
-    for part in wrap(right, columns):
-        lines.append(" " * (columns - text_width(part)) + part)
+    lines = wrap(left, columns, encoding)
+    for part in wrap(right, columns, encoding):
+        lines.append(" " * (columns - text_width(part, encoding)) + part)
     return lines
 
 
@@ -467,7 +495,7 @@ def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
     for wallet in data.wallets:
         doc.rule()
         doc.printer.set(bold=True)
-        doc.lines(wrap(style.wallet(wallet.wallet_label), style.columns))
+        doc.wrapped(style.wallet(wallet.wallet_label))
         doc.printer.set(bold=False)
         doc.pair("  " + label("sales", count=wallet.sale_count), _money(wallet.sale_cents))
         doc.pair("  " + label("tips"), _money(wallet.tip_cents))
@@ -489,7 +517,7 @@ def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
             doc.pair(late.timestamp.strftime("%m-%d %H:%M"), _money(late.amount_cents))
             doc.pair("  " + style.wallet(late.wallet_label), late.order_id)
             if late.note:
-                doc.lines(wrap("  " + late.note, style.columns))
+                doc.wrapped("  " + late.note)
     doc.rule()
     return _finish(doc)
 
@@ -505,7 +533,7 @@ def render_test_page(
     doc.pair(style.label("columns"), str(style.columns))
     doc.pair(style.label("encoding"), style.encoding)
     for text in sample or ("中文测试 收银台", "Ümlaut café"):
-        doc.lines(wrap(text, style.columns))
+        doc.wrapped(text)
     _lookup_code(doc, "TEST-0001")
     return _finish(doc)
 

@@ -29,6 +29,41 @@ from cashier.devices.receipt import (
 
 CUT = b"\x1dV\x00"
 QR_STORE = b"\x1d(k"
+# Formatting commands the renderer sends: init, Chinese mode on/off, ESC ! / E / a / t / d n, cut.
+_COMMAND = re.compile(rb"\x1b@|\x1c[&.]|\x1b[!Eatd].|\x1dV.", re.S)
+_MONEY = re.compile(r"-?[\d,]+\.\d\d$")
+
+
+def printed_lines(data: bytes, encoding: str = "gb18030") -> list[str]:
+    """The text lines a printer would print: commands and the QR code removed, strictly decoded.
+
+    ESC/FS/GS bytes never occur inside a gb18030 character, so commands are found byte by byte.
+    """
+    text = bytearray()
+    i = 0
+    while i < len(data):
+        if data.startswith(b"\x1d(k", i):  # GS ( k pL pH <pL + 256 pH bytes>: a QR command
+            i += 5 + data[i + 3] + 256 * data[i + 4]
+            continue
+        command = _COMMAND.match(data, i)
+        if command:
+            i = command.end()
+            continue
+        text.append(data[i])
+        i += 1
+    return text.decode(encoding).split("\n")
+
+
+def assert_fits(lines: list[str], columns: int, *, aligned: bool = True,
+                encoding: str = "gb18030") -> None:
+    """No line wider than the paper as the printer lays it out (Chinese mode: all non-ASCII is
+    two columns); with ``aligned``, every label line ending in an amount reaches the right edge
+    (not for random text, which may itself end like an amount)."""
+    for line in lines:
+        width = text_width(line, encoding)
+        assert width <= columns, (line, width)
+        if aligned and _MONEY.search(line) and not line.startswith(" "):
+            assert width == columns, line
 
 
 def sale(**overrides) -> ReceiptData:
@@ -93,7 +128,10 @@ def test_chinese_merchant_name_in_gb18030_uses_chinese_mode() -> None:
     decoded = data.decode("gb18030")
     assert "上海小笼包" in decoded
     item = next(line for line in decoded.splitlines() if line.startswith("小笼包"))
-    assert text_width(item) == 32  # CJK characters count double
+    # In Chinese mode every non-ASCII character prints two columns wide, × included (Unicode
+    # calls it "ambiguous" and would count it 1, leaving the line one column too long).
+    assert text_width(item, "gb18030") == 32
+    assert text_width(item) == 31
 
 
 def test_text_the_encoding_cannot_hold_prints_as_question_marks() -> None:
@@ -218,6 +256,10 @@ def test_bad_style_is_refused() -> None:
 
 def test_layout_helpers_measure_cjk_as_double_width() -> None:
     assert text_width("收银台ab") == 8
+    assert text_width("×·“é”收", "gb18030") == 12  # Chinese mode: all non-ASCII is 2 wide
+    assert text_width("×·“é”收", "cp437") == 6  # one column each, "?" where cp437 has none
+    assert text_width("é\u0301", "cp1252") == 2  # the combining accent prints as a "?"
+    assert two_columns("单价×2", "9.00", 16, "gbk") == ["单价×2     9.00"]
     assert wrap("收银台收银台", 7) == ["收银台", "收银台"]
     assert two_columns("Total", "13.34", 12) == ["Total  13.34"]
     assert two_columns("Just text", "", 12) == ["Just text"]
@@ -241,6 +283,7 @@ def test_any_text_in_any_encoding_renders_and_never_crashes_the_sale(
     assert data.endswith(CUT) and qr_payload(data) == b"CS20261123-0001"
     text = data.decode(encoding, errors="replace")
     assert "13.34" in text
+    assert_fits(printed_lines(data, encoding), columns, aligned=False, encoding=encoding)
 
 
 def test_settings_from_the_config_file_map_onto_device_settings() -> None:

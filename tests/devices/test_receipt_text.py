@@ -24,40 +24,7 @@ from cashier.devices.receipt import (
     render_test_page,
     text_width,
 )
-
-CUT = b"\x1dV\x00"
-# Formatting commands the renderer sends: init, Chinese mode on/off, ESC ! / E / a / t / d n, cut.
-_COMMAND = re.compile(rb"\x1b@|\x1c[&.]|\x1b[!Eatd].|\x1dV.", re.S)
-_MONEY = re.compile(r"-?[\d,]+\.\d\d$")
-
-
-def printed_lines(data: bytes, encoding: str = "gb18030") -> list[str]:
-    """The text lines a printer would print: commands and the QR code removed, strictly decoded.
-
-    ESC/FS/GS bytes never occur inside a gb18030 character, so commands are found byte by byte.
-    """
-    text = bytearray()
-    i = 0
-    while i < len(data):
-        if data.startswith(b"\x1d(k", i):  # GS ( k pL pH <pL + 256 pH bytes>: a QR command
-            i += 5 + data[i + 3] + 256 * data[i + 4]
-            continue
-        command = _COMMAND.match(data, i)
-        if command:
-            i = command.end()
-            continue
-        text.append(data[i])
-        i += 1
-    return text.decode(encoding).split("\n")
-
-
-def assert_fits(lines: list[str], columns: int, *, aligned: bool = True) -> None:
-    """No line wider than the paper; with ``aligned``, every label line ending in an amount
-    reaches the right edge (not for random text, which may itself end like an amount)."""
-    for line in lines:
-        assert text_width(line) <= columns, (line, text_width(line))
-        if aligned and _MONEY.search(line) and not line.startswith(" "):
-            assert text_width(line) == columns, line
+from tests.devices.test_receipt import CUT, assert_fits, printed_lines
 
 
 def line_with(lines: list[str], label: str) -> str:
@@ -177,6 +144,15 @@ def test_a_label_and_value_too_wide_for_one_line_wrap_and_stay_right_aligned() -
     assert_fits(lines, 32)
     at = lines.index("订单号")
     assert lines[at + 1].endswith("收银") and text_width(lines[at + 1]) == 32
+
+
+@pytest.mark.parametrize("columns", [32, 48])
+def test_items_with_ambiguous_width_characters_stay_right_aligned(columns: int) -> None:
+    item = "小笼包×2 “特价”·é"  # × “ ” · é print two columns wide in Chinese mode
+    lines = printed_lines(render_receipt(sale(lines=(ReceiptLine(item, 1234),)), zh(columns)))
+    line = line_with(lines, "小笼包")
+    assert line.endswith("12.34") and text_width(line, "gb18030") == columns
+    assert_fits(lines, columns)
 
 
 def test_language_setting_is_normalised_and_unknown_languages_print_english() -> None:
