@@ -170,6 +170,12 @@ def _write_plan(plan: _Plan, store: SecretStore | None) -> Config:
     The operators file is read before anything is written, so an unreadable one stops it all.
     """
     operators = OperatorStore(operators_path(plan.path)) if plan.manager is not None else None
+    if operators is not None and plan.manager is not None:
+        name, operator_id, pin = plan.manager
+        if any(o.name == name or o.operator_id == operator_id for o in operators.operators):
+            raise OperatorError(f"An operator named {name} or with id {operator_id} exists.")
+        if operators.find_by_pin(pin) is not None:
+            raise OperatorError("That PIN is already used by another operator; choose another.")
     if plan.sign_key is not None:
         merchant = plan.config.ottpay.merchant_id or ""
         (store or KeyringSecretStore()).set_sign_key(merchant, plan.sign_key)
@@ -201,7 +207,7 @@ class FirstRunDialog(QDialog):
         self.scan_seconds = SCAN_TEST_SECONDS
         self._scan_stop = threading.Event()
         self._busy = False
-        self._has_operators = bool(self._existing_operators())
+        self._needs_manager = not any(o.is_manager for o in self._existing_operators())
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._welcome_page())
@@ -294,10 +300,10 @@ class FirstRunDialog(QDialog):
         self.manager_pin_again = self._line(form, self.tr("PIN again"), "manager_pin_again",
                                             password=True)
         for edit in (self.manager_name, self.manager_pin, self.manager_pin_again):
-            edit.setVisible(not self._has_operators)
+            edit.setVisible(self._needs_manager)
             label = form.labelForField(edit)
             if label is not None:
-                label.setVisible(not self._has_operators)
+                label.setVisible(self._needs_manager)
         return page
 
     def _devices_page(self) -> QWidget:
@@ -444,7 +450,7 @@ class FirstRunDialog(QDialog):
             return None
         config, keyring_key = checked
         manager = None
-        if not self._has_operators:
+        if self._needs_manager:
             name = self.manager_name.text().strip()
             pin = self.manager_pin.text()
             if not name:

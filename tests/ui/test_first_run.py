@@ -290,3 +290,29 @@ def test_an_unreadable_operators_file_stops_the_save_before_anything_is_written(
     qtbot.waitUntil(lambda: "operators file cannot be read" in dialog.message.text(), timeout=3000)
     assert dialog.result_value is None and not path.exists()
     assert dialog.finish_button.isEnabled()
+
+
+def test_with_a_manager_already_on_file_no_manager_is_asked_for(qtbot, bridge, path):
+    existing = OperatorStore(operators_path(path))
+    existing.add("Wu", "0000020158", "manager", "5555")
+    before = operators_path(path).read_bytes()
+    dialog = make(qtbot, bridge, path)
+    fill_merchant(dialog)
+    dialog.manager_name.clear()
+    assert dialog.manager_name.isHidden()
+    dialog.next_button.click()
+    dialog.finish_button.click()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=3000)
+    assert operators_path(path).read_bytes() == before
+    assert not load_config(path).demo
+
+
+def test_a_manager_pin_a_cashier_already_uses_is_refused_before_writing(qtbot, bridge, path):
+    OperatorStore(operators_path(path)).add("Bo", "0000020157", "cashier", "4321")
+    dialog = make(qtbot, bridge, path)
+    assert not dialog.manager_name.isHidden()  # cashiers only: a manager is still needed
+    fill_merchant(dialog, pin="4321")
+    dialog.next_button.click()
+    dialog.finish_button.click()
+    qtbot.waitUntil(lambda: "already used" in dialog.message.text(), timeout=3000)
+    assert dialog.result_value is None and not path.exists()
