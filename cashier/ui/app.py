@@ -418,20 +418,25 @@ class Terminal:
             self.customer_display.place(self.config.display.screen)
 
     def close(self) -> None:
-        """Stop everything this terminal started, newest first."""
-        if self.wedge is not None:
-            self.wedge.uninstall()
-        if self.scanner is not None:
-            self.scanner.stop()
-        if getattr(self, "support_message", None) is not None:
-            self.support_message.close()
+        """Stop everything this terminal started, newest first; a part that fails to stop is
+        logged and the rest are still stopped."""
         window = getattr(self, "window", None)
-        if window is not None:
-            window.close()
-        if self.engine is not None:
-            self.engine.shutdown()  # releases waiting sales, so the bridge's workers can finish
-        self.bridge.shutdown()  # before the journal closes: a worker may still be reading it
-        if self.spooler is not None:
-            self.spooler.stop()
-        if self.runtime is not None:
-            self.runtime.close()  # receiver, journal, client, simulator
+        message = getattr(self, "support_message", None)
+        steps = [
+            self.wedge.uninstall if self.wedge is not None else None,
+            self.scanner.stop if self.scanner is not None else None,
+            message.close if message is not None else None,
+            window.close if window is not None else None,
+            # releases waiting sales, so the bridge's workers can finish
+            self.engine.shutdown if self.engine is not None else None,
+            self.bridge.shutdown,  # before the journal closes: a worker may still be reading it
+            self.spooler.stop if self.spooler is not None else None,
+            self.runtime.close if self.runtime is not None else None,  # receiver ... simulator
+        ]
+        for step in steps:
+            if step is None:
+                continue
+            try:
+                step()
+            except Exception:
+                log.exception("terminal: stopping %r failed", step)

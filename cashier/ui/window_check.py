@@ -20,8 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cashier.config import Config, JournalSettings, PrinterKind
 from cashier.ui.i18n import install_language
@@ -48,6 +49,30 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str, step: s
         loop.exec()
 
 
+def pause(msec: int) -> None:
+    """Let the event loop run for ``msec`` milliseconds."""
+    loop = QEventLoop()
+    QTimer.singleShot(msec, loop.quit)
+    loop.exec()
+
+
+def type_key(widget: QWidget, key: Qt.Key, text: str = "") -> None:
+    """Press and release one key on ``widget`` through the application's event filters, as a
+    keyboard does (QtTest is not shipped in the bundle)."""
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                                                 text))
+
+
+def type_text(widget: QWidget, text: str, gap_ms: int = 0) -> None:
+    """Type digits and ``.`` one key at a time, ``gap_ms`` apart."""
+    for char in text:
+        key = Qt.Key.Key_Period if char == "." else Qt.Key(Qt.Key.Key_0.value + int(char))
+        type_key(widget, key, char)
+        if gap_ms:
+            pause(gap_ms)
+
+
 def _check(condition: bool, step: str, message: str) -> None:
     if not condition:
         raise WindowCheckFailed(step, message)
@@ -68,16 +93,14 @@ def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TI
     current[0] = "sign-in"
     if window.state == "signin":
         dialog = terminal.ask_signin()
-        QTest.keyClicks(dialog.pin, DEMO_CASHIER_PIN)
-        QTest.keyClick(dialog.pin, Qt.Key.Key_Return)
+        type_text(dialog.pin, DEMO_CASHIER_PIN)
+        type_key(dialog.pin, Qt.Key.Key_Return, "\r")
         wait_until(lambda: window.state == "entry", timeout, "signing in", "sign-in")
         say(f"ok sign-in: {window.operator_name}")
 
     current[0] = "amount"
     entry = window.amount_entry
-    for key in "1.00":
-        QTest.keyClick(entry, key)
-        QTest.qWait(70)  # typed like a person, slower than a keyboard-wedge scanner
+    type_text(entry, "1.00", gap_ms=70)  # typed like a person, slower than a wedge scanner
     _check(entry.values() == (100, 0), "amount", f"the amount field holds {entry.amount.text!r}")
     say("ok amount: 1.00 typed")
 
@@ -86,7 +109,7 @@ def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TI
     button = next((b for b in window.demo_buttons.values()
                    if b.property("demo_code") == code), None)
     if button is not None:
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        button.click()
     else:
         window.handle_scan(code)
     wait_until(lambda: window.state == "result", timeout, "the result screen", "payment")

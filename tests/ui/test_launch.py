@@ -37,10 +37,16 @@ def test_gui_self_check_pays_through_the_window_and_exits_0(tmp_path):
     assert not (tmp_path / "data" / "cashier" / "demo").exists()  # the user's demo data untouched
 
 
-def test_window_check_names_the_failing_step(qtbot, capsys):
-    assert run_window_check(Config(), timeout=0.001) == 1  # too short to sign in
-    err = capsys.readouterr().err
-    assert err.startswith("self-check failed at sign-in: signing in did not happen within")
+def test_window_check_names_the_failing_step(qtbot, capsys, monkeypatch):
+    import cashier.simulator
+
+    real = cashier.simulator.demo_code
+    monkeypatch.setattr(cashier.simulator, "demo_code",  # the customer's wallet declines
+                        lambda scenario, *args: real(Scenario.DECLINED, *args))
+    assert run_window_check(Config()) == 1
+    out, err = capsys.readouterr()
+    assert "ok amount:" in out and "ok payment" not in out
+    assert err.startswith("self-check failed at payment: the window shows 'DECLINED'"), err
 
 
 def test_help_documents_the_self_check_and_the_ready_marker(tmp_path):
