@@ -71,6 +71,7 @@
     <name>FirstRunDialog</name>
     <message>
         <source>Set up the cashier terminal</source>
+        <extracomment>for the keyring (None: the key is in the file); never in a repr, like the PIN</extracomment>
         <translation>设置收银台</translation>
     </message>
     <message>
@@ -463,6 +464,14 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>Help</source>
+        <translation>帮助</translation>
+    </message>
+    <message>
+        <source>Export support bundle…</source>
+        <translation>导出支持包…</translation>
+    </message>
+    <message>
         <source>Scan code: scan the customer&apos;s payment code, or type it here:</source>
         <translation>扫码收款：扫描顾客的付款码，或在此输入：</translation>
     </message>
@@ -479,12 +488,24 @@
         <translation>出示二维码：</translation>
     </message>
     <message>
+        <source>Send link</source>
+        <translation>发送付款链接</translation>
+    </message>
+    <message>
+        <source>Phone and delivery orders: a payment link the customer opens on their phone (Alipay)</source>
+        <translation>电话和外卖订单：顾客在手机上打开的付款链接（支付宝）</translation>
+    </message>
+    <message>
         <source>Simulate scan (demo):</source>
         <translation>模拟扫码（演示）：</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
     <message>
         <source>Customer pays (demo)</source>
@@ -525,6 +546,14 @@
     <message>
         <source>Ask the customer to scan the QR code with %1</source>
         <translation>请顾客用%1扫描二维码</translation>
+    </message>
+    <message>
+        <source>Send the customer this payment link (Alipay)</source>
+        <translation>请把这个付款链接发给顾客（支付宝）</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
     <message>
         <source>Payment</source>
@@ -1081,6 +1110,28 @@
     <message>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
+    </message>
+    <message>
+        <source>Export support bundle</source>
+        <translation>导出支持包</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Support bundle saved:
+%1</source>
+        <translation>支持包已保存：
+%1</translation>
+    </message>
+    <message>
+        <source>Could not save the support bundle: %1</source>
+        <translation>无法保存支持包：%1</translation>
+    </message>
+    <message>
+        <source>Support bundle</source>
+        <translation>支持包</translation>
     </message>
     <message>
         <source>Scanner disconnected: %1</source>
