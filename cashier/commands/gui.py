@@ -32,9 +32,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
                         help=argparse.SUPPRESS)  # smoke tests and screenshots
     parser.add_argument("--self-check", action="store_true",
-                        help="open the window offscreen-capable in demo mode, take one payment "
-                        "through it as a cashier would (amount, demo scan), check PAID and the "
-                        "receipt, and exit 0 (non-zero with the failing step on stderr)")
+                        help="open the terminal window in demo mode (offscreen unless "
+                        "QT_QPA_PLATFORM says otherwise), take one payment through it as a "
+                        "cashier would (amount, demo scan), check PAID and the receipt, and exit "
+                        "0 (non-zero with the failing step on stderr)")
     parser.add_argument("--print-ready", action="store_true",
                         help="print 'ready <seconds since process start>' once the window takes "
                         "input (same as CASHIER_STARTUP_PROBE=1)")
