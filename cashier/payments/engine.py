@@ -266,10 +266,12 @@ class PaymentEngine:
         thread = threading.Thread(target=self._run_worker, args=(handle, flow, arg),
                                   name=f"cashier-sale-{handle.order_id}", daemon=True)
         handle.thread = thread
+        # Started under the lock: shutdown() joins what it finds in _threads, and pruning by
+        # is_alive() would drop a thread not yet started, so none may be seen before it runs.
         with self._lock:
             self._threads = [t for t in self._threads if t.is_alive()]
+            thread.start()
             self._threads.append(thread)
-        thread.start()
 
     def _run_worker(self, handle: SaleHandle,
                     flow: Callable[[PaymentEngine, SaleHandle, str], None], arg: str) -> None:
