@@ -234,3 +234,14 @@ def send_to_printer(data: bytes, config: Config) -> str:
         raise PrintError("none", "No printer is configured ([printer] kind is \"none\").")
     printer.send(data)
     return printer.description
+
+
+def print_test_page(config: Config) -> str:
+    """Print the test page (in the receipt language) on ``config``'s printer.
+
+    Returns the printer's description; ``PrintError`` with a sentence when it does not print or
+    no printer is configured. Blocking I/O: call it off the GUI thread.
+    """
+    page = r.render_test_page(receipt_style(config), merchant_name=_merchant(config)[0])
+    return send_to_printer(page, config)
+

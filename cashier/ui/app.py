@@ -16,9 +16,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from cashier import printing
 from cashier.config import Config, ScannerKind
 from cashier.devices.printer import ReceiptPrinter
-from cashier.devices.receipt import render_receipt, render_report, render_test_page
 from cashier.devices.scanner import ScannerSettings as SerialSettings
 from cashier.devices.scanner import ScannerStatus, SerialScanner
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
@@ -39,12 +39,6 @@ from cashier.ui.operators import (
     operators_path,
 )
 from cashier.ui.pin_dialog import PinDialog
-from cashier.ui.receipts import (
-    printer_settings,
-    receipt_for_refund,
-    receipt_for_sale,
-    report_data,
-)
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
@@ -205,7 +199,7 @@ class Terminal:
             self.window.set_operator(None)
 
     def _build_printer(self) -> None:
-        self.printer_settings = printer_settings(self.config)
+        self.printer_settings = printing.printer_settings(self.config)
         if self.printer_settings.kind == "none":
             return
         self.spooler = PrintSpooler(
@@ -334,11 +328,9 @@ class Terminal:
     @staticmethod
     def test_print(config: Config) -> None:
         """Print a test page with ``config``'s printer (worker thread; ``PrintError`` if not)."""
-        settings = printer_settings(config)
-        if settings.kind == "none":
+        if printing.printer_settings(config).kind == "none":
             raise ValueError(translate("Terminal", "Choose a printer first."))
-        ReceiptPrinter(settings).send(render_test_page(
-            settings.style(), merchant_name=config.shop.name or "cashier"))
+        printing.print_test_page(config)
 
     def open_history(self) -> HistoryDialog:
         """The history window (one at a time; reopening brings it back, reloaded)."""
@@ -376,15 +368,14 @@ class Terminal:
         if refund is None:
             raise LookupError(f"no refund {refund_id} in the journal")
         sale = self.journal.require_sale(refund.sale_order_id)
-        data = render_receipt(receipt_for_refund(refund, sale, self.config),
-                              self.printer_settings.style())
+        data = printing.receipt_bytes_for_refund(refund, sale, self.config)
         return self.spooler.submit(data, description=f"refund receipt {refund_id}")
 
     def print_report(self, report: Any) -> PrintJob:
         """Render an X/Z report and queue it (worker thread)."""
         if self.spooler is None:
             raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        data = render_report(report_data(report, self.config), self.printer_settings.style())
+        data = printing.report_bytes(report, self.config)
         return self.spooler.submit(data, description=f"{report.kind} report")
 
     def _sale_finished(self, view: SaleView) -> None:
@@ -397,8 +388,7 @@ class Terminal:
         if self.spooler is None:
             raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
         sale = self.journal.require_sale(order_id)
-        data = render_receipt(receipt_for_sale(sale, self.config, copy=copy, reprint=reprint),
-                              self.printer_settings.style())
+        data = printing.receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint)
         return self.spooler.submit(data, description=f"receipt {order_id}")
 
     def _print_failed(self, exc: BaseException) -> None:

@@ -122,13 +122,9 @@ def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
 
 def print_test_page(config: Config) -> None:
     """Print the test page on ``config``'s printer (``PrintError`` with a sentence if not)."""
-    from cashier.devices.printer import ReceiptPrinter
-    from cashier.devices.receipt import render_test_page
-    from cashier.ui.receipts import printer_settings
+    from cashier.printing import print_test_page
 
-    settings = printer_settings(config)
-    ReceiptPrinter(settings).send(render_test_page(
-        settings.style(), merchant_name=config.shop.name or "cashier"))
+    print_test_page(config)
 
 
 def keyring_problem(store: SecretStore | None) -> str | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import time
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
+from cashier.config import Language, UiSettings
 from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
@@ -145,6 +147,24 @@ def test_paid_sale_prints_the_receipt_automatically(qtbot, make_terminal):
     assert b"9.99" in job
     assert b"\x1dV" in job  # the cut command
     assert not any("Printer" in t for t in window.banners.texts())
+
+
+def test_receipts_follow_the_terminal_language(qtbot, make_terminal):
+    """Issue 5: receipts print in the language chosen in settings (here Simplified Chinese)."""
+    printer = NetworkPrinter()
+    try:
+        config = dataclasses.replace(printer_config(printer.port),
+                                     ui=UiSettings(language=Language.ZH_CN))
+        terminal = make_terminal(config)
+        window = terminal.window
+        key_amount(qtbot, terminal, "9.99")
+        window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+        qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=5000)
+    finally:
+        printer.stop()
+    text = printer.jobs[0].decode("gb18030", errors="replace")
+    assert "支付成功" in text and "微信支付" in text and "9.99" in text
 
 
 def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_terminal):
