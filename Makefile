@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/cashier demo
 
+# The whole suite: lint, every test, and the frozen-bundle smoke test (builds the installer
+# bundle with PyInstaller and runs it: about a minute, so CI checks the shipped program too).
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	$(VENV)/bin/ruff check cashier tests benchmarks installer
+	CASHIER_BUILD_SMOKE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 # Benchmarks: print a table and write benchmarks/RESULTS.md (a few minutes); quick for CI.
 bench: $(STAMP)
@@ -27,7 +30,7 @@ bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks --quick
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check cashier tests
+	$(VENV)/bin/ruff check cashier tests benchmarks installer
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
