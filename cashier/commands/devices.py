@@ -6,6 +6,7 @@ Without options both use the scanner / printer from the settings file; options o
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import queue
 import sys
@@ -13,7 +14,7 @@ import time
 from typing import Any
 
 from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
-from cashier.devices.receipt import ReceiptError, render_test_page
+from cashier.devices.receipt import ReceiptError, ReceiptStyle, render_test_page
 from cashier.devices.scanner import SUFFIXES, ScannerSettings, ScannerStatus, SerialScanner
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
@@ -155,36 +156,46 @@ def _print_status(args: argparse.Namespace, status: ScannerStatus, message: str)
         print(message, flush=True)
 
 
-def printer_settings(args: argparse.Namespace) -> PrinterSettings:
+def printer_settings(args: argparse.Namespace) -> tuple[PrinterSettings, ReceiptStyle]:
+    """The printer and receipt style: the options given, the settings file for the rest.
+
+    The file is read only when an option is missing, so a complete command line works even
+    next to a broken settings file.
+    """
+    overrides: dict[str, Any] = {}
     kind, address = args.printer_kind, args.address
     if args.output:
         kind, address = "file", args.output
-    fields: dict[str, Any] = {}
-    if kind is None or args.paper is None or args.encoding is None:
-        section = _config(args).printer
-        fields = dict(kind=section.kind, address=section.address or "", paper_mm=section.width,
-                      encoding=section.encoding, logo_path=section.logo)
     if kind is not None:
-        fields.update(kind=kind, address=address or "")
+        overrides.update(kind=kind, address=address or "")
     if args.paper is not None:
-        fields["paper_mm"] = args.paper
+        overrides["paper_mm"] = args.paper
     if args.encoding is not None:
-        fields["encoding"] = args.encoding
+        overrides["encoding"] = args.encoding
     if args.timeout is not None:
-        fields["timeout"] = args.timeout
+        overrides["timeout"] = args.timeout
+    needs_config = kind is None or args.paper is None or args.encoding is None
     try:
-        return PrinterSettings(**fields)
+        if not needs_config:
+            settings = PrinterSettings(**overrides)
+            return settings, settings.style()
+        from cashier import printing
+
+        config = _config(args)
+        settings = printing.printer_settings(config, **overrides)
+        style = dataclasses.replace(settings.style(), language=printing.receipt_language(config))
+        return settings, style
     except (ValueError, ReceiptError) as exc:
         raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
 
 
 def run_print_test(args: argparse.Namespace) -> int:
     try:
-        settings = printer_settings(args)
+        settings, style = printer_settings(args)
         printer = ReceiptPrinter(settings)
         if not printer.enabled:
             raise DeviceCommandError("No printer configured: give --printer-kind or --output FILE.")
-        data = render_test_page(settings.style())
+        data = render_test_page(style)
         try:
             printer.send(data)
         except PrintError as exc:

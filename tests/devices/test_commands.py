@@ -35,6 +35,16 @@ def test_print_test_output_file_holds_the_test_page(tmp_path: Path) -> None:
     assert b"1P0TEST-0001" in data
 
 
+def test_print_test_page_follows_the_configured_language(tmp_path: Path) -> None:
+    config = tmp_path / "cashier.toml"
+    config.write_text('[ui]\nlanguage = "zh_CN"\n', encoding="utf-8")
+    out = tmp_path / "page.bin"
+    result = cashier("--config", str(config), "print-test", "--output", str(out),
+                     tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "打印机测试" in out.read_bytes().decode("gb18030")
+
+
 def test_print_test_to_a_network_printer_and_to_one_that_is_down(tmp_path: Path) -> None:
     fake = FakeNetworkPrinter()
     try:
