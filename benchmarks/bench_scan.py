@@ -113,7 +113,9 @@ def run(ctx: Context) -> list[Row]:
         Row(BENCH, "same via the demo terminal: pty -> its scanner -> window PAID screen", "ms",
             [s * 1000 for s in probe["seconds"]],
             Target("<", 20), base, note="the real Terminal (offscreen) with a serial scanner "
-            "on the pty; stops when the result screen shows PAID (journaled paid before)"),
+            "on the pty; stops when the result screen shows PAID (journaled paid before). GUI "
+            "thread per sale, keypad to PAID (cProfile, own time, event-loop idle left out): "
+            + str(probe["gui_profile"])),
     ]
 
 

@@ -103,11 +103,16 @@ class Row:
 
     @property
     def headroom_used(self) -> float | None:
-        """For an upper-limit target: the figure as a share of the limit (0.9 = 90 % used)."""
+        """For an upper-limit target, how much of the allowance is used (0.9 = 90 %): the figure
+        over the limit, or for a ratio limit above 1x the excess over 1x over the allowed excess
+        (1.25x of <= 1.3x uses 0.25 of 0.3)."""
         if self.target is None or self.target.op not in ("<", "<=") or not self.target.value:
             return None
-        figure = self.ratio if self.target.kind == "ratio" else self.median
-        return None if figure is None else figure / self.target.value
+        if self.target.kind == "ratio":
+            if self.ratio is None or self.target.value <= 1:
+                return None
+            return max(0.0, (self.ratio - 1) / (self.target.value - 1))
+        return self.median / self.target.value
 
     @property
     def target_text(self) -> str:
@@ -182,14 +187,20 @@ def hot_spots(fn: Callable[[], object], repeat: int = 20, top: int = 6) -> str:
     return describe_profile(profiler, top)
 
 
-def describe_profile(profiler: cProfile.Profile, top: int = 6) -> str:
+def describe_profile(profiler: cProfile.Profile, top: int = 6, *, per: int = 1,
+                     skip: tuple[str, ...] = ()) -> str:
+    """The ``top`` functions by own time; ``per``: divide times by this many repetitions;
+    ``skip``: function names to leave out (e.g. an event loop's idle wait)."""
     stats = pstats.Stats(profiler, stream=io.StringIO())
-    entries = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)  # tottime
+    entries = sorted(((key, value) for key, value in stats.stats.items()
+                      if not any(word in key[2] for word in skip)),
+                     key=lambda item: item[1][2], reverse=True)  # tottime
     total = sum(item[1][2] for item in entries) or 1.0
     parts = []
     for (filename, line, func), (_cc, _nc, tottime, _ct, _callers) in entries[:top]:
         where = func if filename == "~" else f"{Path(filename).name}:{line} {func}"
-        parts.append(f"{where} {1000 * tottime:.0f} ms ({100 * tottime / total:.0f}%)")
+        ms = 1000 * tottime / per
+        parts.append(f"{where} {ms:.{0 if ms >= 10 else 1}f} ms ({100 * tottime / total:.0f}%)")
     return "; ".join(parts)
 
 

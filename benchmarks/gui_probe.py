@@ -343,7 +343,15 @@ def scan(work: Path, sales: int) -> int:
         if not wait_until(lambda: terminal.scanner.status is ScannerStatus.CONNECTED, 5):
             raise RuntimeError("the terminal's serial scanner did not open the pty")
         window = terminal.window
-        for _ in range(sales + 3):  # 3 warm-up sales
+        import cProfile
+
+        from benchmarks.core import describe_profile
+
+        profiler = cProfile.Profile()
+        profiled = max(10, sales // 2)
+        for i in range(sales + 3 + profiled):  # 3 warm-up sales, then measured, then profiled
+            if i == sales + 3:
+                profiler.enable()
             if window.state != "entry":
                 window.new_sale()
             for key in "12.34":
@@ -360,7 +368,10 @@ def scan(work: Path, sales: int) -> int:
             if sale.state != "paid":
                 raise RuntimeError(f"the PAID screen shows a sale journaled {sale.state}")
             seconds.append(shown[0] - started)
-        emit({"seconds": seconds[3:]})
+        profiler.disable()
+        emit({"seconds": seconds[3:sales + 3],
+              "gui_profile": describe_profile(profiler, 6, per=profiled,
+                                              skip=("'exec' of 'PySide6.QtCore.QEventLoop'",))})
     finally:
         terminal.close()
         app.processEvents()

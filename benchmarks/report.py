@@ -161,7 +161,7 @@ def markdown(rows: Sequence[Row], *, info: dict[str, str], quick: bool, seconds:
     lines += ["", "## Met, but closest to their limits", ""]
     if close:
         lines += [f"- {row.bench}: {row.name} — {100 * (row.headroom_used or 0):.0f} % of the "
-                  f"limit ({row.target_text})" for row in close]
+                  f"allowance used ({row.target_text})" for row in close]
     else:
         lines.append("Every met target has at least half its limit to spare.")
     lines += ["", "## Not measured", ""]

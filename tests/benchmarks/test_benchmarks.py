@@ -89,3 +89,11 @@ def test_row_status_from_target_and_baseline():
     text = markdown([base, slow, unmeasured], info={"cpu": "x"}, quick=True, seconds=1,
                     command="python -m benchmarks --quick")
     assert "**1 x: slow**" in text and "no UI yet" in text
+
+
+def test_headroom_counts_the_allowed_excess_of_a_ratio_limit():
+    base = Row("1 x", "base", "ms", [1.0], is_baseline=True)
+    assert Row("1 x", "r", "ms", [1.25], Target("<=", 1.3, "ratio"), base).headroom_used == \
+        pytest.approx(0.25 / 0.3)
+    assert Row("1 x", "a", "ms", [10.0], Target("<", 20)).headroom_used == pytest.approx(0.5)
+    assert Row("1 x", "rate", "/s", [5.0], Target(">=", 1)).headroom_used is None
