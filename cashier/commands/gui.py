@@ -108,6 +108,10 @@ def run(args: argparse.Namespace) -> int:
     from cashier.cli import EXIT_BAD_INPUT, CommandError
     from cashier.config import ConfigError, load_config
 
+    if not (args.demo or args.screenshots or args.self_check):
+        from cashier.ui.first_run import maybe_run_first_run
+
+        maybe_run_first_run(args.config, language=args.language)
     try:
         config = load_config(args.config)
     except ConfigError as exc:

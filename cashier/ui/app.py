@@ -317,7 +317,7 @@ class Terminal:
     def open_settings(self) -> SettingsDialog:
         if self.settings is None:
             self.settings = SettingsDialog(self.config, self.bridge, test_print=self.test_print,
-                                           parent=self.window)
+                                           operators=self.operators, parent=self.window)
             self.settings.saved.connect(lambda _config: self.window.banners.show_banner(
                 "settings", translate("Terminal", "Settings saved; restart the terminal to "
                                                   "use them."), "info"))

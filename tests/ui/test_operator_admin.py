@@ -143,3 +143,11 @@ def test_settings_has_an_operators_tab_when_given_the_store(qtbot, bridge, path,
     plain = SettingsDialog(Config(), bridge, path=tmp_path / "cashier.toml")
     qtbot.addWidget(plain)
     assert plain.operator_admin is None
+
+
+def test_the_terminals_settings_manage_its_own_operators(make_terminal):
+    terminal = make_terminal()
+    settings = terminal.open_settings()
+    assert settings.operator_admin is not None
+    assert settings.operator_admin.store is terminal.operators
+    assert settings.operator_admin.names() == ["Demo cashier", "Demo manager"]
