@@ -32,3 +32,17 @@ def no_leaked_threads():
             return
         time.sleep(0.02)
     pytest.fail(f"test left threads running: {sorted(t.name for t in leaked)}")
+
+
+@pytest.fixture
+def pty_pair():
+    """A real pseudo-terminal: ``(master fd, slave path)``; a scanner opens the path with
+    pyserial and the test writes the scan into the master (closing it is an unplug)."""
+    master, slave = os.openpty()
+    yield master, os.ttyname(slave)
+    for fd in (master, slave):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+

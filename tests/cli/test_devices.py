@@ -14,16 +14,6 @@ from tests.devices.conftest import FakeNetworkPrinter
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
 
-@pytest.fixture
-def pty_pair():
-    master, slave = os.openpty()
-    yield master, os.ttyname(slave)
-    for fd in (master, slave):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-
 
 def test_pay_without_code_takes_one_scan_from_the_serial_scanner(make_cli, sim, pty_pair):
     master, port = pty_pair

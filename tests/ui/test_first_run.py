@@ -175,16 +175,6 @@ def test_test_print_with_a_bad_printer_setting_names_it(qtbot, bridge, path):
     assert "[printer] address is missing" in dialog.print_result.text()
 
 
-@pytest.fixture
-def pty_pair():
-    master, slave = os.openpty()
-    yield master, os.ttyname(slave)
-    for fd in (master, slave):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-
 
 def test_test_scan_through_a_real_pty_shows_the_wallet(qtbot, bridge, path, pty_pair):
     master, port = pty_pair

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from PySide6.QtCore import Qt
 
 from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
@@ -15,16 +14,6 @@ from cashier.ui.operators import DEMO_CASHIER_PIN
 
 FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "resolver_max_interval": 0.1}
 
-
-@pytest.fixture
-def pty_pair():
-    master, slave = os.openpty()
-    yield master, os.ttyname(slave)
-    for fd in (master, slave):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
 
 
 def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
