@@ -8,6 +8,8 @@ import stat
 import pytest
 
 from cashier.ui.operators import (
+    DEMO_CASHIER_PIN,
+    DEMO_MANAGER_PIN,
     OperatorError,
     OperatorStore,
     demo_operators,
@@ -70,3 +72,10 @@ def test_broken_file_is_one_sentence(tmp_path):
 def test_repr_never_shows_the_hash():
     operator = demo_operators().operators[0]
     assert "scrypt" not in repr(operator)
+
+
+def test_demo_operators_pin_hashes_match_the_demo_pins():
+    store = demo_operators()
+    assert store.find_by_pin(DEMO_CASHIER_PIN).role == "cashier"
+    assert store.find_by_pin(DEMO_MANAGER_PIN).role == "manager"
+
