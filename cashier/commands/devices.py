@@ -9,36 +9,14 @@ import argparse
 import dataclasses
 import json
 import queue
-import sys
 import time
 from typing import Any
 
+from cashier.cli import EXIT_BAD_INPUT, EXIT_DECLINED, CommandError
 from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.receipt import ReceiptError, ReceiptStyle, render_test_page
 from cashier.devices.scanner import SUFFIXES, ScannerSettings, ScannerStatus, SerialScanner
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
-
-EXIT_BAD_INPUT = 2  # cashier.cli's codes
-EXIT_FAILED = 1
-
-
-class DeviceCommandError(Exception):
-    """A sentence for the user and an exit code; reported like ``cashier.cli.CommandError``.
-
-    Not ``CommandError`` itself: under ``python -m cashier.cli`` that class exists twice.
-    """
-
-    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def _report(args: argparse.Namespace, exc: DeviceCommandError) -> int:
-    if getattr(args, "json", False):
-        print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, ensure_ascii=False))
-    else:
-        print(f"cashier: {exc}", file=sys.stderr)
-    return exc.exit_code
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -76,7 +54,7 @@ def _config(args: argparse.Namespace) -> Any:
     try:
         return load_config(args.config)
     except ConfigError as exc:
-        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
 
 
 def scanner_settings(args: argparse.Namespace) -> ScannerSettings:
@@ -87,11 +65,11 @@ def scanner_settings(args: argparse.Namespace) -> ScannerSettings:
         baud = baud or section.baudrate
         suffix = suffix or str(section.suffix)
     if not port:
-        raise DeviceCommandError("No scanner port: give --port or set [scanner] port in settings.")
+        raise CommandError("No scanner port: give --port or set [scanner] port in settings.")
     try:
         return ScannerSettings(port=port, baud=baud, suffix=suffix)
     except ValueError as exc:
-        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
 
 
 def describe_scan(code: str) -> dict[str, Any]:
@@ -105,10 +83,7 @@ def describe_scan(code: str) -> dict[str, Any]:
 
 
 def run_scan_test(args: argparse.Namespace) -> int:
-    try:
-        settings = scanner_settings(args)
-    except DeviceCommandError as exc:
-        return _report(args, exc)
+    settings = scanner_settings(args)
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
     scanner = SerialScanner(
         settings,
@@ -186,22 +161,19 @@ def printer_settings(args: argparse.Namespace) -> tuple[PrinterSettings, Receipt
         style = dataclasses.replace(settings.style(), language=printing.receipt_language(config))
         return settings, style
     except (ValueError, ReceiptError) as exc:
-        raise DeviceCommandError(str(exc), EXIT_BAD_INPUT) from None
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
 
 
 def run_print_test(args: argparse.Namespace) -> int:
+    settings, style = printer_settings(args)
+    printer = ReceiptPrinter(settings)
+    if not printer.enabled:
+        raise CommandError("No printer configured: give --printer-kind or --output FILE.")
+    data = render_test_page(style)
     try:
-        settings, style = printer_settings(args)
-        printer = ReceiptPrinter(settings)
-        if not printer.enabled:
-            raise DeviceCommandError("No printer configured: give --printer-kind or --output FILE.")
-        data = render_test_page(style)
-        try:
-            printer.send(data)
-        except PrintError as exc:
-            raise DeviceCommandError(str(exc), EXIT_FAILED) from None
-    except DeviceCommandError as exc:
-        return _report(args, exc)
+        printer.send(data)
+    except PrintError as exc:
+        raise CommandError(str(exc), EXIT_DECLINED) from None
     payload = {"printed": True, "printer": printer.description, "bytes": len(data)}
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))

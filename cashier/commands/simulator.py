@@ -1,7 +1,7 @@
 """``cashier simulator``: run the OTT Pay simulator on loopback until interrupted.
 
 Prints the endpoint URL and the demo payment codes (never the sign key), then serves until
-Ctrl-C or SIGTERM. ``serve_forever`` is also what ``cashier demo`` runs.
+Ctrl-C or SIGTERM; ``serve_forever`` does the same from Python.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from cashier.cli import CommandError
 from cashier.wallets import Wallet
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 # none but ``simulator`` and ``demo`` should pay for importing it.
 
 DEFAULT_PORT = 8765
-EXIT_BAD_INPUT = 2  # cashier.cli's code for bad input or configuration
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -94,12 +94,12 @@ def serve_forever(
         )
         sim.start()
     except OSError as exc:
-        return _fail(
+        raise CommandError(
             f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
-            "pass --port 0 to pick a free port", json_output,
-        )
+            "pass --port 0 to pick a free port"
+        ) from None
     except ValueError as exc:
-        return _fail(str(exc), json_output)
+        raise CommandError(str(exc)) from None
     stop = threading.Event()
     restore = _on_sigterm(stop)
     try:
@@ -120,16 +120,6 @@ def serve_forever(
         restore()
         sim.stop()
     return 0
-
-
-def _fail(message: str, json_output: bool) -> int:
-    # Reported here rather than raised as cli.CommandError: under ``python -m cashier.cli`` that
-    # class exists twice (``__main__`` and ``cashier.cli``) and would escape as a traceback.
-    if json_output:
-        print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}, ensure_ascii=False))
-    else:
-        print(f"cashier: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def _on_sigterm(stop: threading.Event) -> Any:
