@@ -282,53 +282,47 @@ class FaultProxy:
             fault = self._take_fault(request.action)
             self._changed.notify_all()
         if fault is not None and not fault.answer:
-            match fault:
-                case Delay(seconds=seconds):
-                    if self._stopping.wait(seconds):
-                        return False
-                case Hold():
-                    if not self._hold(request.action):
-                        return False
-                case Drop():
-                    return False
-                case Stall():
-                    self._stall(conn)
-                    return False
-                case Truncate(keep=keep):
-                    request.body = request.body[:keep]
-                case Tamper(change=change):
-                    request.body = change(request.body)
+            if not self._pass(conn, fault, request.action):
+                return False
+            if isinstance(fault, Truncate):
+                request.body = request.body[:fault.keep]
+            elif isinstance(fault, Tamper):
+                request.body = fault.change(request.body)
         head, body = self._forward(request)
         if fault is not None and fault.answer:
-            match fault:
-                case Delay(seconds=seconds):
-                    if self._stopping.wait(seconds):
+            if not self._pass(conn, fault, request.action):
+                return False
+            message = _message(head, body, request.keep_alive)
+            if isinstance(fault, Drip):
+                for index in range(len(message)):
+                    if self._stopping.wait(fault.interval):
                         return False
-                case Hold():
-                    if not self._hold(request.action):
-                        return False
-                case Drop():
-                    return False
-                case Stall():
-                    self._stall(conn)
-                    return False
-                case Drip(interval=interval):
-                    message = _message(head, body, request.keep_alive)
-                    for index in range(len(message)):
-                        if self._stopping.wait(interval):
-                            return False
-                        if index == len(message) - 1:
-                            self._count(self.answered, request.action)
-                        conn.sendall(message[index:index + 1])
-                    return False
-                case Truncate(keep=keep):
-                    conn.sendall(_message(head, body, request.keep_alive)[:keep])
-                    return False
-                case Tamper(change=change):
-                    body = change(body)
+                    if index == len(message) - 1:
+                        self._count(self.answered, request.action)
+                    conn.sendall(message[index:index + 1])
+                return False
+            if isinstance(fault, Truncate):
+                conn.sendall(message[:fault.keep])
+                return False
+            if isinstance(fault, Tamper):
+                body = fault.change(body)
         self._count(self.answered, request.action)  # before the write: the client may be quick
         conn.sendall(_message(head, body, request.keep_alive))
         return request.keep_alive
+
+    def _pass(self, conn: socket.socket, fault: Fault, action: str) -> bool:
+        """Apply a fault that decides whether traffic goes on at all: delay, hold, drop, stall."""
+        match fault:
+            case Delay(seconds=seconds):
+                return not self._stopping.wait(seconds)
+            case Hold():
+                return self._hold(action)
+            case Drop():
+                return False
+            case Stall():
+                self._stall(conn)
+                return False
+        return True
 
     def _take_fault(self, action: str) -> Fault | None:
         for rule in self._rules:
