@@ -4,6 +4,11 @@ The settings say ``[ottpay] sign_key_source = "keyring"``; the key is then kept 
 (Windows Credential Manager, macOS Keychain, Secret Service on Linux) under the service
 ``"cashier"`` with the merchant id as the user name, so several merchants can share a machine.
 
+Only a real OS keyring counts: the ``keyring`` library falls back to plain-text or file
+backends (``keyrings.alt``, installed with the test tools) when the machine has no keyring
+service, and a key in such a file is no safer than in the settings file. Those backends are
+refused by name unless a caller (a test) passes one explicitly.
+
 Nothing here ever puts a key's value in a message or an exception.
 """
 
@@ -38,11 +43,42 @@ class SecretStore(Protocol):
         ...
 
 
+def os_keyring_problem() -> str | None:
+    """Why this machine has no OS keyring for the sign key (``None``: it has one).
+
+    The answer names the backend the ``keyring`` library would use, e.g. ``"PlaintextKeyring,
+    a plain-text file"``; failing, null and ``keyrings.alt`` backends are not OS keyrings.
+    """
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - any failure to find one means there is none
+        return type(exc).__name__
+    name = type(backend).__name__
+    if type(backend).__module__.startswith("keyrings.alt"):
+        return f"{name}, a plain-text file"
+    if type(backend).__module__.startswith("keyring.backends.fail"):
+        return name
+    if getattr(backend, "priority", 1) <= 0:
+        return name
+    return None
+
+
+def os_keyring_name() -> str:
+    """The OS keyring's name for messages ("Secret Service", "Windows Credential Manager"...)."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    return str(getattr(backend, "name", "") or type(backend).__name__)
+
+
 class KeyringSecretStore:
     """Sign keys in the OS keyring through the ``keyring`` library.
 
     ``backend`` picks a specific keyring backend (tests pass a file backend); by default the
-    library's choice for this machine is used, looked up on each call.
+    library's choice for this machine is used, looked up on each call, and refused with
+    ``SecretStoreError`` when it is not an OS keyring (see ``os_keyring_problem``).
     """
 
     def __init__(
@@ -54,6 +90,9 @@ class KeyringSecretStore:
     def _keyring(self) -> KeyringBackend:
         if self._backend is not None:
             return self._backend
+        problem = os_keyring_problem()
+        if problem is not None:
+            raise SecretStoreError(f"no OS keyring is available on this computer ({problem})")
         import keyring
 
         return keyring.get_keyring()

@@ -13,6 +13,7 @@ from cashier.secrets import (
     MemorySecretStore,
     SecretStore,
     SecretStoreError,
+    os_keyring_problem,
 )
 
 KEY = "0123456789ABCDEF"
@@ -85,3 +86,22 @@ def test_no_keyring_on_the_machine_is_a_clear_error(tmp_path):
         load_config(path, env={}, secret_store=store)
     message = str(info.value)
     assert message.startswith(f"{path}: [ottpay] sign_key_source is \"keyring\" but the OS keyring")
+
+
+def test_a_plain_text_file_backend_is_not_an_os_keyring(tmp_path, file_keyring):
+    """keyrings.alt (installed with the test tools) must never pass for the OS keyring."""
+    import keyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(file_keyring)
+    try:
+        assert os_keyring_problem() == "PlaintextKeyring, a plain-text file"
+        with pytest.raises(SecretStoreError, match="no OS keyring is available on this computer"):
+            KeyringSecretStore().set_sign_key(MERCHANT, KEY)
+        keyring.set_keyring(null.Keyring())
+        assert os_keyring_problem() == "Keyring"
+    finally:
+        keyring.set_keyring(before)
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+    KeyringSecretStore(file_keyring).set_sign_key(MERCHANT, KEY)  # chosen explicitly: allowed
+    assert file_keyring.get_password(KEYRING_SERVICE, MERCHANT) == KEY

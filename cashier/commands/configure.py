@@ -56,7 +56,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_set_key(args: argparse.Namespace) -> int:
-    from cashier.secrets import KeyringSecretStore, SecretStoreError
+    from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
 
     merchant_id = (args.merchant_id or _merchant_id_from_file(args.config) or "").strip().upper()
     if not merchant_id:
@@ -77,10 +77,14 @@ def run_set_key(args: argparse.Namespace) -> int:
     try:
         KeyringSecretStore().set_sign_key(merchant_id, key)
     except SecretStoreError as exc:
-        raise CommandError(f"The sign key was not stored: {exc}.", EXIT_DECLINED) from None
-    emit(args, {"stored": True, "merchant_id": merchant_id, "store": "keyring"},
-         f"Sign key for {merchant_id} stored in the OS keyring. In the settings file set "
-         "[ottpay] sign_key_source = \"keyring\" and remove sign_key.")
+        raise CommandError(f"The sign key was not stored: {exc}; keep it in the settings file "
+                           "instead (sign_key, saved readable only by you).",
+                           EXIT_DECLINED) from None
+    backend = os_keyring_name()
+    emit(args, {"stored": True, "merchant_id": merchant_id, "store": "keyring",
+                "keyring": backend},
+         f"Sign key for {merchant_id} stored in the OS keyring ({backend}). In the settings file "
+         "set [ottpay] sign_key_source = \"keyring\" and remove sign_key.")
     return EXIT_OK
 
 
@@ -90,7 +94,7 @@ def _merchant_id_from_file(path: str | None) -> str | None:
 
     file = Path(path).expanduser() if path else default_config_path()
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     value = data.get("ottpay", {}).get("merchant_id") if isinstance(data.get("ottpay"),

@@ -46,7 +46,13 @@ from cashier.config import (
     default_config_path,
     save_config,
 )
-from cashier.secrets import KeyringSecretStore, MemorySecretStore, SecretStore, SecretStoreError
+from cashier.secrets import (
+    KeyringSecretStore,
+    MemorySecretStore,
+    SecretStore,
+    SecretStoreError,
+    os_keyring_problem,
+)
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
@@ -128,25 +134,9 @@ def print_test_page(config: Config) -> None:
 
 
 def keyring_problem(store: SecretStore | None) -> str | None:
-    """Why the OS keyring cannot keep the sign key here (``None``: it can).
-
-    A plain-text file "keyring" is not counted as one: it would be no safer than the settings
-    file, which is readable only by its owner.
-    """
-    if store is not None:
-        return None
-    try:
-        import keyring
-
-        backend = keyring.get_keyring()
-    except Exception as exc:  # noqa: BLE001 - any failure means no keyring
-        return type(exc).__name__
-    module = type(backend).__module__
-    if module.startswith("keyring.backends.fail") or module.startswith("keyrings.alt"):
-        return type(backend).__name__
-    if getattr(backend, "priority", 1) <= 0:
-        return type(backend).__name__
-    return None
+    """Why the OS keyring cannot keep the sign key here (``None``: it can, or ``store`` is
+    given). A plain-text file "keyring" does not count (see ``os_keyring_problem``)."""
+    return None if store is not None else os_keyring_problem()
 
 
 @dataclass(frozen=True)

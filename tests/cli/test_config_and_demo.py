@@ -7,6 +7,7 @@ import json
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyrings.alt.file import PlaintextKeyring
 
 from cashier.simulator import DEMO_SIGN_KEY
@@ -58,8 +59,40 @@ def test_config_show_hides_the_sign_key(cashier):
     assert data["ottpay"]["sign_key"] == "********" and data["demo"] is False
 
 
+class DictKeyring(KeyringBackend):
+    """An in-memory keyring backend standing in for the OS keyring (Secret Service, Windows
+    Credential Manager...), which a test machine may not have."""
+
+    priority = 1  # type: ignore[assignment]
+    name = "test keyring"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
 @pytest.fixture
-def file_keyring(tmp_path):
+def os_keyring():
+    backend = DictKeyring()
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def plaintext_keyring(tmp_path):
+    """What the keyring library falls back to on a machine without a keyring service when
+    keyrings.alt is installed: a plain-text file."""
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring.cfg")
     before = keyring.get_keyring()
@@ -69,7 +102,7 @@ def file_keyring(tmp_path):
 
 
 def test_config_set_key_stores_the_key_in_the_keyring(make_cli, tmp_path, monkeypatch,
-                                                     file_keyring):
+                                                     os_keyring):
     cashier = make_cli(None)
     cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
                               'sign_key_source = "keyring"\n', encoding="utf-8")
@@ -77,19 +110,37 @@ def test_config_set_key_stores_the_key_in_the_keyring(make_cli, tmp_path, monkey
     monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
     result = cashier("config", "set-key", "--json")
     assert result.code == 0, result.err
-    assert result.json() == {"merchant_id": "QC00001234", "store": "keyring", "stored": True}
+    assert result.json() == {"merchant_id": "QC00001234", "store": "keyring",
+                             "keyring": "test keyring", "stored": True}
     assert "89ABCDEF01234567" not in result.out + result.err
-    assert file_keyring.get_password("cashier", "QC00001234") == "89ABCDEF01234567"
+    assert os_keyring.get_password("cashier", "QC00001234") == "89ABCDEF01234567"
     shown = cashier("config", "show", "--json").json()  # the file loads now
     assert shown["ottpay"]["merchant_id"] == "QC00001234" and shown["demo"] is False
 
 
-def test_config_set_key_refuses_a_bad_key(make_cli, monkeypatch, file_keyring):
+def test_a_plain_text_keyring_is_never_called_the_os_keyring(make_cli, tmp_path, monkeypatch,
+                                                            plaintext_keyring):
+    cashier = make_cli(None)
+    cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
+                              'sign_key_source = "keyring"\n', encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
+    result = cashier("config", "set-key")
+    assert result.code == 1 and result.out == ""
+    assert result.err.strip() == (
+        "cashier: The sign key was not stored: no OS keyring is available on this computer "
+        "(PlaintextKeyring, a plain-text file); keep it in the settings file instead (sign_key, "
+        "saved readable only by you).")
+    assert not (tmp_path / "keyring.cfg").exists()
+    shown = cashier("config", "show")
+    assert shown.code == 2 and "no OS keyring is available on this computer" in shown.err
+
+
+def test_config_set_key_refuses_a_bad_key(make_cli, monkeypatch, os_keyring):
     cashier = make_cli(None)
     monkeypatch.setattr("sys.stdin", io.StringIO("not-a-key\n"))
     result = cashier("config", "set-key", "--merchant-id", "QC00001234")
     assert result.code == 2 and "not-a-key" not in result.err
-    assert file_keyring.get_password("cashier", "QC00001234") is None
+    assert os_keyring.get_password("cashier", "QC00001234") is None
 
 
 def test_demo_mode_across_processes(make_cli, tmp_path):
