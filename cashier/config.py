@@ -286,7 +286,8 @@ def load_config(
     else:
         file = Path(chosen).expanduser()
     try:
-        text = file.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad may start the file with a byte-order mark.
+        text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{file}: no such settings file.") from None
     except IsADirectoryError:
@@ -575,6 +576,8 @@ def _baudrate(label: str, value: object, base: Path | None) -> int:
 
 
 def _width(label: str, value: object, base: Path | None) -> int:
+    if isinstance(value, str) and value.strip() in ("58", "80"):
+        raise ConfigError(f"{label} must be a number without quotes, like {value.strip()}.")
     if isinstance(value, bool) or value not in (58, 80):
         raise ConfigError(f"{label} {value!r} must be 58 or 80 (paper width in mm).")
     return int(value)

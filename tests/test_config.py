@@ -139,6 +139,7 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
         ('[scanner]\nkind = "serial"\n', "[scanner] port is missing"),
         ('[printer]\nkind = "usb"\n', "[printer] address is missing"),
         ("[printer]\nwidth = 76\n", "[printer] width 76 must be 58 or 80"),
+        ('[printer]\nwidth = "80"\n', "[printer] width must be a number without quotes, like 80"),
         ('[printer]\nencoding = "klingon"\n', "[printer] encoding 'klingon'"),
         ('[printer]\nauto_print = "yes"\n', "[printer] auto_print 'yes' must be true or false"),
         ('[ui]\nlanguage = "fr"\n', "[ui] language 'fr' is not one of"),
@@ -151,6 +152,14 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
 )
 def test_bad_values_name_file_and_key(tmp_path, text, expected):
     assert expected in error_for(tmp_path, text)
+
+
+def test_a_byte_order_mark_from_windows_notepad_is_accepted(tmp_path):
+    path = tmp_path / "cashier.toml"
+    path.write_text(credentials(), encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    config = load_config(path, env={})
+    assert config.ottpay.merchant_id == MERCHANT and config.ottpay.sign_key == KEY
 
 
 def test_exact_merchant_id_message(tmp_path):

@@ -23,7 +23,7 @@ from cashier.devices.receipt import ReceiptStyle, columns_for_paper
 
 log = logging.getLogger(__name__)
 
-PRINTER_KINDS = ("none", "file", "network", "serial", "usb", "win32raw")
+PRINTER_KINDS = ("none", "file", "network", "serial", "usb", "win32")
 DEFAULT_NETWORK_PORT = 9100
 DLE_EOT_PAPER = b"\x10\x04\x04"  # real-time status: paper sensors
 
@@ -55,7 +55,7 @@ class PrinterSettings:
     - ``serial``: device path or COM name; ``baud`` applies
     - ``usb``: ``VID:PID`` in hex, e.g. ``04b8:0202``
     - ``file``: a file or device path (``/dev/usb/lp0``); the bytes are written there
-    - ``win32raw`` (or ``win32``): the installed Windows printer name ("" = the default printer)
+    - ``win32``: the installed Windows printer name ("" = the default printer)
     - ``none``: printing disabled
     """
 
@@ -73,7 +73,7 @@ class PrinterSettings:
 
     def __post_init__(self) -> None:
         kind = str(self.kind).strip().lower()  # accepts the config's StrEnum values too
-        object.__setattr__(self, "kind", "win32raw" if kind == "win32" else kind)
+        object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "address", str(self.address or ""))
         if self.logo_path is not None:
             object.__setattr__(self, "logo_path", str(self.logo_path))
@@ -192,7 +192,7 @@ class ReceiptPrinter:
                 raise PrintError("unknown", "USB printing needs the pyusb package installed.")
             vid, pid = parse_usb_address(s.address)
             return Usb(vid, pid, timeout=int(s.timeout * 1000))
-        if s.kind == "win32raw":
+        if s.kind == "win32":
             from escpos.printer import Win32Raw
 
             if not Win32Raw.is_usable():

@@ -132,7 +132,7 @@ def test_unusable_transports_fail_with_a_sentence() -> None:
         assert info.value.kind == "unknown"
     if os.name != "nt":
         with pytest.raises(PrintError, match="Windows"):
-            ReceiptPrinter(PrinterSettings(kind="win32raw")).send(b"x")
+            ReceiptPrinter(PrinterSettings(kind="win32")).send(b"x")
 
 
 @pytest.mark.parametrize(

@@ -300,7 +300,7 @@ def test_settings_from_the_config_file_map_onto_device_settings() -> None:
                               paper_mm=config.printer.width, encoding=config.printer.encoding,
                               logo_path=config.printer.logo)
     assert (printer.kind, printer.style().columns, printer.style().encoding) == (
-        "win32raw", 32, "big5")
+        "win32", 32, "big5")
     scanner = ScannerSettings(port=config.scanner.port or "", baud=config.scanner.baudrate,
                               suffix=config.scanner.suffix)
     assert (scanner.suffix, scanner.terminator, scanner.baud) == ("NONE", b"", 115200)

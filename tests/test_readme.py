@@ -1,0 +1,63 @@
+"""The README and the project files tell a new user the truth about what a fresh clone has and
+what the program does: links, demo codes, commands, PINs, packaging metadata."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cashier.simulator.scenarios import Scenario, scenario_for
+from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_link_and_path_in_the_readme_is_in_the_clone():
+    links = re.findall(r"\]\(([^)#]+)\)", README)
+    paths = re.findall(r"`((?:cashier|docs|installer|resources|tests|benchmarks)/[^`\s]*)`",
+                       README)
+    assert links and paths
+    missing = [name for name in links + paths
+               if "://" not in name and not (ROOT / name).exists()]
+    assert missing == []
+    assert "../" not in README  # nothing outside the clone
+
+
+def test_the_protocol_notes_the_code_follows_are_in_docs():
+    assert "(docs/ottpay-protocol.md)" in README
+    assert (ROOT / "docs" / "ottpay-protocol.md").read_text(encoding="utf-8").startswith(
+        "# OTT Pay wire protocol")
+
+
+def test_demo_codes_in_the_readme_do_what_the_table_says():
+    rows = re.findall(r"^\| `(\d+)`[^|]*\| (.+?) \|$", README, flags=re.MULTILINE)
+    assert len(rows) == len(Scenario)
+    for code, _meaning in rows:
+        assert classify_payment_code(code) is Wallet.WECHATPAY
+    assert {scenario_for(code) for code, _ in rows} == set(Scenario)
+    for wallet, code in ((Wallet.ALIPAY, "2845678901231111"),
+                         (Wallet.UNIONPAY, "6212345678901231111")):
+        assert f"`{code}`" in README
+        assert classify_payment_code(code) is wallet
+
+
+@pytest.mark.parametrize("digits", [15, 16, 24, 25])
+def test_alipay_length_in_the_readme_is_what_the_terminal_accepts(digits):
+    assert "Alipay codes are 16-24 digits from 25-30" in README
+    code = "28" + "1" * (digits - 2)
+    accepted = True
+    try:
+        classify_payment_code(code)
+    except PaymentCodeError:
+        accepted = False
+    assert accepted is (16 <= digits <= 24)
+
+
+def test_the_license_is_an_spdx_string():
+    """A table (``{ text = ... }``) makes every install print setuptools' deprecation warning."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
