@@ -194,3 +194,74 @@ def test_compact_json_is_json_dumps_for_ordinary_values(value):
 def test_any_json_object_round_trips_with_a_matching_md5(data):
     data_b64, md5 = crypto.encrypt(data, KEY)
     assert crypto.sign(crypto.decrypt(data_b64, md5, KEY)) == md5
+
+
+# -- numbers and nested values: every plausible md5 rendering is accepted -----------------------
+
+
+def _sealed(plain_text: str, joined_values: str) -> tuple[str, str]:
+    """Encrypt ``plain_text`` as a sender would, its md5 taken over ``joined_values``: the text
+    the sender is assumed to have hashed (written out by hand, not computed by the code)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    md5 = hashlib.md5(joined_values.encode("utf-8")).hexdigest().upper()
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(plain_text.encode("utf-8")) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(crypto.derive_aes_key(md5, KEY)), modes.ECB()).encryptor()
+    return base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode(), md5
+
+
+# Seed 003's answer: a bare number amount and payInfo as a nested object written with spaces.
+SEED_003_TEXT = (
+    '{"payInfo": {"appId": "wx5f89682208cf8e88", "timeStamp": 2018091015}, '
+    '"merchant_id":"ON00009999","order_id":"TEST0000008","amount":1,'
+    '"sale_num":"1536606245849717"}'
+)
+# Sorted keys: amount, merchant_id, order_id, payInfo, sale_num.
+SEED_003_RENDERINGS = {
+    crypto.NumberRendering.AS_SENT:
+        '1ON00009999TEST0000008{"appId":"wx5f89682208cf8e88","timeStamp":2018091015}'
+        "1536606245849717",
+    crypto.NumberRendering.POINT_ZERO:
+        '1.0ON00009999TEST0000008{"appId":"wx5f89682208cf8e88","timeStamp":2018091015.0}'
+        "1536606245849717",
+    crypto.NumberRendering.SOURCE:
+        '1ON00009999TEST0000008{"appId": "wx5f89682208cf8e88", "timeStamp": 2018091015}'
+        "1536606245849717",
+}
+
+
+@pytest.mark.parametrize("rendering", list(SEED_003_RENDERINGS), ids=lambda r: r.name)
+def test_an_answer_with_numbers_verifies_under_each_plausible_rendering(rendering):
+    data_b64, md5 = _sealed(SEED_003_TEXT, SEED_003_RENDERINGS[rendering])
+    received = crypto.decrypt(data_b64, md5, KEY)
+    assert received["amount"] == "1" and received["payInfo"]["timeStamp"] == "2018091015"
+    assert crypto.matching_rendering(received, md5, SEED_003_TEXT) is rendering
+
+
+def test_a_number_written_with_more_digits_than_needed_verifies_normalised():
+    text = '{"order_id":"A1","rate":6.50}'
+    data_b64, md5 = _sealed(text, "A16.5")
+    assert crypto.decrypt(data_b64, md5, KEY) == {"order_id": "A1", "rate": "6.50"}
+    assert crypto.matching_rendering({"order_id": "A1", "rate": crypto.JsonNumber("6.50")},
+                                     md5) is crypto.NumberRendering.NORMALISED
+
+
+def test_a_json_string_value_verifies_as_the_raw_string():
+    # payInfo given as JSON *text* (seed 003's example): it contributes the string as it is.
+    text = '{"amount":"1","payInfo":"{\\"appId\\": \\"wx1\\"}"}'
+    data_b64, md5 = _sealed(text, '1{"appId": "wx1"}')
+    assert crypto.decrypt(data_b64, md5, KEY)["payInfo"] == '{"appId": "wx1"}'
+
+
+@pytest.mark.parametrize("joined", [
+    "2ON00009999TEST0000008",    # another amount
+    "1ON00009999TEST0000008",    # payInfo left out
+    '"1"ON00009999TEST0000008{"appId":"wx5f89682208cf8e88","timeStamp":2018091015}'
+    "1536606245849717",          # the number quoted: no sender writes that
+])
+def test_no_rendering_rescues_an_md5_over_other_values(joined):
+    data_b64, md5 = _sealed(SEED_003_TEXT, joined)
+    with pytest.raises(crypto.SignatureMismatch):
+        crypto.decrypt(data_b64, md5, KEY)
