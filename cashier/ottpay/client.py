@@ -19,7 +19,15 @@ from urllib.parse import urlsplit
 import requests
 
 from cashier.money import AmountError, cents_from_wire, check_cents
-from cashier.ottpay.codes import OrderStatus, Outcome, classify_order_status, classify_rsp_code
+from cashier.ottpay.codes import (
+    OrderStatus,
+    Outcome,
+    classify_order_status,
+    classify_rsp_code,
+    is_documented_rsp_code,
+    not_found_by_code,
+    says_order_not_found,
+)
 from cashier.ottpay.crypto import MessageError
 from cashier.ottpay.envelope import Response, build_request, parse_response
 from cashier.ottpay.errors import (
@@ -32,6 +40,7 @@ from cashier.ottpay.errors import (
     SignKeyRejectedError,
     TransportError,
 )
+from cashier.ottpay.firstcontact import PROCESS_FIRST_CONTACT, FirstContact
 from cashier.ottpay.results import (
     ActivePayResult,
     ExchangeRate,
@@ -55,6 +64,9 @@ _ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
 _FEE_TYPE_RE = re.compile(r"[A-Za-z]{3}")
 _GATEWAY_TROUBLE = frozenset({"TIMEOUT", "SYSTEM_ERROR", "DB_ERROR"})
 _SIGNING_HINTS = ("md5", "sign", "decrypt", "merchant")
+#: Answers whose data does not have to repeat ``order_id``: the documents do not say that a
+#: STATUS_QUERY answer echoes it, so an answer without one is about the order we asked about.
+_ORDER_ID_OPTIONAL = frozenset({"STATUS_QUERY"})
 #: MAPPPAY (WeChat Mini-Program pay) is the one action documented with version "1.1".
 MINI_PROGRAM_PAY_VERSION = "1.1"
 _PAY_INFO_FIELDS = {
@@ -130,6 +142,7 @@ class OttPayClient:
         query_retries: int = 2,
         query_backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        first_contact: FirstContact = PROCESS_FIRST_CONTACT,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
         if not isinstance(merchant_id, str) or not merchant_id.strip():
@@ -148,6 +161,7 @@ class OttPayClient:
         self.query_retries = int(query_retries)
         self.query_backoff = float(query_backoff)
         self._sleep = sleep
+        self._first_contact = first_contact
         self._session = requests.Session()
         if is_loopback_host(urlsplit(self.endpoint).hostname):
             # A loopback simulator must never be reached through an environment proxy.
@@ -340,8 +354,8 @@ class OttPayClient:
         response = exchange.response
         if response.data is None:
             self._raise_refusal("STATUS_QUERY", order_id, exchange)
-        raw = self._check_names_order("STATUS_QUERY", order_id, exchange, unknown=False)
         fields = self._payment_fields("STATUS_QUERY", order_id, exchange, unknown=False)
+        raw = fields["raw"]
         refund = self._cents_field("STATUS_QUERY", order_id, exchange, raw, "refund_fee", False)
         status = fields.pop("order_status")
         return StatusResult(
@@ -349,6 +363,7 @@ class OttPayClient:
             order_status=status,
             outcome=classify_order_status(status),
             refund_cents=refund or 0,
+            ori_order_id=_text(raw.get("ori_order_id")),
             rsp_code=response.rsp_code,
             rsp_msg=response.rsp_msg,
             **fields,
@@ -540,7 +555,20 @@ class OttPayClient:
             action, order_id, extra, status, response.rsp_code, response.rsp_msg,
             order_status, elapsed * 1000,
         )
+        self._note_undocumented(action, order_id, response)
         return _Exchange(response=response, http_status=status, elapsed=elapsed)
+
+    def _note_undocumented(self, action: str, order_id: str | None, response: Response) -> None:
+        """First contact: an rsp_code or order_status the documents do not list is logged once."""
+        common = dict(action=action, order_id=order_id, rsp_code=response.rsp_code,
+                      rsp_msg=response.rsp_msg)
+        if not is_documented_rsp_code(response.rsp_code):
+            self._first_contact.note("rsp_code", treated_as="an unknown outcome (query again)",
+                                     **common)
+        status = (response.data or {}).get("order_status")
+        if status not in (None, "") and OrderStatus.parse(_text(status)) is None:
+            self._first_contact.note("order_status", order_status=status,
+                                     treated_as="not settled (query again)", **common)
 
     # -- reading answers ---------------------------------------------------------------------
 
@@ -567,7 +595,7 @@ class OttPayClient:
         if data is None:
             return {}
         named = _text(data.get("order_id"))
-        if named is None and required:
+        if named is None and required and action not in _ORDER_ID_OPTIONAL:
             self._untrustworthy(action, order_id, exchange, unknown, "the answer names no order")
         if named is not None and named != order_id:
             self._untrustworthy(
@@ -622,7 +650,13 @@ class OttPayClient:
             http_status=exchange.http_status, elapsed=exchange.elapsed,
         )
         lowered = msg.lower()
-        if "not found" in lowered or "not exist" in lowered:
+        if order_id is not None and says_order_not_found(code, msg):
+            if not not_found_by_code(code):
+                # Recognised by its wording only: worth learning the real code and text.
+                self._first_contact.note(
+                    "wording of 'order not found'", action=action, order_id=order_id,
+                    rsp_code=response.rsp_code, rsp_msg=msg, treated_as="order not found",
+                )
             raise OrderNotFoundError(f"the gateway does not know order {order_id}", **common)
         if classify_rsp_code(code) is Outcome.REJECTED and any(
             hint in lowered for hint in _SIGNING_HINTS
@@ -633,6 +667,12 @@ class OttPayClient:
             )
         if code == "SUCCESS":
             raise GatewayMessageError(f"{action} answer has no data", **common)
+        if is_documented_rsp_code(code) and code not in _GATEWAY_TROUBLE and \
+                classify_rsp_code(code) is not Outcome.REJECTED:  # undocumented: logged already
+            self._first_contact.note(
+                "refusal", action=action, order_id=order_id, rsp_code=response.rsp_code,
+                rsp_msg=msg, treated_as="not an answer about the order (ask again)",
+            )
         raise GatewayRejectedError(f"the gateway refused the {action}", **common)
 
 

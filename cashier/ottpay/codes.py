@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 
 class Outcome(enum.Enum):
@@ -33,6 +34,47 @@ _RSP_CODES: dict[str, Outcome] = {
 }
 
 KNOWN_RSP_CODES = frozenset(_RSP_CODES)
+
+#: Codes that can only mean "no such order" (OTT Pay's own is undocumented; these are the
+#: spellings of the gateway family and the wallets behind it, ``ACQ.`` prefix dropped).
+NOT_FOUND_RSP_CODES = frozenset({
+    "ORDER_NOT_EXIST", "ORDER_NOT_EXISTS", "ORDER_NOT_FOUND", "ORDERNOTEXIST",
+    "TRADE_NOT_EXIST", "TRADE_NOT_FOUND", "ORDER_NOTEXIST",
+})
+_NOT_FOUND_TEXT = re.compile(
+    r"\b(order|trade|transaction)\b.{0,40}\b(not found|not exist|does not exist|"
+    r"doesn't exist|no record)|\bno such (order|trade|transaction)\b|(订单|交易)(号)?不存在",
+    re.IGNORECASE,
+)
+#: Codes after which a "not found" wording is not believed: the gateway itself is in trouble.
+_TROUBLE_CODES = frozenset({"SUCCESS", "PROCESSING", "TIMEOUT", "SYSTEM_ERROR", "DB_ERROR"})
+
+
+def normalise_rsp_code(rsp_code: str | None) -> str:
+    """Upper case, trimmed, without an Alipay-style ``ACQ.`` prefix."""
+    code = (rsp_code or "").strip().upper()
+    return code[4:] if code.startswith("ACQ.") else code
+
+
+def not_found_by_code(rsp_code: str | None) -> bool:
+    """The code alone says the gateway has no such order."""
+    return normalise_rsp_code(rsp_code) in NOT_FOUND_RSP_CODES
+
+
+def says_order_not_found(rsp_code: str | None, rsp_msg: str | None) -> bool:
+    """A data-less answer means "no such order": by its code, or by a wording that names an
+    order (never just "not found": "merchant not found" is not about the order)."""
+    if not_found_by_code(rsp_code):
+        return True
+    if normalise_rsp_code(rsp_code) in _TROUBLE_CODES:
+        return False
+    return bool(_NOT_FOUND_TEXT.search(rsp_msg or ""))
+
+
+def is_documented_rsp_code(rsp_code: str | None) -> bool:
+    """Appendix B's known rows, or a not-found spelling."""
+    code = normalise_rsp_code(rsp_code)
+    return code in KNOWN_RSP_CODES or code in NOT_FOUND_RSP_CODES
 
 
 def classify_rsp_code(rsp_code: str | None) -> Outcome:

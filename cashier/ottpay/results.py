@@ -116,7 +116,13 @@ class PaymentResult:
 
 @dataclass(frozen=True)
 class StatusResult:
-    """The answer to a STATUS_QUERY; ``outcome`` is ``classify_order_status(order_status)``."""
+    """The answer to a STATUS_QUERY; ``outcome`` is ``classify_order_status(order_status)``.
+
+    For a payment, ``refund_cents`` is the gateway's ``refund_fee`` (refunded so far) and
+    ``order_status`` may be ``PARTIAL_REFUNDED``/``FULLY_REFUNDED``; for a refund queried by its
+    own id, ``ori_order_id`` names the payment it refunds (when the gateway says so) and
+    ``order_status`` is the refund's own status.
+    """
 
     order_id: str
     order_status: OrderStatus | None
@@ -129,6 +135,7 @@ class StatusResult:
     trade_time: datetime | None = None
     buyer_login_id: str | None = None
     bizpay_order_id: str | None = None
+    ori_order_id: str | None = None
     rsp_code: str = "SUCCESS"
     rsp_msg: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
