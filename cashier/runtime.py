@@ -232,6 +232,10 @@ def _open_gateway(config: Config, demo: bool, simulator_options: dict[str, Any],
             state_path=demo_simulator_state_path(config),
             # Scenario 4444 shows a lost answer: it arrives after the client stopped reading.
             slow_response_seconds=o.timeout_seconds + 1.0,
+            # An unpaid QR or link expires at the gateway when the terminal stops waiting for
+            # it, so a demo sale nobody pays closes (and 'cashier recover' can settle it).
+            qr_lifetime_seconds=config.payments.active_timeout_seconds,
+            link_lifetime_seconds=config.payments.link_valid_seconds,
         )
         options.update(simulator_options)
         simulator = Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, **options).start()

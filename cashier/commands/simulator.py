@@ -41,6 +41,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--confirm-after-queries", type=int, default=2)
     parser.add_argument("--close-after-queries", type=int, default=3)
     parser.add_argument("--slow-response-seconds", type=float, default=20.0)
+    parser.add_argument("--qr-lifetime-seconds", type=float, default=7200.0,
+                        help="an unpaid QR order closes this long after it was made "
+                        "(default 7200)")
+    parser.add_argument("--link-lifetime-seconds", type=float, default=7200.0,
+                        help="an unpaid payment-link order closes this long after it was "
+                        "opened (default 7200)")
     parser.set_defaults(handler=run)
 
 
@@ -51,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         confirm_after_queries=args.confirm_after_queries,
         close_after_queries=args.close_after_queries,
         slow_response_seconds=args.slow_response_seconds,
+        qr_lifetime_seconds=args.qr_lifetime_seconds,
+        link_lifetime_seconds=args.link_lifetime_seconds,
     )
 
 

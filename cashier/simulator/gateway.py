@@ -18,6 +18,9 @@ Decisions where the protocol file is silent (see also /work/notes/interfaces.md)
 - MAPPPAY (WeChat Mini-Program pay) must come as version "1.1", every other action as "1.0".
   Its ``payInfo`` is a nested object (or, with ``pay_info_as_text``, the same object as JSON
   text); the order is then paid by the simulated customer like an ACTIVEPAY order.
+- Unpaid QR and Mini-Program orders close (``orderclosed``) ``qr_lifetime_seconds`` after they
+  were created, payment-link orders ``link_lifetime_seconds`` after the customer opened them, as a
+  real gateway expires a QR; the customer can no longer pay them.
 - Payment links (``wapPay``): the order is created when the customer opens the link (so a
   STATUS_QUERY before that is "order not found"), with ``biz_type`` ALIPAY and no tip. Opening
   the same link again shows the same order; the same order id with another amount is refused.
@@ -55,6 +58,9 @@ logger = logging.getLogger("cashier.simulator")
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 DEFAULT_EXCHANGE_RATES: dict[str, int] = {"CAD": 520_000_000, "USD": 710_000_000}
+
+#: How long an unpaid QR or payment-link order stays payable by default (WeChat Pay's QR default).
+DEFAULT_UNPAID_LIFETIME_SECONDS = 7200.0
 
 _ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
 _POSITIVE_RE = re.compile(r"[1-9][0-9]{0,11}")
@@ -156,7 +162,9 @@ class GatewayConfig:
     close_after_queries: int = 3
     slow_response_seconds: float = 3.0
     exchange_rates: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_EXCHANGE_RATES))
-    active_close_after_queries: int | None = None  # ACTIVEPAY orders never close by default
+    active_close_after_queries: int | None = None  # also close unpaid QRs after this many queries
+    qr_lifetime_seconds: float | None = DEFAULT_UNPAID_LIFETIME_SECONDS  # None: never expire
+    link_lifetime_seconds: float | None = DEFAULT_UNPAID_LIFETIME_SECONDS
     base_url: str = "http://127.0.0.1"
     merchant_payment_key: str = ""   # the merCode payment links must carry ("" = links off)
     pay_info_as_text: bool = False   # MAPPPAY payInfo as JSON text instead of an object
@@ -452,7 +460,7 @@ class Gateway:
             limit = cfg.active_close_after_queries
             if limit is not None and order.queries >= limit:
                 return replace(order, status=OrderStatus.ORDERCLOSED)
-            return order
+            return self._expired(order)
         if scenario in (Scenario.CONFIRM_SUCCESS, Scenario.WRONG_PASSWORD):
             if order.queries >= cfg.confirm_after_queries:
                 return replace(order, status=OrderStatus.SUCCESS, paid_at=self._clock())
@@ -462,6 +470,17 @@ class Gateway:
         elif scenario is Scenario.NEVER_SETTLES and order.queries >= cfg.close_after_queries:
             return replace(order, status=OrderStatus.ORDERCLOSED)
         return order
+
+    def _expired(self, order: OrderSnapshot) -> OrderSnapshot:
+        """``order`` closed if it is an unpaid customer-paid order past its lifetime."""
+        cfg = self.config
+        lifetime = cfg.link_lifetime_seconds if order.action == "WAPPAY" else \
+            cfg.qr_lifetime_seconds
+        if order.status is not OrderStatus.NOTPAY or lifetime is None or order.created_at is None:
+            return order
+        if self._clock() - order.created_at < timedelta(seconds=lifetime):
+            return order
+        return replace(order, status=OrderStatus.ORDERCLOSED)
 
     def _refund(self, request: Request) -> Answer:
         data = request.data
@@ -555,6 +574,7 @@ class Gateway:
                 raise CustomerPayError(
                     f"order {order_id!r} is not a QR, Mini-Program or payment-link order"
                 )
+            order = self._orders[order_id] = self._expired(order)
             if order.status is not OrderStatus.NOTPAY:
                 raise CustomerPayError(f"order {order_id!r} is {order.status.value}, not payable")
             now = self._clock()

@@ -28,6 +28,7 @@ from cashier.simulator import pages
 from cashier.simulator.callbacks import CallbackDelivery, CallbackSender
 from cashier.simulator.gateway import (
     DEFAULT_EXCHANGE_RATES,
+    DEFAULT_UNPAID_LIFETIME_SECONDS,
     Answer,
     CustomerPayError,
     Fault,
@@ -238,7 +239,9 @@ class Simulator:
     ``cashier.simulator.scenarios``); ``slow_response_seconds`` is the late-answer delay of
     scenario 4444; a callback is tried once and then retried ``callback_retries`` times,
     ``callback_retry_interval`` seconds apart; ``exchange_rates`` maps ISO 4217 codes to the rate
-    to CNY times 10^8; ``active_close_after_queries`` closes unpaid QR orders after that many
+    to CNY times 10^8; unpaid QR (and Mini-Program) orders close ``qr_lifetime_seconds`` after
+    they were created, payment-link orders ``link_lifetime_seconds`` after they were opened
+    (``None``: never), and ``active_close_after_queries`` closes unpaid QR orders after that many
     queries (never by default). ``merchant_payment_key`` is the ``merCode`` payment links must
     carry; ``pay_info_as_text`` answers MAPPPAY's ``payInfo`` as JSON text instead of an object;
     ``currency`` is what payment-link return URLs report.
@@ -257,6 +260,8 @@ class Simulator:
         callback_timeout: float = 2.0,
         exchange_rates: Mapping[str, int] | None = None,
         active_close_after_queries: int | None = None,
+        qr_lifetime_seconds: float | None = DEFAULT_UNPAID_LIFETIME_SECONDS,
+        link_lifetime_seconds: float | None = DEFAULT_UNPAID_LIFETIME_SECONDS,
         host: str = "127.0.0.1",
         port: int = 0,
         state_path: str | os.PathLike[str] | None = None,
@@ -284,6 +289,8 @@ class Simulator:
             slow_response_seconds=slow_response_seconds,
             exchange_rates={k.upper(): v for k, v in rates.items()},
             active_close_after_queries=active_close_after_queries,
+            qr_lifetime_seconds=qr_lifetime_seconds,
+            link_lifetime_seconds=link_lifetime_seconds,
             merchant_payment_key=merchant_payment_key,
             pay_info_as_text=pay_info_as_text,
             currency=currency,

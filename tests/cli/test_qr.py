@@ -107,3 +107,21 @@ def test_qr_on_a_terminal_also_draws_the_code_as_text(cashier, sim):
     [request] = sim.requests(action="ACTIVEPAY")
     assert sim.order(request.data["order_id"]).code_url in screen
     assert sum(screen.count(block) for block in "█▀▄") > 100  # the QR's modules
+
+
+def test_a_demo_qr_nobody_pays_expires_and_recover_closes_it(make_cli):
+    """The demo gateway expires an unpaid QR when the terminal's wait would have ended
+    ([payments] active_timeout_seconds, 2 s here), so no demo sale stays open for ever."""
+    cashier = make_cli(None, credentials=False)
+    shown = cashier("qr", "2.50", "--wallet", "wechat", "--wait", "0.2", "--json")
+    assert shown.code == 3, shown.err
+    order_id = shown.json()["sale"]["order_id"]
+    nagged = cashier("pay", "1", "--code", "134567890123450000")
+    assert "1 earlier sale(s) are still open" in nagged.err
+    recovered = cashier("recover", "--wait", "20", "--json")
+    assert recovered.code == 0, recovered.out
+    assert recovered.json()["still_open"] == []
+    [sale] = [s for s in recovered.json()["sales"] if s["order_id"] == order_id]
+    assert sale["state"] == "closed"
+    again = cashier("pay", "1", "--code", "134567890123450000")
+    assert again.code == 0 and "still open" not in again.err

@@ -138,3 +138,53 @@ def test_concurrent_partial_refunds_never_exceed_the_payment(gateway):
     order = gateway.order("RF1")
     assert (order.refunded_cents, order.status) == (900, OrderStatus.PARTIAL_REFUNDED)
     assert order.refundable_cents == 100
+
+
+def test_unpaid_qr_and_link_orders_close_when_their_lifetime_ends():
+    """Like a real gateway's QR expiry: the order closes, and the customer can no longer pay."""
+    import base64
+    from datetime import timedelta
+
+    from cashier.simulator.gateway import CustomerPayError
+
+    now = [FIXED]
+    config = GatewayConfig(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, qr_lifetime_seconds=120,
+                           link_lifetime_seconds=900, merchant_payment_key="K1",
+                           base_url="http://sim.test")
+    gateway = Gateway(config, clock=lambda: now[0])
+    for order_id in ("Q1", "Q2"):
+        gateway.process(_body("ACTIVEPAY", {
+            "operator_id": "0000020156", "amount": "250", "biz_type": "WECHATPAY",
+            "call_back_url": "http://127.0.0.1:1/cb", "order_id": order_id}))
+    gateway.open_payment_link({
+        "merCode": "K1", "merchantId": DEMO_MERCHANT_ID, "orderId": "L1",
+        "operId": "0000020156", "amount": "250",
+        "returnURL": base64.b64encode(b"http://127.0.0.1:1/r").decode(),
+        "notifyURL": base64.b64encode(b"http://127.0.0.1:1/n").decode()})
+
+    def status(order_id: str) -> str:
+        return gateway.process(_body("STATUS_QUERY", {"order_id": order_id})).data["order_status"]
+
+    now[0] = FIXED + timedelta(seconds=119)
+    assert [status("Q1"), status("L1")] == ["notpay", "notpay"]
+    now[0] = FIXED + timedelta(seconds=120)
+    assert [status("Q1"), status("L1")] == ["orderclosed", "notpay"]
+    with pytest.raises(CustomerPayError, match="orderclosed, not payable"):
+        gateway.customer_pays("Q2")  # never queried: expired all the same
+    now[0] = FIXED + timedelta(seconds=900)
+    assert status("L1") == "orderclosed"
+
+
+def test_qr_lifetime_none_means_the_order_never_expires():
+    from datetime import timedelta
+
+    now = [FIXED]
+    config = GatewayConfig(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, qr_lifetime_seconds=None,
+                           base_url="http://sim.test")
+    gateway = Gateway(config, clock=lambda: now[0])
+    gateway.process(_body("ACTIVEPAY", {
+        "operator_id": "0000020156", "amount": "250", "biz_type": "ALIPAY",
+        "call_back_url": "http://127.0.0.1:1/cb", "order_id": "Q3"}))
+    now[0] = FIXED + timedelta(days=30)
+    assert gateway.process(_body("STATUS_QUERY", {"order_id": "Q3"})).data[
+        "order_status"] == "notpay"
