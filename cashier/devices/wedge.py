@@ -62,6 +62,11 @@ class WedgeDetector:
         """True while keys are held; the UI should call ``flush`` after ``max_gap``."""
         return bool(self._held)
 
+    @property
+    def held_length(self) -> int:
+        """How many keys are held (a scan's worth means a scanner is mid-burst)."""
+        return len(self._held)
+
     def feed(self, key: str, timestamp: float) -> WedgeEvent:
         """Decide about one key press made at ``timestamp`` (seconds, monotonic)."""
         replay = self.flush(timestamp)

@@ -217,6 +217,7 @@ class Terminal:
                                                    suffix=scanner.wedge_suffix))
             self.wedge.scanned.connect(self._scanned)
             self.wedge.install()
+            self.window.release_typing = self.wedge.release_typing
         if scanner.kind == ScannerKind.SERIAL and scanner.port:
             self.scanner = SerialScanner(
                 SerialSettings(port=scanner.port, baud=scanner.baudrate, suffix=scanner.suffix),

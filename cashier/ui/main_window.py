@@ -12,6 +12,7 @@ import dataclasses
 import html
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.currency = currency
         self.state = "entry"
+        # Types keys a scanner filter still holds; False while a scan is mid-burst (see Terminal).
+        self.release_typing: Callable[[], bool] = lambda: True
         self.sale: SaleView | None = None
         self.exchange_rate: Any = None  # an ottpay ExchangeRate (to_cny_fen), when known
         self._deadline = 0.0
@@ -434,10 +437,10 @@ class MainWindow(QMainWindow):
         except PaymentCodeError as exc:
             self.amount_entry.message.setText(str(exc))
             return
-        try:
-            amount, tip = self.amount_entry.values()
-        except AmountError:
+        keyed = self._keyed_amount()
+        if keyed is None:
             return
+        amount, tip = keyed
         log.info("scan %s (%s) for %s", mask_code(code), wallet.value, format_cents(amount))
         if not self._can_pay():
             return
@@ -457,12 +460,10 @@ class MainWindow(QMainWindow):
         """Show a QR for ``wallet`` that the customer scans with their phone."""
         if self.state != "entry":
             return
-        try:
-            amount, tip = self.amount_entry.values()
-        except AmountError:
+        keyed = self._keyed_amount()
+        if keyed is None or not self._can_pay():
             return
-        if not self._can_pay():
-            return
+        amount, tip = keyed
         self._start(self.tr("Ask the customer to scan the QR code with %1")
                     .replace("%1", wallet_label(wallet)),
                     self._need_controller().start_active, amount, tip, wallet,
@@ -472,12 +473,10 @@ class MainWindow(QMainWindow):
         """Create a payment link for the keyed amount: shown as a QR and as text to send."""
         if self.state != "entry":
             return
-        try:
-            amount, tip = self.amount_entry.values()
-        except AmountError:
+        keyed = self._keyed_amount()
+        if keyed is None or not self._can_pay():
             return
-        if not self._can_pay():
-            return
+        amount, tip = keyed
         controller = self._need_controller()
         self._start(self.tr("Send the customer this payment link (Alipay)"),
                     lambda a, t, _unused: controller.start_link(a, t), amount, tip, None,
@@ -487,6 +486,21 @@ class MainWindow(QMainWindow):
         """Put the payment link on the clipboard, to paste into a message to the customer."""
         QGuiApplication.clipboard().setText(self.link_text.text())
         self.copy_link_button.setText(self.tr("Copied"))
+
+    def _keyed_amount(self) -> tuple[int, int] | None:
+        """The amount and tip exactly as the fields will show them, or ``None`` (reason shown).
+
+        Keys the scanner filter still holds are typed first: a payment started right after the
+        last key must charge that key too, never the amount without it.
+        """
+        if not self.release_typing():
+            self.amount_entry.message.setText(self.tr("A scan is still arriving; wait a moment "
+                                                      "and try again."))
+            return None
+        try:
+            return self.amount_entry.values()
+        except AmountError:
+            return None
 
     def _expire_banner(self, key: str) -> None:
         self.banners.expire(key, 5000)

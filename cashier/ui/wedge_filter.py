@@ -4,6 +4,10 @@ An application-wide event filter feeds every key press to the devices' Qt-free
 ``WedgeDetector`` and obeys it: keys it holds never reach the focused widget; keys that turn out
 to be a person typing are replayed to the widget they were meant for (after at most ``max_gap``);
 a complete burst is emitted on ``scanned`` and never lands in the amount field.
+
+Held keys must never be overtaken: a mouse press or touch releases typing still held before the
+click lands, and anything that starts a payment calls ``release_typing()`` first, so the amount
+read is the amount the cashier typed (not one missing its last digit).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cashier.devices.wedge import WedgeDetector, WedgeSettings
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_POINTER_PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.TouchBegin)
 
 
 class WedgeFilter(QObject):
@@ -64,9 +70,30 @@ class WedgeFilter(QObject):
         if self.detector.holding:
             self._flush_timer.start()
 
+    def release_typing(self) -> bool:
+        """Give held keys to their widget now, unless they may be a scan still arriving.
+
+        Returns ``True`` when nothing is held any more; ``False`` while a burst as long as a
+        scan is being held (the caller must not read what the cashier typed yet).
+        """
+        if self.scan_arriving:
+            return False
+        self._flush_timer.stop()
+        self._replay(self.detector.reset())
+        return True
+
+    @property
+    def scan_arriving(self) -> bool:
+        """Holding at least a scan's minimum length of keys: a scanner is mid-burst."""
+        return self.detector.held_length >= self.detector.settings.min_length
+
     # --- the filter ----------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if self._replaying or not isinstance(obj, QWidget):
+            return False
+        if event.type() in _POINTER_PRESSES:
+            if self.detector.holding:
+                self.release_typing()  # typed keys land before the click or tap does
             return False
         if event.type() == QEvent.Type.KeyRelease:
             self._last_target = None

@@ -211,3 +211,35 @@ def test_demo_customer_pays_the_qr_from_the_waiting_screen(qtbot, make_terminal)
     qtbot.mouseClick(window.demo_pay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
     assert window.result_title.text() == "PAID"
+
+
+def test_wallet_clicked_right_after_the_last_key_charges_that_key(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    entry = window.amount_entry
+    qtbot.keyClick(entry, "2")
+    qtbot.wait(70)
+    qtbot.keyClick(entry, "5")
+    assert terminal.wedge.detector.holding  # the "5" is still held back by the scanner filter
+    qtbot.mouseClick(window.wallet_buttons[Wallet.WECHATPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+
+    assert window.waiting_amount.text().endswith("25.00")
+    [request] = terminal.simulator.requests(action="ACTIVEPAY")
+    assert request.data["amount"] == "2500"  # what the gateway was asked to charge
+    window.cancel()
+
+
+def test_payment_started_with_keys_held_types_them_first(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    qtbot.keyClick(window.amount_entry, "7")
+    qtbot.wait(70)
+    qtbot.keyClick(window.amount_entry, "5")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))  # e.g. a serial scanner, no click
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+
+    assert window.result_amount.text().endswith("75.00")
+    [request] = terminal.simulator.requests(action="PASSIVEPAY")
+    assert request.data["amount"] == "7500"
+

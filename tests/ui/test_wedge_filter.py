@@ -121,3 +121,30 @@ def test_uninstalled_filter_sees_nothing(qtbot, screen, clock, qapp):
     scan(qtbot, entry, "12345", clock)
     assert scans == []
     assert entry.amount.text == "12345"  # without the filter the keys land in the field
+
+
+def test_a_click_right_after_typing_lands_after_the_typed_keys(qtbot, screen, clock):
+    entry, _, wedge, _ = screen
+    type_keys(qtbot, entry, "2", clock, gap=0.01)
+    assert wedge.detector.holding  # the "2" is held back: it could start a scan
+    qtbot.mouseClick(entry.keypad.buttons["5"], Qt.MouseButton.LeftButton)
+    assert entry.amount.text == "25"  # not "52": the press released the held key first
+
+
+def test_release_typing_types_held_keys_at_once(qtbot, screen, clock):
+    entry, _, wedge, _ = screen
+    type_keys(qtbot, entry, "25", clock, gap=0.01)
+    assert entry.amount.text == "" and wedge.detector.holding
+    assert wedge.release_typing()
+    assert entry.amount.text == "25"
+    assert not wedge.detector.holding
+
+
+def test_release_typing_refuses_while_a_scan_is_arriving(qtbot, screen, clock):
+    entry, _, wedge, scans = screen
+    type_keys(qtbot, entry, CODE[:10], clock, gap=0.004)
+    assert not wedge.release_typing()  # ten keys in 40 ms: a scanner, not a person
+    assert entry.amount.text == ""
+    scan(qtbot, entry, CODE[10:], clock)  # the rest of the burst arrives
+    assert scans == [CODE]
+    assert entry.amount.text == ""
