@@ -45,6 +45,8 @@ class Sale:
     created_at: float
     updated_at: float
     settled_at: float | None
+    #: Why the sale was given up (see ``cashier.payments.states.AbandonReason``); ``None`` if not.
+    abandon_reason: str | None = None
 
     @property
     def total_cents(self) -> int:

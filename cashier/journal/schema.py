@@ -91,6 +91,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 2: why a sale was given up, so a late payment can say what happened: "stopped_waiting"
+    # (the cashier cancelled or the wait ran out), "terminal_closed" (found open at start-up),
+    # "link_expired". NULL for sales never given up (and for those given up before version 2).
+    (
+        "ALTER TABLE sales ADD COLUMN abandon_reason TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -321,18 +321,20 @@ class Journal:
         assert updated is not None
         return updated
 
-    def mark_abandoned(self, order_id: str, note: str = "cashier stopped waiting") -> Sale | None:
-        """Flag an open sale as given up by the cashier: a later success is a late payment.
+    def mark_abandoned(self, order_id: str, note: str = "cashier stopped waiting", *,
+                       reason: str = "stopped_waiting") -> Sale | None:
+        """Flag an open sale as given up: a later success is a late payment.
 
-        Returns the sale (flagged) or ``None`` if it was not open any more.
+        ``reason`` (an ``AbandonReason`` value) is kept so the late payment can say what
+        happened. Returns the sale (flagged) or ``None`` if it was not open any more.
         """
         now = self._clock()
         marks = ",".join("?" * len(OPEN_STATES))
         with self._write() as conn:
             cur = conn.execute(
-                f"""UPDATE sales SET abandoned = 1, updated_at = ?
+                f"""UPDATE sales SET abandoned = 1, abandon_reason = ?, updated_at = ?
                     WHERE order_id = ? AND abandoned = 0 AND state IN ({marks})""",
-                (now, order_id, *OPEN_STATES),
+                (reason, now, order_id, *OPEN_STATES),
             )
             sale = self._sale(conn, order_id)
             if sale is None or not sale.is_open:

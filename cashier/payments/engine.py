@@ -60,7 +60,7 @@ from cashier.payments.reports import DayReport, x_report, z_report
 from cashier.payments.resolver import Resolver
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.settle import Settler
-from cashier.payments.states import LateResolution, RefundState, SaleState
+from cashier.payments.states import AbandonReason, LateResolution, RefundState, SaleState
 from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code
 
 log = logging.getLogger("cashier.payments")
@@ -491,7 +491,8 @@ class PaymentEngine:
         sales = [sale for sale in found if sale.order_id not in live]
         for sale in sales:
             marked = self.journal.mark_abandoned(
-                sale.order_id, "found open at recovery: its outcome was never shown"
+                sale.order_id, "found open at recovery: its outcome was never shown",
+                reason=AbandonReason.TERMINAL_CLOSED,
             )
             if marked is not None:
                 self._emit(SaleUpdated(marked))

@@ -37,7 +37,7 @@ from cashier.ottpay.results import StatusResult
 from cashier.ottpay.wappay import WapPayLink, WapPayReturn, build_wappay_link
 from cashier.payments.handle import SaleHandle
 from cashier.payments.settle import gateway_fields
-from cashier.payments.states import IllegalTransition, SaleState
+from cashier.payments.states import AbandonReason, IllegalTransition, SaleState
 from cashier.wallets import Wallet
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class LinkPayments:
         """Close an open link sale past its validity (flagged abandoned first, so a payment that
         still comes is a late payment) and keep an eye on it in the background."""
         settler = self.engine.settler
-        marked = self.engine.journal.mark_abandoned(sale.order_id, "payment link expired")
+        marked = self.engine.journal.mark_abandoned(sale.order_id, "payment link expired",
+                                                    reason=AbandonReason.LINK_EXPIRED)
         if marked is not None:
             settler.announce(marked)
         try:
@@ -264,7 +265,8 @@ def run_link(engine: PaymentEngine, handle: SaleHandle, _unused: str) -> None:
         if not settler.query(order_id, final=True).is_open:
             return
         sale = engine.journal.mark_abandoned(
-            order_id, "payment link expired without a final answer; checking in the background"
+            order_id, "payment link expired without a final answer; checking in the background",
+            reason=AbandonReason.LINK_EXPIRED,
         )
         if sale is not None:
             settler.announce(sale)

@@ -99,3 +99,11 @@ class LateResolution(enum.StrEnum):
 
     KEPT = "kept"
     REFUNDED = "refunded"
+
+
+class AbandonReason(enum.StrEnum):
+    """Why nobody was waiting any more for a sale still open (what a late payment says)."""
+
+    STOPPED_WAITING = "stopped_waiting"  # the cashier cancelled, or the wait ran out
+    TERMINAL_CLOSED = "terminal_closed"  # found open at start-up: closed or crashed meanwhile
+    LINK_EXPIRED = "link_expired"

@@ -417,7 +417,7 @@ class Terminal:
             self.wedge.uninstall if self.wedge is not None else None,
             self.scanner.stop if self.scanner is not None else None,
             message.close if message is not None else None,
-            window.close if window is not None else None,
+            window.close_now if window is not None else None,
             # releases waiting sales, so the bridge's workers can finish
             self.engine.shutdown if self.engine is not None else None,
             self.bridge.shutdown,  # before the journal closes: a worker may still be reading it

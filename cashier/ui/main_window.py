@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -127,6 +128,9 @@ class MainWindow(QMainWindow):
         self.state = "entry"
         # Types keys a scanner filter still holds; False while a scan is mid-burst (see Terminal).
         self.release_typing: Callable[[], bool] = lambda: True
+        self._close_confirmed = False
+        self.close_question: QMessageBox | None = None
+        self.keep_open_button: QPushButton | None = None
         self.sale: SaleView | None = None
         self.exchange_rate: Any = None  # an ottpay ExchangeRate (to_cny_fen), when known
         self._deadline = 0.0
@@ -616,11 +620,15 @@ class MainWindow(QMainWindow):
     def on_late_payment(self, sale: object) -> None:
         """Core event: paid after the cashier stopped waiting. Stays until resolved."""
         view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
+        if view.abandon_reason == "terminal_closed":
+            text = self.tr("Late payment: order %1 (%2) was paid, but the terminal was closed "
+                           "while waiting for it. Check it in History and keep or refund it.")
+        else:
+            text = self.tr("Late payment: order %1 (%2) was paid after you stopped waiting. "
+                           "Check it in History and keep or refund it.")
         self.banners.show_banner(
             f"late:{view.order_id}",
-            self.tr("Late payment: order %1 (%2) was paid after you stopped waiting. "
-                    "Check it in History and keep or refund it.")
-            .replace("%1", view.order_id).replace("%2", self._money(view.total_cents)),
+            text.replace("%1", view.order_id).replace("%2", self._money(view.total_cents)),
             "error",
         )
 
@@ -687,10 +695,40 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.state in ("starting", "waiting") and not self._close_confirmed:
+            event.ignore()  # a customer may be paying: ask first (close_now() does not)
+            self._ask_close()
+            return
         self._countdown.stop()
         if self.customer_display is not None:
             self.customer_display.close()
         super().closeEvent(event)
+
+
+    def _ask_close(self) -> None:
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Payment in progress"),
+                          self.tr("A customer may be paying right now. If you close the "
+                                  "terminal, the payment is checked again at the next start "
+                                  "and shown as closed while waiting."),
+                          QMessageBox.StandardButton.NoButton, self)
+        self.keep_open_button = box.addButton(self.tr("Keep waiting"),
+                                              QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(self.keep_open_button)
+        box.finished.connect(lambda _result: self._close_answered(box))
+        box.open()
+        self.close_question = box
+
+    def _close_answered(self, box: QMessageBox) -> None:
+        if box.clickedButton() is not self.keep_open_button and box.clickedButton() is not None:
+            self.close_now()
+
+    def close_now(self) -> None:
+        """Close without asking (the terminal shutting down, or the cashier said so)."""
+        self._close_confirmed = True
+        self.close()
 
 
 def describe_error(exc: BaseException) -> str:

@@ -32,6 +32,7 @@ class SaleView:
     rsp_msg: str | None = None
     late: bool = False
     late_resolution: str | None = None
+    abandon_reason: str | None = None
 
     @property
     def total_cents(self) -> int:
@@ -69,6 +70,7 @@ class SaleView:
             rsp_msg=getattr(sale, "rsp_msg", None),
             late=bool(getattr(sale, "late", False)),
             late_resolution=getattr(sale, "late_resolution", None),
+            abandon_reason=getattr(sale, "abandon_reason", None),
         )
 
 

@@ -95,6 +95,7 @@ def test_paid_after_abandon_is_late(journal):
     assert journal.mark_abandoned("A1").abandoned
     paid = journal.transition("A1", "paid", from_states=("pending",))
     assert paid.late and paid.late_resolution is None
+    assert paid.abandon_reason == "stopped_waiting"
     assert [s.order_id for s in journal.late_payments()] == ["A1"]
     resolved = journal.resolve_late("A1", "kept")
     assert resolved.late_resolution == "kept"
@@ -222,3 +223,11 @@ def test_two_connections_on_one_file_still_let_exactly_one_transition_win(tmp_pa
         assert len(wins) == 20
         assert all(len([e for e in first.events(f"S{i}") if e.to_state == "paid"]) == 1
                    for i in range(20))
+
+
+def test_abandon_keeps_why_once(journal):
+    _sale(journal)
+    assert journal.mark_abandoned("A1", reason="terminal_closed").abandon_reason == \
+        "terminal_closed"
+    journal.mark_abandoned("A1")  # already given up: the first reason stands
+    assert journal.require_sale("A1").abandon_reason == "terminal_closed"

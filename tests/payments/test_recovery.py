@@ -54,6 +54,7 @@ def test_charged_sale_left_pending_ends_paid_and_late(journal_path, client, sim,
     engine = restart()
     [sale] = engine.recover()
     assert sale.state == "paid" and sale.late and sale.abandoned
+    assert sale.abandon_reason == "terminal_closed"  # what the late payment will say
     assert len(sim.requests("CRASH0000000000000000001", "PASSIVEPAY")) == 1
     assert [s.order_id for s in engine.late_payments()] == [sale.order_id]
 

@@ -243,3 +243,48 @@ def test_payment_started_with_keys_held_types_them_first(qtbot, make_terminal):
     [request] = terminal.simulator.requests(action="PASSIVEPAY")
     assert request.data["amount"] == "7500"
 
+
+def _answer_close_question(qtbot, window, button_text: str) -> None:
+    qtbot.waitUntil(lambda: window.close_question is not None
+                    and window.close_question.isVisible(), timeout=2000)
+    [button] = [b for b in window.close_question.buttons() if b.text() == button_text]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_closing_during_a_payment_asks_first(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "9")
+    qtbot.mouseClick(window.wallet_buttons[Wallet.ALIPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+
+    window.close()
+    _answer_close_question(qtbot, window, "Keep waiting")
+    assert window.isVisible() and window.state == "waiting"
+
+    window.close()
+    _answer_close_question(qtbot, window, "Close anyway")
+    assert not window.isVisible()
+    assert terminal.journal.require_sale(window.sale.order_id).is_open  # left for recovery
+
+
+def test_sale_paid_after_the_terminal_was_closed_says_so(qtbot, make_terminal):
+    first = make_terminal()
+    key_amount(qtbot, first, "31")
+    qtbot.mouseClick(first.window.wallet_buttons[Wallet.ALIPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.window.state == "waiting", timeout=5000)
+    order_id = first.window.sale.order_id
+    first.window.close()
+    _answer_close_question(qtbot, first.window, "Close anyway")
+    first.close()
+
+    second = make_terminal()  # the same journal and simulator state: the next start
+    qtbot.waitUntil(lambda: second.journal.require_sale(order_id).abandoned, timeout=5000)
+    second.simulator.customer_pays(order_id)
+    qtbot.waitUntil(lambda: any(order_id in t for t in second.window.banners.texts()),
+                    timeout=8000)
+    [text] = [t for t in second.window.banners.texts() if order_id in t]
+    assert "the terminal was closed while waiting" in text
+    assert "after you stopped waiting" not in text
+    sale = second.journal.require_sale(order_id)
+    assert sale.late and sale.abandon_reason == "terminal_closed"
