@@ -44,13 +44,13 @@ class RefundDialog(PinDialog):
         self.setWindowTitle(self.tr("Refund"))
         self.refundable_cents = refundable_cents
         self.amount_cents: int | None = None
-        self.prompt.setText(self.tr("Refund amount (empty for everything left, %1), then the "
-                                    "manager's PIN:").replace("%1", format_cents(refundable_cents)))
+        self.prompt.setText(self.tr("Manager's PIN:"))
         self.amount = QLineEdit(self)
         self.amount.setObjectName("refund_amount")
         self.amount.setPlaceholderText(format_cents(refundable_cents))
-        self.layout().insertWidget(1, self.amount)
-        self.amount.setFocus()
+        self.amount_label = self.add_field(
+            self.tr("Amount to refund (leave empty to refund everything left, %1):")
+            .replace("%1", format_cents(refundable_cents)), self.amount, decimal=True)
 
     def submit(self) -> None:
         text = self.amount.text().strip()

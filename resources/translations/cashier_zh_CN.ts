@@ -556,6 +556,10 @@
         <translation>已复制</translation>
     </message>
     <message>
+        <source>A scan is still arriving; wait a moment and try again.</source>
+        <translation>扫码尚未完成，请稍候再试。</translation>
+    </message>
+    <message>
         <source>Payment</source>
         <translation>付款</translation>
     </message>
@@ -578,6 +582,10 @@
     <message>
         <source>%1 s left</source>
         <translation>剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>Late payment: order %1 (%2) was paid, but the terminal was closed while waiting for it. Check it in History and keep or refund it.</source>
+        <translation>延迟付款：订单 %1（%2）已付款，但等待期间收银台已关闭。请在历史记录中查看，并选择保留或退款。</translation>
     </message>
     <message>
         <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
@@ -614,6 +622,22 @@
     <message>
         <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
         <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
+    </message>
+    <message>
+        <source>Payment in progress</source>
+        <translation>正在付款</translation>
+    </message>
+    <message>
+        <source>A customer may be paying right now. If you close the terminal, the payment is checked again at the next start and shown as closed while waiting.</source>
+        <translation>顾客可能正在付款。如果现在关闭收银台，下次启动时会重新查询这笔付款，并标明是在等待期间关闭的。</translation>
+    </message>
+    <message>
+        <source>Keep waiting</source>
+        <translation>继续等待</translation>
+    </message>
+    <message>
+        <source>Close anyway</source>
+        <translation>仍然关闭</translation>
     </message>
 </context>
 <context>
@@ -748,8 +772,12 @@
         <translation>退款</translation>
     </message>
     <message>
-        <source>Refund amount (empty for everything left, %1), then the manager&apos;s PIN:</source>
-        <translation>退款金额（留空则退还全部剩余金额 %1），然后输入经理PIN码：</translation>
+        <source>Manager&apos;s PIN:</source>
+        <translation>经理 PIN：</translation>
+    </message>
+    <message>
+        <source>Amount to refund (leave empty to refund everything left, %1):</source>
+        <translation>退款金额（留空则退还剩余全部，%1）：</translation>
     </message>
 </context>
 <context>

@@ -124,3 +124,32 @@ def test_refund_receipt_is_printed(qtbot, make_terminal):
     assert b"REFUND" in job
     assert refund_row.refund_id.encode() in job and order_id.encode() in job
     assert b"5.00" in job
+
+
+def test_touch_only_partial_refund_with_the_dialogs_keypad(qtbot, make_terminal):
+    terminal = make_terminal()
+    order_id = pay(qtbot, terminal, "20")
+    history = open_history(qtbot, terminal)
+    select(qtbot, history, order_id)
+    dialog = history.ask_refund()
+    qtbot.waitExposed(dialog)
+    assert dialog.amount_label.buddy() is dialog.amount and dialog.prompt.buddy() is dialog.pin
+    assert "Amount to refund" in dialog.amount_label.text()
+    assert dialog.prompt.text() == "Manager's PIN:"
+
+    def tap(*keys: str) -> None:
+        for key in keys:
+            qtbot.mouseClick(dialog.keypad.buttons[key], Qt.MouseButton.LeftButton)
+
+    tap("5", ".", "5", "0")  # the amount field has the focus first
+    assert dialog.amount.text() == "5.50" and dialog.pin.text() == ""
+    qtbot.mouseClick(dialog.pin, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.keypad.buttons["."].isEnabled(), timeout=2000)
+    tap(*DEMO_MANAGER_PIN)
+    assert dialog.pin.text() == DEMO_MANAGER_PIN and dialog.amount.text() == "5.50"
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: "Refunded 5.50." in history.notice.text(), timeout=5000)
+    [request] = terminal.simulator.requests(action="REFUND")
+    assert request.data["refund_amt"] == "550"
