@@ -25,6 +25,7 @@ from typing import Any
 import platformdirs
 
 from cashier.money import DEFAULT_MAX_CENTS, AmountError, format_cents, parse_amount
+from cashier.private_files import make_private_dir
 from cashier.secrets import KeyringSecretStore, SecretStore, SecretStoreError
 from cashier.weburl import UrlProblem, web_url_problem
 
@@ -762,7 +763,7 @@ def save_config(config: Config, path: str | os.PathLike[str] | None = None) -> P
     target = target.expanduser()
     text = "# cashier settings (see resources/cashier.sample.toml for every key)\n\n"
     text += tomli_w.dumps(config_to_dict(config))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(target.parent)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from cashier.private_files import create_private_file, make_private_dir
 from cashier.wallets import mask_code
 
 LOG_FILE_NAME = "cashier.log"
@@ -75,6 +76,15 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Creates each log file (the first and every one after a rollover) readable only by the
+    account that runs the terminal."""
+
+    def _open(self):  # type: ignore[no-untyped-def] - the stdlib's own signature
+        create_private_file(self.baseFilename)
+        return super()._open()
+
+
 def setup_logging(
     log_dir: str | os.PathLike[str] | None = None,
     level: int | str = "INFO",
@@ -95,10 +105,9 @@ def setup_logging(
         log_dir = default_log_dir()
     for secret in secrets:
         register_secret(secret)
-    folder = Path(log_dir).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_private_dir(Path(log_dir).expanduser())
     path = folder / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
+    handler = PrivateRotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cashier.config import Config
+from cashier.config import Config, default_config_dir, default_data_dir, default_log_dir
 from cashier.journal.store import Journal
 from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
 from cashier.ottpay.client import OttPayClient
@@ -38,6 +38,7 @@ from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.events import Listener
 from cashier.payments.settings import PaymentSettings
+from cashier.private_files import tighten
 
 log = logging.getLogger("cashier.runtime")
 
@@ -62,6 +63,20 @@ class RuntimeSetupError(ValueError):
 def demo_dir(config: Config) -> Path:
     """Where demo mode keeps its journal and simulator state: beside the real journal."""
     return config.journal.path.parent / DEMO_FOLDER
+
+
+def make_shop_data_private(config: Config, journal_path: Path) -> list[Path]:
+    """Take other local accounts' access off the shop's data (settings, journal, logs) that an
+    older version created readable by all; says so in the log. Returns the paths changed."""
+    folders = [default_config_dir(), default_data_dir(), default_log_dir(), demo_dir(config)]
+    files = [journal_path.with_name(journal_path.name + end) for end in ("", "-wal", "-shm")]
+    if config.path is not None:
+        files.append(config.path)
+    changed = tighten(folders, files)
+    if changed:
+        log.warning("made %d shop data files and folders private to this account (other local "
+                    "accounts could read them): %s", len(changed), ", ".join(map(str, changed)))
+    return changed
 
 
 def demo_journal_path(config: Config) -> Path:
@@ -169,6 +184,7 @@ class Runtime:
                                                         closers)
             path = Path(journal_path) if journal_path is not None else (
                 demo_journal_path(config) if demo else config.journal.path)
+            make_shop_data_private(config, path)
             journal = Journal(path)
             closers.append(journal.close)
             holder: dict[str, PaymentEngine] = {}

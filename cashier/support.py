@@ -34,6 +34,7 @@ from typing import Any
 import cashier
 from cashier.config import Config, default_log_dir, redacted_dict
 from cashier.logsetup import LOG_FILE_NAME, MASK, redact
+from cashier.private_files import create_private_file
 
 #: Packages whose versions support asks about first.
 REPORTED_PACKAGES = (
@@ -237,6 +238,8 @@ def build_support_bundle(
     partial = output.with_name(output.name + ".partial")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)  # a left-over of a crash may have another mode
+        create_private_file(partial)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, text in texts.items():
                 archive.writestr(name, _scrub(text, secrets))

@@ -34,6 +34,7 @@ from cashier.journal.records import (
     ZRecord,
 )
 from cashier.journal.schema import migrate
+from cashier.private_files import create_private_file, make_private_dir
 
 #: Gateway/display fields a transition or update may set (column names are never caller text).
 SALE_FIELDS = frozenset(
@@ -91,7 +92,8 @@ class Journal:
         business_day_of: Callable[[float], str] = local_business_day,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
+        create_private_file(self.path)  # SQLite gives -wal and -shm the same mode
         self._clock = clock
         self._day_of = business_day_of
         self._lock = threading.RLock()

@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from cashier.private_files import make_private_dir
+
 ROLES = ("cashier", "manager")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN_RE = re.compile(r"\d{4,8}")
@@ -129,7 +131,7 @@ class OperatorStore:
     def _save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         data = json.dumps({"operators": [asdict(o) for o in self._operators]}, indent=2)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".operators-")
         try:
