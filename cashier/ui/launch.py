@@ -6,6 +6,7 @@ them, before Qt is touched, when there is no screen to open a window on (Qt woul
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -19,13 +20,16 @@ from PySide6.QtWidgets import QApplication
 
 from cashier.config import Config
 from cashier.ui.app import Terminal
-from cashier.ui.i18n import install_language
+from cashier.ui.fonts import chinese_font_problem
+from cashier.ui.i18n import install_language, system_language
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cashier.svg"
 #: ``CASHIER_STARTUP_PROBE=1``: print ``ready <seconds since process start>`` (benchmarks).
 STARTUP_PROBE_ENV = "CASHIER_STARTUP_PROBE"
 #: Where the log file goes instead of the platform log folder (as for the commands).
 LOG_DIR_ENV = "CASHIER_LOG_DIR"
+
+log = logging.getLogger("cashier.ui")
 
 _IMPORTED_AT = time.time()  # fallback for the process start where /proc is not available
 
@@ -88,6 +92,10 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         print_ready = os.environ.get(STARTUP_PROBE_ENV) == "1"
     app = qt_application(argv)
     install_language(app, language)
+    font_problem = chinese_font_problem(language or system_language())
+    if font_problem is not None:
+        log.warning(font_problem)
+        print(font_problem, file=sys.stderr, flush=True)
     terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
                         or demo)
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.

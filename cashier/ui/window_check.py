@@ -1,7 +1,8 @@
 """``cashier gui --demo --self-check``: the real terminal window takes one payment, then exits.
 
-Steps, each named on failure: ``window`` (the demo terminal is built and shown), ``sign-in``
-(the demo cashier's PIN typed on the PIN pad), ``amount`` (1.00 typed key by key),
+Steps, each named on failure: ``window`` (the demo terminal is built and shown), ``fonts`` (in
+Chinese only: the window shows Chinese and an installed font draws every character of it),
+``sign-in`` (the demo cashier's PIN typed on the PIN pad), ``amount`` (1.00 typed key by key),
 ``payment`` (the demo "pays at once" scan button pressed; the window must reach PAID, and the
 journal and the simulator agree), ``receipt`` (the sale's receipt rendered to ESC/POS bytes and
 decoded), ``close`` (everything stopped). Runs in a temporary folder: the user's demo journal is
@@ -25,6 +26,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cashier.config import Config, JournalSettings, PrinterKind
+from cashier.ui.fonts import INSTALL_CHINESE_FONT, missing_glyphs, shown_texts
 from cashier.ui.i18n import install_language
 
 STEP_TIMEOUT = 20.0
@@ -76,6 +78,18 @@ def type_text(widget: QWidget, text: str, gap_ms: int = 0) -> None:
 def _check(condition: bool, step: str, message: str) -> None:
     if not condition:
         raise WindowCheckFailed(step, message)
+
+
+def check_chinese_glyphs(app: QApplication, say: Callable[[str], None] = print) -> None:
+    """The window shows Chinese, and an installed font draws every character of it."""
+    texts = shown_texts(app)
+    _check(any("\u4e00" <= c <= "\u9fff" for c in texts), "fonts",
+           "the window shows no Chinese text (the translation was not loaded)")
+    missing = missing_glyphs(texts)
+    codes = " ".join(f"U+{ord(c):04X}" for c in missing[:5])
+    _check(not missing, "fonts", f"no installed font draws {len(missing)} of the characters the "
+           f"Chinese window shows ({codes}); install a Chinese font ({INSTALL_CHINESE_FONT})")
+    say(f"ok fonts: every one of {len(set(texts))} characters has a glyph")
 
 
 def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TIMEOUT,
@@ -154,6 +168,9 @@ def run_window_check(config: Config, *, language: str | None = None,
                 wait_until(terminal.window.isVisible, timeout, "showing the window", "window")
                 print(f"ok window: demo terminal, simulator at {terminal.simulator.base_url}",
                       flush=True)
+                if language == "zh_CN":
+                    step[0] = "fonts"
+                    check_chinese_glyphs(app)
                 check_window_payment(terminal, check_config, timeout, current=step)
             except BaseException:
                 terminal.close()
