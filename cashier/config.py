@@ -178,6 +178,11 @@ class PaymentSettings:
     #: How long a payment link may be paid; after it the sale is closed unless the gateway
     #: reports it paid.
     link_valid_seconds: float = DEFAULT_LINK_VALID_SECONDS
+    #: How long an outcome that rests on silence (a sale closed because the gateway did not
+    #: know it, a refund a manager released) is asked about again; at least 48 hours.
+    recheck_hours: float = 48.0
+    #: Seconds between reconciliation sweeps while the terminal runs.
+    reconcile_interval_seconds: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -550,6 +555,14 @@ def _link_seconds(label: str, value: object, base: Path | None) -> float:
     return float(value)
 
 
+def _recheck_hours(label: str, value: object, base: Path | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{label} {value!r} must be a number of hours, not {_type_name(value)}.")
+    if not 48 <= value <= 30 * 24:
+        raise ConfigError(f"{label} {value!r} must be between 48 hours and 30 days (720 hours).")
+    return float(value)
+
+
 def _terminal_no(label: str, value: object, base: Path | None) -> str | None:
     hint = ", like \"01\"" if isinstance(value, int) else ""
     text = _string(label, value, hint=hint)
@@ -624,6 +637,8 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("payments", "late_payment"): _choice(LatePayment),
     ("payments", "max_amount"): _max_amount,
     ("payments", "link_valid_seconds"): _link_seconds,
+    ("payments", "recheck_hours"): _recheck_hours,
+    ("payments", "reconcile_interval_seconds"): _seconds,
     ("shop", "name"): _text,
     ("shop", "address"): _text,
     ("shop", "phone"): _text,

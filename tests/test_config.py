@@ -148,6 +148,7 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
         ('[ottpay]\nlink_return_url = "http://shop.example.com/x"\n', "must use https"),
         ("[payments]\nlink_valid_seconds = 5\n", "between 60 seconds and 7 days"),
         ('[payments]\nlink_valid_seconds = "900"\n', "must be a number of seconds"),
+        ("[payments]\nrecheck_hours = 12\n", "between 48 hours and 30 days"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, expected):
@@ -370,6 +371,16 @@ def test_payment_link_settings_are_typed(tmp_path):
     assert defaults.ottpay.merchant_payment_key is None
     assert defaults.ottpay.wappay_url == "https://mppay.ottpay.com/wapPay"
     assert defaults.payments.link_valid_seconds == 900.0
+
+
+def test_reconciliation_settings_reach_the_engine(tmp_path):
+    from cashier.runtime import payment_settings
+
+    text = credentials("[payments]\nrecheck_hours = 72\nreconcile_interval_seconds = 300\n")
+    config = load_config(write(tmp_path, text), env={})
+    settings = payment_settings(config)
+    assert settings.recheck_seconds == 72 * 3600 and settings.reconcile_interval == 300.0
+    assert payment_settings(Config()).recheck_seconds == 48 * 3600
 
 
 def test_payment_key_never_in_repr_redacted_dict_or_messages(tmp_path):

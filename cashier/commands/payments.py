@@ -85,6 +85,19 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     refund.add_argument("amount", metavar="AMOUNT", nargs="?")
     refund.set_defaults(handler=run_refund)
 
+    release = subparsers.add_parser(
+        "refund-release", parents=[common],
+        help="a manager's decision: count an unknown refund as failed",
+        description="A refund the gateway never answered about keeps its amount reserved, so "
+        "the same money cannot be refunded twice. This asks the gateway once more and, if it "
+        "still does not answer, counts the refund as failed so its amount can be refunded "
+        "again. Without --yes it only prints the warning.",
+    )
+    release.add_argument("refund_id", metavar="REFUND_ID")
+    release.add_argument("--yes", action="store_true",
+                         help="I have read the warning and release the refund")
+    release.set_defaults(handler=run_refund_release)
+
     recover = subparsers.add_parser(
         "recover", parents=[common], help="settle sales a crash or a lost answer left open",
         description="Ask the gateway about every sale and refund left pending or unknown and "
@@ -357,6 +370,34 @@ def run_refund(args: argparse.Namespace) -> int:
                     "sale": sale_json(sale, rt.journal.refunds_for(order_id)),
                     "exit_code": code}, text)
         return code
+
+
+@reports_errors
+def run_refund_release(args: argparse.Namespace) -> int:
+    from cashier.payments.errors import PaymentError
+    from cashier.payments.refunds import RELEASE_WARNING
+
+    config = load(args)
+    refund_id = args.refund_id.strip()
+    if not args.yes:
+        raise CommandError(f"{RELEASE_WARNING} Add --yes to release refund {refund_id}.",
+                           EXIT_BAD_INPUT)
+    with running(config) as rt:
+        try:
+            refund = rt.engine.release_refund(refund_id)
+        except PaymentError as exc:
+            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+        sale = rt.journal.require_sale(refund.sale_order_id)
+        if refund.recheck_until is not None:
+            text = (f"Refund {refund_id} released: {format_cents(refund.amount_cents)} may be "
+                    "refunded again. The terminal keeps asking the gateway about it.")
+        else:
+            text = f"The gateway answered: refund {refund_id} {refund.state}; nothing released."
+        emit(args, {"refund": refund.to_dict(),
+                    "sale": sale_json(sale, rt.journal.refunds_for(sale.order_id)),
+                    "exit_code": EXIT_OK}, text + "\n" + sale_text(
+                        sale, rt.journal.refunds_for(sale.order_id)))
+        return EXIT_OK
 
 
 # --- recover ---------------------------------------------------------------------------------

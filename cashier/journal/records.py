@@ -47,6 +47,9 @@ class Sale:
     settled_at: float | None
     #: Why the sale was given up (see ``cashier.payments.states.AbandonReason``); ``None`` if not.
     abandon_reason: str | None = None
+    #: Set while the outcome rests on silence (closed because the gateway did not know the
+    #: order): the reconciliation sweep asks again until then (epoch seconds).
+    recheck_until: float | None = None
 
     @property
     def total_cents(self) -> int:
@@ -103,6 +106,9 @@ class Refund:
     business_day: str
     created_at: float
     updated_at: float
+    #: Set while a ``failed`` outcome rests on silence, not on the gateway's answer (a manager
+    #: released it): the reconciliation sweep asks again until then (epoch seconds).
+    recheck_until: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

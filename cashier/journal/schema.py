@@ -97,6 +97,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "ALTER TABLE sales ADD COLUMN abandon_reason TEXT",
     ),
+    # 3: outcomes that rest on silence. A sale closed, or a refund given up, because the gateway
+    # did not know the order ("not found" only means "not yet") is re-checked by the
+    # reconciliation sweep until ``recheck_until`` (epoch seconds); NULL: the outcome rests on
+    # an answer. Journals from before are backfilled: their silent outcomes get the default
+    # 48 hours from when they were made.
+    (
+        "ALTER TABLE sales ADD COLUMN recheck_until REAL",
+        "ALTER TABLE refunds ADD COLUMN recheck_until REAL",
+        """UPDATE sales SET recheck_until = created_at + 172800
+           WHERE state = 'closed' AND rsp_msg = 'order not found'""",
+        """UPDATE refunds SET recheck_until = created_at + 172800
+           WHERE state = 'failed' AND rsp_msg = 'refund order not found'""",
+        "CREATE INDEX sales_recheck ON sales (recheck_until) WHERE recheck_until IS NOT NULL",
+        "CREATE INDEX refunds_recheck ON refunds (recheck_until) WHERE recheck_until IS NOT NULL",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,7 +38,8 @@ from cashier.private_files import create_private_file, make_private_dir
 
 #: Gateway/display fields a transition or update may set (column names are never caller text).
 SALE_FIELDS = frozenset(
-    {"rsp_code", "rsp_msg", "bizpay_order_id", "trade_time", "buyer_login_id", "code_url"}
+    {"rsp_code", "rsp_msg", "bizpay_order_id", "trade_time", "buyer_login_id", "code_url",
+     "recheck_until"}
 )
 _MODES = ("passive", "active", "link")
 # Literal SQL lists matching the partial indexes' WHERE clauses (see schema.py).
@@ -269,7 +270,8 @@ class Journal:
 
         Returns the updated sale, or ``None`` when the sale was not in one of ``from_states``
         (another thread won the race, or the transition does not apply). A sale that becomes
-        ``paid`` after it was abandoned is flagged ``late`` in the same statement.
+        ``paid`` after it was abandoned or closed is flagged ``late`` in the same statement. The
+        new state rests on an answer (``recheck_until`` cleared) unless ``recheck_until`` is given.
         """
         fields = self._fields(fields)
         if not from_states:
@@ -283,8 +285,10 @@ class Journal:
         if to_state not in OPEN_STATES:
             sets.append("settled_at = COALESCE(settled_at, ?)")
             params.append(now)
+        if "recheck_until" not in fields:
+            sets.append("recheck_until = NULL")
         if to_state == "paid":
-            sets.append("late = CASE WHEN abandoned = 1 THEN 1 ELSE late END")
+            sets.append("late = CASE WHEN abandoned = 1 OR state = 'closed' THEN 1 ELSE late END")
         marks = ",".join("?" * len(from_states))
         with self._write() as conn:
             before = conn.execute(
@@ -359,6 +363,33 @@ class Journal:
                 f"SELECT * FROM sales WHERE state IN {_OPEN_SQL} ORDER BY created_at"
             ).fetchall()
         return [Sale.from_row(row) for row in rows]
+
+    def silent_sales(self, now: float) -> list[Sale]:
+        """Sales whose outcome rests on silence and is still to be re-checked at ``now``."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT * FROM sales WHERE recheck_until IS NOT NULL AND recheck_until > ?
+                   ORDER BY created_at""", (now,),
+            ).fetchall()
+        return [Sale.from_row(row) for row in rows]
+
+    def end_recheck(self, order_id: str, note: str) -> Sale | None:
+        """The gateway answered about a sale closed on silence: it rests on the answer now.
+
+        Returns the sale, or ``None`` if it was not waiting for a re-check.
+        """
+        now = self._clock()
+        with self._write() as conn:
+            cur = conn.execute(
+                """UPDATE sales SET recheck_until = NULL, updated_at = ?
+                   WHERE order_id = ? AND recheck_until IS NOT NULL""", (now, order_id),
+            )
+            if not cur.rowcount:
+                return None
+            sale = self._sale(conn, order_id)
+            assert sale is not None
+            self._event(conn, order_id, now, sale.state, sale.state, note)
+            return sale
 
     def late_payments(self, *, unresolved_only: bool = True, day: str | None = None) -> list[Sale]:
         """Sales paid after the cashier gave up, oldest first."""
@@ -460,11 +491,12 @@ class Journal:
             if amount_cents is None:
                 amount_cents = remaining
             if remaining <= 0:
-                raise RefundNotAllowedError(f"sale {sale_order_id} has nothing left to refund")
+                raise RefundNotAllowedError(f"sale {sale_order_id} has nothing left to refund"
+                                            + self._held(conn, sale_order_id))
             if amount_cents > remaining:
                 raise RefundNotAllowedError(
                     f"cannot refund {amount_cents / 100:.2f}: only {remaining / 100:.2f} of sale "
-                    f"{sale_order_id} remains refundable"
+                    f"{sale_order_id} remains refundable" + self._held(conn, sale_order_id)
                 )
             conn.execute(
                 """INSERT INTO refunds (refund_id, sale_order_id, amount_cents, state,
@@ -479,6 +511,20 @@ class Journal:
             )
             row = conn.execute("SELECT * FROM refunds WHERE refund_id = ?", (refund_id,)).fetchone()
         return Refund.from_row(row)
+
+    @staticmethod
+    def _held(conn: sqlite3.Connection, sale_order_id: str) -> str:
+        """Why money is reserved, for a refusal: refunds whose outcome is not known yet."""
+        rows = conn.execute(
+            f"""SELECT refund_id, amount_cents FROM refunds
+                WHERE sale_order_id = ? AND state IN {_REFUND_OPEN_SQL} ORDER BY created_at""",
+            (sale_order_id,),
+        ).fetchall()
+        if not rows:
+            return ""
+        held = ", ".join(f"{row[1] / 100:.2f} by refund {row[0]}" for row in rows)
+        return (f" ({held}, whose outcome the gateway has not confirmed yet: 'cashier recover' "
+                "asks it, and only a manager can release it)")
 
     @staticmethod
     def _reserved(conn: sqlite3.Connection, sale_order_id: str) -> int:
@@ -512,6 +558,15 @@ class Journal:
             ).fetchall()
         return [Refund.from_row(row) for row in rows]
 
+    def silent_refunds(self, now: float) -> list[Refund]:
+        """Refunds whose ``failed`` rests on silence and is still to be re-checked at ``now``."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT * FROM refunds WHERE recheck_until IS NOT NULL AND recheck_until > ?
+                   ORDER BY created_at""", (now,),
+            ).fetchall()
+        return [Refund.from_row(row) for row in rows]
+
     def open_refunds(self) -> list[Refund]:
         with self._read() as conn:
             rows = conn.execute(
@@ -527,22 +582,31 @@ class Journal:
         rsp_code: str | None = None,
         rsp_msg: str | None = None,
         note: str = "",
+        recheck_until: float | None = None,
+        after_silence: bool = False,
     ) -> tuple[Refund, Sale] | None:
         """Compare-and-set a refund out of pending/unknown, booking it on the sale atomically.
 
         ``succeeded`` adds the amount to the sale's ``refunded_cents`` and moves the sale to
         ``partially_refunded`` or ``refunded``. Returns ``None`` if the refund was already final.
+        ``recheck_until``: the new state rests on silence (a manager released an unknown refund).
+        ``after_silence``: settle a refund whose ``failed`` rested on silence instead (the
+        gateway answered after all); ``None`` unless it is one.
         """
         if to_state not in REFUND_STATES:
             raise ValueError(f"unknown refund state {to_state!r}")
         now = self._clock()
-        marks = ",".join("?" * len(REFUND_OPEN_STATES))
+        if after_silence:
+            where, sources = "state = 'failed' AND recheck_until IS NOT NULL", ()
+        else:
+            where = f"state IN ({','.join('?' * len(REFUND_OPEN_STATES))})"
+            sources = REFUND_OPEN_STATES
         with self._write() as conn:
             cur = conn.execute(
                 f"""UPDATE refunds SET state = ?, rsp_code = COALESCE(?, rsp_code),
-                        rsp_msg = COALESCE(?, rsp_msg), updated_at = ?
-                    WHERE refund_id = ? AND state IN ({marks})""",
-                (to_state, rsp_code, rsp_msg, now, refund_id, *REFUND_OPEN_STATES),
+                        rsp_msg = COALESCE(?, rsp_msg), updated_at = ?, recheck_until = ?
+                    WHERE refund_id = ? AND {where}""",
+                (to_state, rsp_code, rsp_msg, now, recheck_until, refund_id, *sources),
             )
             if not cur.rowcount:
                 return None

@@ -10,6 +10,8 @@
     engine.on_callback(note)               # give it to CallbackReceiver as the handler
     engine.refund(order_id, 500)           # partial; None = everything left
     engine.recover(timeout=10.0)           # at start-up: settle what a crash left open
+    engine.keep_reconciling()              # the running terminal: sweep every reconcile_interval
+    engine.release_refund(refund_id)       # a manager's decision, after a warning
     engine.x_report(); engine.z_report()   # today's business day unless a day is given
     engine.shutdown()                      # joins every thread the engine started
 
@@ -26,6 +28,10 @@ Guarantees:
   ``LatePayment`` is emitted, and ``late_payments()`` lists it until ``resolve_late``; with
   ``late_payment="refund"`` it is refunded automatically. Sales found open by ``recover()`` count
   as given up too (nobody saw their outcome), so if they turn out paid they are late payments.
+- Silence is never final: a sale closed because the gateway did not know it, and a refund whose
+  outcome is unknown or was released by a manager, are asked about again by the reconciliation
+  sweep (``cashier.payments.reconcile``) for ``recheck_seconds``. An unknown refund keeps its
+  amount reserved until the gateway answers or a manager releases it.
 - ``recover()`` assumes no other process is in the middle of a sale on the same journal.
 
 Threads: one worker per sale while the cashier waits (``cashier-sale-<order_id>``), one resolver
@@ -55,6 +61,7 @@ from cashier.payments.handle import SaleHandle
 from cashier.payments.ids import new_order_id
 from cashier.payments.link import LATE_KEY, LinkPayments
 from cashier.payments.passive import run_passive
+from cashier.payments.reconcile import SweepResult, sweep
 from cashier.payments.refunds import Refunder
 from cashier.payments.reports import DayReport, x_report, z_report
 from cashier.payments.resolver import Resolver
@@ -371,6 +378,11 @@ class PaymentEngine:
             self.links.paid_after_expiry(note.order_id, "callback: paid after the link expired",
                                          **fields)
             return
+        if sale.state == SaleState.CLOSED and sale.recheck_until is not None:
+            self.settler.paid_after_close(
+                note.order_id, "callback: paid after it was closed for lack of an answer",
+                **fields)
+            return
         if not sale.is_open:
             log.info("callback for order %s: already %s, nothing to do", note.order_id,
                      sale.state)
@@ -388,7 +400,9 @@ class PaymentEngine:
         if key.startswith(_REFUND_KEY):
             refund = self.refunder.confirm(key[len(_REFUND_KEY):])
             self._after_refund(refund)
-            return not RefundState(refund.state).is_open
+            # Past the grace, an unknown refund is left to the (slower) reconciliation sweep.
+            age = self.settler.wall_clock() - refund.created_at
+            return not RefundState(refund.state).is_open or age >= self.settings.unknown_grace
         if key.startswith(LATE_KEY):
             return self.links.check_late(key[len(LATE_KEY):])
         return not self.settler.query(key[len(_SALE_KEY):]).is_open
@@ -475,6 +489,32 @@ class PaymentEngine:
         self._after_refund(refund)
         return refund
 
+    def release_refund(self, refund_id: str, *, operator_id: str | None = None) -> Refund:
+        """A manager counts an unknown refund as failed, so its amount can be refunded again.
+
+        Show the manager ``refunds.RELEASE_WARNING`` first. The gateway is asked once more (an
+        answer wins); the release is then journaled and the sweep keeps asking for
+        ``recheck_seconds``.
+        ``PaymentError`` if the refund is not unknown.
+        """
+        refund = self.refunder.release(refund_id, operator_id=operator_id)
+        self._after_refund(refund)
+        return refund
+
+    # -- reconciliation ----------------------------------------------------------------------
+
+    def reconcile(self) -> SweepResult:
+        """Ask the gateway again about every outcome that rests on silence (one sweep)."""
+        result = sweep(self.journal, self.settler, self.refunder)
+        for refund_id in result.refunds_settled:
+            self._after_refund(self.journal.get_refund(refund_id))
+        return result
+
+    def keep_reconciling(self) -> bool:
+        """Sweep every ``reconcile_interval`` on the resolver thread until ``shutdown`` (the
+        running terminal calls this once; a one-shot command does not)."""
+        return self.resolver.every("reconcile", self.settings.reconcile_interval, self.reconcile)
+
     # -- recovery ----------------------------------------------------------------------------
 
     def recover(self, *, timeout: float = 0.0) -> list[Sale]:
@@ -506,11 +546,7 @@ class PaymentEngine:
             self._stop.wait(min(self.settings.poll_interval, remaining))
         for order_id in still_open:
             self.resolver.watch(_SALE_KEY + order_id)
-        for refund in self.journal.open_refunds():
-            confirmed = self.refunder.confirm(refund.refund_id)
-            self._after_refund(confirmed)
-            if RefundState(confirmed.state).is_open:
-                self.resolver.watch(_REFUND_KEY + refund.refund_id)
+        self.reconcile()  # unknown refunds and outcomes that rest on silence
         if self.settings.late_payment == "refund":
             for late in self.journal.late_payments():
                 self._auto_refund(late.order_id)
@@ -556,7 +592,12 @@ class PaymentEngine:
         return x_report(self.journal, day or self.journal.current_business_day())
 
     def z_report(self, day: str | None = None) -> DayReport:
-        """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed."""
+        """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed.
+
+        A reconciliation sweep runs first, so late payments and refunds the gateway confirmed
+        since are in the totals.
+        """
+        self.reconcile()
         return z_report(self.journal, day or self.journal.current_business_day())
 
     # -- events ------------------------------------------------------------------------------

@@ -3,15 +3,23 @@
 The refundable remainder (amount + tip, minus every refund not failed) is checked in the same
 journal transaction that records the refund's intent, so an over-refund is refused before any
 request and two refunds racing cannot exceed the sale. The REFUND is never resent: an unknown
-outcome is confirmed by STATUS_QUERY on the refund's own order id (and cross-checked on the
-original), now or later by the resolver or recovery.
+outcome is confirmed by STATUS_QUERY, now or later by the resolver or recovery.
+
+Which evidence confirms a refund: the refund's own status (queried by its order id), or, when
+the gateway does not know that id, the original sale's refunded amount (``refund_fee``, with
+``partial_refunded`` / ``fully_refunded``). Only a signed answer that the refund failed makes
+it ``failed``: silence ("not found", no answer) keeps it ``unknown`` and its amount reserved, so
+the same money cannot be refunded twice. A manager may release an unknown refund explicitly
+(``release``); its ``failed`` then rests on silence and the reconciliation sweep keeps asking
+(``recheck``), booking it if the gateway did pay it out after all.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from cashier.journal.records import Refund
 from cashier.journal.store import Journal
@@ -19,12 +27,20 @@ from cashier.money import check_cents
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus, Outcome
 from cashier.ottpay.errors import OrderNotFoundError, OttPayError, OutcomeUnknownError
+from cashier.payments.errors import PaymentError
 from cashier.payments.events import EngineEvent, RefundUpdated, SaleUpdated
 from cashier.payments.ids import new_order_id
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import RefundState
 
 log = logging.getLogger("cashier.payments")
+
+#: What a manager must be told before releasing an unknown refund (``Refunder.release``).
+RELEASE_WARNING = (
+    "The gateway has not said whether this refund was paid out. Releasing it lets the same "
+    "money be refunded again: if the first refund did go through, the customer gets it twice. "
+    "The terminal keeps asking the gateway and books the refund if it turns up."
+)
 
 
 class Refunder:
@@ -114,13 +130,50 @@ class Refunder:
         refund = self._get(refund_id)
         if not RefundState(refund.state).is_open:
             return refund
+        return self._ask(refund, after_silence=False)
+
+    def recheck(self, refund: Refund) -> Refund:
+        """Ask again about a refund whose ``failed`` rests on silence (the sweep)."""
+        if refund.state != RefundState.FAILED or refund.recheck_until is None:
+            return refund
+        return self._ask(refund, after_silence=True)
+
+    def release(self, refund_id: str, *, operator_id: str | None = None) -> Refund:
+        """A manager's decision: count an unknown refund as failed so its amount can be
+        refunded again. The gateway is asked once more first (its answer wins).
+
+        The risk is the manager's: if the gateway did pay it out, the customer gets the money
+        twice; the sweep keeps asking for ``recheck_seconds`` and books it if it turns up.
+        ``PaymentError`` if the refund is not open.
+        """
+        refund = self.journal.get_refund(refund_id)
+        if refund is None:
+            raise PaymentError(f"no refund with id {refund_id} in the journal")
+        if not RefundState(refund.state).is_open:
+            raise PaymentError(f"refund {refund_id} is {refund.state}, not unknown; "
+                               "there is nothing to release")
+        refund = self.confirm(refund_id)
+        if not RefundState(refund.state).is_open:
+            return refund
+        who = f" by {operator_id}" if operator_id else ""
+        log.warning("refund %s: released%s without an answer from the gateway", refund_id, who)
+        self._finish(refund_id, RefundState.FAILED, rsp_msg="released by a manager",
+                     note=f"refund {refund_id} released{who} without an answer from the "
+                          "gateway; still checked in the background",
+                     recheck_until=self._wall_clock() + self.settings.recheck_seconds)
+        return self._get(refund_id)
+
+    def _ask(self, refund: Refund, *, after_silence: bool) -> Refund:
+        refund_id = refund.refund_id
         try:
             result = self.client.status_query(refund_id)
         except OrderNotFoundError:
-            age = self._wall_clock() - refund.created_at
-            if age >= self.settings.unknown_grace:
-                self._finish(refund_id, RefundState.FAILED, rsp_msg="refund order not found",
-                             note=f"gateway has no record of refund {refund_id} after {age:.1f}s")
+            # The gateway may not know refunds by their own id: the original sale may tell.
+            if self._shown_by_sale(refund):
+                self._finish(refund_id, RefundState.SUCCEEDED, rsp_code="SUCCESS",
+                             after_silence=after_silence,
+                             note=f"refund {refund_id} of {refund.amount_cents} cents confirmed "
+                                  "by the original sale's refunded amount")
             return self._get(refund_id)
         except OttPayError as exc:
             log.info("refund %s: query failed (%s); will ask again", refund_id, exc)
@@ -128,14 +181,44 @@ class Refunder:
         status = result.order_status
         if status is OrderStatus.SUCCESS:
             if result.total_cents not in (None, refund.amount_cents):
-                log.error("refund %s: gateway confirms %s cents, we asked %s; left unknown",
+                log.error("refund %s: gateway confirms %s cents, we asked %s; left as it is",
                           refund_id, result.total_cents, refund.amount_cents)
                 return refund
-            self._finish(refund_id, RefundState.SUCCEEDED, rsp_code="SUCCESS")
+            self._finish(refund_id, RefundState.SUCCEEDED, rsp_code="SUCCESS",
+                         after_silence=after_silence)
             self._cross_check(refund.sale_order_id)
         elif status in (OrderStatus.FAILURE, OrderStatus.ORDERCLOSED):
-            self._finish(refund_id, RefundState.FAILED, rsp_msg=status.value)
+            self._finish(refund_id, RefundState.FAILED, rsp_msg=status.value,
+                         after_silence=after_silence)
         return self._get(refund_id)
+
+    def _shown_by_sale(self, refund: Refund) -> bool:
+        """Whether the original sale's refunded amount at the gateway proves ``refund`` was paid.
+
+        The amount the gateway shows beyond what the journal booked must be made of the
+        journal's unconfirmed refunds of that sale in exactly one way, and that way must
+        include ``refund``; anything less certain leaves the refund as it is.
+        """
+        try:
+            original = self.client.status_query(refund.sale_order_id)
+        except OttPayError as exc:
+            log.info("refund %s: the original sale could not be asked (%s)", refund.refund_id,
+                     exc)
+            return False
+        if original.order_status not in (OrderStatus.PARTIAL_REFUNDED,
+                                         OrderStatus.FULLY_REFUNDED):
+            return False
+        unbooked = [r for r in self.journal.refunds_for(refund.sale_order_id)
+                    if RefundState(r.state).is_open or r.recheck_until is not None]
+        booked = self.journal.require_sale(refund.sale_order_id).refunded_cents
+        shown = original.refund_cents - booked
+        match = _unique_subset(shown, unbooked)
+        if match is None:
+            log.warning("refund %s: the gateway shows %s cents refunded beyond the journal; "
+                        "that does not single out which refunds; left as it is",
+                        refund.refund_id, shown)
+            return False
+        return any(r.refund_id == refund.refund_id for r in match)
 
     def _cross_check(self, sale_order_id: str) -> None:
         """Compare the gateway's refund_fee on the original with what the journal booked."""
@@ -150,11 +233,17 @@ class Refunder:
                         original.refund_cents, booked)
 
     def _finish(self, refund_id: str, state: RefundState, *, rsp_code: str | None = None,
-                rsp_msg: str | None = None, note: str = "") -> None:
+                rsp_msg: str | None = None, note: str = "", after_silence: bool = False,
+                recheck_until: float | None = None) -> None:
         done = self.journal.finish_refund(refund_id, state, rsp_code=rsp_code, rsp_msg=rsp_msg,
-                                          note=note)
+                                          note=note, after_silence=after_silence,
+                                          recheck_until=recheck_until)
         if done is not None:
             refund, sale = done
+            if after_silence and state is RefundState.SUCCEEDED:
+                log.error("refund %s of %s cents was released as failed, but the gateway paid "
+                          "it out: sale %s has %s cents refunded now", refund_id,
+                          refund.amount_cents, sale.order_id, sale.refunded_cents)
             self._emit(RefundUpdated(refund, sale))
             if state is RefundState.SUCCEEDED:
                 self._emit(SaleUpdated(sale))
@@ -163,3 +252,18 @@ class Refunder:
         refund = self.journal.get_refund(refund_id)
         assert refund is not None
         return refund
+
+
+def _unique_subset(total: int, refunds: Sequence[Refund]) -> list[Refund] | None:
+    """The one combination of ``refunds`` whose amounts add up to ``total`` (None: none, or
+    more than one). Few refunds per sale, so trying every combination is cheap."""
+    if total <= 0 or len(refunds) > 12:
+        return None
+    found: list[list[Refund]] = []
+    for size in range(1, len(refunds) + 1):
+        for combo in itertools.combinations(refunds, size):
+            if sum(r.amount_cents for r in combo) == total:
+                found.append(list(combo))
+                if len(found) > 1:
+                    return None
+    return found[0] if found else None

@@ -3,7 +3,8 @@
 A sale is handed over when the cashier cancels, when the cashier's wait expires, or when recovery
 cannot settle it at once. It is queried with a growing interval (from ``poll_interval`` up to
 ``resolver_max_interval``) until final. The same thread runs small jobs (automatic refunds of late
-payments, refund confirmations) so the engine never starts ad-hoc threads.
+payments, refund confirmations) and periodic ones (the reconciliation sweep) so the engine never
+starts ad-hoc threads.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Resolver:
         self._due: list[tuple[float, int, str]] = []
         self._intervals: dict[str, float] = {}
         self._jobs: list[Callable[[], object]] = []
+        self._periodic: dict[str, tuple[float, Callable[[], object]]] = {}
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -65,6 +67,22 @@ class Resolver:
             self._jobs.append(job)
             self._ensure_thread()
             self._cond.notify()
+            return True
+
+    def every(self, name: str, interval: float, job: Callable[[], object]) -> bool:
+        """Run ``job`` every ``interval`` seconds (first after one interval) until stopped.
+
+        Does not count as work for ``idle()``. False when stopping; a second call with the same
+        ``name`` changes nothing.
+        """
+        with self._cond:
+            if self._stopping:
+                return False
+            if name not in self._periodic:
+                self._periodic[name] = (interval, job)
+                heapq.heappush(self._due, (self._clock() + interval, next(self._seq), name))
+                self._ensure_thread()
+                self._cond.notify()
             return True
 
     def watching(self) -> set[str]:
@@ -115,10 +133,13 @@ class Resolver:
             if work is None:
                 return
             if callable(work):
-                try:
-                    work()
-                except Exception:
-                    log.exception("resolver job failed")
+                self._run_job(work)
+                continue
+            if work in self._periodic:
+                interval, job = self._periodic[work]
+                self._run_job(job)
+                with self._cond:
+                    heapq.heappush(self._due, (self._clock() + interval, next(self._seq), work))
                 continue
             try:
                 settled = self._check(work)
@@ -133,3 +154,10 @@ class Resolver:
                     interval = min(self._intervals.get(work, self._first) * 2, self._max)
                     self._intervals[work] = interval
                     heapq.heappush(self._due, (self._clock() + interval, next(self._seq), work))
+
+    @staticmethod
+    def _run_job(job: Callable[[], object]) -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("resolver job failed")

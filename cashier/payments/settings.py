@@ -22,6 +22,10 @@ class PaymentSettings:
       intent is older than this (use about twice the client's read timeout): the request may
       still be in flight.
     - ``resolver_max_interval``: the background resolver backs off to at most this many seconds.
+    - ``recheck_seconds``: how long an outcome that rests on silence (a sale closed because the
+      gateway did not know it, a refund released by a manager) is re-checked by the
+      reconciliation sweep (default 48 hours); ``reconcile_interval``: seconds between sweeps
+      while the terminal runs (``PaymentEngine.keep_reconciling``).
     - ``merchant_payment_key`` (the ``merCode``, a secret), ``wappay_url``, ``link_return_url``
       and ``link_valid_seconds``: payment links (``cashier.payments.link``); without a key,
       ``start_link`` is refused.
@@ -34,6 +38,8 @@ class PaymentSettings:
     max_amount_cents: int = DEFAULT_MAX_CENTS
     unknown_grace: float = 30.0
     resolver_max_interval: float = 30.0
+    recheck_seconds: float = 48 * 3600.0
+    reconcile_interval: float = 600.0
     terminal_no: str | None = None
     operator_id: str | None = None
     callback_url: str | None = None
@@ -44,7 +50,8 @@ class PaymentSettings:
 
     def __post_init__(self) -> None:
         for name in ("poll_interval", "passive_timeout", "active_timeout", "unknown_grace",
-                     "resolver_max_interval", "link_valid_seconds"):
+                     "resolver_max_interval", "link_valid_seconds", "recheck_seconds",
+                     "reconcile_interval"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"payment setting {name} must be a positive number of seconds")

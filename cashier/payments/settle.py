@@ -1,8 +1,13 @@
 """Turning gateway answers into committed state changes, the one way every flow settles a sale.
 
-Used by the passive and active flows, the callback handler, the background resolver and recovery,
-so that "what does this answer mean for this sale" is decided in exactly one place. Every change
-is a compare-and-set in the journal, committed before the event that reports it is emitted.
+Used by the passive and active flows, the callback handler, the background resolver, recovery and
+the reconciliation sweep, so that "what does this answer mean for this sale" is decided in exactly
+one place. Every change is a compare-and-set in the journal, committed before the event that
+reports it is emitted.
+
+Silence is never final: a sale closed because the gateway did not know the order ("not found"
+only means "not yet") is journaled with ``recheck_until``, and ``recheck`` asks again until then;
+if the gateway says paid after all, the closed sale becomes a late payment.
 """
 
 from __future__ import annotations
@@ -168,11 +173,58 @@ class Settler:
         if age >= self.settings.unknown_grace:
             return self.advance(
                 sale.order_id, SaleState.CLOSED, rsp_msg="order not found",
-                note=f"gateway has no record {age:.1f}s after the intent: request never arrived",
+                recheck_until=sale.created_at + self.settings.recheck_seconds,
+                note=f"gateway has no record {age:.1f}s after the intent: closed for now, "
+                     f"asked again for {self.settings.recheck_seconds / 3600:g} h",
             )
         if sale.state == SaleState.PENDING:
             return self.advance(sale.order_id, SaleState.UNKNOWN, rsp_msg="order not found",
                                 note="gateway does not know the order yet; asking again")
+        return sale
+
+    def paid_after_close(self, order_id: str, note: str, **fields: object) -> Sale:
+        """A closed sale the gateway says was paid after all (closed on silence, or an expired
+        payment link): closed -> paid, flagged late, the late-payment policy applies."""
+        return self.advance(order_id, SaleState.PAID, note=note,
+                            from_states=(SaleState.CLOSED,), **fields)
+
+    def recheck(self, sale: Sale) -> Sale:
+        """Ask again about a sale closed on silence (the reconciliation sweep).
+
+        Paid: a late payment. Declined or closed by the gateway: the sale rests on that answer
+        and is not asked about again. Not found, pending or no answer: asked again next sweep.
+        """
+        if sale.state != SaleState.CLOSED or sale.recheck_until is None:
+            return sale
+        try:
+            result = self.client.status_query(sale.order_id)
+        except OrderNotFoundError:
+            return sale
+        except OttPayError as exc:
+            log.info("sale %s: re-check failed (%s); will ask again", sale.order_id, exc)
+            return sale
+        status = result.order_status.value if result.order_status else "?"
+        if result.outcome is Outcome.PAID:
+            mismatch = self.amount_mismatch(sale, result.total_cents, result.tip_cents)
+            if mismatch:
+                log.error("sale %s: closed for lack of an answer, now paid with %s; not marking "
+                          "it paid", sale.order_id, mismatch)
+                return sale
+            log.warning("sale %s: closed for lack of an answer, but the gateway says paid",
+                        sale.order_id)
+            try:
+                return self.paid_after_close(
+                    sale.order_id, "reconciliation: paid after it was closed for lack of an "
+                    "answer", rsp_code="SUCCESS", **gateway_fields(result))
+            except IllegalTransition as exc:
+                log.error("sale %s: %s", sale.order_id, exc)
+                return self.journal.require_sale(sale.order_id)
+        if result.outcome in (Outcome.DECLINED, Outcome.CLOSED):
+            ended = self.journal.end_recheck(sale.order_id, f"reconciliation: gateway says "
+                                                            f"{status}")
+            if ended is not None:
+                self.announce(ended)
+                return ended
         return sale
 
     def query(self, order_id: str, *, final: bool = False) -> Sale:

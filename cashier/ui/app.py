@@ -125,8 +125,10 @@ class Terminal:
                             "error"))
 
     def _recover(self) -> list[Any]:
-        """Settle what a previous run left open; return every unresolved late payment."""
+        """Settle what a previous run left open, then keep re-checking outcomes that rest on
+        silence while the terminal runs; return every unresolved late payment."""
         self.engine.recover()
+        self.engine.keep_reconciling()
         return self.engine.late_payments()
 
     def _show_late_payments(self, sales: list[Any]) -> None:

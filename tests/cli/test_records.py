@@ -111,6 +111,25 @@ def test_refund_of_an_unpaid_or_unknown_sale_exits_2(cashier, sim):
     assert sim.requests(action="REFUND") == []
 
 
+def test_refund_release_warns_and_needs_yes(cashier, sim, tmp_path):
+    from cashier.journal import Journal
+
+    sale = _paid(cashier, "5.00")
+    with Journal(tmp_path / "journal.sqlite3") as journal:  # a REFUND lost in the network
+        journal.create_refund(refund_id="LOSTCLI1", sale_order_id=sale["order_id"],
+                              amount_cents=300)
+    refused = cashier("refund", sale["order_id"], "5", "--json")
+    assert refused.code == 2 and "LOSTCLI1" in refused.json()["error"]
+    warned = cashier("refund-release", "LOSTCLI1")
+    assert warned.code == 2 and "twice" in warned.err and "--yes" in warned.err
+    released = cashier("refund-release", "LOSTCLI1", "--yes", "--json")
+    assert released.code == 0, released.err
+    assert released.json()["refund"]["state"] == "failed"
+    assert cashier("refund", sale["order_id"], "5").code == 0
+    assert cashier("refund-release", "LOSTCLI1", "--yes").code == 2  # nothing left to release
+    assert len(sim.requests(action="REFUND")) == 1
+
+
 # --- rate --------------------------------------------------------------------------------------
 
 

@@ -53,3 +53,30 @@ def test_failed_migration_leaves_the_file_at_its_old_version(tmp_path, monkeypat
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "z" not in names
     conn.close()
+
+
+def test_version_3_marks_outcomes_of_older_journals_that_rest_on_silence(tmp_path):
+    from cashier.journal.schema import MIGRATIONS
+
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    row = ("'passive', 'WECHATPAY', 800, '{state}', {msg}, '2026-01-05', 1000.0, 1000.0")
+    for order_id, state, msg in (("S1", "closed", "'order not found'"),
+                                 ("S2", "closed", "'orderclosed'"), ("S3", "paid", "NULL")):
+        conn.execute("INSERT INTO sales (order_id, mode, wallet, amount_cents, state, rsp_msg, "
+                     f"business_day, created_at, updated_at) VALUES ('{order_id}', "
+                     + row.format(state=state, msg=msg) + ")")
+    for refund_id, state, msg in (("R1", "failed", "'refund order not found'"),
+                                  ("R2", "failed", "'failure'")):
+        conn.execute("INSERT INTO refunds (refund_id, sale_order_id, amount_cents, state, "
+                     "rsp_msg, business_day, created_at, updated_at) VALUES "
+                     f"('{refund_id}', 'S3', 100, '{state}', {msg}, '2026-01-05', 2000.0, 2000.0)")
+    conn.close()
+    with Journal(path) as journal:
+        assert [s.order_id for s in journal.silent_sales(0.0)] == ["S1"]
+        assert journal.require_sale("S1").recheck_until == 1000.0 + 48 * 3600
+        assert [r.refund_id for r in journal.silent_refunds(0.0)] == ["R1"]
+        assert journal.silent_sales(1000.0 + 48 * 3600) == []

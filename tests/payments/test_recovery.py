@@ -102,17 +102,21 @@ def test_recovered_late_payment_refunded_with_refund_policy(journal_path, client
     assert len(sim.requests(action="REFUND")) == 1
 
 
-def test_refund_intent_left_open_is_confirmed_or_failed(journal_path, client, sim, restart):
+def test_refund_intent_the_gateway_never_saw_stays_reserved_until_a_manager_releases_it(
+        journal_path, client, sim, restart):
     engine = restart()
     sale = engine.pay_passive(500, WECHAT + "0000")
-    # Crash after journaling a refund, before sending it: the gateway never heard of it.
+    # Crash after journaling a refund, before sending it: the gateway never heard of it, but
+    # the terminal cannot tell that from a REFUND still held somewhere in the network.
     engine.journal.create_refund(refund_id="LOSTREFUND1", sale_order_id=sale.order_id,
                                  amount_cents=200)
     engine.shutdown()
-    later = restart(unknown_grace=60.0, hours_later=1)
+    later = restart(hours_later=1)
     later.recover()
-    refund = later.journal.get_refund("LOSTREFUND1")
-    assert refund.state == "failed"
+    assert later.journal.get_refund("LOSTREFUND1").state == "pending"
+    assert later.journal.refundable_cents(sale.order_id) == 300
+    released = later.release_refund("LOSTREFUND1", operator_id="M1")
+    assert released.state == "failed" and released.recheck_until is not None
     assert later.journal.refundable_cents(sale.order_id) == 500
     assert sim.requests(action="REFUND") == []
 

@@ -6,6 +6,7 @@ import pytest
 
 from cashier.journal import RefundNotAllowedError, SaleNotFoundError
 from cashier.money import AmountError
+from cashier.payments.errors import PaymentError
 from cashier.payments.events import RefundUpdated
 
 from .conftest import WECHAT
@@ -71,3 +72,87 @@ def test_refund_rejected_by_gateway_frees_the_amount(engine, sim, journal):
     assert refund.state == "failed" and refund.rsp_code == "PARAM_INVALID"
     assert journal.refundable_cents(sale.order_id) == 500
     assert journal.require_sale(sale.order_id).state == "paid"
+
+
+# -- refunds whose outcome is unknown: reserved until the gateway answers ----------------------
+
+
+def _held_refund(engine, sale_order_id: str, refund_id: str, cents: int):
+    """A refund journaled whose REFUND is held in the network (the gateway has not seen it)."""
+    return engine.journal.create_refund(refund_id=refund_id, sale_order_id=sale_order_id,
+                                        amount_cents=cents)
+
+
+def _deliver_held_refund(client, sale_order_id: str, refund_id: str, cents: int) -> None:
+    client.refund(ori_order_id=sale_order_id, refund_cents=cents, order_id=refund_id)
+
+
+def test_not_found_never_fails_a_refund_and_its_money_stays_reserved(make_engine, sim, journal):
+    engine = make_engine(unknown_grace=0.001)
+    sale = engine.pay_passive(800, WECHAT + "0000")
+    _held_refund(engine, sale.order_id, "HELDREFUND1", 400)
+    for _ in range(3):
+        engine.reconcile()
+    assert journal.get_refund("HELDREFUND1").state == "pending"
+    with pytest.raises(RefundNotAllowedError, match="4.00 by refund HELDREFUND1"):
+        engine.refund(sale.order_id, 800)  # the 4.00 held could be paid out twice
+    _deliver_held_refund(engine.client, sale.order_id, "HELDREFUND1", 400)
+    engine.reconcile()
+    assert journal.get_refund("HELDREFUND1").state == "succeeded"
+    assert journal.require_sale(sale.order_id).refunded_cents == sim.order(
+        sale.order_id).refunded_cents == 400
+    assert len(sim.requests(action="REFUND")) == 1
+
+
+def test_refund_confirmed_by_the_original_sale_when_its_own_id_is_not_queryable(
+        engine, sim, journal):
+    sale = engine.pay_passive(800, WECHAT + "0000", tip_cents=100)
+    _held_refund(engine, sale.order_id, "OURID1", 300)
+    # The gateway took the refund but cannot be asked about it by our id.
+    _deliver_held_refund(engine.client, sale.order_id, "THEIRID1", 300)
+    engine.reconcile()
+    refund = journal.get_refund("OURID1")
+    assert refund.state == "succeeded"
+    assert "original sale's refunded amount" in journal.events(sale.order_id)[-1].note
+    assert journal.require_sale(sale.order_id).state == "partially_refunded"
+
+
+def test_original_sale_evidence_that_does_not_single_out_a_refund_confirms_nothing(
+        engine, sim, journal):
+    sale = engine.pay_passive(800, WECHAT + "0000")
+    _held_refund(engine, sale.order_id, "TWIN1", 200)
+    _held_refund(engine, sale.order_id, "TWIN2", 200)
+    _deliver_held_refund(engine.client, sale.order_id, "THEIRTWIN", 200)
+    engine.reconcile()
+    assert [r.state for r in engine.refunds(sale.order_id)] == ["pending", "pending"]
+    assert journal.refundable_cents(sale.order_id) == 400
+
+
+def test_manager_release_then_the_gateway_pays_out_after_all(make_engine, sim, journal):
+    engine = make_engine(unknown_grace=0.001)
+    sale = engine.pay_passive(500, WECHAT + "0000")
+    _held_refund(engine, sale.order_id, "RELEASED1", 200)
+    released = engine.release_refund("RELEASED1")
+    assert released.state == "failed" and released.rsp_msg == "released by a manager"
+    assert [r.refund_id for r in journal.silent_refunds(released.updated_at)] == ["RELEASED1"]
+    second = engine.refund(sale.order_id, 200)  # the manager's decision allows it
+    assert second.state == "succeeded"
+    _deliver_held_refund(engine.client, sale.order_id, "RELEASED1", 200)  # arrives after all
+    engine.reconcile()
+    first = journal.get_refund("RELEASED1")
+    assert first.state == "succeeded" and first.recheck_until is None
+    assert journal.require_sale(sale.order_id).refunded_cents == sim.order(
+        sale.order_id).refunded_cents == 400
+    assert len(sim.requests(action="REFUND")) == 2
+
+
+def test_release_asks_the_gateway_first_and_an_answer_wins(engine, sim, journal):
+    sale = engine.pay_passive(500, WECHAT + "0000")
+    _held_refund(engine, sale.order_id, "ANSWERED2", 200)
+    _deliver_held_refund(engine.client, sale.order_id, "ANSWERED2", 200)
+    refund = engine.release_refund("ANSWERED2")
+    assert refund.state == "succeeded" and refund.recheck_until is None
+    with pytest.raises(PaymentError, match="not unknown"):
+        engine.release_refund("ANSWERED2")
+    with pytest.raises(PaymentError, match="no refund"):
+        engine.release_refund("NOSUCHREFUND")

@@ -1,14 +1,85 @@
-"""Settling from gateway answers: a confirmed amount that differs is never marked paid."""
+"""How settling works, as a specification (real simulator over HTTP, real journal file).
+
+1. A confirmed amount that differs from the sale is never marked paid.
+2. Silence is never final: "order not found" past the grace closes a sale *for now*; the journal
+   records that the outcome rests on silence (``recheck_until``) and the reconciliation sweep
+   asks again until then. Paid later: a late payment. Declined or closed by the gateway: the sale
+   rests on that answer. After the window: nobody asks any more.
+3. Refunds are confirmed from whichever evidence the gateway gives; silence never fails one.
+"""
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from cashier.ottpay.codes import OrderStatus, Outcome
 from cashier.ottpay.results import StatusResult
+from cashier.payments.engine import PaymentEngine
+from cashier.payments.settings import PaymentSettings
+from cashier.wallets import Wallet
+
+from .conftest import FAST, OPERATOR, WECHAT
+from .helpers import wait_until
+
+HOUR = 3600.0
+
+
+class Clock:
+    """Wall-clock time that a test can move forward (the journal keeps real timestamps)."""
+
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.shift
+
+    def advance(self, seconds: float) -> None:
+        self.shift += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_shifted(client, journal, recorder, clock):
+    engines: list[PaymentEngine] = []
+
+    def make(**overrides) -> PaymentEngine:
+        engine = PaymentEngine(client, journal, PaymentSettings(**{**FAST, **overrides}),
+                               listener=recorder, wall_clock=clock)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.shutdown()
 
 
 def _paid_answer(order_id: str, total: int, tip: int = 0) -> StatusResult:
     return StatusResult(order_id=order_id, order_status=OrderStatus.SUCCESS, outcome=Outcome.PAID,
                         total_cents=total, tip_cents=tip, bizpay_order_id="WX1")
+
+
+def _closed_on_silence(engine: PaymentEngine, clock: Clock, order_id: str, *,
+                       mode: str = "passive", amount: int = 800):
+    """A sale whose PASSIVEPAY never reached the gateway in time: queried past the grace."""
+    engine.journal.create_sale(order_id=order_id, mode=mode, wallet="WECHATPAY",
+                               amount_cents=amount, operator_id=OPERATOR)
+    clock.advance(engine.settings.unknown_grace + 1)
+    return engine.refresh(order_id)
+
+
+def _deliver_held_passive_pay(client, order_id: str, code: str, amount: int = 800) -> None:
+    """The held PASSIVEPAY reaches the gateway at last (the terminal does not send it again)."""
+    client.passive_pay(order_id=order_id, amount_cents=amount, auth_code=code,
+                       biz_type=Wallet.WECHATPAY, operator_id=OPERATOR)
+
+
+# -- 1. amounts ---------------------------------------------------------------------------------
 
 
 def test_paid_with_another_amount_stays_unknown_without_event_spam(engine, journal):
@@ -29,3 +100,112 @@ def test_paid_total_including_tip_is_accepted(engine, journal):
     sale = journal.create_sale(order_id="TIPINCL1", mode="passive", wallet="ALIPAY",
                                amount_cents=1000, tip_cents=100)
     assert engine.settler.apply_status(sale, _paid_answer("TIPINCL1", 1100, 100)).state == "paid"
+
+
+# -- 2. silence ---------------------------------------------------------------------------------
+
+
+def test_not_found_within_the_grace_is_not_yet_an_answer(make_shifted, journal, sim):
+    engine = make_shifted(unknown_grace=60.0)
+    journal.create_sale(order_id="YOUNG1", mode="passive", wallet="WECHATPAY", amount_cents=500,
+                        operator_id=OPERATOR)
+    sale = engine.refresh("YOUNG1")
+    assert sale.is_open and sale.recheck_until is None
+
+
+def test_not_found_past_the_grace_closes_for_now_and_is_marked_for_recheck(
+        make_shifted, clock, sim):
+    engine = make_shifted(recheck_seconds=48 * HOUR)
+    sale = _closed_on_silence(engine, clock, "SILENT1")
+    assert sale.state == "closed" and sale.rsp_msg == "order not found"
+    assert sale.recheck_until == pytest.approx(sale.created_at + 48 * HOUR)
+    assert [s.order_id for s in engine.journal.silent_sales(clock())] == ["SILENT1"]
+
+
+def test_sale_closed_on_silence_found_paid_by_the_sweep_is_a_late_payment(
+        make_shifted, clock, client, sim, journal, recorder):
+    engine = make_shifted()
+    _closed_on_silence(engine, clock, "HELD1")
+    _deliver_held_passive_pay(client, "HELD1", WECHAT + "0000")
+    result = engine.reconcile()
+    assert result.paid_late == ["HELD1"]
+    sale = journal.require_sale("HELD1")
+    assert sale.state == "paid" and sale.late and sale.recheck_until is None
+    assert recorder.late() == ["HELD1"]
+    assert [s.order_id for s in engine.late_payments()] == ["HELD1"]
+    assert len(sim.requests("HELD1", "PASSIVEPAY")) == 1  # only the held one, never resent
+    assert engine.reconcile().sales_checked == 0
+
+
+def test_late_payment_policy_refund_applies_to_a_sale_found_paid_after_silence(
+        make_shifted, clock, client, sim, journal):
+    engine = make_shifted(late_payment="refund")
+    _closed_on_silence(engine, clock, "HELD2")
+    _deliver_held_passive_pay(client, "HELD2", WECHAT + "0000")
+    engine.reconcile()
+    wait_until(lambda: journal.require_sale("HELD2").late_resolution == "refunded")
+    assert sim.order("HELD2").refunded_cents == 800
+    assert len(sim.requests(action="REFUND")) == 1
+
+
+def test_sweep_stops_asking_once_the_gateway_answers(make_shifted, clock, client, sim, journal):
+    engine = make_shifted()
+    _closed_on_silence(engine, clock, "ANSWERED1")
+    # 5555: the gateway has the order, unpaid; its third query says orderclosed.
+    _deliver_held_passive_pay(client, "ANSWERED1", WECHAT + "5555")
+    for _ in range(3):
+        engine.reconcile()
+    sale = journal.require_sale("ANSWERED1")
+    assert sale.state == "closed" and sale.recheck_until is None
+    assert "gateway says orderclosed" in journal.events("ANSWERED1")[-1].note
+    queries = len(sim.requests("ANSWERED1", "STATUS_QUERY"))
+    assert engine.reconcile().sales_checked == 0
+    assert len(sim.requests("ANSWERED1", "STATUS_QUERY")) == queries
+
+
+def test_sweep_stops_asking_after_the_recheck_window(make_shifted, clock, client, sim, journal):
+    engine = make_shifted(recheck_seconds=48 * HOUR)
+    _closed_on_silence(engine, clock, "OLD1")
+    queries = len(sim.requests("OLD1", "STATUS_QUERY"))
+    clock.advance(47 * HOUR)
+    assert engine.reconcile().sales_checked == 1
+    clock.advance(2 * HOUR)
+    assert engine.reconcile().sales_checked == 0
+    assert len(sim.requests("OLD1", "STATUS_QUERY")) == queries + 1
+    assert journal.require_sale("OLD1").state == "closed"
+
+
+def test_callback_for_a_sale_closed_on_silence_makes_it_a_late_payment(
+        make_shifted, clock, journal, recorder):
+    from cashier.ottpay.callbacks import PaymentNotification
+
+    engine = make_shifted()
+    _closed_on_silence(engine, clock, "CBLATE1", mode="active")
+    engine.on_callback(PaymentNotification(
+        order_id="CBLATE1", amount_cents=800, tip_cents=0, rsp_code="SUCCESS",
+        order_status=OrderStatus.SUCCESS, bizpay_order_id="WX9", finish_time=None, raw={}))
+    sale = journal.require_sale("CBLATE1")
+    assert sale.state == "paid" and sale.late and recorder.late() == ["CBLATE1"]
+
+
+def test_recovery_and_z_report_sweep_first(make_shifted, clock, client, sim, journal):
+    engine = make_shifted()
+    _closed_on_silence(engine, clock, "ZLATE1")
+    _deliver_held_passive_pay(client, "ZLATE1", WECHAT + "0000")
+    engine.recover()
+    assert journal.require_sale("ZLATE1").state == "paid"
+    _closed_on_silence(engine, clock, "ZLATE2", amount=300)
+    _deliver_held_passive_pay(client, "ZLATE2", WECHAT + "0000", amount=300)
+    report = engine.z_report()
+    assert report.total.sales_cents == 1100
+    assert {s.order_id for s in report.late_payments} == {"ZLATE1", "ZLATE2"}
+
+
+def test_the_running_terminal_sweeps_in_the_background(make_shifted, clock, client, journal):
+    engine = make_shifted(reconcile_interval=0.05)
+    _closed_on_silence(engine, clock, "BG1")
+    assert engine.keep_reconciling()
+    assert engine.wait_idle(5.0)  # the periodic sweep is not work that keeps a command alive
+    _deliver_held_passive_pay(client, "BG1", WECHAT + "0000")
+    wait_until(lambda: journal.require_sale("BG1").state == "paid")
+    assert journal.require_sale("BG1").late
