@@ -3,6 +3,10 @@
 Retry policy lives here and only here: payments and refunds are never retried (a failure to get a
 trustworthy answer is ``OutcomeUnknownError``: query, never resend); queries retry transport
 failures with backoff. TLS verification is always on and cannot be turned off.
+
+Every call ends within ``request_seconds`` (connect timeout + read timeout), a query's retries
+included, whatever the network does: the deadline is a total, not a per-read timeout
+(``cashier.ottpay.transport``).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from cashier.ottpay.results import (
     classify_refund,
 )
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
+from cashier.ottpay.transport import Watchdog, deadline_session
 from cashier.wallets import Wallet, mask_code
 from cashier.weburl import UrlProblem, is_loopback_host, web_url_problem
 
@@ -162,7 +167,8 @@ class OttPayClient:
         self.query_backoff = float(query_backoff)
         self._sleep = sleep
         self._first_contact = first_contact
-        self._session = requests.Session()
+        self._session = deadline_session()
+        self._watchdog = Watchdog("ottpay")
         if is_loopback_host(urlsplit(self.endpoint).hostname):
             # A loopback simulator must never be reached through an environment proxy.
             self._session.trust_env = False
@@ -175,8 +181,18 @@ class OttPayClient:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    @property
+    def request_seconds(self) -> float:
+        """The most any call may take: connect timeout + read timeout, in total."""
+        return self.timeout[0] + self.timeout[1]
+
+    def abort(self) -> None:
+        """End every request in flight now (their outcome is unknown; shutting down)."""
+        self._watchdog.abort()
+
     def close(self) -> None:
-        """Close the HTTP session (its pooled connections)."""
+        """End requests in flight and close the HTTP session (its pooled connections)."""
+        self._watchdog.stop()
         self._session.close()
 
     def __enter__(self) -> OttPayClient:
@@ -460,9 +476,11 @@ class OttPayClient:
         """A query: retry transport failures and gateway trouble, with exponential backoff."""
         attempts = self.query_retries + 1
         started = time.monotonic()
+        deadline = started + self.request_seconds  # every attempt together
         for attempt in range(attempts):
             try:
-                exchange = self._exchange(action, order_id, data, log_extra or {})
+                exchange = self._exchange(action, order_id, data, log_extra or {},
+                                          seconds=deadline - time.monotonic())
             except _Unusable as exc:
                 if not exc.retryable:
                     raise GatewayMessageError(
@@ -480,11 +498,14 @@ class OttPayClient:
                     http_status=exchange.http_status, rsp_code=code,
                     rsp_msg=exchange.response.rsp_msg,
                 )
-            if attempt + 1 < attempts:
-                self._sleep(self.query_backoff * (2**attempt))
+            backoff = self.query_backoff * (2**attempt)
+            if attempt + 1 == attempts or time.monotonic() + backoff >= deadline:
+                break
+            self._sleep(backoff)
         assert failure is not None
+        tries = f"{attempt + 1} attempt" + ("s" if attempt else "")
         raise TransportError(
-            f"{action} got no usable answer after {attempts} attempts: {failure.reason}",
+            f"{action} got no usable answer after {tries}: {failure.reason}",
             action=action, order_id=order_id, http_status=failure.http_status,
             rsp_code=failure.rsp_code, rsp_msg=failure.rsp_msg,
             elapsed=time.monotonic() - started,
@@ -498,8 +519,10 @@ class OttPayClient:
         log_extra: Mapping[str, Any],
         *,
         version: str | None = None,
+        seconds: float | None = None,
     ) -> _Exchange:
-        """One POST and the verified answer, logged; ``_Unusable`` when there is none."""
+        """One POST and the verified answer within ``seconds`` (default ``request_seconds``),
+        logged; ``_Unusable`` when there is none."""
         envelope = build_request(
             action, self.merchant_id, data, self.__sign_key,
             operator_id=data.get("operator_id") or self.operator_id, terminal_no=self.terminal_no,
@@ -507,13 +530,25 @@ class OttPayClient:
         )
         extra = "".join(f" {k}={v}" for k, v in log_extra.items())
         started = time.monotonic()
+        limit = self.request_seconds if seconds is None else max(seconds, 0.0)
         status: int | None = None
         try:
             try:
-                reply = self._session.post(
-                    self.endpoint, json=envelope, timeout=self.timeout,
-                    verify=True, allow_redirects=False,
-                )
+                with self._watchdog.watch(limit) as watch:
+                    if watch.expired:  # closed: refuse before anything is sent
+                        raise ValueError("the gateway client is closed; nothing was sent")
+                    try:
+                        reply = self._session.post(
+                            self.endpoint, json=envelope, timeout=self.timeout,
+                            verify=True, allow_redirects=False,
+                        )
+                    except Exception:
+                        if watch.expired:
+                            raise _Unusable(
+                                f"no complete answer within the request's time limit of "
+                                f"{limit:g}s", retryable=True,
+                            ) from None
+                        raise
             except requests.Timeout as exc:
                 kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise _Unusable(

@@ -1,0 +1,187 @@
+"""HTTP with a total deadline per request: connect plus the whole answer, whatever the network does.
+
+``requests`` only has per-socket-operation timeouts: a gateway (or a middlebox) that sends one byte
+every few seconds keeps a request alive for ever. Here a ``Watchdog`` thread shuts the request's
+socket down when its deadline passes; the blocked read then fails at once, and the caller sees
+``watch.expired``. Shutting the socket down works the same under TLS, and the connection is then
+discarded by the pool, never reused.
+
+    session = deadline_session()             # a requests.Session whose connections can be watched
+    watchdog = Watchdog("ottpay")
+    with watchdog.watch(seconds=18.05) as watch:
+        reply = session.post(url, json=body, timeout=(3.05, 15))   # stream=False: body included
+    # on an exception: watch.expired says whether the deadline (not the network) ended it
+    watchdog.stop()                          # ends its thread; it also ends by itself when idle
+
+The watchdog thread runs only while requests are in flight (and ``IDLE_SECONDS`` after), so a
+client that is never closed leaves no thread behind for long. ``abort()`` ends every request in
+flight at once (shutting down).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+#: How long the watchdog thread waits for the next request before it ends.
+IDLE_SECONDS = 0.5
+
+_current = threading.local()  # the Watch of the request this thread is making, if any
+
+
+class Watch:
+    """One request's deadline; the socket it uses is attached once known."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def attach(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._socket = sock
+            if self.expired:
+                _shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            _shut(self._socket)
+
+
+class Watchdog:
+    """Expires ``Watch``es at their deadline from one lazily started thread."""
+
+    def __init__(self, name: str) -> None:
+        self._name = f"{name}-watchdog"
+        self._cond = threading.Condition()
+        self._watches: set[Watch] = set()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+
+    @contextmanager
+    def watch(self, seconds: float) -> Iterator[Watch]:
+        """Watch the requests this thread makes in the block; expire them after ``seconds``."""
+        watch = Watch(time.monotonic() + seconds)
+        with self._cond:
+            if self._stopping:
+                watch.expired = True
+            else:
+                self._watches.add(watch)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name=self._name,
+                                                    daemon=True)
+                    self._thread.start()
+                self._cond.notify()
+        previous = getattr(_current, "watch", None)
+        _current.watch = watch
+        try:
+            yield watch
+        finally:
+            _current.watch = previous
+            with self._cond:
+                self._watches.discard(watch)
+                if not self._watches:
+                    self._cond.notify()
+
+    def abort(self) -> None:
+        """Expire every request in flight now."""
+        with self._cond:
+            watches, self._watches = self._watches, set()
+            self._cond.notify()
+        for watch in watches:
+            watch.expire()
+
+    def stop(self) -> None:
+        """Expire what is in flight, refuse new watches, join the thread."""
+        with self._cond:
+            self._stopping = True
+            thread = self._thread
+        self.abort()
+        if thread is not None:
+            thread.join()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._stopping:
+                now = time.monotonic()
+                for watch in [w for w in self._watches if w.deadline <= now]:
+                    self._watches.discard(watch)
+                    watch.expire()
+                if self._watches:
+                    self._cond.wait(min(w.deadline for w in self._watches) - now)
+                elif not self._cond.wait(IDLE_SECONDS) and not self._watches:
+                    break
+            self._thread = None
+
+
+def deadline_session() -> requests.Session:
+    """A ``requests.Session`` whose http and https connections report their socket to the
+    ``Watch`` of the thread using them (proxied connections included)."""
+    session = requests.Session()
+    adapter = _WatchedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    try:
+        # The plain socket's shutdown, also for an SSLSocket: it wakes a blocked read without
+        # touching the TLS object another thread is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def _attach_to_current(sock: Any) -> None:
+    watch: Watch | None = getattr(_current, "watch", None)
+    if watch is not None and isinstance(sock, socket.socket):
+        watch.attach(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _attach_to_current(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _attach_to_current(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
