@@ -43,7 +43,8 @@ request (so the payment happened, the terminal just does not hear of it).
 
 Counters (``collections.Counter`` keyed by action, read them at any time):
 ``received`` requests that reached the proxy; ``forwarded`` requests that reached the gateway
-(the count that matters for "never resent"); ``answered`` answers sent in full to clients
+(the count that matters for "never resent"; counted once the gateway has answered, so what the
+request did is visible by then); ``answered`` answers sent in full to clients
 (counted as the last byte is written, so it is up to date when the client has its answer).
 
 Waiting: ``wait_for(action, received=, forwarded=, answered=, held=, timeout=10)`` blocks until
@@ -360,6 +361,7 @@ class FaultProxy:
     def _forward(self, request: _Request) -> tuple[bytes, bytes]:
         """Send ``request`` to the gateway on a fresh connection; its answer's head and body."""
         upstream = http.client.HTTPConnection(*self._upstream, timeout=_UPSTREAM_TIMEOUT)
+        sent = False
         try:
             upstream.connect()
             assert upstream.sock is not None
@@ -371,7 +373,7 @@ class FaultProxy:
             headers["Content-Length"] = str(len(request.body))
             headers["Connection"] = "close"
             upstream.request(request.method, request.target, request.body, headers)
-            self._count(self.forwarded, request.action)
+            sent = True
             reply = upstream.getresponse()
             body = reply.read()
             lines = [f"HTTP/1.1 {reply.status} {reply.reason}"]
@@ -380,6 +382,8 @@ class FaultProxy:
         except (OSError, http.client.HTTPException):
             return b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain", b"upstream failed"
         finally:
+            if sent:  # counted once the gateway answered (or failed): its effect is visible
+                self._count(self.forwarded, request.action)
             with self._changed:
                 if upstream.sock is not None:
                     self._sockets.discard(upstream.sock)
