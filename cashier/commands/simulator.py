@@ -47,6 +47,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser.add_argument("--link-lifetime-seconds", type=float, default=7200.0,
                         help="an unpaid payment-link order closes this long after it was "
                         "opened (default 7200)")
+    parser.add_argument(
+        "--profile", default="demo",
+        help="how the gateway answers where OTT Pay's documents leave a choice (default: demo; "
+        "an unknown name lists the profiles; see docs/ottpay-open-questions.md)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -59,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         slow_response_seconds=args.slow_response_seconds,
         qr_lifetime_seconds=args.qr_lifetime_seconds,
         link_lifetime_seconds=args.link_lifetime_seconds,
+        profile=args.profile,
     )
 
 
@@ -73,6 +79,9 @@ def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
         f"  merchant id: {sim.merchant_id}; sign key: {key}",
         "  demo payment codes (WeChat Pay; last four digits choose the outcome):",
     ]
+    if sim.profile_name != "demo":
+        lines.insert(3, f"  profile: {sim.profile_name} (answers as one reading of the "
+                     "documents' open questions)")
     lines += [f"    {demo_code(s, Wallet.WECHATPAY)}  {s.description}" for s in Scenario]
     lines.append(f"  payment links (wapPay): {sim.wappay_url} (merCode: the built-in demo "
                  "payment key, cashier.simulator.DEMO_MERCHANT_PAYMENT_KEY)")
@@ -114,6 +123,7 @@ def serve_forever(
         if json_output:
             print(json.dumps({
                 "url": sim.url, "base_url": sim.base_url, "merchant_id": sim.merchant_id,
+                "profile": sim.profile_name,
                 "wappay_url": sim.wappay_url,
                 "demo_codes": {s.name.lower(): demo_code(s) for s in Scenario},
             }))

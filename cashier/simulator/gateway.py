@@ -4,7 +4,8 @@
 how to deliver it); the HTTP server only renders answers and sleeps where told to. Every public
 method takes the gateway's lock, so one instance is safe to share between request threads.
 
-Decisions where the protocol file is silent (see also /work/notes/interfaces.md):
+Decisions where the protocol file is silent (the ones a profile can turn are in
+``cashier.simulator.readings``):
 
 - Payment data: ``total_amount`` is the order's ``amount`` (tip excluded), ``tip`` the tip,
   ``pay_amount`` and ``receive_amount`` are amount + tip (what the customer paid). Refunds are
@@ -29,6 +30,7 @@ Decisions where the protocol file is silent (see also /work/notes/interfaces.md)
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import itertools
 import json
@@ -39,17 +41,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlencode
 
 from cashier.ottpay.codes import OrderStatus
-from cashier.ottpay.crypto import MessageError, SignatureMismatch
-from cashier.ottpay.envelope import (
-    PROTOCOL_VERSION,
+from cashier.simulator.envelope import (
+    EnvelopeError,
     Request,
-    build_callback,
-    load_json_object,
-    parse_request,
+    Tampered,
+    body_object,
+    callback_envelope,
+    read_request,
 )
-from cashier.ottpay.wappay import decode_link_url, wappay_return_query
+from cashier.simulator.readings import DEMO, Reading
 from cashier.simulator.scenarios import Scenario, scenario_for
 from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code
 
@@ -68,8 +71,12 @@ _NON_NEGATIVE_RE = re.compile(r"0|[1-9][0-9]{0,11}")
 _PAID = (OrderStatus.SUCCESS, OrderStatus.PARTIAL_REFUNDED, OrderStatus.FULLY_REFUNDED)
 #: Orders the simulated customer pays on a page (QR, Mini-Program, payment link).
 CUSTOMER_PAID_ACTIONS = ("ACTIVEPAY", "MAPPPAY", "WAPPAY")
+PROTOCOL_VERSION = "1.0"
 #: The version each action must come with (anything not listed: "1.0").
 ACTION_VERSIONS = {"MAPPPAY": "1.1"}
+#: Answer and callback fields that hold money (JSON numbers under ``Reading.numbers``).
+_AMOUNT_FIELDS = frozenset({"amount", "tip", "total_amount", "receive_amount", "pay_amount",
+                            "refund_fee", "refund_amt"})
 _BIZPAY_PREFIX = {Wallet.WECHATPAY: "WX", Wallet.ALIPAY: "AL", Wallet.UNIONPAY: "UP"}
 _BUYER = {
     Wallet.WECHATPAY: "o3_mA***9fQk", Wallet.ALIPAY: "138****8888", Wallet.UNIONPAY: "6212****1234"
@@ -169,6 +176,7 @@ class GatewayConfig:
     merchant_payment_key: str = ""   # the merCode payment links must carry ("" = links off)
     pay_info_as_text: bool = False   # MAPPPAY payInfo as JSON text instead of an object
     currency: str = "CAD"            # reported on payment-link return URLs
+    reading: Reading = DEMO          # the profile: how open questions are answered
 
 
 def _require(data: Mapping[str, Any], name: str) -> str:
@@ -269,6 +277,8 @@ class Gateway:
                 answer = self._dispatch(request)
             except Rejected as exc:
                 answer = exc.answer
+        if answer.data is not None:
+            answer = replace(answer, data=self._shaped(answer.data))
         # Only ids and codes: the auth_code and the sign key never reach the log.
         logger.info(
             "simulator %s order_id=%s -> %s %s", request.action[:20],
@@ -279,8 +289,8 @@ class Gateway:
 
     def _verify(self, body: bytes | str) -> Request:
         try:
-            envelope = load_json_object(body)
-        except MessageError as exc:
+            envelope = body_object(body)
+        except EnvelopeError as exc:
             raise Rejected("PARAM_INVALID", f"invalid request: {exc}") from None
         merchant_id = envelope.get("merchant_id")
         if not isinstance(merchant_id, str) or not merchant_id:
@@ -288,12 +298,15 @@ class Gateway:
         if merchant_id != self.config.merchant_id:
             raise Rejected("PARAM_INVALID", "unknown merchant_id")
         try:
-            request = parse_request(body, self.config.sign_key)
-        except SignatureMismatch as exc:
+            request = read_request(body, self.config.sign_key)
+        except Tampered as exc:
             raise Rejected("PARAM_INVALID", f"md5 verification failed: {exc}") from None
-        except MessageError as exc:
+        except EnvelopeError as exc:
             raise Rejected("PARAM_INVALID", f"invalid request: {exc}") from None
         expected = ACTION_VERSIONS.get(request.action, PROTOCOL_VERSION)
+        if request.action == "MAPPPAY" and self.config.reading.mapppay_as_example and \
+                request.version == PROTOCOL_VERSION:
+            expected = PROTOCOL_VERSION  # seed 003's example sends "1.0"
         if request.version != expected:
             hint = (f" for {request.action} (expected {expected!r})"
                     if request.action in ACTION_VERSIONS else "")
@@ -404,8 +417,11 @@ class Gateway:
         tip = _cents(_optional(data, "tip") or "0", "tip", allow_zero=True)
         if _biz_type(data) is not Wallet.WECHATPAY:
             raise Rejected("PARAM_INVALID", "MAPPPAY biz_type must be WECHATPAY")
-        app_id = _require(data, "app_id")
-        _require(data, "open_id")
+        if self.config.reading.mapppay_as_example and not data.get("app_id"):
+            app_id = _require(data, "appId")  # seed 003's example: appId, no open_id
+        else:
+            app_id = _require(data, "app_id")
+            _require(data, "open_id")
         url = _require(data, "call_back_url")
         if not re.match(r"https?://[^\s/]+", url):
             raise Rejected("PARAM_INVALID", "call_back_url must be an http(s) URL")
@@ -442,15 +458,20 @@ class Gateway:
         return {**fields, "paySign": hashlib.md5(text.encode()).hexdigest().upper()}
 
     def _status_query(self, request: Request) -> Answer:
+        reading = self.config.reading
         order_id = _require(request.data, "order_id")
         order = self._orders.get(order_id)
-        if order is None:
-            raise Rejected("FAIL", "order not found")
+        if order is None or (order.action == "REFUND" and not reading.refunds_queryable):
+            raise Rejected(reading.not_found_code, reading.not_found_msg)
         order = self._settle_on_query(replace(order, queries=order.queries + 1))
         self._orders[order_id] = order
         if order.action == "REFUND":
-            return Answer("SUCCESS", "success", self._refund_data(order))
-        return Answer("SUCCESS", "success", self._payment_data(order))
+            data = self._refund_data(order)
+        else:
+            data = self._payment_data(order)
+        if not reading.query_echoes_order_id:
+            del data["order_id"]
+        return Answer("SUCCESS", "success", data)
 
     def _settle_on_query(self, order: OrderSnapshot) -> OrderSnapshot:
         if order.status is not OrderStatus.NOTPAY:
@@ -522,7 +543,8 @@ class Gateway:
         return Answer("SUCCESS", "success", {"feeType": fee_type, "rate": str(rate)})
 
     def _operator_id(self, request: Request) -> str:
-        operator_id = _optional(request.data, "operator_id") or (request.operator_id or "")
+        operator_id = _optional(request.data, "operator_id") or \
+            request.headers.get("operator_id", "")
         if not operator_id:
             raise Rejected("PARAM_INVALID", "missing required field operator_id")
         return operator_id
@@ -580,19 +602,31 @@ class Gateway:
             now = self._clock()
             order = replace(order, status=OrderStatus.SUCCESS, paid_at=now)
             self._orders[order_id] = order
-        data = {
+        reading = self.config.reading
+        amount = order.amount_cents + (order.tip_cents if reading.callback_amount_includes_tip
+                                       else 0)
+        data: dict[str, Any] = {
             "order_id": order.order_id,
-            "amount": str(order.amount_cents),
+            "amount": str(amount),
             "tip": str(order.tip_cents),
             "bizpay_order_id": order.bizpay_order_id,
             "merchant_id": self.config.merchant_id,
             "finish_time": now.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
-            "order_status": OrderStatus.SUCCESS.value,
         }
-        envelope = build_callback(
-            "SUCCESS", "success", self.config.merchant_id, data, self.config.sign_key
+        if not reading.seed_return_notify:  # the seed's notify documents no order_status
+            data["order_status"] = OrderStatus.SUCCESS.value
+        envelope = callback_envelope(
+            "SUCCESS", "success", self.config.merchant_id, self._shaped(data),
+            self.config.sign_key, reading.numbers or "plain",
         )
         return CallbackJob(order_id=order_id, url=order.call_back_url, envelope=envelope)
+
+    def _shaped(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer or callback data as the reading writes it (amounts as numbers, or strings)."""
+        if not self.config.reading.numbers:
+            return dict(data)
+        return {k: int(v) if k in _AMOUNT_FIELDS and isinstance(v, str) and v.isdigit() else v
+                for k, v in data.items()}
 
     # -- payment links (wapPay) ----------------------------------------------------------------
 
@@ -624,9 +658,9 @@ class Gateway:
         urls = {}
         for name in ("returnURL", "notifyURL"):
             try:
-                urls[name] = decode_link_url(need(name), name)
-            except ValueError as exc:
-                raise PaymentLinkError(str(exc)) from None
+                urls[name] = _decode_link_url(need(name))
+            except ValueError:
+                raise PaymentLinkError(f"{name} is not base64-encoded text") from None
             if not re.match(r"https?://[^\s/]+", urls[name]):
                 raise PaymentLinkError(f"{name} is not an http(s) URL once decoded")
         amount = int(amount_text)
@@ -651,15 +685,40 @@ class Gateway:
         """Where the browser goes after paying a link: ``return_url`` plus Alipay's fields.
 
         ``sign`` is a stand-in for Alipay's RSA signature: like the real one, nothing the
-        terminal holds can verify it.
+        terminal holds can verify it. By default ``out_trade_no`` is our order id and
+        ``trade_no`` the gateway's order number; under ``Reading.seed_return_notify`` they are
+        as in seed 002's example: ``out_trade_no`` the gateway's order number (``AL…``) and
+        ``trade_no`` Alipay's own (28 digits), in the example's order.
         """
         status = "TRADE_FINISHED" if order.is_paid else "WAIT_BUYER_PAY"
         total = order.amount_cents + order.tip_cents
         fake_rsa = hashlib.sha256(f"{order.order_id}{order.bizpay_order_id}{total}".encode())
-        query = wappay_return_query(
-            order_id=order.order_id, total_cents=total, trade_no=order.bizpay_order_id,
-            trade_status=status, currency=self.config.currency,
-            sign=base64.b64encode(fake_rsa.digest() * 8).decode("ascii"),
-        )
+        sign = base64.b64encode(fake_rsa.digest() * 8).decode("ascii")
+        fee = f"{total // 100}.{total % 100:02d}"
+        if self.config.reading.seed_return_notify:
+            fields = {"currency": self.config.currency, "out_trade_no": order.bizpay_order_id,
+                      "total_fee": fee, "trade_no": _alipay_trade_no(order),
+                      "trade_status": status, "sign": sign, "sign_type": "RSA"}
+        else:
+            fields = {"total_fee": fee, "trade_no": order.bizpay_order_id,
+                      "out_trade_no": order.order_id, "trade_status": status,
+                      "currency": self.config.currency, "sign": sign, "sign_type": "RSA"}
         separator = "&" if "?" in order.return_url else "?"
-        return f"{order.return_url}{separator}{query}"
+        return f"{order.return_url}{separator}{urlencode(fields)}"
+
+
+def _alipay_trade_no(order: OrderSnapshot) -> str:
+    """A stable Alipay-style trade number (date, ``22001``, 15 digits) for an order."""
+    day = (order.paid_at or order.created_at or datetime(2020, 1, 1, tzinfo=BEIJING))
+    digits = int(hashlib.sha256(order.order_id.encode()).hexdigest(), 16) % 10**15
+    return f"{day.astimezone(BEIJING):%Y%m%d}22001{digits:015d}"
+
+
+def _decode_link_url(value: str) -> str:
+    """A ``returnURL``/``notifyURL`` value: standard or URL-safe base64, padding optional."""
+    compact = "".join(value.split()).replace("-", "+").replace("_", "/")
+    compact += "=" * (-len(compact) % 4)
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError("not base64 text") from None

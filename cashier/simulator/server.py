@@ -23,9 +23,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from cashier.ottpay.envelope import Request, build_response
 from cashier.simulator import pages
 from cashier.simulator.callbacks import CallbackDelivery, CallbackSender
+from cashier.simulator.envelope import Request, response_envelope
 from cashier.simulator.gateway import (
     DEFAULT_EXCHANGE_RATES,
     DEFAULT_UNPAID_LIFETIME_SECONDS,
@@ -37,6 +37,7 @@ from cashier.simulator.gateway import (
     OrderSnapshot,
     PaymentLinkError,
 )
+from cashier.simulator.readings import PROFILES, Reading, reading_for
 from cashier.simulator.state import load_state, save_state
 
 DEMO_MERCHANT_ID = "QC00005496"
@@ -53,11 +54,12 @@ _BAD_GATEWAY_HTML = (
 )
 
 
-def render_answer(answer: Answer, sign_key: str) -> tuple[int, str, bytes]:
-    """``(status, content type, body)`` of an answer, applying its wire fault."""
+def render_answer(answer: Answer, sign_key: str, numbers: str = "plain") -> tuple[int, str, bytes]:
+    """``(status, content type, body)`` of an answer, applying its wire fault; ``numbers`` is
+    how the md5 writes JSON numbers (``Reading.numbers``)."""
     if answer.fault == Fault.BAD_GATEWAY:
         return 502, "text/html", _BAD_GATEWAY_HTML
-    envelope = build_response(answer.rsp_code, answer.rsp_msg, answer.data, sign_key)
+    envelope = response_envelope(answer.rsp_code, answer.rsp_msg, answer.data, sign_key, numbers)
     if answer.fault == Fault.TAMPERED_MD5 and "md5" in envelope:
         md5 = envelope["md5"]
         envelope["md5"] = md5[:-1] + ("0" if md5[-1] != "0" else "1")
@@ -134,7 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
             sim.save_state()
             if answer.delay_seconds > 0:
                 sim.stopping.wait(answer.delay_seconds)
-            self._send(*render_answer(answer, sim.sign_key))
+            self._send(*render_answer(answer, sim.sign_key, sim.reading.numbers or "plain"))
         elif path.startswith("/pay/"):
             self._pay(unquote(path[len("/pay/"):]), pay=True)
         elif path == WAPPAY_PATH + "/pay":
@@ -244,7 +246,9 @@ class Simulator:
     (``None``: never), and ``active_close_after_queries`` closes unpaid QR orders after that many
     queries (never by default). ``merchant_payment_key`` is the ``merCode`` payment links must
     carry; ``pay_info_as_text`` answers MAPPPAY's ``payInfo`` as JSON text instead of an object;
-    ``currency`` is what payment-link return URLs report.
+    ``currency`` is what payment-link return URLs report. ``profile`` is how the open questions
+    of the documents are answered: a name from ``cashier.simulator.readings.PROFILES`` or a
+    ``Reading`` (default ``"demo"``).
     """
 
     def __init__(
@@ -268,6 +272,7 @@ class Simulator:
         merchant_payment_key: str = DEMO_MERCHANT_PAYMENT_KEY,
         pay_info_as_text: bool = False,
         currency: str = "CAD",
+        profile: str | Reading = "demo",
     ) -> None:
         if not merchant_id or not isinstance(merchant_id, str):
             raise ValueError("the simulator needs a merchant id, e.g. QC00005496")
@@ -277,6 +282,7 @@ class Simulator:
         for code, rate in rates.items():
             if isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0:
                 raise ValueError(f"exchange rate for {code} must be a positive int (rate * 10^8)")
+        self.reading = reading_for(profile)
         self.merchant_id = merchant_id
         self.sign_key = sign_key
         self.host = host
@@ -294,6 +300,7 @@ class Simulator:
             merchant_payment_key=merchant_payment_key,
             pay_info_as_text=pay_info_as_text,
             currency=currency,
+            reading=self.reading,
         ))
         self.state_path = Path(state_path) if state_path is not None else None
         self._state_lock = threading.Lock()
@@ -307,6 +314,12 @@ class Simulator:
         self.stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def profile_name(self) -> str:
+        """The name of this simulator's reading in ``PROFILES`` (``"custom"`` if none)."""
+        return next((name for name, reading in PROFILES.items() if reading == self.reading),
+                    "custom")
 
     def __repr__(self) -> str:  # never shows the sign key
         url = self.url if self._server else None

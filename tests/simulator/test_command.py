@@ -105,3 +105,20 @@ def test_serve_forever_in_demo_mode_explains_the_qr_page(stopper):
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=10)
     assert proc.returncode == 0
+
+
+def test_command_serves_a_named_profile_and_refuses_an_unknown_one(http, stopper):
+    proc = _start("--profile", "not-found-code", "--json")
+    stopper.append(proc)
+    info = json.loads(proc.stdout.readline())
+    assert info["profile"] == "not-found-code"
+    reply = _query(http, info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
+    assert (reply.rsp_code, reply.rsp_msg) == ("ORDER_NOT_EXIST", "订单不存在")
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+    bad = subprocess.run(
+        [sys.executable, "-m", "cashier.cli", "simulator", "--port", "0", "--profile", "nope"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "unknown simulator profile 'nope'" in bad.stderr and "no-order-id" in bad.stderr
