@@ -130,6 +130,28 @@ def test_refund_release_warns_and_needs_yes(cashier, sim, tmp_path):
     assert len(sim.requests(action="REFUND")) == 1
 
 
+def test_refund_held_in_the_network_is_settled_by_recover_never_sent_twice(make_cli, sim):
+    from types import SimpleNamespace
+
+    from tests.faults import FaultProxy, Hold
+
+    with FaultProxy(sim.url) as proxy:
+        cashier = make_cli(SimpleNamespace(url=proxy.url))
+        sale = _paid(cashier, "8.00")
+        proxy.on("REFUND", Hold(answer=False), times=1)
+        held = cashier("refund", sale["order_id"], "--json")
+        assert held.code == 3 and held.json()["refund"]["state"] == "unknown"
+        again = cashier("refund", sale["order_id"], "--json")
+        assert again.code == 2 and held.json()["refund"]["refund_id"] in again.json()["error"]
+        proxy.release("REFUND")
+        proxy.wait_for("REFUND", forwarded=1)
+        recovered = cashier("recover", "--json")
+        assert recovered.code == 0 and recovered.json()["open_refunds"] == []
+        status = cashier("status", sale["order_id"], "--json").json()
+        assert status["sale"]["refunded_cents"] == status["gateway"]["refund_cents"] == 800
+        assert proxy.forwarded["REFUND"] == 1 and proxy.forwarded["PASSIVEPAY"] == 1
+
+
 # --- rate --------------------------------------------------------------------------------------
 
 

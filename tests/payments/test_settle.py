@@ -5,20 +5,28 @@
    records that the outcome rests on silence (``recheck_until``) and the reconciliation sweep
    asks again until then. Paid later: a late payment. Declined or closed by the gateway: the sale
    rests on that answer. After the window: nobody asks any more.
-3. Refunds are confirmed from whichever evidence the gateway gives; silence never fails one.
+3. Refunds are confirmed from whichever evidence the gateway gives; silence never fails one
+   (more in ``test_refunds.py``).
+4. End to end through a network that holds requests (``tests.faults.FaultProxy``), counted at
+   the gateway side: nothing is sent twice, and the journal ends equal to the gateway.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
+from cashier.journal import RefundNotAllowedError
+from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus, Outcome
 from cashier.ottpay.results import StatusResult
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.settings import PaymentSettings
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
+from tests.faults import FaultProxy, Hold
 
 from .conftest import FAST, OPERATOR, WECHAT
 from .helpers import wait_until
@@ -209,3 +217,57 @@ def test_the_running_terminal_sweeps_in_the_background(make_shifted, clock, clie
     _deliver_held_passive_pay(client, "BG1", WECHAT + "0000")
     wait_until(lambda: journal.require_sale("BG1").state == "paid")
     assert journal.require_sale("BG1").late
+
+
+# -- 4. end to end through a network that holds requests ----------------------------------------
+
+
+@pytest.fixture
+def proxy(sim) -> Iterator[FaultProxy]:
+    with FaultProxy(sim.url) as fault_proxy:
+        yield fault_proxy
+
+
+@pytest.fixture
+def held_engine(proxy, journal, recorder) -> Iterator[PaymentEngine]:
+    """An engine whose gateway is behind the fault proxy."""
+    with OttPayClient(proxy.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                      connect_timeout=0.5, read_timeout=0.5, query_retries=1,
+                      query_backoff=0.01) as client:
+        # A long wait: the sale ends when the gateway's silence closes it, not at the deadline.
+        settings = PaymentSettings(**{**FAST, "passive_timeout": 60.0})
+        engine = PaymentEngine(client, journal, settings, listener=recorder)
+        yield engine
+        engine.shutdown()
+
+
+def test_passive_pay_held_past_the_grace_then_delivered_is_found_paid_by_the_sweep(
+        held_engine, proxy, sim, journal, recorder):
+    proxy.on("PASSIVEPAY", Hold(answer=False), times=1)
+    sale = held_engine.pay_passive(800, WECHAT + "0000")
+    assert sale.state == "closed" and sale.recheck_until is not None  # the cashier saw it fail
+    assert proxy.forwarded["PASSIVEPAY"] == 0
+    proxy.release("PASSIVEPAY")  # the network delivers it at last: the customer is charged
+    proxy.wait_for("PASSIVEPAY", forwarded=1)
+    assert held_engine.reconcile().paid_late == [sale.order_id]
+    paid = journal.require_sale(sale.order_id)
+    assert paid.state == "paid" and paid.late and recorder.late() == [sale.order_id]
+    assert proxy.forwarded["PASSIVEPAY"] == 1 and proxy.forwarded["REFUND"] == 0
+
+
+def test_refund_held_then_delivered_is_never_refunded_twice(held_engine, proxy, sim, journal):
+    sale = held_engine.pay_passive(800, WECHAT + "0000", tip_cents=100)
+    proxy.on("REFUND", Hold(answer=False), times=1)
+    first = held_engine.refund(sale.order_id)
+    assert first.state == "unknown" and journal.refundable_cents(sale.order_id) == 0
+    with pytest.raises(RefundNotAllowedError, match=first.refund_id):
+        held_engine.refund(sale.order_id)
+    held_engine.reconcile()  # still silent: still reserved
+    assert journal.get_refund(first.refund_id).state == "unknown"
+    proxy.release("REFUND")
+    proxy.wait_for("REFUND", forwarded=1)
+    held_engine.recover()
+    assert journal.get_refund(first.refund_id).state == "succeeded"
+    assert journal.require_sale(sale.order_id).refunded_cents == \
+        sim.order(sale.order_id).refunded_cents == 900
+    assert proxy.forwarded["REFUND"] == 1 and proxy.forwarded["PASSIVEPAY"] == 1
