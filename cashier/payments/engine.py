@@ -340,9 +340,10 @@ class PaymentEngine:
         """Handler for ``CallbackReceiver``: settle the sale a verified callback names.
 
         Idempotent: a duplicate or replayed callback changes nothing. A callback for an order the
-        journal does not have, with another amount or tip, another merchant, or a status other
-        than success is ignored with a warning. Raises only if the journal fails (the receiver
-        then answers 500 and the gateway retries).
+        journal does not have, another merchant, or a status other than success is ignored with
+        a warning. The amounts may be read two ways (``Settler.callback_mismatch``); a callback
+        that fits neither is ignored with a warning and the gateway is asked instead. Raises
+        only if the journal fails (the receiver then answers 500 and the gateway retries).
         """
         sale = self.journal.get_sale(note.order_id)
         if sale is None:
@@ -359,15 +360,11 @@ class PaymentEngine:
             log.warning("callback for order %s is not a success (%s/%s): ignored",
                         note.order_id, note.rsp_code, note.order_status)
             return
-        link_total = sale.mode == "link" and note.tip_cents == 0 and \
-            note.amount_cents == sale.total_cents  # a link's amount includes the tip
-        if (note.amount_cents != sale.amount_cents or note.tip_cents != sale.tip_cents) and \
-                not link_total:
-            log.warning(
-                "callback for order %s has amount %s + tip %s cents, the sale is %s + %s: ignored",
-                note.order_id, note.amount_cents, note.tip_cents, sale.amount_cents,
-                sale.tip_cents,
-            )
+        mismatch = self.settler.callback_mismatch(sale, note.amount_cents, note.tip_cents)
+        if mismatch:
+            log.warning("callback for order %s has %s: ignored; asking the gateway",
+                        note.order_id, mismatch)
+            self.resolver.submit(lambda: self.settler.query(note.order_id))
             return
         fields: dict[str, object] = {"rsp_code": "SUCCESS"}
         if note.bizpay_order_id:

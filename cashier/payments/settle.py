@@ -159,6 +159,21 @@ class Settler:
             return f"tip {tip_cents} cents instead of {sale.tip_cents}"
         return ""
 
+    @staticmethod
+    def callback_mismatch(sale: Sale, amount_cents: int, tip_cents: int) -> str:
+        """Why a callback's amounts do not fit the sale ('' when they do).
+
+        The documents leave open whether a callback's ``amount`` includes the tip, so both
+        readings fit: ``amount`` = amount and ``tip`` = tip, or ``amount`` = amount + tip with no
+        tip (a payment link's always does: ``wapPay`` has no tip field).
+        """
+        if amount_cents == sale.amount_cents and tip_cents == sale.tip_cents:
+            return ""
+        if amount_cents == sale.total_cents and tip_cents == 0:
+            return ""
+        return (f"amount {amount_cents} + tip {tip_cents} cents, the sale is "
+                f"{sale.amount_cents} + {sale.tip_cents}")
+
     def apply_not_found(self, sale: Sale) -> Sale:
         """The gateway does not know the order: closed once the request can no longer arrive.
 

@@ -107,7 +107,22 @@ def test_callback_with_wrong_amount_is_ignored_and_logged(make_engine, sim, jour
         assert journal.require_sale(handle.order_id).state == "pending"
         assert "has amount 1 + tip 50 cents, the sale is 450 + 50: ignored" in caplog.text
         assert "has amount 450 + tip 0 cents" in caplog.text
+        # Instead of believing it, the terminal asks the gateway (polling alone is 30 s here).
+        wait_until(lambda: sim.requests(handle.order_id, "STATUS_QUERY"))
         handle.cancel()
+
+
+@pytest.mark.parametrize(("amount", "tip"), [(450, 50), (500, 0)])
+def test_callback_amount_read_with_or_without_the_tip_included(make_engine, sim, journal,
+                                                               amount, tip):
+    engine = make_engine(poll_interval=30.0)
+    with CallbackReceiver(engine.on_callback, sign_key=DEMO_SIGN_KEY,
+                          merchant_id=DEMO_MERCHANT_ID) as rx:
+        handle = engine.start_active(450, Wallet.WECHATPAY, tip_cents=50, callback_url=rx.url)
+        handle.wait_code_url(5.0)
+        assert post_callback(rx.url, handle.order_id, amount, tip=tip) == 200
+        assert handle.wait(5.0).state == "paid"
+    assert sim.requests(handle.order_id, "STATUS_QUERY") == []
 
 
 def test_callback_naming_another_merchant_is_ignored(make_engine, journal, caplog):
