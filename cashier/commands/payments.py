@@ -266,15 +266,17 @@ def run_status(args: argparse.Namespace) -> int:
         refund = rt.journal.get_refund(order_id) if sale is None else None
         live: Any = None
         live_error: str | None = None
+        # An open sale another live process works on is only shown, never settled from here.
+        settles = sale is not None and sale.is_open and rt.journal.claim_sale(order_id)
         try:
             live = rt.client.status_query(order_id)
         except OrderNotFoundError:
-            if sale is not None and sale.is_open:
+            if settles:
                 sale = rt.engine.settler.apply_not_found(sale)
         except (OttPayError, ValueError) as exc:
             live_error = str(exc)
         else:
-            if sale is not None and sale.is_open:
+            if settles:
                 sale = rt.engine.settler.apply_status(sale, live)
             elif sale is not None and sale.mode == "link":  # an expired link paid anyway
                 sale = rt.engine.links.apply_late(sale, live)

@@ -20,8 +20,10 @@ from cashier.journal.store import (
     DuplicateOrderError,
     Journal,
     JournalError,
+    JournalGoneError,
     RefundNotAllowedError,
     SaleNotFoundError,
+    TerminalRunningError,
     local_business_day,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "DuplicateOrderError",
     "Journal",
     "JournalError",
+    "JournalGoneError",
     "Refund",
     "RefundNotAllowedError",
     "RefundsSummaryRow",
@@ -41,6 +44,7 @@ __all__ = [
     "SaleNotFoundError",
     "SalesSummaryRow",
     "SchemaError",
+    "TerminalRunningError",
     "ZRecord",
     "local_business_day",
 ]

@@ -50,6 +50,8 @@ class Sale:
     #: Set while the outcome rests on silence (closed because the gateway did not know the
     #: order): the reconciliation sweep asks again until then (epoch seconds).
     recheck_until: float | None = None
+    #: The lease (``cashier.journal.owners``) of the process that works on it while it is open.
+    owner: str | None = None
 
     @property
     def total_cents(self) -> int:
@@ -109,6 +111,7 @@ class Refund:
     #: Set while a ``failed`` outcome rests on silence, not on the gateway's answer (a manager
     #: released it): the reconciliation sweep asks again until then (epoch seconds).
     recheck_until: float | None = None
+    owner: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

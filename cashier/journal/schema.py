@@ -112,6 +112,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX sales_recheck ON sales (recheck_until) WHERE recheck_until IS NOT NULL",
         "CREATE INDEX refunds_recheck ON refunds (recheck_until) WHERE recheck_until IS NOT NULL",
     ),
+    # 4: who owns each live sale and refund (see owners.py), and the journal's own identity.
+    (
+        """
+        CREATE TABLE owners (
+            token         TEXT PRIMARY KEY,
+            pid           INTEGER NOT NULL,
+            host          TEXT NOT NULL,
+            process_start TEXT NOT NULL DEFAULT '',
+            role          TEXT NOT NULL DEFAULT 'process' CHECK (role IN ('process', 'terminal')),
+            started_at    REAL NOT NULL,
+            heartbeat_at  REAL NOT NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX owners_one_terminal ON owners (role) WHERE role = 'terminal'",
+        "ALTER TABLE sales ADD COLUMN owner TEXT",
+        "ALTER TABLE refunds ADD COLUMN owner TEXT",
+        "CREATE TABLE journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """INSERT INTO journal_meta (key, value)
+           VALUES ('journal_id', lower(hex(randomblob(16))))""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,11 @@ Concurrency: one connection (``check_same_thread=False``) guarded by one lock, s
 exactly one writer; writes use ``BEGIN IMMEDIATE`` so another process on the same file waits
 (``busy_timeout``) instead of interleaving. State changes are compare-and-set
 (``UPDATE ... WHERE state IN (...)``): when a callback and a poll race, exactly one wins.
+
+Ownership: each open sale and refund names the lease of the journal that works on it; another
+process takes it over only once that owner is gone (``claim_open_sales``, ``owners.py``).
+Identity: a journal file deleted, replaced or emptied while open is noticed before every write,
+and new sales and refunds are refused (``identity.py``).
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
+from cashier.journal import identity
+from cashier.journal.owners import HEARTBEAT_SECONDS, STALE_SECONDS, TERMINAL, Leases, Owner
 from cashier.journal.records import (
     OPEN_STATES,
     REFUND_OPEN_STATES,
@@ -35,6 +43,8 @@ from cashier.journal.records import (
 )
 from cashier.journal.schema import migrate
 from cashier.private_files import create_private_file, make_private_dir
+
+log = logging.getLogger("cashier.journal")
 
 #: Gateway/display fields a transition or update may set (column names are never caller text).
 SALE_FIELDS = frozenset(
@@ -67,6 +77,18 @@ class DayAlreadyClosedError(JournalError):
     """A Z report already closed that business day."""
 
 
+class JournalGoneError(JournalError):
+    """The journal file was deleted, replaced or emptied: nothing new is written to it."""
+
+
+class TerminalRunningError(JournalError):
+    """Another process runs the terminal on this journal (one terminal per journal)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(f"the terminal is already running on this journal (pid {pid})")
+        self.pid = pid
+
+
 def local_business_day(epoch: float) -> str:
     """The terminal's local calendar date of ``epoch`` as ``YYYY-MM-DD``."""
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
@@ -82,6 +104,9 @@ class Journal:
     ``clock`` gives epoch seconds for timestamps; ``business_day_of`` maps them to a day (both
     injectable for tests). A sale or refund made on a day already closed by a Z report belongs to
     the next open day, so a Z report never changes after it was printed.
+
+    Opening refuses (``JournalGoneError``) a 0-byte file, or a missing one where a journal was
+    (see ``identity.py``). ``heartbeat_seconds``/``owner_stale_after`` time the leases.
     """
 
     def __init__(
@@ -91,9 +116,14 @@ class Journal:
         busy_timeout: float = 10.0,
         clock: Callable[[], float] = time.time,
         business_day_of: Callable[[float], str] = local_business_day,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        owner_stale_after: float = STALE_SECONDS,
     ) -> None:
         self.path = Path(path)
         make_private_dir(self.path.parent)
+        lost = identity.refuse_lost(self.path)
+        if lost:
+            raise JournalGoneError(lost)
         create_private_file(self.path)  # SQLite gives -wal and -shm the same mode
         self._clock = clock
         self._day_of = business_day_of
@@ -110,18 +140,35 @@ class Journal:
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             migrate(self._conn)
+            self.journal_id: str = self._conn.execute(
+                "SELECT value FROM journal_meta WHERE key = 'journal_id'").fetchone()[0]
+            self._file_id = identity.file_id(self.path)
+            identity.remember(self.path, self.journal_id)
         except BaseException:
             self._conn.close()
             raise
         self._closed = False
+        self._ghost_logged = False
+        self.leases = Leases(self._write, heartbeat_seconds=heartbeat_seconds,
+                             stale_after=owner_stale_after)
 
     # -- plumbing -----------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Close the file; a lease this journal held is given up (its open sales may then be
+        recovered by another process at once)."""
+        self.leases.stop()  # outside the lock: the heartbeat may be waiting for it
         with self._lock:
-            if not self._closed:
-                self._closed = True
-                self._conn.close()
+            if self._closed:
+                return
+            if self.leases.held:
+                try:
+                    with self._write() as conn:
+                        self.leases.forget(conn)
+                except sqlite3.Error as exc:  # it goes stale instead
+                    log.warning("journal: could not give up the lease: %s", exc)
+            self._closed = True
+            self._conn.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -130,10 +177,17 @@ class Journal:
         self.close()
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One committed write transaction under the writer lock."""
+    def _write(self, *, creates: bool = False) -> Iterator[sqlite3.Connection]:
+        """One committed write transaction under the writer lock.
+
+        ``creates``: it records a new sale, refund or closed day, refused with
+        ``JournalGoneError`` when the file is not the one opened. Other writes (the outcome of a
+        request already sent) still go to the open file, so the screen shows the truth; the
+        problem is logged once.
+        """
         with self._lock:
             self._check_open()
+            self._check_file(refuse=creates)
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -151,6 +205,18 @@ class Journal:
     def _check_open(self) -> None:
         if self._closed:
             raise JournalError(f"the journal {self.path} is closed")
+
+    def _check_file(self, *, refuse: bool) -> None:
+        problem = identity.file_problem(self.path, self._file_id)
+        if problem is None:
+            return
+        if refuse:
+            raise JournalGoneError(f"{problem}; no new sale or refund is recorded: restart the "
+                                   "terminal, and " + identity.NEW_JOURNAL_HINT)
+        if not self._ghost_logged:
+            self._ghost_logged = True
+            log.error("journal: %s; outcomes of requests already sent are still recorded in the "
+                      "open file and in this log", problem)
 
     def _open_day(self, conn: sqlite3.Connection, now: float) -> str:
         day = self._day_of(now)
@@ -211,16 +277,17 @@ class Journal:
         if mode not in _MODES:
             raise ValueError(f"unknown sale mode {mode!r}")
         now = self._clock()
-        with self._write() as conn:
+        with self._write(creates=True) as conn:
+            self.leases.hold(conn)
             day = self._open_day(conn, now)
             try:
                 conn.execute(
                     """INSERT INTO sales (order_id, mode, wallet, amount_cents, tip_cents,
                            masked_code, code_last4, operator_id, terminal_no, state,
-                           business_day, created_at, updated_at)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                           business_day, created_at, updated_at, owner)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     (order_id, mode, wallet, amount_cents, tip_cents, masked_code, code_last4,
-                     operator_id, terminal_no, state, day, now, now),
+                     operator_id, terminal_no, state, day, now, now, self.leases.token),
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" in str(exc) or "PRIMARY" in str(exc):
@@ -229,6 +296,7 @@ class Journal:
                 raise
             self._event(conn, order_id, now, None, state, note)
             sale = self._sale(conn, order_id)
+        self.leases.keep_alive()
         assert sale is not None
         return sale
 
@@ -241,7 +309,7 @@ class Journal:
         columns = [f.name for f in dataclasses.fields(Sale)]
         sql = (f"INSERT INTO sales ({', '.join(columns)}) "
                f"VALUES ({', '.join('?' * len(columns))})")
-        with self._write() as conn:
+        with self._write(creates=True) as conn:
             cur = conn.executemany(
                 sql, (tuple(getattr(sale, name) for name in columns) for sale in sales)
             )
@@ -391,6 +459,60 @@ class Journal:
             self._event(conn, order_id, now, sale.state, sale.state, note)
             return sale
 
+    def claim_open_sales(self) -> list[Sale]:
+        """Take over the open sales whose owner is gone; return every open sale this journal
+        owns now, oldest first (what recovery may settle).
+
+        A sale whose owner is alive is never returned, whatever the timing: the owners' check
+        and the take-over are one write transaction (see ``cashier.journal.owners``).
+        """
+        rows = self._claim("sales", _OPEN_SQL)
+        return [Sale.from_row(row) for row in rows]
+
+    def claim_sale(self, order_id: str) -> bool:
+        """Take over one sale if its owner is gone (or it is ours); False if another live
+        process owns it (it is then left alone)."""
+        return bool(self._claim("sales", _OPEN_SQL, order_id))
+
+    def _claim(self, table: str, open_sql: str, order_id: str | None = None) -> list[sqlite3.Row]:
+        key = "order_id" if table == "sales" else "refund_id"
+        only = f" AND {key} = ?" if order_id is not None else ""
+        extra = (order_id,) if order_id is not None else ()
+        token = self.leases.token
+        with self._write() as conn:
+            self.leases.reap(conn)
+            self.leases.hold(conn)
+            conn.execute(
+                f"""UPDATE {table} SET owner = ? WHERE state IN {open_sql}{only}
+                    AND (owner IS NULL OR owner NOT IN (SELECT token FROM owners))""",
+                (token, *extra),
+            )
+            rows = conn.execute(
+                f"SELECT * FROM {table} WHERE state IN {open_sql}{only} AND owner = ? "
+                "ORDER BY created_at", (*extra, token),
+            ).fetchall()
+        self.leases.keep_alive()
+        return rows
+
+    # -- the running terminal -------------------------------------------------------------------
+
+    def claim_terminal(self) -> None:
+        """Record this process as the terminal of this journal; ``TerminalRunningError`` if
+        another one is running (a terminal that was killed is detected and replaced)."""
+        with self._write() as conn:
+            self.leases.reap(conn)
+            others = self.leases.others(conn, TERMINAL)
+            if others:
+                raise TerminalRunningError(others[0].pid)
+            self.leases.hold(conn, TERMINAL)
+        self.leases.keep_alive()
+
+    def running_terminal(self) -> Owner | None:
+        """The terminal running on this journal in another process, if any (writes nothing)."""
+        with self._read() as conn:
+            others = self.leases.others(conn, TERMINAL)
+        return others[0] if others else None
+
     def late_payments(self, *, unresolved_only: bool = True, day: str | None = None) -> list[Sale]:
         """Sales paid after the cashier gave up, oldest first."""
         sql = "SELECT * FROM sales WHERE late = 1"
@@ -479,7 +601,7 @@ class Journal:
         Raises ``SaleNotFoundError`` or ``RefundNotAllowedError``; nothing is recorded then.
         """
         now = self._clock()
-        with self._write() as conn:
+        with self._write(creates=True) as conn:
             sale = self._sale(conn, sale_order_id)
             if sale is None:
                 raise SaleNotFoundError(f"no sale with order id {sale_order_id} in the journal")
@@ -498,18 +620,20 @@ class Journal:
                     f"cannot refund {amount_cents / 100:.2f}: only {remaining / 100:.2f} of sale "
                     f"{sale_order_id} remains refundable" + self._held(conn, sale_order_id)
                 )
+            self.leases.hold(conn)
             conn.execute(
                 """INSERT INTO refunds (refund_id, sale_order_id, amount_cents, state,
-                       operator_id, business_day, created_at, updated_at)
-                   VALUES (?,?,?,?,?,?,?,?)""",
+                       operator_id, business_day, created_at, updated_at, owner)
+                   VALUES (?,?,?,?,?,?,?,?,?)""",
                 (refund_id, sale_order_id, amount_cents, "pending", operator_id,
-                 self._open_day(conn, now), now, now),
+                 self._open_day(conn, now), now, now, self.leases.token),
             )
             self._event(
                 conn, sale_order_id, now, sale.state, sale.state,
                 f"refund {refund_id} of {amount_cents} cents journaled",
             )
             row = conn.execute("SELECT * FROM refunds WHERE refund_id = ?", (refund_id,)).fetchone()
+        self.leases.keep_alive()
         return Refund.from_row(row)
 
     @staticmethod
@@ -573,6 +697,10 @@ class Journal:
                 f"SELECT * FROM refunds WHERE state IN {_REFUND_OPEN_SQL} ORDER BY created_at"
             ).fetchall()
         return [Refund.from_row(row) for row in rows]
+
+    def claim_open_refunds(self) -> list[Refund]:
+        """Like ``claim_open_sales``, for refunds still pending or unknown."""
+        return [Refund.from_row(row) for row in self._claim("refunds", _REFUND_OPEN_SQL)]
 
     def finish_refund(
         self,
@@ -668,7 +796,7 @@ class Journal:
     def close_day(self, day: str, totals_json: str) -> ZRecord:
         """Record the Z report of ``day``, numbered next; ``DayAlreadyClosedError`` if closed."""
         now = self._clock()
-        with self._write() as conn:
+        with self._write(creates=True) as conn:
             existing = conn.execute(
                 "SELECT number FROM z_reports WHERE business_day = ?", (day,)
             ).fetchone()

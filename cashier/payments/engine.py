@@ -32,7 +32,8 @@ Guarantees:
   outcome is unknown or was released by a manager, are asked about again by the reconciliation
   sweep (``cashier.payments.reconcile``) for ``recheck_seconds``. An unknown refund keeps its
   amount reserved until the gateway answers or a manager releases it.
-- ``recover()`` assumes no other process is in the middle of a sale on the same journal.
+- ``recover()`` takes over only sales and refunds whose owner is gone (another process's live
+  sale is never flagged, closed or refunded: ``Journal.claim_open_sales``).
 
 Threads: one worker per sale while the cashier waits (``cashier-sale-<order_id>``), one resolver
 (``cashier-resolver``), plus the caller's threads (``on_callback`` runs on the receiver's).
@@ -517,12 +518,13 @@ class PaymentEngine:
     def recover(self, *, timeout: float = 0.0) -> list[Sale]:
         """Settle every sale (and refund) a previous run left open; returns those sales now.
 
-        Each open sale is flagged abandoned (its outcome was never shown: if it is paid it is a
-        late payment), then queried every ``poll_interval`` until settled or ``timeout`` passes
+        Only sales whose owner process is gone are taken (``Journal.claim_open_sales``); each is
+        flagged abandoned (its outcome was never shown: if it is paid it is a late payment),
+        then queried every ``poll_interval`` until settled or ``timeout`` passes
         (one pass with the default 0). What is still open is handed to the resolver. An order
         the gateway does not know is closed once older than ``unknown_grace``, else kept unknown.
         """
-        found = self.journal.open_sales()
+        found = self.journal.claim_open_sales()
         with self._lock:  # after listing: a sale this engine is starting is already registered
             live = {oid for oid, handle in self._handles.items() if not handle.done}
         sales = [sale for sale in found if sale.order_id not in live]

@@ -43,7 +43,8 @@ def sweep(journal: Journal, settler: Settler, refunder: Refunder) -> SweepResult
     for sale in sales:
         if settler.recheck(sale).state == SaleState.PAID:
             paid_late.append(sale.order_id)
-    refunds = journal.open_refunds() + journal.silent_refunds(now)
+    # Unknown refunds another live process is still confirming are left to it.
+    refunds = journal.claim_open_refunds() + journal.silent_refunds(now)
     settled = []
     for refund in refunds:
         if refund.state == RefundState.FAILED:

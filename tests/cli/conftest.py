@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,17 @@ def settings_text(sim: Simulator | None, tmp_path: Path, *, credentials: bool = 
               "[journal]", f'path = "{tmp_path / "journal.sqlite3"}"', "", "[payments]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n" + extra
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 20.0) -> object:
+    """Poll ``condition`` until it is true; return its value (fail after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("condition not reached in time")
 
 
 @dataclass

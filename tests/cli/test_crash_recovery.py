@@ -10,24 +10,13 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from collections.abc import Callable
 
 import pytest
 
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
-from tests.cli.conftest import WECHAT, Cli
+from tests.cli.conftest import WECHAT, Cli, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-
-
-def _wait_for(condition: Callable[[], object], timeout: float = 20.0) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")
 
 
 def _kill(proc) -> None:
@@ -65,7 +54,7 @@ def test_killed_while_passivepay_in_flight_recovers_paid(make_cli):
         cashier.config.write_text(cashier.config.read_text().replace(
             "timeout_seconds = 0.5\n", "timeout_seconds = 40\n", 1))
         proc = cashier.popen("pay", "42.00", "--code", WECHAT + "4444", "--json")
-        [request] = _wait_for(lambda: sim.requests(action="PASSIVEPAY"))
+        [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
         _kill(proc)
         cashier.config.write_text(cashier.config.read_text().replace(
@@ -82,9 +71,9 @@ def test_killed_while_polling_a_confirming_payment_recovers_paid(make_cli):
     with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=6) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.2)
         proc = cashier.popen("pay", "18.80", "--code", WECHAT + "1111", "--tip", "2", "--json")
-        [request] = _wait_for(lambda: sim.requests(action="PASSIVEPAY"))
+        [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
-        _wait_for(lambda: len(sim.requests(order_id=order_id, action="STATUS_QUERY")) >= 2)
+        wait_for(lambda: len(sim.requests(order_id=order_id, action="STATUS_QUERY")) >= 2)
         _kill(proc)
         assert sim.order(order_id).queries < 6  # still confirming when it died
         _recover_and_check(cashier, sim, order_id, "paid", passivepays=1)
@@ -94,9 +83,9 @@ def test_killed_while_polling_a_payment_that_fails_recovers_declined(make_cli):
     with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=6) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.2)
         proc = cashier.popen("pay", "9.99", "--code", WECHAT + "2222", "--json")
-        [request] = _wait_for(lambda: sim.requests(action="PASSIVEPAY"))
+        [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
-        _wait_for(lambda: sim.requests(order_id=order_id, action="STATUS_QUERY"))
+        wait_for(lambda: sim.requests(order_id=order_id, action="STATUS_QUERY"))
         _kill(proc)
         _recover_and_check(cashier, sim, order_id, "declined", passivepays=1)
 
@@ -121,7 +110,7 @@ def test_ctrl_c_stops_waiting_and_leaves_the_sale_to_recover(make_cli):
     with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=3) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.4)
         proc = cashier.popen("pay", "6.00", "--code", WECHAT + "1111", "--json")
-        [request] = _wait_for(lambda: sim.requests(action="PASSIVEPAY"))
+        [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
         time.sleep(0.1)  # the cashier is waiting for the customer now (3rd query at 1.2 s)
         proc.send_signal(signal.SIGINT)

@@ -84,6 +84,7 @@ def test_intent_never_sent_stays_unknown_within_grace_then_closes(journal_path, 
     [sale] = engine.recover()
     assert sale.state == "unknown"  # the request may still be in flight: not closed yet
     engine.shutdown()
+    engine.journal.close()  # that terminal ends: its lease goes, a new one may take the sale
     later = restart(unknown_grace=60.0, hours_later=1)
     [sale] = later.recover()
     assert sale.state == "closed" and sale.rsp_msg == "order not found"
@@ -111,6 +112,7 @@ def test_refund_intent_the_gateway_never_saw_stays_reserved_until_a_manager_rele
     engine.journal.create_refund(refund_id="LOSTREFUND1", sale_order_id=sale.order_id,
                                  amount_cents=200)
     engine.shutdown()
+    engine.journal.close()
     later = restart(hours_later=1)
     later.recover()
     assert later.journal.get_refund("LOSTREFUND1").state == "pending"
