@@ -4,9 +4,15 @@ Each area registers its subcommands from its own module in ``cashier/commands/``
 only the global options, the JSON/exit-code conventions and the single place where errors become
 sentences.
 
-Exit codes (issue 3): 0 success/paid, 1 declined/failed, 2 bad input or configuration (nothing
-sent), 3 outcome still pending/unknown at the deadline, 4 gateway or network error on a
-non-payment operation.
+Exit codes, one rule for every command: 0 success/paid; 1 declined or failed (a payment
+declined, a receipt, report or test page that did not print, a self-check step that failed);
+2 bad input or settings, found before anything was done (no printer configured for a print
+command is a setting); 3 outcome still pending/unknown at the deadline; 4 gateway or network
+error on a non-payment operation. A payment that succeeded is 0 even if its receipt did not
+print (the output says so): never charge again because of an exit code.
+
+With ``--json`` a command's result (``emit``) is printed once it has finished, as one JSON object
+carrying its ``exit_code``; errors are ``{"error": ..., "exit_code": ...}``.
 """
 
 from __future__ import annotations
@@ -64,9 +70,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    """Print one JSON object with ``--json``, otherwise the human text."""
+    """The command's result: the human text now, or with ``--json`` the object ``main`` prints
+    when the command returns, with its exit code added."""
     if getattr(args, "json", False):
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True))
+        args.json_result = payload
     else:
         print(text)
 
@@ -102,16 +109,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             exc.parser.print_usage(sys.stderr)
             print(message, file=sys.stderr)
         return EXIT_BAD_INPUT
+    as_json = getattr(args, "json", False)
     try:
-        return int(args.handler(args) or EXIT_OK)
+        code = int(args.handler(args) or EXIT_OK)
     except CommandError as exc:
-        if getattr(args, "json", False):
+        if as_json:
             print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, ensure_ascii=False))
         else:
             print(f"cashier: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    if as_json:
+        result = {**getattr(args, "json_result", {}), "exit_code": code}
+        print(json.dumps(result, ensure_ascii=False, sort_keys=True), flush=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,3 +61,16 @@ def test_the_license_is_an_spdx_string():
     """A table (``{ text = ... }``) makes every install print setuptools' deprecation warning."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"
+
+
+
+def test_the_command_list_names_every_command():
+    from tests.cli.conftest import leaf_commands
+
+    block = README.split("## Command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    listed = " ".join(line.split("#", 1)[0] for line in block.splitlines())
+    for command in sorted(leaf_commands()):
+        first, *rest = command.split()
+        assert f"cashier {first}" in listed or f"| {first}" in listed, command
+        for word in rest:
+            assert word in listed, command

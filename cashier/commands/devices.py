@@ -12,25 +12,38 @@ import queue
 import time
 from typing import Any
 
-from cashier.cli import EXIT_BAD_INPUT, EXIT_DECLINED, CommandError
+from cashier.cli import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
 from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.receipt import ReceiptError, ReceiptStyle, render_test_page
-from cashier.devices.scanner import SUFFIXES, ScannerSettings, ScannerStatus, SerialScanner
+from cashier.devices.scanner import (
+    SUFFIXES,
+    ScannerSettings,
+    ScannerStatus,
+    SerialScanner,
+    resolve_port,
+    serial_ports,
+)
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
+
+#: How long ``scan-test`` listens by default (seconds).
+DEFAULT_SCAN_TEST_SECONDS = 60.0
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     scan = subparsers.add_parser(
         "scan-test", parents=[common], help="print each scan and what kind of code it is",
         description="Read a serial scanner and print every scan with its wallet (codes masked). "
-        "Stops after --count scans, --seconds, or Ctrl-C.",
+        "Stops after --count scans, --seconds, or Ctrl-C. Without a port it lists the serial "
+        "ports it can see.",
     )
     scan.add_argument("--port", help="device path, COM name, VID:PID[:serial] or pyserial URL")
     scan.add_argument("--baud", type=int, help="baud rate (default 9600)")
     scan.add_argument("--suffix", type=str.upper, choices=sorted(SUFFIXES),
                       help="what the scanner sends after a code (default CR)")
     scan.add_argument("--count", type=int, default=0, help="stop after this many scans")
-    scan.add_argument("--seconds", type=float, default=0.0, help="stop after this long")
+    scan.add_argument("--seconds", type=float, default=DEFAULT_SCAN_TEST_SECONDS,
+                      help=f"stop after this long (default {DEFAULT_SCAN_TEST_SECONDS:g}; "
+                      "0 = until Ctrl-C or --count)")
     scan.set_defaults(handler=run_scan_test)
 
     test = subparsers.add_parser(
@@ -65,11 +78,23 @@ def scanner_settings(args: argparse.Namespace) -> ScannerSettings:
         baud = baud or section.baudrate
         suffix = suffix or str(section.suffix)
     if not port:
-        raise CommandError("No scanner port: give --port or set [scanner] port in settings.")
+        raise CommandError(f"No scanner port: give --port or set [scanner] port in settings. "
+                           f"{_ports_seen()}")
     try:
-        return ScannerSettings(port=port, baud=baud, suffix=suffix)
+        settings = ScannerSettings(port=port, baud=baud, suffix=suffix)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    if resolve_port(settings.port) is None:
+        raise CommandError(f"There is no scanner at {settings.port} now. {_ports_seen()}")
+    return settings
+
+
+def _ports_seen() -> str:
+    ports = serial_ports()
+    if not ports:
+        return ("No serial ports are visible now: is the scanner plugged in and set to serial "
+                "(USB-COM) mode? A keyboard-wedge scanner needs no test here.")
+    return f"Serial ports seen now: {', '.join(ports)}."
 
 
 def describe_scan(code: str) -> dict[str, Any]:
@@ -109,7 +134,8 @@ def run_scan_test(args: argparse.Namespace) -> int:
                 _print_status(args, *value)
     finally:
         scanner.stop()
-    return 0
+    emit(args, {"scans": scans, "port": settings.port}, f"{scans} scan(s) read.")
+    return EXIT_OK
 
 
 def _print_scan(args: argparse.Namespace, info: dict[str, Any]) -> None:
@@ -174,9 +200,6 @@ def run_print_test(args: argparse.Namespace) -> int:
         printer.send(data)
     except PrintError as exc:
         raise CommandError(str(exc), EXIT_DECLINED) from None
-    payload = {"printed": True, "printer": printer.description, "bytes": len(data)}
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(f"Test page sent to the {printer.description} ({len(data)} bytes).")
-    return 0
+    emit(args, {"printed": True, "printer": printer.description, "bytes": len(data)},
+         f"Test page sent to the {printer.description} ({len(data)} bytes).")
+    return EXIT_OK

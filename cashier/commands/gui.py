@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "gui", help="open the cashier terminal window",
+        "gui", parents=[common], help="open the cashier terminal window",
         description="Open the cashier terminal. With no gateway credentials configured, or with "
         "--demo, it runs against the built-in OTT Pay simulator. Logs go to the platform log "
         "folder (or $CASHIER_LOG_DIR), with keys and payment codes masked.",
@@ -117,10 +117,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
     if args.screenshots:
+        from cashier.cli import emit
         from cashier.ui.launch import save_screenshots
 
-        for path in save_screenshots(args.screenshots, language=args.language or "en"):
-            print(path)
+        paths = [str(path) for path in save_screenshots(args.screenshots,
+                                                        language=args.language or "en")]
+        emit(args, {"screenshots": paths}, "\n".join(paths))
         return 0
     if args.self_check:
         from cashier.ui.window_check import run_window_check

@@ -78,8 +78,8 @@ def run_link(args: argparse.Namespace) -> int:
         if code == EXIT_PENDING:
             text += ("\n  Not paid yet; the link stays payable until it expires. Do not send "
                      f"another link for this sale: run 'cashier status {sale.order_id}' later.")
-        payload: dict[str, Any] = {"sale": sale_json(sale, refunds), "exit_code": code,
-                                   "link": handle.link_url, "valid_seconds": valid}
+        payload: dict[str, Any] = {"sale": sale_json(sale, refunds), "link": handle.link_url,
+                                   "valid_seconds": valid}
         emit(args, payload, text)
         return code
 

@@ -16,6 +16,7 @@ from typing import Any
 from cashier.cli import emit
 from cashier.commands.common import (
     EXIT_BAD_INPUT,
+    EXIT_DECLINED,
     EXIT_GATEWAY,
     EXIT_OK,
     EXIT_PENDING,
@@ -238,7 +239,7 @@ def _report_sale(args: argparse.Namespace, rt: Any, sale: Any) -> int:
     if code == EXIT_PENDING:
         text += ("\n  No final answer yet. Do not charge the customer again: run "
                  f"'cashier status {sale.order_id}' or 'cashier recover' later.")
-    emit(args, {"sale": sale_json(sale, refunds), "exit_code": code}, text)
+    emit(args, {"sale": sale_json(sale, refunds)}, text)
     return code
 
 
@@ -303,7 +304,6 @@ def run_status(args: argparse.Namespace) -> int:
             code = exit_for_refund(refund)
         else:
             code = _exit_for_live(live)
-        payload["exit_code"] = code
         emit(args, payload, _status_text(order_id, sale, refund, live, live_error, rt))
         return code
 
@@ -326,7 +326,7 @@ def _exit_for_live(live: Any) -> int:
         return EXIT_OK
     if live.outcome in (Outcome.PENDING, Outcome.UNKNOWN):
         return EXIT_PENDING
-    return 1
+    return EXIT_DECLINED
 
 
 def _status_text(order_id: str, sale: Any, refund: Any, live: Any, live_error: str | None,
@@ -369,8 +369,7 @@ def run_refund(args: argparse.Namespace) -> int:
         if code == EXIT_PENDING:
             text += "\n  Not confirmed yet; 'cashier recover' confirms it. Do not refund again."
         emit(args, {"refund": refund.to_dict(),
-                    "sale": sale_json(sale, rt.journal.refunds_for(order_id)),
-                    "exit_code": code}, text)
+                    "sale": sale_json(sale, rt.journal.refunds_for(order_id))}, text)
         return code
 
 
@@ -429,7 +428,6 @@ def run_recover(args: argparse.Namespace) -> int:
             "still_open": [sale.order_id for sale in still_open],
             "open_refunds": [refund.to_dict() for refund in refunds],
             "late_payments": [sale.order_id for sale in late],
-            "exit_code": code,
         }, "\n".join(lines))
         return code
 
@@ -462,6 +460,5 @@ def run_late(args: argparse.Namespace) -> int:
             "resolved": sale_json(resolved, rt.journal.refunds_for(order_id))
             if resolved else None,
             "late_payments": [sale_json(sale) for sale in late],
-            "exit_code": code,
         }, "\n".join(lines))
         return code

@@ -29,6 +29,7 @@ from cashier.commands.common import (
     sale_line,
     wallet_label,
 )
+from cashier.config import PrinterKind
 from cashier.journal.store import local_business_day
 from cashier.money import format_cents
 
@@ -111,6 +112,10 @@ def run_report(args: argparse.Namespace) -> int:
 
     config = load(args)
     business_day = day(args.date)
+    if args.print_it and config.printer.kind is PrinterKind.NONE:
+        raise CommandError("No receipt printer is configured ([printer] kind); nothing was "
+                           "done. Give --output FILE to write the report to a file.",
+                           EXIT_BAD_INPUT)
     with running(config) as rt:
         if args.kind == "Z":
             # Default: today's date, so a second Z today is refused rather than closing the
@@ -131,7 +136,6 @@ def run_report(args: argparse.Namespace) -> int:
             except PrintError as exc:
                 payload["print_error"] = str(exc)
                 code = EXIT_DECLINED
-    payload["exit_code"] = code
     text = _report_text(report)
     if payload.get("print_error"):
         text += f"\nNot printed: {payload['print_error']}"

@@ -8,13 +8,9 @@ bytes. Exit 0 only if every step passed (1 otherwise). Installers and support ru
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
+from cashier.cli import EXIT_DECLINED, EXIT_OK, CommandError, emit
 from cashier.selfcheck import StepResult, run_self_check
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2  # cashier.cli's code for bad input
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -35,16 +31,8 @@ def _print_step(step: StepResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.timeout > 0:
-        message = "--timeout must be a positive number of seconds"
-        if args.json:
-            print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}))
-        else:
-            print(f"cashier: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise CommandError("--timeout must be a positive number of seconds.")
     report = run_self_check(timeout=args.timeout,
                             on_step=None if args.json else _print_step)
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, sort_keys=True))
-    else:
-        print("self-check passed" if report.ok else "self-check FAILED", flush=True)
-    return 0 if report.ok else EXIT_FAILED
+    emit(args, report.to_dict(), "self-check passed" if report.ok else "self-check FAILED")
+    return EXIT_OK if report.ok else EXIT_DECLINED

@@ -6,13 +6,10 @@ Works even when the settings file is broken: the bundle then says why it could n
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
+from cashier.cli import EXIT_OK, CommandError, emit
 from cashier.support import SupportBundleError, default_bundle_name, export_support_bundle
-
-EXIT_BAD_INPUT = 2  # cashier.cli's code
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -36,25 +33,14 @@ def run(args: argparse.Namespace) -> int:
         config_error = str(exc)
     output = args.output or Path.cwd() / default_bundle_name()
     if output.suffix.lower() != ".zip":
-        return _fail(args, f"{output}: the support bundle must be a .zip file")
+        raise CommandError(f"{output}: the support bundle must be a .zip file")
     try:
         bundle = export_support_bundle(config, output, config_error=config_error)
     except SupportBundleError as exc:
-        return _fail(args, str(exc))
-    payload = {"path": str(bundle.path), "files": list(bundle.members),
-               "config_error": config_error}
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False, sort_keys=True))
-    else:
-        print(f"Support bundle written to {bundle.path} ({len(bundle.members)} files).")
-        if config_error:
-            print(f"Note: the settings could not be loaded: {config_error}")
-    return 0
-
-
-def _fail(args: argparse.Namespace, message: str) -> int:
-    if args.json:
-        print(json.dumps({"error": message, "exit_code": EXIT_BAD_INPUT}, ensure_ascii=False))
-    else:
-        print(f"cashier: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+        raise CommandError(str(exc)) from None
+    text = f"Support bundle written to {bundle.path} ({len(bundle.members)} files)."
+    if config_error:
+        text += f"\nNote: the settings could not be loaded: {config_error}"
+    emit(args, {"path": str(bundle.path), "files": list(bundle.members),
+                "config_error": config_error}, text)
+    return EXIT_OK

@@ -69,6 +69,14 @@ class ScannerSettings:
         return SUFFIXES[self.suffix]
 
 
+def serial_ports() -> list[str]:
+    """Serial ports present now (device paths / COM names), for a user choosing the scanner's."""
+    try:
+        return sorted(info.device for info in serial.tools.list_ports.comports())
+    except Exception:  # noqa: BLE001 - listing ports must never stop a setup screen or command
+        return []
+
+
 def resolve_port(spec: str) -> str | None:
     """The port to open for ``spec`` now, or ``None`` if that scanner is not there.
 

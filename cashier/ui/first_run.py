@@ -46,6 +46,7 @@ from cashier.config import (
     default_config_path,
     save_config,
 )
+from cashier.devices.scanner import serial_ports
 from cashier.secrets import (
     KeyringSecretStore,
     MemorySecretStore,
@@ -56,7 +57,6 @@ from cashier.secrets import (
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
-from cashier.ui.settings_dialog import serial_ports
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
 # How long "Test scan" waits for one scan (seconds).

@@ -39,6 +39,7 @@ from cashier.config import (
     default_config_path,
     save_config,
 )
+from cashier.devices.scanner import serial_ports
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operator_admin import OperatorAdmin
@@ -55,16 +56,6 @@ def _number(text: str) -> Any:
         except ValueError:
             pass
     return text
-
-
-def serial_ports() -> list[str]:
-    """Serial ports present now (device paths / COM names) for the scanner's port list."""
-    try:
-        import serial.tools.list_ports
-
-        return sorted(info.device for info in serial.tools.list_ports.comports())
-    except Exception:  # listing ports must never keep settings from opening
-        return []
 
 
 class SettingsDialog(QDialog):

@@ -6,6 +6,7 @@ timeouts and polls, and a journal in tmp_path.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -108,6 +109,17 @@ class Cli:
 
     def journal(self) -> Journal:
         return Journal(self.tmp_path / "journal.sqlite3")
+
+
+def leaf_commands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> set[str]:
+    """Every runnable command the parser knows, e.g. ``{"pay", "config show", ...}``."""
+    parser = parser or cli.build_parser()
+    found: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found |= leaf_commands(sub, f"{prefix}{name} ")
+    return found or {prefix.strip()}
 
 
 @pytest.fixture(autouse=True)

@@ -111,7 +111,7 @@ def test_config_set_key_stores_the_key_in_the_keyring(make_cli, tmp_path, monkey
     result = cashier("config", "set-key", "--json")
     assert result.code == 0, result.err
     assert result.json() == {"merchant_id": "QC00001234", "store": "keyring",
-                             "keyring": "test keyring", "stored": True}
+                             "keyring": "test keyring", "stored": True, "exit_code": 0}
     assert "89ABCDEF01234567" not in result.out + result.err
     assert os_keyring.get_password("cashier", "QC00001234") == "89ABCDEF01234567"
     shown = cashier("config", "show", "--json").json()  # the file loads now

@@ -93,8 +93,36 @@ def test_scan_test_prints_each_scan_with_its_classification(tmp_path: Path) -> N
         os.close(slave)
 
 
-def test_scan_test_without_a_port_is_refused(tmp_path: Path) -> None:
+def test_scan_test_without_a_port_is_refused_at_once(tmp_path: Path) -> None:
     started = time.monotonic()
     result = cashier("scan-test", tmp_path=tmp_path)
     assert result.returncode == 2 and "--port" in result.stderr
     assert time.monotonic() - started < 15
+
+
+def _ports_sentence() -> str:
+    from cashier.devices.scanner import serial_ports
+
+    ports = serial_ports()
+    return f"Serial ports seen now: {', '.join(ports)}." if ports else \
+        "No serial ports are visible now"
+
+
+def test_scan_test_without_a_port_lists_the_serial_ports_it_can_see(tmp_path: Path) -> None:
+    result = cashier("scan-test", "--json", tmp_path=tmp_path)
+    assert result.returncode == 2
+    message = json.loads(result.stdout)["error"]
+    assert message.startswith("No scanner port: give --port") and _ports_sentence() in message
+
+
+def test_scan_test_with_a_port_that_is_not_there_stops_at_once(tmp_path: Path) -> None:
+    result = cashier("scan-test", "--port", str(tmp_path / "ttyNOPE"), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert f"There is no scanner at {tmp_path / 'ttyNOPE'} now." in result.stderr
+    assert _ports_sentence() in result.stderr
+
+
+def test_scan_test_listens_for_a_minute_by_default() -> None:
+    from cashier.cli import build_parser
+
+    assert build_parser().parse_args(["scan-test"]).seconds == 60.0
