@@ -395,8 +395,7 @@ def run_refund_release(args: argparse.Namespace) -> int:
         else:
             text = f"The gateway answered: refund {refund_id} {refund.state}; nothing released."
         emit(args, {"refund": refund.to_dict(),
-                    "sale": sale_json(sale, rt.journal.refunds_for(sale.order_id)),
-                    "exit_code": EXIT_OK}, text + "\n" + sale_text(
+                    "sale": sale_json(sale, rt.journal.refunds_for(sale.order_id))}, text + "\n" + sale_text(
                         sale, rt.journal.refunds_for(sale.order_id)))
         return EXIT_OK
 

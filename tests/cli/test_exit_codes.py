@@ -30,6 +30,7 @@ ROWS: list[tuple[str, tuple[str, ...], int, str]] = [
     ("status", ("NOSUCHORDER",), 2, "sim"),
     ("status", ("NOSUCHORDER",), 4, "dead"),
     ("refund", ("NOSUCHORDER",), 2, "sim"),
+    ("refund-release", ("NOSUCHREFUND",), 2, "sim"),  # no --yes: refused with the warning
     ("recover", ("--wait", "1"), 0, "sim"),
     ("late", (), 0, "sim"),
     ("history", (), 0, "sim"),
