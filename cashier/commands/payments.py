@@ -394,9 +394,9 @@ def run_refund_release(args: argparse.Namespace) -> int:
                     "refunded again. The terminal keeps asking the gateway about it.")
         else:
             text = f"The gateway answered: refund {refund_id} {refund.state}; nothing released."
-        emit(args, {"refund": refund.to_dict(),
-                    "sale": sale_json(sale, rt.journal.refunds_for(sale.order_id))}, text + "\n" + sale_text(
-                        sale, rt.journal.refunds_for(sale.order_id)))
+        refunds = rt.journal.refunds_for(sale.order_id)
+        emit(args, {"refund": refund.to_dict(), "sale": sale_json(sale, refunds)},
+             text + "\n" + sale_text(sale, refunds))
         return EXIT_OK
 
 
