@@ -15,7 +15,11 @@ it; the terminal still never writes it to a log (``WapPayLink.redacted_url``) an
 hides it.
 
 The return URL (``total_fee`` in dollars, ``trade_no``, ``out_trade_no``, ``trade_status``,
-``currency``, ``sign``, ``sign_type``) is **never proof of payment**: ``sign`` is an RSA signature
+``currency``, ``sign``, ``sign_type``) names the order by ids whose meaning the documents leave
+open: seed 002's example gives ``out_trade_no=AL…`` (OTT Pay's order number, our
+``bizpay_order_id``) and ``trade_no=2020…`` (Alipay's own); other setups put our order id in
+``out_trade_no``. ``WapPayReturn.ids`` holds them all, to match a sale by any. It is **never
+proof of payment**: ``sign`` is an RSA signature
 under a key OTT Pay does not publish, so it cannot be verified, and anyone can type such a URL.
 ``parse_wappay_return`` reads it for information only; a caller that gets one asks the gateway
 (STATUS_QUERY) and trusts that answer, or a verified notify callback, only.
@@ -180,7 +184,7 @@ class WapPayReturn:
 
     proves_payment: ClassVar[bool] = False
 
-    out_trade_no: str          # our order id
+    out_trade_no: str          # OTT Pay's order number (seed 002), or our order id
     total_cents: int | None
     trade_no: str | None
     trade_status: str | None
@@ -191,7 +195,14 @@ class WapPayReturn:
 
     @property
     def order_id(self) -> str:
+        """The id the return names first (``out_trade_no``), for logs; match with ``ids``."""
         return self.out_trade_no
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id the return names (``out_trade_no``, then ``trade_no``): any may be ours,
+        the gateway's order number or Alipay's trade number."""
+        return tuple(dict.fromkeys(i for i in (self.out_trade_no, self.trade_no) if i))
 
     @property
     def claims_paid(self) -> bool:
@@ -229,7 +240,8 @@ def wappay_return_query(
     *, order_id: str, total_cents: int, trade_no: str, trade_status: str, currency: str,
     sign: str, sign_type: str = "RSA",
 ) -> str:
-    """The query string a return URL carries (the simulator redirects with it; tests forge it)."""
+    """The query string a return URL carries, our order id in ``out_trade_no`` (tests forge
+    returns with it)."""
     check_cents(total_cents, max_cents=10**12, allow_zero=True)
     units, cents = divmod(total_cents, 100)
     return urlencode({

@@ -49,6 +49,9 @@ LINK_MODE = "link"
 LATE_KEY = "linklate:"
 #: The return page the callback receiver serves (``CallbackReceiver.return_path``).
 RETURN_PATH = "/ottpay/return"
+#: How many recent sales a return naming the gateway's order number is matched against
+#: (a return comes minutes after the link was paid, not days).
+RETURN_LOOKBACK = 200
 
 
 def default_return_url(callback_url: str | None) -> str | None:
@@ -224,13 +227,28 @@ class LinkPayments:
     def on_return(self, info: WapPayReturn) -> None:
         """A customer's browser came back from a link: ask the gateway soon (never trust it).
 
-        At most one extra query per ``poll_interval`` per sale, however often the page is hit.
+        The return may name our order id, the gateway's order number or Alipay's (see
+        ``WapPayReturn.ids``): a link sale is matched by any. When none matches (the gateway's
+        number is learnt only once a sale is paid), every link sale still open or watched for a
+        late payment is asked about instead. At most one extra query per ``poll_interval`` per
+        sale, however often the page is hit.
         """
+        journal = self.engine.journal
+        named = [journal.get_sale(candidate) for candidate in info.ids]
+        sales = [s for s in named if s is not None and s.mode == LINK_MODE]
+        if not sales:
+            recent = [s for s in journal.history(limit=RETURN_LOOKBACK) if s.mode == LINK_MODE]
+            sales = [s for s in recent if s.bizpay_order_id in info.ids]
+            if not sales:  # not yet known by the gateway's number: ask about every candidate
+                now = self.engine.settler.wall_clock()
+                sales = [s for s in recent if s.is_open or now < self._watch_until(s)]
+                log.warning("payment link return names no sale we know (%s); asking about the "
+                            "%d recent payment links", ", ".join(info.ids), len(sales))
+        for sale in sales:
+            self._hint(sale)
+
+    def _hint(self, sale: Sale) -> None:
         engine = self.engine
-        sale = engine.journal.get_sale(info.order_id)
-        if sale is None or sale.mode != LINK_MODE:
-            log.warning("payment link return for unknown order %s ignored", info.order_id)
-            return
         now = engine.clock()
         with self._lock:
             last = self._last_hint.get(sale.order_id)

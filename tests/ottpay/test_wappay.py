@@ -173,3 +173,13 @@ def test_return_url_without_an_order_is_refused():
         parse_wappay_return("https://shop.example.com/thanks?total_fee=1.00")
     with pytest.raises(WapPayReturnError, match="total_fee"):
         parse_wappay_return("out_trade_no=X1&total_fee=1.005")
+
+
+def test_seed_002_return_example_names_the_gateway_and_alipay_numbers():
+    info = parse_wappay_return(
+        "https://ezshops.ott.ca/mobile/AliH5OTTPAY_callback.php?currency=CAD&"
+        "out_trade_no=AL2192407938683822&total_fee=0.01&trade_no=2020061022001367651432273894&"
+        "trade_status=TRADE_FINISHED&sign=aTTX&sign_type=RSA"
+    )
+    assert info.ids == ("AL2192407938683822", "2020061022001367651432273894")
+    assert (info.total_cents, info.claims_paid) == (1, True)

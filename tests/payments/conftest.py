@@ -45,10 +45,13 @@ class Recorder:
 
 
 @pytest.fixture
-def sim() -> Iterator[Simulator]:
+def sim(request) -> Iterator[Simulator]:
+    """The simulator; ``@pytest.mark.parametrize("sim", [PROFILE], indirect=True)`` picks a
+    profile (a reading of the documents' open questions) other than ``demo``."""
     with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=2,
                    close_after_queries=3, slow_response_seconds=1.0,
-                   callback_retries=3, callback_retry_interval=0.05) as simulator:
+                   callback_retries=3, callback_retry_interval=0.05,
+                   profile=getattr(request, "param", "demo")) as simulator:
         yield simulator
 
 

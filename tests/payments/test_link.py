@@ -224,7 +224,7 @@ def test_a_notify_for_an_unknown_order_is_ignored_and_logged(link_engine, sim, j
     assert journal.open_sales() == []
     assert "callback for unknown order NOTOURS1 ignored" in caplog.text
     assert "callback for unknown order NOTOURS2 ignored" in caplog.text
-    assert "payment link return for unknown order NOTOURS1 ignored" in caplog.text
+    assert "payment link return names no sale we know (NOTOURS1" in caplog.text
 
 
 def test_a_notify_with_another_amount_is_ignored(link_engine, journal):
@@ -325,3 +325,35 @@ def test_expired_links_outside_the_watch_are_not_asked_about_again(link_engine, 
     asked = len(sim.requests(handle.order_id, "STATUS_QUERY"))
     assert again.links.recover() == []
     assert len(sim.requests(handle.order_id, "STATUS_QUERY")) == asked
+
+
+@pytest.mark.parametrize("sim", ["seed-return-notify"], indirect=True)
+def test_a_return_laid_out_as_seed_002_settles_the_sale_it_names(link_engine, sim, journal,
+                                                                 browser):
+    # Seed 002's return: out_trade_no is OTT Pay's order number (AL...), trade_no Alipay's.
+    # The notify never arrives and polling is slow: only the return hint can settle it soon.
+    engine = link_engine(poll_interval=30.0, callback_url=DEAD_URL)
+    other = engine.start_link(700)  # another open link: must not be mistaken for this one
+    handle = engine.start_link(1500)
+    location = open_and_pay(browser, sim, handle.link_url, handle.order_id)
+    returned = dict(part.split("=", 1) for part in urlsplit(location).query.split("&"))
+    assert returned["out_trade_no"] == sim.order(handle.order_id).bizpay_order_id
+    assert returned["out_trade_no"].startswith("AL") and len(returned["trade_no"]) == 28
+    assert browser.get(location, timeout=5).status_code == 200
+    assert handle.wait(5.0).state == "paid"
+    assert journal.require_sale(other.order_id).state == "pending"
+    other.cancel()
+
+
+@pytest.mark.parametrize("sim", ["seed-return-notify"], indirect=True)
+def test_a_return_is_matched_by_the_gateway_number_the_journal_holds(link_engine, sim, journal,
+                                                                      browser, caplog):
+    caplog.set_level(logging.WARNING, logger="cashier.payments")
+    engine = link_engine(poll_interval=30.0)
+    handle = engine.start_link(1500)
+    location = open_and_pay(browser, sim, handle.link_url, handle.order_id)
+    assert handle.wait(5.0).state == "paid"  # by the notify, which carries the AL... number
+    assert journal.require_sale(handle.order_id).bizpay_order_id == \
+        sim.order(handle.order_id).bizpay_order_id
+    assert browser.get(location, timeout=5).status_code == 200
+    assert "names no sale we know" not in caplog.text
