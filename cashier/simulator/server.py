@@ -6,6 +6,11 @@ Alipay page), ``POST /wapPay/pay`` (pay it: callback to ``notifyURL``, browser r
 ``returnURL``) and ``GET /wapPay/return`` (a demo landing page for ``returnURL``).
 ``Simulator.stop()`` wakes delayed answers, closes idle keep-alive sockets and joins every request
 and callback thread.
+
+Like the front ends of real gateways, a keep-alive connection left idle for ``idle_timeout``
+seconds (default 60) is closed by the server. With ``tls`` (an ``ssl.SSLContext``, e.g. from
+``cashier.simulator.tls.TestAuthority``) it serves HTTPS; the handshake runs on the connection's
+own thread, so a slow client never holds up the others.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -77,10 +83,28 @@ class _Server(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.simulator = simulator
+        self.tls = simulator.tls
         self.connections: set[socket.socket] = set()
         self.busy: set[socket.socket] = set()  # connections with a request being answered
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Serve one connection (on its own thread): the TLS handshake first when serving HTTPS."""
+        if self.tls is None:
+            self.simulator.count_connection(resumed=False)
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(self.simulator.idle_timeout)
+        try:
+            secured = self.tls.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return  # the client refused our certificate or went away mid-handshake
+        self.simulator.count_connection(resumed=secured.session_reused)
+        try:
+            super().finish_request(secured, client_address)
+        finally:
+            secured.close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client that gave up (read timeout on scenario 4444) closes its socket before the
@@ -94,10 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "OTTPaySimulator/1.0"
     protocol_version = "HTTP/1.1"
-    timeout = 10.0
     disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
     def setup(self) -> None:
+        self.timeout = self.server.simulator.idle_timeout  # an idle keep-alive is then closed
         super().setup()
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
@@ -248,7 +272,8 @@ class Simulator:
     carry; ``pay_info_as_text`` answers MAPPPAY's ``payInfo`` as JSON text instead of an object;
     ``currency`` is what payment-link return URLs report. ``profile`` is how the open questions
     of the documents are answered: a name from ``cashier.simulator.readings.PROFILES`` or a
-    ``Reading`` (default ``"demo"``).
+    ``Reading`` (default ``"demo"``). ``idle_timeout``: seconds an unused keep-alive connection
+    stays open; ``tls``: serve HTTPS with this server context.
     """
 
     def __init__(
@@ -273,6 +298,8 @@ class Simulator:
         pay_info_as_text: bool = False,
         currency: str = "CAD",
         profile: str | Reading = "demo",
+        idle_timeout: float = 60.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if not merchant_id or not isinstance(merchant_id, str):
             raise ValueError("the simulator needs a merchant id, e.g. QC00005496")
@@ -283,8 +310,13 @@ class Simulator:
             if isinstance(rate, bool) or not isinstance(rate, int) or rate <= 0:
                 raise ValueError(f"exchange rate for {code} must be a positive int (rate * 10^8)")
         self.reading = reading_for(profile)
+        if isinstance(idle_timeout, bool) or not isinstance(idle_timeout, int | float) or \
+                idle_timeout <= 0:
+            raise ValueError("the simulator's idle_timeout must be a positive number of seconds")
         self.merchant_id = merchant_id
         self.sign_key = sign_key
+        self.idle_timeout = float(idle_timeout)
+        self.tls = tls
         self.host = host
         self.port = port
         self.gateway = Gateway(GatewayConfig(
@@ -312,6 +344,11 @@ class Simulator:
             timeout=callback_timeout,
         )
         self.stopping = threading.Event()
+        self._counts_lock = threading.Lock()
+        #: Connections accepted (after a successful handshake when serving HTTPS), and how many
+        #: of those resumed an earlier TLS session: what tests and benchmarks count round trips by.
+        self.connections_opened = 0
+        self.sessions_resumed = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -365,6 +402,11 @@ class Simulator:
         self.callbacks.stop()
         self._server = self._thread = None
 
+    def count_connection(self, *, resumed: bool) -> None:
+        with self._counts_lock:
+            self.connections_opened += 1
+            self.sessions_resumed += int(resumed)
+
     def _close_connections(self, *, idle_only: bool) -> None:
         server = self._server
         assert server is not None
@@ -390,7 +432,7 @@ class Simulator:
     @property
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
 
     @property
     def url(self) -> str:
