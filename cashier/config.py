@@ -15,6 +15,7 @@ import difflib
 import enum
 import os
 import re
+import ssl
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
@@ -152,6 +153,12 @@ class OttPaySettings:
     #: Where the customer's browser goes after paying a link; None = the callback receiver's
     #: ``/ottpay/return`` page on the host of ``callback_url``.
     link_return_url: str | None = None
+    #: A PEM file of the certificate authorities to trust for the gateway instead of the public
+    #: ones (a gateway or test server with a private CA); None = the public authorities.
+    ca_bundle: Path | None = None
+    #: How long the gateway keeps an unused connection open; the terminal reopens its
+    #: connection ahead of need before then and never pays over one idle for half of it.
+    idle_timeout_seconds: float = 60.0
 
     @property
     def callback_listen_address(self) -> tuple[str, int] | None:
@@ -171,6 +178,8 @@ class PaymentSettings:
     """``[payments]``: polling and waiting; ``max_amount`` in the file is a money string."""
 
     poll_interval_seconds: float = 3.0
+    #: STATUS_QUERYs one sale may send while the cashier waits (the fast first seconds included).
+    max_queries_per_sale: int = 60
     passive_timeout_seconds: float = 60.0
     active_timeout_seconds: float = 120.0
     late_payment: LatePayment = LatePayment.ASK
@@ -583,6 +592,27 @@ def _max_amount(label: str, value: object, base: Path | None) -> int:
         ) from None
 
 
+def _ca_bundle(label: str, value: object, base: Path | None) -> Path | None:
+    path = _optional_path(label, value, base)
+    if path is None:
+        return None
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except FileNotFoundError:
+        raise ConfigError(f"{label} {str(path)!r} does not exist; give the PEM file of the "
+                          "certificate authorities to trust, or remove the line.") from None
+    except (OSError, ssl.SSLError, ValueError):
+        raise ConfigError(f"{label} {str(path)!r} holds no PEM certificates (a file starting "
+                          "with -----BEGIN CERTIFICATE-----).") from None
+    return path
+
+
+def _queries(label: str, value: object, base: Path | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise ConfigError(f"{label} {value!r} must be a whole number from 1 to 1000.")
+    return value
+
+
 def _baudrate(label: str, value: object, base: Path | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 4_000_000:
         raise ConfigError(f"{label} {value!r} is not a baud rate (a number like 9600 or 115200).")
@@ -630,8 +660,11 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("ottpay", "merchant_payment_key"): _merchant_payment_key,
     ("ottpay", "wappay_url"): _url,
     ("ottpay", "link_return_url"): _optional_url,
+    ("ottpay", "ca_bundle"): _ca_bundle,
+    ("ottpay", "idle_timeout_seconds"): _seconds,
     ("journal", "path"): _path,
     ("payments", "poll_interval_seconds"): _seconds,
+    ("payments", "max_queries_per_sale"): _queries,
     ("payments", "passive_timeout_seconds"): _seconds,
     ("payments", "active_timeout_seconds"): _seconds,
     ("payments", "late_payment"): _choice(LatePayment),

@@ -98,6 +98,7 @@ def payment_settings(
     p, o = config.payments, config.ottpay
     values: dict[str, Any] = dict(
         poll_interval=p.poll_interval_seconds,
+        max_queries=p.max_queries_per_sale,
         passive_timeout=p.passive_timeout_seconds,
         active_timeout=p.active_timeout_seconds,
         late_payment=str(p.late_payment),
@@ -242,7 +243,8 @@ def _open_gateway(config: Config, demo: bool, simulator_options: dict[str, Any],
     """The simulator (demo mode) and the client, plus the sign key the receiver checks with."""
     o = config.ottpay
     client_cls = OttPayClient if FAULT_ENV not in os.environ else _FaultInjectingClient
-    timeouts = dict(connect_timeout=o.connect_timeout_seconds, read_timeout=o.timeout_seconds)
+    timeouts = dict(connect_timeout=o.connect_timeout_seconds, read_timeout=o.timeout_seconds,
+                    idle_timeout=o.idle_timeout_seconds)
     if demo:
         from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 
@@ -269,7 +271,7 @@ def _open_gateway(config: Config, demo: bool, simulator_options: dict[str, Any],
             "or use demo mode."
         )
     client = client_cls(o.endpoint, o.merchant_id, o.sign_key, operator_id=o.operator_id,
-                        terminal_no=o.terminal_no, **timeouts)
+                        terminal_no=o.terminal_no, ca_bundle=o.ca_bundle, **timeouts)
     closers.append(client.close)
     return None, client, o.sign_key
 

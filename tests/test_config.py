@@ -27,6 +27,7 @@ from cashier.config import (
     save_config,
 )
 from cashier.secrets import MemorySecretStore
+from cashier.simulator.tls import TestAuthority
 
 KEY = "6698851A525C9433"
 MERCHANT = "QC00005496"
@@ -343,6 +344,8 @@ def test_sample_file_documents_every_key(tmp_path):
         if name != "path"
     }
     assert {name: set(table) for name, table in data.items()} == expected
+    authority = TestAuthority.create(tmp_path / "ca")  # the sample's ca_bundle must hold a CA
+    (tmp_path / data["ottpay"]["ca_bundle"]).write_bytes(authority.ca_file.read_bytes())
     config = load_config(path, env={})
     assert not config.demo and config.ottpay.merchant_id == "QC00005496"
     for number, line in enumerate(lines):  # every key line follows a comment (or a key line)
@@ -433,3 +436,41 @@ def test_payment_key_is_masked_in_logs_also_url_encoded(tmp_path):
     text = (logs / LOG_FILE_NAME).read_text(encoding="utf-8")
     assert "link ?merCode=******** raw ********" in text
     assert PAYMENT_KEY not in text and quote_plus(PAYMENT_KEY) not in text
+
+
+# -- the gateway connection: trusted authorities, idle timeout, query cap ------------------------
+
+
+def test_ca_bundle_is_a_path_relative_to_the_file_and_must_hold_certificates(tmp_path):
+    authority = TestAuthority.create(tmp_path / "ca")
+    text = credentials('ca_bundle = "ca/ca.pem"\nidle_timeout_seconds = 30\n'
+                       "[payments]\nmax_queries_per_sale = 25\n")
+    config = load_config(write(tmp_path, text), env={})
+    assert config.ottpay.ca_bundle == authority.ca_file
+    assert config.ottpay.idle_timeout_seconds == 30.0
+    assert config.payments.max_queries_per_sale == 25
+    defaults = Config()
+    assert defaults.ottpay.ca_bundle is None and defaults.ottpay.idle_timeout_seconds == 60.0
+    assert defaults.payments.max_queries_per_sale == 60
+
+
+@pytest.mark.parametrize(("line", "sentence"), [
+    ('ca_bundle = "missing.pem"', r"\[ottpay\] ca_bundle '.*missing\.pem' does not exist; give "
+     r"the PEM file of the certificate authorities to trust, or remove the line\.$"),
+    ('ca_bundle = "notes.txt"', r"\[ottpay\] ca_bundle '.*notes\.txt' holds no PEM "
+     r"certificates \(a file starting with -----BEGIN CERTIFICATE-----\)\.$"),
+    ("idle_timeout_seconds = 0", r"\[ottpay\] idle_timeout_seconds 0 must be more than 0"),
+])
+def test_bad_gateway_connection_settings_get_one_sentence(tmp_path, line, sentence):
+    import re
+
+    (tmp_path / "notes.txt").write_text("not a certificate\n", encoding="utf-8")
+    assert re.search(sentence, error_for(tmp_path, credentials(line + "\n")))
+
+
+@pytest.mark.parametrize("value", ["0", "1001", "2.5", '"10"', "true"])
+def test_query_cap_must_be_a_whole_number_in_range(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"\[payments\] max_queries_per_sale .* must be a whole "
+                       r"number from 1 to 1000\.$"):
+        load_config(write(tmp_path, credentials(f"[payments]\nmax_queries_per_sale = {value}\n")),
+                    env={})

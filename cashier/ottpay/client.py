@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +33,11 @@ from cashier.ottpay.codes import (
     is_documented_rsp_code,
     not_found_by_code,
     says_order_not_found,
+)
+from cashier.ottpay.connection import (
+    DEFAULT_IDLE_TIMEOUT,
+    GatewayConnection,
+    certificate_problem,
 )
 from cashier.ottpay.crypto import MessageError
 from cashier.ottpay.envelope import Response, build_request, parse_response
@@ -59,7 +66,7 @@ from cashier.ottpay.results import (
     classify_refund,
 )
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
-from cashier.ottpay.transport import Watchdog, deadline_session
+from cashier.ottpay.transport import Watchdog
 from cashier.wallets import Wallet, mask_code
 from cashier.weburl import UrlProblem, is_loopback_host, web_url_problem
 
@@ -148,6 +155,8 @@ class OttPayClient:
         query_backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         first_contact: FirstContact = PROCESS_FIRST_CONTACT,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
         if not isinstance(merchant_id, str) or not merchant_id.strip():
@@ -167,13 +176,11 @@ class OttPayClient:
         self.query_backoff = float(query_backoff)
         self._sleep = sleep
         self._first_contact = first_contact
-        self._session = deadline_session()
         self._watchdog = Watchdog("ottpay")
-        if is_loopback_host(urlsplit(self.endpoint).hostname):
-            # A loopback simulator must never be reached through an environment proxy.
-            self._session.trust_env = False
-        self._session.headers.update(
-            {"Content-Type": "application/json", "Accept": "application/json"}
+        # A loopback simulator must never be reached through an environment proxy.
+        self._connection = GatewayConnection(
+            self.endpoint, ca_bundle=ca_bundle, idle_timeout=idle_timeout,
+            trust_env=not is_loopback_host(urlsplit(self.endpoint).hostname),
         )
 
     def __repr__(self) -> str:
@@ -193,7 +200,27 @@ class OttPayClient:
     def close(self) -> None:
         """End requests in flight and close the HTTP session (its pooled connections)."""
         self._watchdog.stop()
-        self._session.close()
+        self._connection.close()
+
+    @property
+    def idle_timeout(self) -> float:
+        """Seconds the gateway is assumed to keep an unused connection open."""
+        return self._connection.idle_timeout
+
+    def warm_up(self) -> bool:
+        """Open the gateway connection ahead of need (no request is sent); see
+        ``GatewayConnection.warm_up``. ``True`` if a connection was opened now.
+
+        Raises ``TransportError`` when the gateway cannot be reached or its certificate is not
+        trusted (nothing was sent, so nothing is unknown)."""
+        try:
+            return self._connection.warm_up(self.timeout[0])
+        except ssl.SSLError as exc:
+            raise TransportError("the gateway's TLS certificate could not be verified "
+                                 f"({certificate_problem(exc)})", action="CONNECT") from None
+        except OSError as exc:
+            raise TransportError(f"could not connect to the gateway ({type(exc).__name__})",
+                                 action="CONNECT") from None
 
     def __enter__(self) -> OttPayClient:
         return self
@@ -538,10 +565,7 @@ class OttPayClient:
                     if watch.expired:  # closed: refuse before anything is sent
                         raise ValueError("the gateway client is closed; nothing was sent")
                     try:
-                        reply = self._session.post(
-                            self.endpoint, json=envelope, timeout=self.timeout,
-                            verify=True, allow_redirects=False,
-                        )
+                        reply = self._connection.post(envelope, timeout=self.timeout)
                     except Exception:
                         if watch.expired:
                             raise _Unusable(
@@ -555,9 +579,9 @@ class OttPayClient:
                     f"no answer within the {kind} timeout of "
                     f"{self.timeout[0 if kind == 'connect' else 1]:g}s", retryable=True,
                 ) from None
-            except requests.exceptions.SSLError:
-                raise _Unusable("the TLS certificate could not be verified",
-                                retryable=True) from None
+            except requests.exceptions.SSLError as exc:
+                raise _Unusable("the gateway's TLS certificate could not be verified "
+                                f"({certificate_problem(exc)})", retryable=True) from None
             except requests.RequestException as exc:
                 raise _Unusable(
                     f"connection failed ({type(exc).__name__})", retryable=True

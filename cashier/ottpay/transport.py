@@ -21,6 +21,7 @@ flight at once (shutting down).
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -125,11 +126,21 @@ class Watchdog:
             self._thread = None
 
 
-def deadline_session() -> requests.Session:
+def deadline_session(*, ssl_context: ssl.SSLContext | None = None,
+                     https_connection: type[WatchedHTTPSConnection] | None = None,
+                     ) -> requests.Session:
     """A ``requests.Session`` whose http and https connections report their socket to the
-    ``Watch`` of the thread using them (proxied connections included)."""
+    ``Watch`` of the thread using them (proxied connections included).
+
+    ``ssl_context``: the TLS client context of every https connection (urllib3 makes one per
+    connection otherwise); ``https_connection``: a ``WatchedHTTPSConnection`` subclass to use.
+    """
     session = requests.Session()
-    adapter = _WatchedAdapter()
+    pools = dict(_WATCHED_POOLS)
+    if https_connection is not None:
+        pools["https"] = type("GatewayHTTPSPool", (HTTPSConnectionPool,),
+                              {"ConnectionCls": https_connection})
+    adapter = _WatchedAdapter(pools, ssl_context)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -158,7 +169,9 @@ class _WatchedHTTPConnection(HTTPConnection):
         return super().getresponse(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
+class WatchedHTTPSConnection(HTTPSConnection):
+    """An https connection whose socket the current ``Watch`` may shut (subclass to refine)."""
+
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _attach_to_current(self.sock)
         return super().getresponse(*args, **kwargs)
@@ -169,19 +182,29 @@ class _WatchedHTTPPool(HTTPConnectionPool):
 
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+    ConnectionCls = WatchedHTTPSConnection
 
 
 _WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
 class _WatchedAdapter(HTTPAdapter):
+    def __init__(self, pools: dict[str, type[HTTPConnectionPool]],
+                 ssl_context: ssl.SSLContext | None) -> None:
+        self._pools = pools
+        self._ssl_context = ssl_context
+        super().__init__()
+
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        if self._ssl_context is not None:
+            kwargs["ssl_context"] = self._ssl_context
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+        self.poolmanager.pool_classes_by_scheme = self._pools
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        if self._ssl_context is not None:
+            proxy_kwargs.setdefault("ssl_context", self._ssl_context)
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _WATCHED_POOLS
+            manager.pool_classes_by_scheme = self._pools
         return manager

@@ -13,7 +13,9 @@ LATE_PAYMENT_POLICIES = ("ask", "refund")
 class PaymentSettings:
     """How the engine polls and what it does with a late payment.
 
-    - ``poll_interval``: seconds between STATUS_QUERYs while the cashier waits (protocol: ~3 s).
+    - ``poll_interval``: seconds between STATUS_QUERYs while the cashier waits (protocol: ~3 s),
+      once the first seconds, when the customer is most likely acting, are over (``poll_delay``).
+    - ``max_queries``: STATUS_QUERYs one sale may send while the cashier waits.
     - ``passive_timeout`` / ``active_timeout``: how long the cashier waits before the sale is
       handed to the background resolver (protocol: ~60 s / 120 s).
     - ``late_payment``: ``"ask"`` (flag it until someone resolves it) or ``"refund"`` (refund it
@@ -32,6 +34,7 @@ class PaymentSettings:
     """
 
     poll_interval: float = 3.0
+    max_queries: int = 60
     passive_timeout: float = 60.0
     active_timeout: float = 120.0
     late_payment: str = "ask"
@@ -55,6 +58,9 @@ class PaymentSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"payment setting {name} must be a positive number of seconds")
+        if isinstance(self.max_queries, bool) or not isinstance(self.max_queries, int) or \
+                self.max_queries < 1:
+            raise ValueError("payment setting max_queries must be a whole number of at least 1")
         if self.late_payment not in LATE_PAYMENT_POLICIES:
             raise ValueError(
                 f"payment setting late_payment must be 'ask' or 'refund', not {self.late_payment!r}"

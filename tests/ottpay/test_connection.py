@@ -1,0 +1,104 @@
+"""The gateway connection over real HTTPS on 127.0.0.1: the simulator serves TLS with a test
+certificate authority made for the test, which the client trusts only through ``ca_bundle``."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cashier.ottpay.client import OttPayClient
+from cashier.ottpay.errors import TransportError
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
+from cashier.simulator.tls import TestAuthority
+from cashier.wallets import Wallet
+
+OPERATOR = "0000000001"
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory):
+    return TestAuthority.create(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def https_sim(authority):
+    with Simulator(tls=authority.server_context()) as sim:
+        yield sim
+
+
+def client_for(sim: Simulator, authority: TestAuthority | None, **options) -> OttPayClient:
+    return OttPayClient(sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                        ca_bundle=authority.ca_file if authority else None, **options)
+
+
+def test_ca_bundle_trusts_the_test_authority_over_real_https(https_sim, authority):
+    assert https_sim.url.startswith("https://127.0.0.1:")
+    with client_for(https_sim, authority) as client:
+        paid = client.passive_pay(order_id="TLS1", amount_cents=1234, biz_type=Wallet.WECHATPAY,
+                                  auth_code=demo_code(Scenario.INSTANT_SUCCESS))
+        assert paid.outcome.name == "PAID"
+        assert client.status_query("TLS1").order_status.value == "success"
+    assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY", "STATUS_QUERY"]
+    assert https_sim.connections_opened == 1  # kept alive: one handshake for both
+
+
+def test_an_untrusted_certificate_is_refused_with_one_sentence(https_sim):
+    with client_for(https_sim, None, query_retries=0) as client:
+        with pytest.raises(TransportError) as warm:
+            client.warm_up()
+        with pytest.raises(TransportError) as query:
+            client.status_query("TLS2")
+    for error in (warm.value, query.value):
+        assert "the gateway's TLS certificate could not be verified (unable to get local " \
+               "issuer certificate)" in error.message
+        assert error.message.count(". ") == 0
+    assert https_sim.requests() == []  # nothing got past the handshake
+
+
+def test_warm_up_connects_without_sending_anything_and_the_payment_uses_it(https_sim,
+                                                                           authority):
+    with client_for(https_sim, authority) as client:
+        assert client.warm_up() is True
+        assert client.warm_up() is False  # already open and fresh: nothing to do
+        assert https_sim.requests() == [] and https_sim.connections_opened == 1
+        paid = client.passive_pay(order_id="TLS3", amount_cents=500, biz_type=Wallet.ALIPAY,
+                                  auth_code=demo_code(Scenario.INSTANT_SUCCESS, Wallet.ALIPAY))
+    assert paid.outcome.name == "PAID"
+    assert https_sim.connections_opened == 1  # the payment went over the warmed connection
+    assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
+
+
+def test_a_connection_idle_for_half_the_idle_timeout_is_reopened_with_a_resumed_session(
+        https_sim, authority):
+    with client_for(https_sim, authority, idle_timeout=0.2) as client:
+        client.exchange_rate("CAD")  # a request reads the server's TLS session ticket
+        time.sleep(0.15)  # past refresh_after (0.1 s): the gateway may be closing it
+        assert client.warm_up() is True
+        client.exchange_rate("CAD")
+    assert https_sim.connections_opened == 2
+    assert https_sim.sessions_resumed == 1
+    assert [r.action for r in https_sim.requests()] == ["EX_RATE_QUERY", "EX_RATE_QUERY"]
+
+
+def test_a_payment_is_never_sent_over_a_connection_idle_that_long(https_sim, authority):
+    with client_for(https_sim, authority, idle_timeout=0.2) as client:
+        client.exchange_rate("CAD")
+        time.sleep(0.15)
+        paid = client.passive_pay(order_id="TLS4", amount_cents=700, biz_type=Wallet.WECHATPAY,
+                                  auth_code=demo_code(Scenario.INSTANT_SUCCESS))
+    assert paid.outcome.name == "PAID"
+    assert https_sim.connections_opened == 2
+
+
+def test_a_connection_the_server_closed_while_idle_is_replaced_by_warm_up(authority):
+    with Simulator(tls=authority.server_context(), idle_timeout=0.2) as sim, \
+            client_for(sim, authority) as client:
+        assert client.warm_up() is True
+        deadline = time.monotonic() + 10
+        while sim.connections_opened < 2 and time.monotonic() < deadline:
+            client.warm_up()  # the server drops the first after 0.2 s idle; then reopened
+            time.sleep(0.05)
+        assert sim.connections_opened >= 2
+        assert client.exchange_rate("CAD").rate_e8 > 0
+        assert [r.action for r in sim.requests()] == ["EX_RATE_QUERY"]
