@@ -127,9 +127,14 @@ def run_pay(args: argparse.Namespace) -> int:
     config = load(args)
     cents = amount(args.amount, config)
     tip = amount(args.tip, config, what="tip", allow_zero=True)
-    code = clean_scan(args.code) if args.code is not None else read_code(config, args)
-    wallet = classify_payment_code(code)  # PaymentCodeError: exit 2, nothing sent
+    if args.code is not None:
+        code = clean_scan(args.code)
+        classify_payment_code(code)  # PaymentCodeError: exit 2, nothing sent
     with running(config) as rt:
+        if args.code is None:
+            rt.engine.prepare_soon()  # connect to the gateway while the customer shows the code
+            code = read_code(config, args)
+        wallet = classify_payment_code(code)
         _warn_open_sales(rt)
         if not args.json:
             note(f"Charging {_money(cents, tip)} to {wallet.label} ({mask_code(code)})...")

@@ -7,6 +7,7 @@
     url = handle.wait_code_url(5.0)        # show it as a QR; handle.cancel() to stop waiting
     handle = engine.start_link(1234)       # pay by link: handle.link_url to send the customer
     engine.on_link_return(info)            # CallbackReceiver(on_return=...): a hint, never proof
+    engine.prepare()                       # cashier keying an amount: connect ahead of need
     engine.on_callback(note)               # give it to CallbackReceiver as the handler
     engine.refund(order_id, 500)           # partial; None = everything left
     engine.recover(timeout=10.0)           # at start-up: settle what a crash left open
@@ -54,6 +55,7 @@ from cashier.money import check_cents, parse_amount
 from cashier.ottpay.callbacks import PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus
+from cashier.ottpay.errors import OttPayError
 from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.active import run_active
 from cashier.payments.errors import EngineClosedError, PaymentError
@@ -155,6 +157,28 @@ class PaymentEngine:
             if self.clock() >= deadline:
                 return False
             time.sleep(0.01)
+
+    # -- getting ready -----------------------------------------------------------------------
+
+    def prepare(self) -> bool:
+        """A sale is about to start (the cashier keys an amount): open the gateway connection
+        now, so the payment costs one round trip. Blocking; sends no request, never a payment.
+
+        Returns ``True`` if a connection was opened now; ``False`` if one was ready, the engine
+        is stopping, or the gateway could not be reached (logged: the sale connects itself).
+        """
+        if self.stopping:
+            return False
+        try:
+            return self.client.warm_up()
+        except OttPayError as exc:
+            log.info("could not open the gateway connection ahead of a sale: %s", exc)
+            return False
+
+    def prepare_soon(self) -> bool:
+        """``prepare`` on the engine's background thread (for callers with no worker of their
+        own, like the command line waiting for a scan); ``False`` when stopping."""
+        return self.resolver.submit(self.prepare)
 
     # -- starting sales ----------------------------------------------------------------------
 

@@ -26,6 +26,8 @@ class EngineSaleController:
         self.passive_timeout = float(engine.settings.passive_timeout)
         self.active_timeout = float(engine.settings.active_timeout)
         self.link_timeout = float(engine.settings.link_valid_seconds)
+        # Often enough that the connection is reopened before the gateway's idle timeout.
+        self.prepare_interval = float(engine.client.idle_timeout) / 4
         self._handles: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -44,6 +46,9 @@ class EngineSaleController:
     def _forget(self, order_id: str) -> None:
         with self._lock:
             self._handles.pop(order_id, None)
+
+    def prepare(self) -> None:
+        self.engine.prepare()
 
     def start_passive(self, amount_cents: int, tip_cents: int, code: str) -> SaleView:
         handle = self._keep(self.engine.start_passive(

@@ -137,6 +137,11 @@ class MainWindow(QMainWindow):
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
+        # While a sale is keyed, the gateway connection is opened and kept open ahead of the scan.
+        self._preparing = False
+        self._keep_ready = QTimer(self)
+        self._keep_ready.setInterval(int(1000 * controller.prepare_interval) if controller else 0)
+        self._keep_ready.timeout.connect(self._prepare_gateway)
 
         central = QWidget(self)
         self.setCentralWidget(central)
@@ -369,6 +374,8 @@ class MainWindow(QMainWindow):
     # --- state ---------------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
         self.state = state
+        if state != "entry":
+            self._keep_ready.stop()
         page = {"entry": self.entry_page, "starting": self.waiting_page,
                 "waiting": self.waiting_page, "result": self.result_page,
                 "signin": self.signin_page}[state]
@@ -406,7 +413,27 @@ class MainWindow(QMainWindow):
             rate = self.exchange_rate
             self.customer_display.set_cny(rate.to_cny_fen(total_cents) if rate else None)
 
+    def _prepare_gateway(self) -> None:
+        """An amount is being keyed: have the gateway connection open before the scan arrives
+        (on a bridge worker; sends no request), and keep it so while the sale is prepared."""
+        if self.controller is None or self.state != "entry" or not self.amount_entry.amount.text:
+            self._keep_ready.stop()
+            return
+        if not self._keep_ready.isActive():
+            self._keep_ready.start()
+        if self._preparing or self.bridge.closed:
+            return
+        self._preparing = True
+        self.bridge.run(self.controller.prepare, on_done=self._prepared,
+                        on_error=self._prepared)
+
+    def _prepared(self, outcome: object) -> None:
+        self._preparing = False
+        if isinstance(outcome, BaseException):  # the sale will connect itself; keep a record
+            log.info("could not get the gateway connection ready: %s", outcome)
+
     def _entry_changed(self) -> None:
+        self._prepare_gateway()
         if self.customer_display is None or self.state != "entry":
             return
         try:

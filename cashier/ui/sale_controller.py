@@ -80,6 +80,11 @@ class SaleController(Protocol):
     passive_timeout: float  # seconds the cashier waits for a scanned code's payment
     active_timeout: float  # seconds the cashier waits for a shown QR to be paid
     link_timeout: float  # seconds a payment link stays valid (the wait for it)
+    prepare_interval: float  # seconds between ``prepare`` calls while a sale is being keyed
+
+    def prepare(self) -> None:
+        """A sale is being keyed: get the gateway connection ready (no request is sent)."""
+        ...
 
     def start_passive(self, amount_cents: int, tip_cents: int, code: str) -> SaleView:
         """Journal and send a payment for a scanned code; returns once it is under way."""

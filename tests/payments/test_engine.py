@@ -73,3 +73,21 @@ def test_z_report_closes_the_day_once(engine, journal):
     later = engine.pay_passive(300, WECHAT + "0000")
     assert later.business_day > z.business_day
     assert engine.z_report().number == 2
+
+
+def test_prepare_opens_the_gateway_connection_and_sends_no_request(make_engine, sim, journal):
+    engine = make_engine()
+    assert engine.prepare() is True  # connected ahead of the sale
+    assert engine.prepare() is False  # already open: nothing more to do
+    assert engine.prepare_soon() is True  # the command line's way: on the engine's thread
+    assert engine.wait_idle(5)
+    assert sim.requests() == [] and sim.connections_opened == 1  # no request, let alone a payment
+    sale = engine.pay_passive(100, WECHAT + "0000")
+    assert sale.state == SaleState.PAID
+    assert [r.action for r in sim.requests()] == ["PASSIVEPAY"] and sim.connections_opened == 1
+
+
+def test_prepare_when_the_gateway_is_unreachable_is_only_logged(make_engine, sim):
+    engine = make_engine()
+    sim.stop()
+    assert engine.prepare() is False

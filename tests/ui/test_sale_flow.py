@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import threading
 import time
 
 import pytest
@@ -288,3 +289,29 @@ def test_sale_paid_after_the_terminal_was_closed_says_so(qtbot, make_terminal):
     assert "after you stopped waiting" not in text
     sale = second.journal.require_sale(order_id)
     assert sale.late and sale.abandon_reason == "terminal_closed"
+
+
+def test_keying_an_amount_opens_the_gateway_connection_on_a_bridge_worker_and_sends_nothing(
+        qtbot, make_terminal):
+    terminal = make_terminal()
+    window, sim = terminal.window, terminal.simulator
+    threads: list[str] = []
+    prepare = window.controller.prepare
+
+    def recorded() -> None:
+        threads.append(threading.current_thread().name)
+        prepare()
+
+    window.controller.prepare = recorded
+    qtbot.waitUntil(lambda: window.exchange_rate is not None, timeout=5000)  # start-up's query
+    terminal.client.close()  # whatever start-up opened (the exchange rate) is gone
+    opened = sim.connections_opened
+    key_amount(qtbot, terminal, "8.50")
+    qtbot.waitUntil(lambda: threads and sim.connections_opened > opened, timeout=5000)
+    assert all(name.startswith("cashier-bridge") for name in threads)
+    assert {r.action for r in sim.requests()} <= {"EX_RATE_QUERY"}  # start-up's, nothing else
+    connected = sim.connections_opened
+    wedge_scan(qtbot, window.amount_entry, demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "PAID"
+    assert sim.connections_opened == connected  # the payment took the connection keying opened
