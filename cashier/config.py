@@ -751,6 +751,11 @@ def _resolve_credentials(
             f"{label} merchant_id is set but sign_key is missing; add the sign key "
             "(or remove merchant_id to run in demo mode)."
         )
+    if ottpay.merchant_id is not None and ottpay.operator_id is None:
+        raise ConfigError(
+            f"{label} merchant_id is set but operator_id is missing; add the operator id OTT Pay "
+            'gave you (ten digits in quotes, like "0000020156").'
+        )
     if ottpay.sign_key is not None and ottpay.merchant_id is None:
         raise ConfigError(
             f"{label} sign_key is set but merchant_id is missing; add the merchant id "

@@ -31,6 +31,8 @@ from cashier.simulator.tls import TestAuthority
 
 KEY = "6698851A525C9433"
 MERCHANT = "QC00005496"
+KEYRING_SETTINGS = (f'[ottpay]\nmerchant_id = "{MERCHANT}"\noperator_id = "0000020156"\n'
+                    'sign_key_source = "keyring"\n')
 
 
 def write(tmp_path: Path, text: str, name: str = "cashier.toml") -> Path:
@@ -156,6 +158,15 @@ def test_bad_values_name_file_and_key(tmp_path, text, expected):
     assert expected in error_for(tmp_path, text)
 
 
+def test_real_credentials_without_an_operator_id_are_refused_at_load(tmp_path):
+    text = credentials().replace('operator_id = "0000020156"\n', "")
+    message = error_for(tmp_path, text)
+    assert message.endswith('[ottpay] merchant_id is set but operator_id is missing; add the '
+                            'operator id OTT Pay gave you (ten digits in quotes, like '
+                            '"0000020156").')
+    assert load_config(write(tmp_path, ""), env={}).demo  # demo mode needs none
+
+
 def test_a_byte_order_mark_from_windows_notepad_is_accepted(tmp_path):
     path = tmp_path / "cashier.toml"
     path.write_text(credentials(), encoding="utf-8-sig")
@@ -233,13 +244,13 @@ def test_missing_default_file_is_demo_with_defaults(tmp_path, monkeypatch):
 
 def test_sign_key_from_secret_store(tmp_path):
     store = MemorySecretStore({MERCHANT: KEY.lower()})
-    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    text = KEYRING_SETTINGS
     config = load_config(write(tmp_path, text), env={}, secret_store=store)
     assert config.ottpay.sign_key == KEY and config.demo is False
 
 
 def test_keyring_problems_are_clear(tmp_path):
-    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    text = KEYRING_SETTINGS
     message = error_for(tmp_path, text, secret_store=MemorySecretStore())
     assert f"the OS keyring has no sign key for merchant {MERCHANT}" in message
     message = error_for(
@@ -283,7 +294,7 @@ def test_save_defaults_round_trip(tmp_path):
 
 def test_keyring_sign_key_is_not_written(tmp_path):
     store = MemorySecretStore({MERCHANT: KEY})
-    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    text = KEYRING_SETTINGS
     config = load_config(write(tmp_path, text), env={}, secret_store=store)
     target = save_config(config, tmp_path / "saved.toml")
     assert KEY not in target.read_text(encoding="utf-8")
@@ -308,7 +319,7 @@ def test_redacted_dict_hides_sign_key(tmp_path):
 
 def test_redacted_dict_hides_keyring_key_too(tmp_path):
     store = MemorySecretStore({MERCHANT: KEY})
-    text = f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n'
+    text = KEYRING_SETTINGS
     data = redacted_dict(load_config(write(tmp_path, text), env={}, secret_store=store))
     assert data["ottpay"]["sign_key"] == "********" and KEY not in repr(data)
 

@@ -50,7 +50,8 @@ def test_secret_registered_later_and_by_load_config(log_dir, tmp_path):
     late_key = "FEDCBA9876543210"
     register_secret(late_key)
     config_file = tmp_path / "cashier.toml"
-    config_file.write_text('[ottpay]\nmerchant_id = "QC00005496"\nsign_key = "a1b2c3d4e5f6a7b8"\n')
+    config_file.write_text('[ottpay]\nmerchant_id = "QC00005496"\noperator_id = "0000020156"\n'
+                           'sign_key = "a1b2c3d4e5f6a7b8"\n')
     load_config(config_file, env={})
     log = logging.getLogger("cashier")
     log.error("keys %s %s %s", late_key, "A1B2C3D4E5F6A7B8", "a1b2c3d4e5f6a7b8")

@@ -18,6 +18,8 @@ from cashier.secrets import (
 
 KEY = "0123456789ABCDEF"
 MERCHANT = "QC00005496"
+KEYRING_SETTINGS = (f'[ottpay]\nmerchant_id = "{MERCHANT}"\noperator_id = "0000020156"\n'
+                    'sign_key_source = "keyring"\n')
 
 
 @pytest.fixture
@@ -62,14 +64,14 @@ def test_repr_shows_no_key(file_keyring):
 def test_load_config_reads_key_from_real_keyring_backend(tmp_path, file_keyring):
     KeyringSecretStore(file_keyring).set_sign_key(MERCHANT, KEY.lower())
     path = tmp_path / "cashier.toml"
-    path.write_text(f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n')
+    path.write_text(KEYRING_SETTINGS)
     config = load_config(path, env={}, secret_store=KeyringSecretStore(file_keyring))
     assert config.ottpay.sign_key == KEY and not config.demo
 
 
 def test_empty_keyring_means_no_key_for_the_merchant(tmp_path):
     path = tmp_path / "cashier.toml"
-    path.write_text(f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n')
+    path.write_text(KEYRING_SETTINGS)
     with pytest.raises(ConfigError, match=f"has no sign key for merchant {MERCHANT}"):
         load_config(path, env={}, secret_store=KeyringSecretStore(null.Keyring()))
 
@@ -81,7 +83,7 @@ def test_no_keyring_on_the_machine_is_a_clear_error(tmp_path):
     with pytest.raises(SecretStoreError, match=r"refused to store the sign key \(NoKeyringError\)"):
         store.set_sign_key(MERCHANT, KEY)
     path = tmp_path / "cashier.toml"
-    path.write_text(f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key_source = "keyring"\n')
+    path.write_text(KEYRING_SETTINGS)
     with pytest.raises(ConfigError) as info:
         load_config(path, env={}, secret_store=store)
     message = str(info.value)

@@ -105,7 +105,8 @@ def test_config_set_key_stores_the_key_in_the_keyring(make_cli, tmp_path, monkey
                                                      os_keyring):
     cashier = make_cli(None)
     cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
-                              'sign_key_source = "keyring"\n', encoding="utf-8")
+                              'operator_id = "0000020156"\nsign_key_source = "keyring"\n',
+                              encoding="utf-8")
     assert cashier("config", "show").code == 2  # no key in the keyring yet
     monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
     result = cashier("config", "set-key", "--json")
@@ -122,7 +123,8 @@ def test_a_plain_text_keyring_is_never_called_the_os_keyring(make_cli, tmp_path,
                                                             plaintext_keyring):
     cashier = make_cli(None)
     cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
-                              'sign_key_source = "keyring"\n', encoding="utf-8")
+                              'operator_id = "0000020156"\nsign_key_source = "keyring"\n',
+                              encoding="utf-8")
     monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
     result = cashier("config", "set-key")
     assert result.code == 1 and result.out == ""

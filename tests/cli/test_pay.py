@@ -136,5 +136,9 @@ def test_pay_without_an_operator_id_exits_2_and_sends_nothing(make_cli, sim, tmp
     cashier.config.write_text(cashier.config.read_text().replace(f'operator_id = "{OPERATOR}"\n',
                                                                  ""))
     result = cashier("pay", "10", "--code", WECHAT + "0000")
-    assert result.code == 2 and "operator_id" in result.err
+    assert result.code == 2 and "Charging" not in result.err
+    assert result.err.startswith(f"cashier: {cashier.config}: [ottpay] merchant_id is set but "
+                                 "operator_id is missing")
     assert sim.requests() == []
+    shown = cashier("config", "show")  # the settings check says so too
+    assert shown.code == 2 and "operator_id is missing" in shown.err
