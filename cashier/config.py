@@ -40,6 +40,7 @@ DEFAULT_ENDPOINT = "https://frontapi.ottpay.com/processV2"
 DEFAULT_WAPPAY_URL = "https://mppay.ottpay.com/wapPay"
 #: How long a payment link stays payable by default (seconds).
 DEFAULT_LINK_VALID_SECONDS = 900.0
+DEFAULT_CONFIRM_ABOVE_CENTS = 100_000  # 1000.00: above it a sale is unusually large
 REDACTED = "********"
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
@@ -184,6 +185,10 @@ class PaymentSettings:
     active_timeout_seconds: float = 120.0
     late_payment: LatePayment = LatePayment.ASK
     max_amount_cents: int = field(default=DEFAULT_MAX_CENTS, metadata={"key": "max_amount"})
+    #: A total above it is unusually large here: the cashier confirms it before it is sent
+    #: (``None``: never ask; "0" in the file).
+    confirm_above_cents: int | None = field(default=DEFAULT_CONFIRM_ABOVE_CENTS,
+                                            metadata={"key": "confirm_above"})
     #: How long a payment link may be paid; after it the sale is closed unless the gateway
     #: reports it paid.
     link_valid_seconds: float = DEFAULT_LINK_VALID_SECONDS
@@ -196,11 +201,12 @@ class PaymentSettings:
 
 @dataclass(frozen=True)
 class ShopSettings:
-    """``[shop]``: printed on receipts."""
+    """``[shop]``: printed on receipts; ``currency`` (ISO code) puts its symbol on amounts."""
 
     name: str = ""
     address: str = ""
     phone: str = ""
+    currency: str = "CAD"
 
 
 @dataclass(frozen=True)
@@ -613,6 +619,19 @@ def _queries(label: str, value: object, base: Path | None) -> int:
     return value
 
 
+def _currency(label: str, value: object, base: Path | None) -> str:
+    text = _string(label, value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ConfigError(f"{label} {text!r} is not a currency code (three letters, like CAD).")
+    return text
+
+
+def _confirm_above(label: str, value: object, base: Path | None) -> int | None:
+    if isinstance(value, str) and value.strip() in ("", "0", "0.00"):
+        return None
+    return _max_amount(label, value, base)
+
+
 def _baudrate(label: str, value: object, base: Path | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 50 <= value <= 4_000_000:
         raise ConfigError(f"{label} {value!r} is not a baud rate (a number like 9600 or 115200).")
@@ -669,12 +688,14 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("payments", "active_timeout_seconds"): _seconds,
     ("payments", "late_payment"): _choice(LatePayment),
     ("payments", "max_amount"): _max_amount,
+    ("payments", "confirm_above"): _confirm_above,
     ("payments", "link_valid_seconds"): _link_seconds,
     ("payments", "recheck_hours"): _recheck_hours,
     ("payments", "reconcile_interval_seconds"): _seconds,
     ("shop", "name"): _text,
     ("shop", "address"): _text,
     ("shop", "phone"): _text,
+    ("shop", "currency"): _currency,
     ("scanner", "kind"): _choice(ScannerKind),
     ("scanner", "port"): _optional_text,
     ("scanner", "baudrate"): _baudrate,
@@ -798,6 +819,8 @@ def config_to_dict(config: Config, *, include_sign_key: bool = True) -> dict[str
 def _to_toml_value(section: str, name: str, value: Any) -> Any:
     if section == "payments" and name == "max_amount_cents":
         return format_cents(value)
+    if section == "payments" and name == "confirm_above_cents":
+        return "0" if value is None else format_cents(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Path):

@@ -67,6 +67,24 @@ def format_cents(cents: int, *, thousands: bool = False) -> str:
     return f"{sign}{units_text}.{rest:02d}"
 
 
+#: Symbols of the currencies a shop here may keep its books in; others show their ISO code.
+CURRENCY_SYMBOLS = {"CAD": "$", "USD": "$", "AUD": "A$", "NZD": "NZ$", "HKD": "HK$",
+                    "CNY": "¥", "EUR": "€", "GBP": "£"}
+
+
+def format_money(cents: int, currency: str = "") -> str:
+    """Cents for the screen: ``(1234, "CAD")`` -> ``"$12.34"``, ``(1234, "XYZ")`` ->
+    ``"XYZ 12.34"``, ``(1234, "")`` -> ``"12.34"``; thousands separated."""
+    return currency_prefix(currency) + format_cents(cents, thousands=True)
+
+
+def currency_prefix(currency: str) -> str:
+    """What goes before an amount of ``currency`` (an ISO code, or "" for none)."""
+    if not currency:
+        return ""
+    return CURRENCY_SYMBOLS.get(currency.upper(), f"{currency} ")
+
+
 def cents_from_wire(value: object) -> int:
     """Read an amount the gateway sent (``"100"`` or ``100``) as cents; raises ``AmountError``."""
     text = str(value).strip()

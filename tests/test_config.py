@@ -91,8 +91,8 @@ def test_full_file_is_typed(tmp_path):
         )
         + '[journal]\npath = "data/j.sqlite3"\n'
         '[payments]\npoll_interval_seconds = 0.05\nlate_payment = "refund"\n'
-        'max_amount = "5000.00"\n'
-        '[shop]\nname = "Tea House"\n'
+        'max_amount = "5000.00"\nconfirm_above = "0"\n'
+        '[shop]\nname = "Tea House"\ncurrency = "usd"\n'
         '[scanner]\nkind = "serial"\nport = "/dev/ttyACM0"\nbaudrate = 115200\nsuffix = "CRLF"\n'
         '[printer]\nkind = "network"\naddress = "192.168.1.50:9100"\nwidth = 58\n'
         '[display]\ncustomer_display = true\nscreen = 1\n'
@@ -106,6 +106,8 @@ def test_full_file_is_typed(tmp_path):
     assert isinstance(config.ottpay.timeout_seconds, float)
     assert config.journal.path == tmp_path / "data" / "j.sqlite3"
     assert config.payments.max_amount_cents == 500_000
+    assert config.payments.confirm_above_cents is None  # "0": never ask
+    assert config.shop.currency == "USD"
     assert config.payments.late_payment is LatePayment.REFUND
     assert config.scanner.suffix.chars == "\r\n"
     assert config.printer.width == 58 and config.display.screen == 1
@@ -152,6 +154,8 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
         ("[payments]\nlink_valid_seconds = 5\n", "between 60 seconds and 7 days"),
         ('[payments]\nlink_valid_seconds = "900"\n', "must be a number of seconds"),
         ("[payments]\nrecheck_hours = 12\n", "between 48 hours and 30 days"),
+        ('[payments]\nconfirm_above = "lots"\n', "[payments] confirm_above 'lots' is not an"),
+        ('[shop]\ncurrency = "dollars"\n', "[shop] currency 'DOLLARS' is not a currency code"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, expected):

@@ -8,6 +8,7 @@ from cashier.money import (
     cents_to_wire,
     check_cents,
     format_cents,
+    format_money,
     parse_amount,
 )
 
@@ -72,3 +73,10 @@ def test_wire_amounts():
     assert cents_from_wire(100) == 100
     with pytest.raises(AmountError):
         cents_from_wire("1.00")
+
+
+@pytest.mark.parametrize(("cents", "currency", "text"), [
+    (123456, "CAD", "$1,234.56"), (5, "cny", "¥0.05"), (100, "CHF", "CHF 1.00"), (100, "", "1.00"),
+])
+def test_format_money_puts_the_symbol_first(cents, currency, text):
+    assert format_money(cents, currency) == text

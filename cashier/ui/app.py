@@ -162,11 +162,14 @@ class Terminal:
         show_display = config.display.customer_display if customer_display is None \
             else customer_display
         shop = config.shop.name or (translate("Terminal", "Demo shop") if self.demo else "")
-        self.customer_display = CustomerDisplay(shop) if show_display else None
+        currency = config.shop.currency
+        self.customer_display = CustomerDisplay(shop, currency=currency) if show_display \
+            else None
         self.window = MainWindow(
             self.controller, self.bridge, events=self.events,
-            customer_display=self.customer_display, demo=self.demo,
+            customer_display=self.customer_display, demo=self.demo, currency=currency,
             max_cents=config.payments.max_amount_cents,
+            large_cents=config.payments.confirm_above_cents,
             demo_codes=_demo_codes() if self.demo else None,
         )
         self.settings: SettingsDialog | None = None

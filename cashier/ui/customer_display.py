@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from cashier.money import format_cents
+from cashier.money import format_cents, format_money
 from cashier.ui.qrwidget import QrWidget
 
 
@@ -93,8 +93,7 @@ class CustomerDisplay(QWidget):
         return next(name for name, widget in self._pages.items() if widget is current)
 
     def _money(self, cents: int) -> str:
-        text = format_cents(cents, thousands=True)
-        return f"{self.currency} {text}" if self.currency else text
+        return format_money(cents, self.currency)
 
     def _cny_text(self) -> str:
         if self._cny_fen is None:

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cashier.money import DEFAULT_MAX_CENTS, AmountError, format_cents, parse_amount
+from cashier.money import (
+    DEFAULT_MAX_CENTS,
+    AmountError,
+    currency_prefix,
+    format_cents,
+    parse_amount,
+)
 
 translate = QCoreApplication.translate
 
@@ -170,6 +176,14 @@ class AmountEntry(QWidget):
         self.tip_field.setVisible(tips)
         self.amount_field.clicked.connect(lambda: self.set_active_field("amount"))
         self.tip_field.clicked.connect(lambda: self.set_active_field("tip"))
+        self.total = QLabel("", self)  # amount + tip: what the customer will be charged
+        self.total.setObjectName("amount_total")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        font = self.total.font()
+        font.setPointSize(22)
+        font.setBold(True)
+        self.total.setFont(font)
+        self.total.setVisible(tips)
         self.message = QLabel("", self)
         self.message.setObjectName("amount_message")
         self.message.setStyleSheet("color: #c62828; font-weight: bold;")
@@ -182,6 +196,7 @@ class AmountEntry(QWidget):
         fields.addWidget(self.tip_field, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(fields)
+        layout.addWidget(self.total)
         layout.addWidget(self.message)
         layout.addWidget(self.keypad, 1)
         self._refresh()
@@ -216,6 +231,13 @@ class AmountEntry(QWidget):
             raise
         self.message.setText("")
         return amount, tip
+
+    def has_amount(self) -> bool:
+        """An amount above zero is keyed (the tip may still be wrong: ``values`` says)."""
+        try:
+            return self.amount.cents() > 0
+        except AmountError:
+            return False
 
     def confirm(self) -> None:
         try:
@@ -263,9 +285,14 @@ class AmountEntry(QWidget):
         return True
 
     def _refresh(self) -> None:
-        prefix = f"{self.currency} " if self.currency else ""
+        prefix = currency_prefix(self.currency)
         self.amount_field.value.setText(prefix + self.amount.display())
         self.tip_field.value.setText(prefix + self.tip.display())
+        try:
+            total = format_cents(self.amount.cents() + self.tip.cents(), thousands=True)
+        except AmountError:
+            total = "—"
+        self.total.setText(self.tr("Total %1").replace("%1", prefix + total))
         self.amount_field.set_active(self._active is self.amount)
         self.tip_field.set_active(self._active is self.tip)
 

@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cashier.money import AmountError, format_cents
+from cashier.money import AmountError, format_cents, format_money
+from cashier.ottpay.codes import Outcome, classify_rsp_code
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.keypad import AmountEntry
@@ -46,6 +47,11 @@ log = logging.getLogger("cashier.ui")
 WAIT_MARGIN = 10.0
 
 BANNER_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+
+# One key per way to take a payment, shown on its button: the amount keys plus one key.
+SCAN_KEY = "F1"
+WALLET_KEYS = {Wallet.ALIPAY: "F2", Wallet.WECHATPAY: "F3", Wallet.UNIONPAY: "F4"}
+LINK_KEY = "F5"
 
 
 def _big(label: QLabel, size: int, bold: bool = True) -> QLabel:
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         currency: str = "",
         max_cents: int | None = None,
+        large_cents: int | None = None,
         demo_codes: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
@@ -131,6 +138,10 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self.close_question: QMessageBox | None = None
         self.keep_open_button: QPushButton | None = None
+        self.large_cents = large_cents  # totals above it are confirmed before anything is sent
+        self.large_question: QMessageBox | None = None
+        self.stop_question: QMessageBox | None = None
+        self.pending_code: str | None = None  # scanned before the amount was keyed
         self.sale: SaleView | None = None
         self.exchange_rate: Any = None  # an ottpay ExchangeRate (to_cny_fen), when known
         self._deadline = 0.0
@@ -158,6 +169,7 @@ class MainWindow(QMainWindow):
         for page in (self.entry_page, self.waiting_page, self.result_page, self.signin_page):
             self.pages.addWidget(page)
         self.operator_name: str | None = None
+        self._add_shortcuts()
 
         demo_text = self.tr("DEMO")
         self.setWindowTitle(self.tr("Cashier") + (f" — {demo_text}" if demo else ""))
@@ -223,7 +235,7 @@ class MainWindow(QMainWindow):
         kwargs = {"max_cents": max_cents} if max_cents else {}
         self.amount_entry = AmountEntry(page, currency=self.currency, **kwargs)
         self.amount_entry.changed.connect(self._entry_changed)
-        self.amount_entry.confirmed.connect(lambda *_: self.code_input.setFocus())
+        self.amount_entry.confirmed.connect(lambda *_: self._amount_confirmed())
         layout.addWidget(self.amount_entry, 3)
 
         side = QVBoxLayout()
@@ -236,7 +248,7 @@ class MainWindow(QMainWindow):
         self.code_input.setPlaceholderText(self.tr("Payment code"))
         self.code_input.returnPressed.connect(self._pay_typed_code)
         side.addWidget(self.code_input)
-        self.scan_button = QPushButton(self.tr("Scan code"))
+        self.scan_button = QPushButton(_with_key(self.tr("Scan code"), SCAN_KEY))
         self.scan_button.setObjectName("scan_button")
         self.scan_button.setMinimumHeight(64)
         self.scan_button.clicked.connect(self._pay_typed_code)
@@ -245,13 +257,13 @@ class MainWindow(QMainWindow):
         side.addWidget(QLabel(self.tr("Show QR:")))
         self.wallet_buttons: dict[Wallet, QPushButton] = {}
         for wallet in (Wallet.ALIPAY, Wallet.WECHATPAY, Wallet.UNIONPAY):
-            button = QPushButton(wallet_label(wallet))
+            button = QPushButton(_with_key(wallet_label(wallet), WALLET_KEYS[wallet]))
             button.setObjectName(f"qr_{wallet.value.lower()}")
             button.setMinimumHeight(56)
             button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
             side.addWidget(button)
             self.wallet_buttons[wallet] = button
-        self.link_button = QPushButton(self.tr("Send link"))
+        self.link_button = QPushButton(_with_key(self.tr("Send link"), LINK_KEY))
         self.link_button.setObjectName("link_button")
         self.link_button.setToolTip(self.tr("Phone and delivery orders: a payment link the "
                                             "customer opens on their phone (Alipay)"))
@@ -364,12 +376,38 @@ class MainWindow(QMainWindow):
         self.new_sale_button.setObjectName("new_sale_button")
         self.new_sale_button.setMinimumHeight(56)
         self.new_sale_button.clicked.connect(self.new_sale)
+        self.retry_row = QWidget(page)  # not paid: the same amount again, in one tap
+        retry = QHBoxLayout(self.retry_row)
+        retry.setContentsMargins(0, 0, 0, 0)
+        self.retry_button = QPushButton(self.tr("Try again"), self.retry_row)
+        self.retry_button.setObjectName("retry_button")
+        self.retry_button.clicked.connect(self.try_again)
+        retry.addWidget(self.retry_button)
+        self.retry_wallet_buttons: dict[Wallet, QPushButton] = {}
+        for wallet in self.wallet_buttons:
+            button = QPushButton(_with_key(wallet_label(wallet), WALLET_KEYS[wallet]),
+                                 self.retry_row)
+            button.setObjectName(f"retry_{wallet.value.lower()}")
+            button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
+            retry.addWidget(button)
+            self.retry_wallet_buttons[wallet] = button
+        for button in (self.retry_button, *self.retry_wallet_buttons.values()):
+            button.setMinimumHeight(56)
+        self.retry_row.setVisible(False)
         layout.addStretch(1)
         for widget in (self.result_title, self.result_amount, self.result_reason):
             layout.addWidget(widget)
         layout.addStretch(1)
+        layout.addWidget(self.retry_row)
         layout.addWidget(self.new_sale_button)
         return page
+
+    def _add_shortcuts(self) -> None:
+        keys = {SCAN_KEY: self._pay_typed_code, LINK_KEY: self.start_link}
+        keys |= {key: (lambda w=wallet: self.start_active(w)) for wallet, key in
+                 WALLET_KEYS.items()}
+        for key, slot in keys.items():
+            QShortcut(QKeySequence(key), self, activated=slot)
 
     # --- state ---------------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
@@ -383,22 +421,37 @@ class MainWindow(QMainWindow):
         self.state_changed.emit(state)
 
     def _money(self, cents: int) -> str:
-        text = format_cents(cents, thousands=True)
-        return f"{self.currency} {text}" if self.currency else text
+        return format_money(cents, self.currency)
 
     def new_sale(self) -> None:
         """A fresh sale: empty amount and tip, focus on the amount, customer sees the idle page."""
         if self.state == "signin" and self.operator_name is None:
             return
+        self.amount_entry.clear()
+        self._back_to_entry()
+        if self.customer_display is not None:
+            self.customer_display.show_idle()
+
+    def try_again(self) -> None:
+        """After a payment that did not go through: the entry page with amount and tip kept."""
+        if self._may_retry():
+            self._back_to_entry()
+            self._entry_changed()
+
+    def _may_retry(self) -> bool:
+        """On the result of a sale that is settled unpaid (declined or closed)."""
+        return self.state == "result" and self.sale is not None and \
+            self.sale.state in ("declined", "closed")
+
+    def _back_to_entry(self) -> None:
         self._countdown.stop()
         self.sale = None
-        self.amount_entry.clear()
+        self.pending_code = None
         self.code_input.clear()
+        self.amount_entry.message.setText("")
         self.title_label.setText(self.tr("New sale"))
         self._set_state("entry")
         self.amount_entry.setFocus()
-        if self.customer_display is not None:
-            self.customer_display.show_idle()
 
     def set_exchange_rate(self, rate: Any) -> None:
         """A cached EX_RATE_QUERY answer: the customer display then shows the CNY equivalent."""
@@ -452,6 +505,8 @@ class MainWindow(QMainWindow):
                                                      "in; it was ignored."), "info")
             self._expire_banner("scan")
             return
+        if self._may_retry():
+            self.try_again()  # the customer scans again after a decline: same amount
         if self.state == "result":
             self.banners.show_banner("scan", self.tr("A code was scanned on the result screen; "
                                                      "it was ignored. Start a new sale, key "
@@ -468,6 +523,13 @@ class MainWindow(QMainWindow):
         except PaymentCodeError as exc:
             self.amount_entry.message.setText(str(exc))
             return
+        if self.release_typing() and not self.amount_entry.has_amount():
+            self.pending_code = code.strip()
+            self.amount_entry.set_active_field("amount")
+            self.amount_entry.message.setText(
+                self.tr("%1 code %2 kept: key the amount, then press Enter to charge it.")
+                .replace("%1", wallet_label(wallet)).replace("%2", mask_code(code)))
+            return
         keyed = self._keyed_amount()
         if keyed is None:
             return
@@ -475,11 +537,21 @@ class MainWindow(QMainWindow):
         log.info("scan %s (%s) for %s", mask_code(code), wallet.value, format_cents(amount))
         if not self._can_pay():
             return
-        self._start(self.tr("Waiting for customer to confirm on phone"),
+        self.pending_code = None
+        self._start(self.tr("Processing the payment…"),
                     self._need_controller().start_passive, amount, tip, code.strip(),
                     timeout=self._need_controller().passive_timeout)
 
+    def _amount_confirmed(self) -> None:
+        """Enter on a valid amount: charge a code scanned before it, else wait for the scan."""
+        if self.pending_code is not None:
+            self.handle_scan(self.pending_code)
+        else:
+            self.code_input.setFocus()
+
     def _pay_typed_code(self) -> None:
+        if self._may_retry():
+            self.try_again()
         code = self.code_input.text().strip()
         if not code:
             self.amount_entry.message.setText(self.tr("Scan or type the customer's payment "
@@ -489,7 +561,9 @@ class MainWindow(QMainWindow):
 
     def start_active(self, wallet: Wallet) -> None:
         """Show a QR for ``wallet`` that the customer scans with their phone."""
-        if self.state != "entry":
+        if self._may_retry():
+            self.try_again()  # another wallet for the amount that was not paid
+        if self.state != "entry" or self.wallet_buttons[wallet].isHidden():
             return
         keyed = self._keyed_amount()
         if keyed is None or not self._can_pay():
@@ -502,6 +576,8 @@ class MainWindow(QMainWindow):
 
     def start_link(self) -> None:
         """Create a payment link for the keyed amount: shown as a QR and as text to send."""
+        if self._may_retry():
+            self.try_again()
         if self.state != "entry":
             return
         keyed = self._keyed_amount()
@@ -549,6 +625,33 @@ class MainWindow(QMainWindow):
         return self.controller
 
     def _start(self, title: str, call, amount: int, tip: int, arg, *, timeout: float) -> None:
+        if self.large_cents is None or amount + tip <= self.large_cents:
+            self._send(title, call, amount, tip, arg, timeout=timeout)
+            return
+        if self.large_question is not None and self.large_question.isVisible():
+            return
+        total = self._money(amount + tip)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unusually large amount"),
+                          self.tr("Charge %1? That is more than %2, more than usual here. "
+                                  "Check the amount with the customer.")
+                          .replace("%1", total).replace("%2", self._money(self.large_cents)),
+                          QMessageBox.StandardButton.NoButton, self)
+        charge = box.addButton(self.tr("Charge %1").replace("%1", total),
+                               QMessageBox.ButtonRole.AcceptRole)
+        change = box.addButton(self.tr("Change the amount"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(change)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is charge and self.state == "entry":
+                self._send(title, call, amount, tip, arg, timeout=timeout)
+            else:
+                self.amount_entry.setFocus()
+
+        box.finished.connect(answered)
+        box.open()
+        self.large_question = box
+
+    def _send(self, title: str, call, amount: int, tip: int, arg, *, timeout: float) -> None:
         self._set_state("starting")
         self.title_label.setText(self.tr("Payment"))
         self.waiting_title.setText(title)
@@ -603,9 +706,15 @@ class MainWindow(QMainWindow):
             if self.customer_display is not None:
                 self.customer_display.show_qr(view.total_cents, view.code_url,
                                               wallet_label(view.wallet))
-        elif self.customer_display is not None:
-            self.customer_display.show_amount(
-                view.total_cents, note=self.tr("Please confirm the payment on your phone"))
+        else:
+            confirming = classify_rsp_code(view.rsp_code) is Outcome.PENDING
+            if confirming:
+                self.waiting_title.setText(self.tr("Waiting for customer to confirm on phone"))
+            if self.customer_display is not None:
+                self.customer_display.show_amount(
+                    view.total_cents,
+                    note=self.tr("Please confirm the payment on your phone") if confirming
+                    else self.tr("Processing…"))
 
     def _start_failed(self, exc: BaseException) -> None:
         self._countdown.stop()
@@ -617,7 +726,8 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         left = max(0, int(self._deadline - time.monotonic() + 0.999))
-        self.countdown_label.setText(self.tr("%1 s left").replace("%1", str(left)))
+        self.countdown_label.setText(self.tr("%1 left").replace("%1",
+                                                                f"{left // 60}:{left % 60:02d}"))
 
     # --- finishing -------------------------------------------------------------------------
     def _wait_finished(self, view: SaleView) -> None:
@@ -634,6 +744,13 @@ class MainWindow(QMainWindow):
         view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
         if view.late and view.late_resolution is not None:
             self.banners.clear_banner(f"late:{view.order_id}")  # someone resolved it
+        checking = f"checking:{view.order_id}"
+        if view.is_final and checking in self.banners.banners:
+            self.banners.clear_banner(checking)
+            if not view.is_paid:  # paid: the late payment banner says so
+                self.banners.show_banner(checking, self.tr("Order %1 was not charged (checked).")
+                                         .replace("%1", view.order_id), "info")
+                self._expire_banner(checking)
         if self.sale is None or view.order_id != self.sale.order_id or self.state != "waiting":
             return
         if view.mode == "link" and self.sale.code_url:
@@ -675,7 +792,7 @@ class MainWindow(QMainWindow):
         elif view.state == "closed":
             title, colour = self.tr("NOT PAID"), "#c62828"
             detail = self.tr("The customer did not pay in time; the order was closed. "
-                             "Start a new sale to try again.")
+                             "Tap Try again or a wallet: the amount is kept.")
         else:
             title, colour = self.tr("NOT CONFIRMED"), "#ef6c00"
             detail = self.tr("No final answer from the gateway yet. The sale keeps being "
@@ -686,35 +803,63 @@ class MainWindow(QMainWindow):
         self.result_title.setStyleSheet(f"color: {colour};")
         self.result_page.setStyleSheet(f"#result_page {{ border: 8px solid {colour}; }}")
         self.result_reason.setText(detail)
+        retry = view.state in ("declined", "closed")
+        self.retry_row.setVisible(retry)
+        for wallet, button in self.retry_wallet_buttons.items():
+            button.setVisible(not self.wallet_buttons[wallet].isHidden())
         if self.customer_display is not None:
             self.customer_display.show_result(view.is_paid, view.total_cents)
-        self.new_sale_button.setFocus()
+        (self.retry_button if retry else self.new_sale_button).setFocus()
         self.sale_finished.emit(view)
 
     def _declined_reason(self, view: SaleView) -> str:
-        base = self.tr("The payment was declined. Ask the customer to pay another way "
-                       "or with another card in the wallet.")
-        return f"{view.rsp_msg}\n{base}" if view.rsp_msg else base
+        return decline_reason(view.rsp_code) + "\n" + self.tr(
+            "Ask the customer to pay another way or with another card in the wallet, then "
+            "tap Try again or a wallet: the amount is kept.")
 
     def cancel(self) -> None:
-        """Stop waiting. The core keeps checking; a late payment shows up as a banner."""
+        """Stop waiting, back to the amount (kept). The core keeps checking: a line says so
+        until the check ends; a late payment shows up as a banner."""
         if self.state != "waiting" or self.sale is None:
             return
         order_id = self.sale.order_id
+        self.banners.show_banner(
+            f"checking:{order_id}",
+            self.tr("Cancelled order %1 (%2): not charged — still being checked.")
+            .replace("%1", order_id).replace("%2", self._money(self.sale.total_cents)), "info")
         self.bridge.run(self._need_controller().cancel, order_id,
                         on_error=lambda exc: self.banners.show_banner(
                             "cancel", describe_error(exc), "error"))
-        self.new_sale()
+        self._back_to_entry()
+        self._entry_changed()
+
+    def ask_cancel(self) -> None:
+        """Escape while waiting: a single key must not stop a payment the customer is making."""
+        if self.state != "waiting" or (self.stop_question is not None
+                                       and self.stop_question.isVisible()):
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Stop waiting?"),
+                          self.tr("Stop waiting for this payment? If the customer pays anyway, "
+                                  "it shows up as a late payment."),
+                          QMessageBox.StandardButton.NoButton, self)
+        stop = box.addButton(self.tr("Stop waiting"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Keep waiting"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.finished.connect(lambda _result: box.clickedButton() is stop and self.cancel())
+        box.open()
+        self.stop_question = box
 
     # --- keys and closing --------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         key = event.key()
-        if self.state == "result" and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                              Qt.Key.Key_Escape):
+        if self.state == "result" and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.try_again() if self._may_retry() else self.new_sale()
+            return
+        if self.state == "result" and key == Qt.Key.Key_Escape:
             self.new_sale()
             return
         if self.state == "waiting" and key == Qt.Key.Key_Escape:
-            self.cancel()
+            self.ask_cancel()
             return
         if self.state == "signin" and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.signin_requested.emit()
@@ -756,6 +901,21 @@ class MainWindow(QMainWindow):
         """Close without asking (the terminal shutting down, or the cashier said so)."""
         self._close_confirmed = True
         self.close()
+
+
+def _with_key(text: str, key: str) -> str:
+    """A button's text with the key that does the same."""
+    return f"{text}  [{key}]"
+
+
+def decline_reason(rsp_code: str | None) -> str:
+    """Why a payment was declined, in the cashier's language (never the gateway's raw word)."""
+    translate = QCoreApplication.translate
+    if classify_rsp_code(rsp_code) is Outcome.REJECTED:
+        return translate("MainWindow", "The gateway refused the payment request (%1); nothing "
+                                       "was charged.").replace("%1", rsp_code or "")
+    return translate("MainWindow", "The customer's wallet declined the payment; nothing was "
+                                   "charged.")
 
 
 def describe_error(exc: BaseException) -> str:

@@ -35,6 +35,10 @@
         <source>Tip</source>
         <translation>小费</translation>
     </message>
+    <message>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
 </context>
 <context>
     <name>CustomerDisplay</name>
@@ -524,6 +528,10 @@
         <translation>已退出登录</translation>
     </message>
     <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
         <source>A code was scanned before anyone signed in; it was ignored.</source>
         <translation>尚未登录时扫到了付款码，已忽略。</translation>
     </message>
@@ -536,8 +544,40 @@
         <translation>交易进行中扫到了付款码，已忽略。</translation>
     </message>
     <message>
+        <source>%1 code %2 kept: key the amount, then press Enter to charge it.</source>
+        <translation>已保留%1付款码 %2：请输入金额，然后按回车收款。</translation>
+    </message>
+    <message>
+        <source>Processing the payment…</source>
+        <translation>正在处理付款…</translation>
+    </message>
+    <message>
+        <source>Unusually large amount</source>
+        <translation>金额异常大</translation>
+    </message>
+    <message>
+        <source>Charge %1? That is more than %2, more than usual here. Check the amount with the customer.</source>
+        <translation>确定收取 %1 吗？该金额超过 %2，比平时大。请与顾客核对金额。</translation>
+    </message>
+    <message>
+        <source>Charge %1</source>
+        <translation>收取 %1</translation>
+    </message>
+    <message>
+        <source>Change the amount</source>
+        <translation>修改金额</translation>
+    </message>
+    <message>
         <source>Waiting for customer to confirm on phone</source>
         <translation>等待顾客在手机上确认</translation>
+    </message>
+    <message>
+        <source>The gateway refused the payment request (%1); nothing was charged.</source>
+        <translation>支付网关拒绝了此付款请求（%1），未扣款。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s wallet declined the payment; nothing was charged.</source>
+        <translation>顾客的钱包拒绝了此付款，未扣款。</translation>
     </message>
     <message>
         <source>Scan or type the customer&apos;s payment code first.</source>
@@ -580,10 +620,6 @@
         <translation>请在手机上确认付款</translation>
     </message>
     <message>
-        <source>%1 s left</source>
-        <translation>剩余 %1 秒</translation>
-    </message>
-    <message>
         <source>Late payment: order %1 (%2) was paid, but the terminal was closed while waiting for it. Check it in History and keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）已付款，但等待期间收银台已关闭。请在历史记录中查看，并选择保留或退款。</translation>
     </message>
@@ -608,20 +644,12 @@
         <translation>未支付</translation>
     </message>
     <message>
-        <source>The customer did not pay in time; the order was closed. Start a new sale to try again.</source>
-        <translation>顾客未在规定时间内付款，订单已关闭。请开始新交易重试。</translation>
-    </message>
-    <message>
         <source>NOT CONFIRMED</source>
         <translation>未确认</translation>
     </message>
     <message>
         <source>No final answer from the gateway yet. The sale keeps being checked; do not take another payment for it until it settles.</source>
         <translation>支付网关尚未给出最终结果。系统会继续查询该交易；在结果确定前请勿再次收款。</translation>
-    </message>
-    <message>
-        <source>The payment was declined. Ask the customer to pay another way or with another card in the wallet.</source>
-        <translation>付款被拒绝。请顾客换一种方式付款，或使用钱包中的其他银行卡。</translation>
     </message>
     <message>
         <source>Payment in progress</source>
@@ -634,6 +662,42 @@
     <message>
         <source>Keep waiting</source>
         <translation>继续等待</translation>
+    </message>
+    <message>
+        <source>Processing…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Order %1 was not charged (checked).</source>
+        <translation>订单 %1 未扣款（已核实）。</translation>
+    </message>
+    <message>
+        <source>The customer did not pay in time; the order was closed. Tap Try again or a wallet: the amount is kept.</source>
+        <translation>顾客未在规定时间内付款，订单已关闭。请点击“重试”或选择钱包：金额已保留。</translation>
+    </message>
+    <message>
+        <source>Ask the customer to pay another way or with another card in the wallet, then tap Try again or a wallet: the amount is kept.</source>
+        <translation>请顾客换一种方式付款，或使用钱包中的其他银行卡，然后点击“重试”或选择钱包：金额已保留。</translation>
+    </message>
+    <message>
+        <source>Cancelled order %1 (%2): not charged — still being checked.</source>
+        <translation>已取消订单 %1（%2）：未扣款——仍在核实中。</translation>
+    </message>
+    <message>
+        <source>Stop waiting?</source>
+        <translation>停止等待？</translation>
+    </message>
+    <message>
+        <source>Stop waiting for this payment? If the customer pays anyway, it shows up as a late payment.</source>
+        <translation>停止等待这笔付款吗？如果顾客仍然付款，将显示为延迟付款。</translation>
+    </message>
+    <message>
+        <source>Stop waiting</source>
+        <translation>停止等待</translation>
     </message>
     <message>
         <source>Close anyway</source>

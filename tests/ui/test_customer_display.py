@@ -29,7 +29,7 @@ def test_amount_with_optional_cny_line(qtbot):
     display = make(qtbot)
     display.show_amount(123456)
     assert display.page == "amount"
-    assert display.amount_label.text() == "CAD 1,234.56"
+    assert display.amount_label.text() == "$1,234.56"
     assert display.cny_label.text() == ""
     display.set_cny(641_968)
     assert display.cny_label.text() == "≈ CNY 6,419.68"
@@ -43,7 +43,7 @@ def test_qr_page_paints_the_code_url(qtbot):
     assert display.page == "qr"
     assert display.qr.data == URL
     assert "Alipay" in display.qr_caption.text()
-    assert display.qr_amount.text() == "CAD 10.00"
+    assert display.qr_amount.text() == "$10.00"
 
 
 def test_result_then_idle_clears_the_qr(qtbot):

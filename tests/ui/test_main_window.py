@@ -70,12 +70,13 @@ def test_paid_result_is_green_with_amount_and_enter_starts_a_fresh_sale(qtbot, b
     assert display.page == "idle"
 
 
-def test_declined_result_is_red_with_the_gateway_reason(qtbot, bridge):
+def test_declined_result_is_red_with_a_reason_in_the_cashiers_words(qtbot, bridge):
     window = make(qtbot, bridge)
-    window.show_result(view("declined", rsp_msg="insufficient balance"))
+    window.show_result(view("declined", rsp_code="FAIL", rsp_msg="failure"))
     assert window.result_title.text() == "DECLINED"
     assert "#c62828" in window.result_title.styleSheet()
-    assert "insufficient balance" in window.result_reason.text()
+    assert "wallet declined the payment" in window.result_reason.text()
+    assert "failure" not in window.result_reason.text()  # never the gateway's raw word
     assert "another way" in window.result_reason.text()
 
 
@@ -127,3 +128,29 @@ def test_banner_expiry_is_dropped_with_its_window(qtbot, bridge):
     other.banners.expire("scan", 30)
     other.banners.deleteLater()
     qtbot.wait(100)  # the timer must not fire on the deleted area (pytest-qt fails if it raises)
+
+
+def test_customer_is_asked_to_confirm_only_when_the_gateway_says_so(qtbot, bridge):
+    display = CustomerDisplay("Shop")
+    qtbot.addWidget(display)
+    window = make(qtbot, bridge, customer_display=display)
+    window._show_sale_progress(view("pending", rsp_code=None))
+    assert display.amount_note.text() == "Processing…"
+    window._show_sale_progress(view("pending", rsp_code="PROCESSING"))
+    assert display.amount_note.text() == "Please confirm the payment on your phone"
+    assert window.waiting_title.text() == "Waiting for customer to confirm on phone"
+
+
+def test_entry_shows_the_total_of_amount_and_tip(qtbot, bridge):
+    window = make(qtbot, bridge, currency="CAD")
+    qtbot.keyClicks(window.amount_entry, "12.34")
+    qtbot.keyClick(window.amount_entry, Qt.Key.Key_Tab)
+    qtbot.keyClicks(window.amount_entry, "1.5")
+    assert window.amount_entry.total.text() == "Total $13.84"
+
+
+def test_each_way_to_pay_shows_its_key(qtbot, bridge):
+    window = make(qtbot, bridge)
+    assert window.scan_button.text().endswith("[F1]")
+    assert [b.text()[-4:] for b in window.wallet_buttons.values()] == ["[F2]", "[F3]", "[F4]"]
+    assert window.link_button.text().endswith("[F5]")

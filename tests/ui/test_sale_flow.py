@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import socket
 import threading
 import time
@@ -10,7 +11,7 @@ import time
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from cashier.config import Config, Language, OttPaySettings, UiSettings
+from cashier.config import Config, Language, OttPaySettings, PaymentSettings, UiSettings
 from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
@@ -37,7 +38,7 @@ def test_passive_instant_success_from_a_wedge_scan(qtbot, make_terminal):
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
 
     assert window.result_title.text() == "PAID"
-    assert window.result_amount.text() == "13.34"
+    assert window.result_amount.text() == "$13.34"
     sale = sale_in_journal(terminal)
     assert (sale.state, sale.amount_cents, sale.tip_cents) == ("paid", 1234, 100)
     assert sale.masked_code == "1345**********0000"
@@ -53,9 +54,11 @@ def test_confirming_on_phone_then_success(qtbot, make_terminal):
     window = terminal.window
     key_amount(qtbot, terminal, "50")
     window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
-    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
-    assert window.waiting_title.text() == "Waiting for customer to confirm on phone"
-    assert "s left" in window.countdown_label.text()
+    qtbot.waitUntil(lambda: window.waiting_title.text()
+                    == "Waiting for customer to confirm on phone", timeout=3000)
+    assert re.fullmatch(r"\d:\d\d left", window.countdown_label.text())
+    assert terminal.customer_display.amount_note.text() == \
+        "Please confirm the payment on your phone"  # the gateway said the customer must
     assert window.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
     assert window.result_title.text() == "PAID"
@@ -318,3 +321,109 @@ def test_keying_an_amount_opens_the_gateway_connection_on_a_bridge_worker_and_se
     refreshed = sim.connections_opened
     qtbot.wait(300)  # on the result screen nothing is kept open any more
     assert sim.connections_opened == refreshed
+
+
+def test_declined_keeps_amount_and_tip_for_another_wallet_in_one_tap(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "7", tip="1")
+    window.handle_scan(demo_code(Scenario.DECLINED))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    assert window.result_title.text() == "DECLINED" and window.retry_row.isVisible()
+
+    qtbot.mouseClick(window.retry_wallet_buttons[Wallet.WECHATPAY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+    [request] = terminal.simulator.requests(action="ACTIVEPAY")
+    assert (request.data["amount"], request.data["tip"]) == ("700", "100")
+
+
+def test_a_new_scan_after_a_decline_pays_the_same_amount(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    key_amount(qtbot, terminal, "12.5")
+    window.handle_scan(demo_code(Scenario.DECLINED))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))  # the customer tries another card
+    qtbot.waitUntil(lambda: window.state == "result" and window.sale.is_paid, timeout=5000)
+    assert window.result_amount.text() == "$12.50"
+    assert [r.data["amount"] for r in terminal.simulator.requests(action="PASSIVEPAY")] == [
+        "1250", "1250"]
+
+
+def test_cancel_says_not_charged_until_the_background_check_ends(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=6)
+    window = terminal.window
+    key_amount(qtbot, terminal, "4")
+    window.handle_scan(demo_code(Scenario.CONFIRM_FAILURE))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    order_id = window.sale.order_id
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.state == "entry" and window.amount_entry.amount.text == "4"
+    [text] = window.banners.texts()
+    assert "not charged — still being checked" in text and order_id in text
+    qtbot.waitUntil(lambda: any("was not charged (checked)" in t
+                                for t in window.banners.texts()), timeout=8000)
+    assert terminal.journal.require_sale(order_id).state == "declined"
+
+
+def test_escape_while_waiting_asks_before_it_stops(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=50)
+    window = terminal.window
+    key_amount(qtbot, terminal, "6")
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.stop_question is not None
+                    and window.stop_question.isVisible(), timeout=2000)
+    qtbot.keyClick(window.stop_question, Qt.Key.Key_Escape)  # a second Escape: keep waiting
+    assert window.state == "waiting"
+    assert not terminal.journal.require_sale(window.sale.order_id).abandoned
+    window.cancel()
+
+
+def test_code_scanned_before_the_amount_is_kept(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    assert window.state == "entry"
+    assert "kept: key the amount" in window.amount_entry.message.text()
+    assert terminal.simulator.requests(action="PASSIVEPAY") == []
+    key_amount(qtbot, terminal, "5")
+    qtbot.keyClick(window.amount_entry, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    [request] = terminal.simulator.requests(action="PASSIVEPAY")
+    assert request.data["amount"] == "500"
+
+
+def test_unusually_large_amount_is_confirmed_first(qtbot, make_terminal):
+    terminal = make_terminal(Config(payments=PaymentSettings(confirm_above_cents=10_000)))
+    window = terminal.window
+    key_amount(qtbot, terminal, "150")
+
+    def answer(text: str) -> None:
+        qtbot.mouseClick(window.wallet_buttons[Wallet.ALIPAY], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.large_question is not None
+                        and window.large_question.isVisible(), timeout=2000)
+        assert "150.00" in window.large_question.text()
+        [button] = [b for b in window.large_question.buttons() if b.text() == text]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    answer("Change the amount")
+    assert window.state == "entry" and terminal.simulator.requests(action="ACTIVEPAY") == []
+    answer("Charge $150.00")
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+    assert len(terminal.simulator.requests(action="ACTIVEPAY")) == 1
+    window.cancel()
+
+
+def test_qr_pay_is_the_amount_and_one_key(qtbot, make_terminal):
+    terminal = make_terminal()
+    window = terminal.window
+    window.activateWindow()
+    qtbot.waitActive(window)
+    key_amount(qtbot, terminal, "18")
+    qtbot.keyClick(window.amount_entry, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=5000)
+    [request] = terminal.simulator.requests(action="ACTIVEPAY")
+    assert request.data["amount"] == "1800" and window.sale.wallet == "WECHATPAY"
+    window.cancel()

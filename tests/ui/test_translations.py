@@ -39,10 +39,10 @@ def test_main_window_in_chinese(qtbot, zh):
     try:
         window = MainWindow(None, bridge, demo=True)
         qtbot.addWidget(window)
-        assert window.scan_button.text() == "扫码收款"
+        assert window.scan_button.text() == "扫码收款  [F1]"
         assert window.demo_label.text() == "演示"
         assert window.wallet_buttons and [b.text() for b in window.wallet_buttons.values()] == [
-            "支付宝", "微信支付", "银联"]
+            "支付宝  [F2]", "微信支付  [F3]", "银联  [F4]"]
         assert window.amount_entry.amount_field.caption.text() == "金额"
         assert "收银台" in window.windowTitle()
     finally:
@@ -54,7 +54,7 @@ def test_english_is_the_default(qtbot):
     try:
         window = MainWindow(None, bridge)
         qtbot.addWidget(window)
-        assert window.scan_button.text() == "Scan code"
+        assert window.scan_button.text() == "Scan code  [F1]"
     finally:
         bridge.shutdown()
 
