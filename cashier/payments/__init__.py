@@ -3,8 +3,10 @@
 Front-ends use ``PaymentEngine`` (see ``engine.py`` for the full contract) with
 ``PaymentSettings``; they receive ``SaleUpdated`` / ``LatePayment`` / ``RefundUpdated`` events
 through a plain listener callable. Modules: ``states`` (state machine), ``ids`` (order ids),
-``settle`` (answers to state changes), ``passive`` / ``active`` (the flows), ``resolver``
-(background checks), ``refunds``, ``reports`` (X/Z), ``handle`` (``SaleHandle``), ``errors``.
+``settle`` (answers to state changes), ``flow`` (what the flows may use, and the one polling
+loop), ``passive`` / ``active`` / ``link`` (the flows), ``resolver`` (background checks),
+``reconcile`` (the sweep of outcomes that rest on silence), ``refunds``, ``reports`` (X/Z),
+``handle`` (``SaleHandle``), ``errors``.
 No Qt here.
 """
 

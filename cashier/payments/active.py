@@ -8,27 +8,24 @@ whichever comes first: both are compare-and-set, so exactly one of them wins.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OttPayError, OutcomeUnknownError
+from cashier.payments.flow import FlowContext, poll_until
 from cashier.payments.handle import SaleHandle
 from cashier.payments.states import IllegalTransition, SaleState
 from cashier.wallets import Wallet
 
-if TYPE_CHECKING:
-    from cashier.payments.engine import PaymentEngine
-
 log = logging.getLogger("cashier.payments")
 
 
-def run_active(engine: PaymentEngine, handle: SaleHandle, callback_url: str) -> None:
+def run_active(ctx: FlowContext, handle: SaleHandle, callback_url: str) -> None:
     """Create the QR order, then poll until final, cancelled, stopped or past the deadline."""
-    deadline = engine.clock() + engine.settings.active_timeout
+    deadline = ctx.clock() + ctx.settings.active_timeout
     sale = handle.sale
-    settler = engine.settler
+    settler = ctx.settler
     try:
-        result = engine.client.active_pay(
+        result = ctx.client.active_pay(
             order_id=sale.order_id, amount_cents=sale.amount_cents, biz_type=Wallet(sale.wallet),
             call_back_url=callback_url, tip_cents=sale.tip_cents, operator_id=sale.operator_id,
         )
@@ -58,4 +55,4 @@ def run_active(engine: PaymentEngine, handle: SaleHandle, callback_url: str) -> 
                                 note=f"ACTIVEPAY: {result.rsp_code}, querying", **fields)
         except IllegalTransition as exc:
             log.error("sale %s: %s", sale.order_id, exc)
-    engine.poll_until(handle, deadline)
+    poll_until(ctx, handle, deadline)

@@ -60,9 +60,10 @@ from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.active import run_active
 from cashier.payments.errors import EngineClosedError, PaymentError
 from cashier.payments.events import EngineEvent, Listener, SaleUpdated
+from cashier.payments.flow import SALE_KEY, FlowContext
 from cashier.payments.handle import SaleHandle
 from cashier.payments.ids import new_order_id
-from cashier.payments.link import LATE_KEY, LinkPayments
+from cashier.payments.link import LATE_KEY, LINK_MODE, LinkPayments, run_link
 from cashier.payments.passive import run_passive
 from cashier.payments.reconcile import SweepResult, sweep
 from cashier.payments.refunds import Refunder
@@ -75,7 +76,6 @@ from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code
 
 log = logging.getLogger("cashier.payments")
 
-_SALE_KEY = "sale:"
 _REFUND_KEY = "refund:"
 
 
@@ -113,7 +113,10 @@ class PaymentEngine:
                                  wall_clock=wall_clock, sleep=self._stop.wait)
         self.resolver = Resolver(self._check, first_interval=self.settings.poll_interval,
                                  max_interval=self.settings.resolver_max_interval, clock=clock)
-        self.links = LinkPayments(self)
+        #: What the sale flows (passive, active, link) may use of the engine.
+        self.flows = FlowContext(client, journal, self.settings, self.settler, self.resolver,
+                                 clock, self._stop)
+        self.links = LinkPayments(self.flows)
         self.settler.links = self.links
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -196,7 +199,7 @@ class PaymentEngine:
             "passive", wallet, amount, tip, operator,
             masked_code=mask_code(auth_code), code_last4=auth_code[-4:],
         )
-        self._start_worker(handle, run_passive, auth_code)
+        self._start_worker(handle, lambda: run_passive(self.flows, handle, auth_code))
         return handle
 
     def pay_passive(
@@ -227,7 +230,7 @@ class PaymentEngine:
         if not url:
             raise ValueError("a QR payment needs a callback URL (set [ottpay] callback_url)")
         handle = self._journal_intent("active", chosen, amount, tip, operator)
-        self._start_worker(handle, run_active, url)
+        self._start_worker(handle, lambda: run_active(self.flows, handle, url))
         return handle
 
     def start_link(
@@ -244,8 +247,12 @@ class PaymentEngine:
         that is a late payment. See ``cashier.payments.link``. Raises ``ValueError`` (including
         ``WapPayLinkError``) / ``AmountError`` before journaling anything.
         """
-        return self.links.start(amount_cents, tip_cents=tip_cents, operator_id=operator_id,
-                                valid_seconds=valid_seconds)
+        amount, tip, operator = self._validate(amount_cents, tip_cents, operator_id)
+        valid = self.links.check(amount + tip, operator, valid_seconds)
+        handle = self._journal_intent(LINK_MODE, Wallet.ALIPAY, amount, tip, operator)
+        self.links.attach(handle, valid)
+        self._start_worker(handle, lambda: run_link(self.flows, handle, valid))
+        return handle
 
     def on_link_return(self, info: WapPayReturn) -> None:
         """Give to ``CallbackReceiver(on_return=...)``: a browser back from a payment link makes
@@ -293,9 +300,9 @@ class PaymentEngine:
         self._emit(SaleUpdated(sale))
         return handle
 
-    def _start_worker(self, handle: SaleHandle,
-                      flow: Callable[[PaymentEngine, SaleHandle, str], None], arg: str) -> None:
-        thread = threading.Thread(target=self._run_worker, args=(handle, flow, arg),
+    def _start_worker(self, handle: SaleHandle, flow: Callable[[], None]) -> None:
+        """Run ``flow`` (the sale's passive, active or link flow) on the sale's own thread."""
+        thread = threading.Thread(target=self._run_worker, args=(handle, flow),
                                   name=f"cashier-sale-{handle.order_id}", daemon=True)
         handle.thread = thread
         # Started under the lock: shutdown() joins what it finds in _threads, and pruning by
@@ -305,50 +312,22 @@ class PaymentEngine:
             thread.start()
             self._threads.append(thread)
 
-    def _run_worker(self, handle: SaleHandle,
-                    flow: Callable[[PaymentEngine, SaleHandle, str], None], arg: str) -> None:
+    def _run_worker(self, handle: SaleHandle, flow: Callable[[], None]) -> None:
         try:
             if handle.cancelled or self.stopping:
                 self.settler.advance(handle.order_id, SaleState.CLOSED,
                                      note="cancelled before the request was sent")
             else:
-                flow(self, handle, arg)
+                flow()
         except Exception:
             log.exception("sale %s: worker failed; handing the sale to the resolver",
                           handle.order_id)
             if handle.sale.is_open and not self.stopping:
-                self.resolver.watch(_SALE_KEY + handle.order_id)
+                self.flows.keep_asking(handle.order_id)
         finally:
             handle.release()
             with self._lock:
                 self._handles.pop(handle.order_id, None)
-
-    def poll_until(self, handle: SaleHandle, deadline: float) -> None:
-        """Query every ``poll_interval`` until final, cancelled, stopping or ``deadline``.
-
-        A sale still open afterwards is flagged abandoned and handed to the resolver.
-        """
-        order_id = handle.order_id
-        next_query = self.clock() + self.settings.poll_interval
-        while handle.sale.is_open and not handle.cancelled and not self.stopping:
-            now = self.clock()
-            if now >= deadline:
-                break
-            if now < next_query:
-                # Woken early by a change (code_url, a callback) or cancel: re-check, don't query.
-                handle.sleep(min(next_query, deadline) - now)
-                continue
-            self.settler.query(order_id)
-            next_query = self.clock() + self.settings.poll_interval
-        if self.stopping or not handle.sale.is_open:
-            return
-        if not handle.cancelled:
-            sale = self.journal.mark_abandoned(
-                order_id, "no final answer before the deadline; checking in the background"
-            )
-            if sale is not None:
-                self._emit(SaleUpdated(sale))
-        self.resolver.watch(_SALE_KEY + order_id)
 
     def _abandon(self, handle: SaleHandle) -> Sale:
         sale = self.journal.mark_abandoned(handle.order_id, "cancelled by the cashier")
@@ -427,7 +406,7 @@ class PaymentEngine:
             return not RefundState(refund.state).is_open or age >= self.settings.unknown_grace
         if key.startswith(LATE_KEY):
             return self.links.check_late(key[len(LATE_KEY):])
-        return not self.settler.query(key[len(_SALE_KEY):]).is_open
+        return not self.settler.query(key[len(SALE_KEY):]).is_open
 
     def _on_late(self, sale: Sale) -> None:
         if self.settings.late_payment == "refund":
@@ -568,7 +547,7 @@ class PaymentEngine:
                 break
             self._stop.wait(min(self.settings.poll_interval, remaining))
         for order_id in still_open:
-            self.resolver.watch(_SALE_KEY + order_id)
+            self.flows.keep_asking(order_id)
         self.reconcile()  # unknown refunds and outcomes that rest on silence
         if self.settings.late_payment == "refund":
             for late in self.journal.late_payments():

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cashier.journal.records import Sale
@@ -35,13 +34,10 @@ from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OrderNotFoundError, OttPayError
 from cashier.ottpay.results import StatusResult
 from cashier.ottpay.wappay import WapPayLink, WapPayReturn, build_wappay_link
+from cashier.payments.flow import FlowContext, give_up_waiting, wait_for_outcome
 from cashier.payments.handle import SaleHandle
 from cashier.payments.settle import gateway_fields
 from cashier.payments.states import AbandonReason, IllegalTransition, SaleState
-from cashier.wallets import Wallet
-
-if TYPE_CHECKING:
-    from cashier.payments.engine import PaymentEngine
 
 log = logging.getLogger("cashier.payments")
 
@@ -65,47 +61,44 @@ def default_return_url(callback_url: str | None) -> str | None:
 
 
 class LinkPayments:
-    """The engine's payment-link sales: starting them, their expiry, late payments, hints."""
+    """The engine's payment-link sales: building links, their expiry, late payments, hints."""
 
-    def __init__(self, engine: PaymentEngine) -> None:
-        self.engine = engine
+    def __init__(self, ctx: FlowContext) -> None:
+        self.ctx = ctx
         self._lock = threading.Lock()
         self._valid: dict[str, float] = {}      # order id -> validity in seconds (this run)
         self._last_hint: dict[str, float] = {}  # order id -> when a return hint last queried
         self._over: set[str] = set()            # waits that ended before the wall clock agreed
 
-    # -- starting ------------------------------------------------------------------------------
+    # -- building ------------------------------------------------------------------------------
 
-    def start(self, amount_cents: int, *, tip_cents: int = 0, operator_id: str | None = None,
-              valid_seconds: float | None = None) -> SaleHandle:
-        """Validate, journal the intent, build the link; the worker then waits for payment.
-
-        Everything that can be wrong (amount, operator, no merchant payment key, a callback or
-        return URL that is not https) raises before anything is journaled.
-        """
-        engine = self.engine
-        amount, tip, operator = engine._validate(amount_cents, tip_cents, operator_id)
+    def check(self, total_cents: int, operator: str, valid_seconds: float | None) -> float:
+        """Refuse, before anything is journaled, a link that could not be built (no merchant
+        payment key, a callback or return URL that is not https, a bad validity); returns the
+        validity in seconds."""
         valid = self._validity(valid_seconds)
-        self._build("0", amount + tip, operator)  # refuses bad settings before journaling
-        handle = engine._journal_intent(LINK_MODE, Wallet.ALIPAY, amount, tip, operator)
+        self._build("0", total_cents, operator)
+        return valid
+
+    def attach(self, handle: SaleHandle, valid: float) -> None:
+        """Build the link of a journaled link sale and note it (the URL only in memory)."""
+        sale = handle.sale
         with self._lock:
             self._valid[handle.order_id] = valid
-        link = self._build(handle.order_id, amount + tip, operator)
+        link = self._build(handle.order_id, sale.total_cents, sale.operator_id or "")
         handle.link_url = link.url
-        engine.settler.note(handle.order_id, f"payment link ready, valid {valid:g} s",
-                            code_url=link.redacted_url)
+        self.ctx.settler.note(handle.order_id, f"payment link ready, valid {valid:g} s",
+                              code_url=link.redacted_url)
         log.info("sale %s: payment link %s", handle.order_id, link.redacted_url)
-        engine._start_worker(handle, run_link, "")
-        return handle
 
     def _validity(self, valid_seconds: float | None) -> float:
-        value = self.engine.settings.link_valid_seconds if valid_seconds is None else valid_seconds
+        value = self.ctx.settings.link_valid_seconds if valid_seconds is None else valid_seconds
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ValueError("a payment link's validity must be a positive number of seconds")
         return float(value)
 
     def _build(self, order_id: str, total_cents: int, operator: str) -> WapPayLink:
-        settings = self.engine.settings
+        settings = self.ctx.settings
         notify = (settings.callback_url or "").strip()
         if not notify:
             raise ValueError(
@@ -115,7 +108,7 @@ class LinkPayments:
         return_url = settings.link_return_url or default_return_url(notify) or ""
         return build_wappay_link(
             merchant_payment_key=settings.merchant_payment_key,
-            merchant_id=self.engine.client.merchant_id, order_id=order_id,
+            merchant_id=self.ctx.client.merchant_id, order_id=order_id,
             operator_id=operator, amount_cents=total_cents, return_url=return_url,
             notify_url=notify, base_url=settings.wappay_url,
             max_cents=2 * settings.max_amount_cents,
@@ -125,7 +118,7 @@ class LinkPayments:
 
     def valid_seconds(self, order_id: str) -> float:
         with self._lock:
-            return self._valid.get(order_id, self.engine.settings.link_valid_seconds)
+            return self._valid.get(order_id, self.ctx.settings.link_valid_seconds)
 
     def expires_at(self, sale: Sale) -> float:
         """Wall-clock time the link stops counting as payable (journal ``created_at`` based)."""
@@ -145,8 +138,8 @@ class LinkPayments:
     def close_expired(self, sale: Sale, why: str) -> Sale:
         """Close an open link sale past its validity (flagged abandoned first, so a payment that
         still comes is a late payment) and keep an eye on it in the background."""
-        settler = self.engine.settler
-        marked = self.engine.journal.mark_abandoned(sale.order_id, "payment link expired",
+        settler = self.ctx.settler
+        marked = self.ctx.journal.mark_abandoned(sale.order_id, "payment link expired",
                                                     reason=AbandonReason.LINK_EXPIRED)
         if marked is not None:
             settler.announce(marked)
@@ -154,18 +147,16 @@ class LinkPayments:
             closed = settler.advance(sale.order_id, SaleState.CLOSED,
                                      note=f"payment link expired: {why}", rsp_msg=why)
         except IllegalTransition:  # paid (by a callback) a moment ago: that answer stands
-            return self.engine.journal.require_sale(sale.order_id)
-        if closed.state == SaleState.CLOSED and not self.engine.stopping:
-            self.engine.resolver.watch(LATE_KEY + sale.order_id)
+            return self.ctx.journal.require_sale(sale.order_id)
+        if closed.state == SaleState.CLOSED and not self.ctx.stopping:
+            self.ctx.resolver.watch(LATE_KEY + sale.order_id)
         return closed
 
     # -- late payments after expiry ------------------------------------------------------------
 
     def paid_after_expiry(self, order_id: str, note: str, **fields: object) -> Sale:
         """A closed (expired) link sale the gateway says was paid: closed -> paid, late."""
-        sale = self.engine.settler.advance(
-            order_id, SaleState.PAID, note=note, from_states=(SaleState.CLOSED,), **fields
-        )
+        sale = self.ctx.settler.paid_after_close(order_id, note, **fields)
         log.warning("sale %s: payment link paid after it expired", order_id)
         return sale
 
@@ -175,7 +166,7 @@ class LinkPayments:
         if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED or \
                 result.outcome is not Outcome.PAID:
             return sale
-        mismatch = self.engine.settler.amount_mismatch(sale, result.total_cents,
+        mismatch = self.ctx.settler.amount_mismatch(sale, result.total_cents,
                                                         result.tip_cents)
         if mismatch:
             log.error("sale %s: expired link paid with %s; not marking it paid", sale.order_id,
@@ -186,16 +177,16 @@ class LinkPayments:
                                           rsp_code="SUCCESS", **gateway_fields(result))
         except IllegalTransition as exc:
             log.error("sale %s: %s", sale.order_id, exc)
-            return self.engine.journal.require_sale(sale.order_id)
+            return self.ctx.journal.require_sale(sale.order_id)
 
     def check_late(self, order_id: str) -> bool:
         """Resolver check of a closed link sale: True (stop watching) once paid or long gone."""
-        engine = self.engine
-        sale = engine.journal.require_sale(order_id)
+        ctx = self.ctx
+        sale = ctx.journal.require_sale(order_id)
         if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED:
             return True
         try:
-            result = engine.client.status_query(order_id)
+            result = ctx.client.status_query(order_id)
         except OrderNotFoundError:
             result = None
         except OttPayError as exc:
@@ -204,7 +195,7 @@ class LinkPayments:
         if result is not None and result.outcome is Outcome.PAID:
             self.apply_late(sale, result)
             return True
-        return engine.settler.wall_clock() >= self._watch_until(sale)
+        return ctx.settler.wall_clock() >= self._watch_until(sale)
 
     def _watch_until(self, sale: Sale) -> float:
         return sale.created_at + 2 * self.valid_seconds(sale.order_id)
@@ -212,13 +203,13 @@ class LinkPayments:
     def recover(self, *, limit: int = 500) -> list[str]:
         """At start-up: watch again the recently expired links (a payment may have come while
         the terminal was off and its notify was lost). Returns the order ids watched."""
-        engine = self.engine
-        now = engine.settler.wall_clock()
+        ctx = self.ctx
+        now = ctx.settler.wall_clock()
         watched = []
-        for sale in engine.journal.history(limit=limit):
+        for sale in ctx.journal.history(limit=limit):
             if sale.mode != LINK_MODE or sale.state != SaleState.CLOSED:
                 continue
-            if now < self._watch_until(sale) and engine.resolver.watch(LATE_KEY + sale.order_id):
+            if now < self._watch_until(sale) and ctx.resolver.watch(LATE_KEY + sale.order_id):
                 watched.append(sale.order_id)
         return watched
 
@@ -233,14 +224,14 @@ class LinkPayments:
         late payment is asked about instead. At most one extra query per ``poll_interval`` per
         sale, however often the page is hit.
         """
-        journal = self.engine.journal
+        journal = self.ctx.journal
         named = [journal.get_sale(candidate) for candidate in info.ids]
         sales = [s for s in named if s is not None and s.mode == LINK_MODE]
         if not sales:
             recent = [s for s in journal.history(limit=RETURN_LOOKBACK) if s.mode == LINK_MODE]
             sales = [s for s in recent if s.bizpay_order_id in info.ids]
             if not sales:  # not yet known by the gateway's number: ask about every candidate
-                now = self.engine.settler.wall_clock()
+                now = self.ctx.settler.wall_clock()
                 sales = [s for s in recent if s.is_open or now < self._watch_until(s)]
                 log.warning("payment link return names no sale we know (%s); asking about the "
                             "%d recent payment links", ", ".join(info.ids), len(sales))
@@ -248,44 +239,24 @@ class LinkPayments:
             self._hint(sale)
 
     def _hint(self, sale: Sale) -> None:
-        engine = self.engine
-        now = engine.clock()
+        ctx = self.ctx
+        now = ctx.clock()
         with self._lock:
             last = self._last_hint.get(sale.order_id)
-            if last is not None and now - last < engine.settings.poll_interval:
+            if last is not None and now - last < ctx.settings.poll_interval:
                 return
             self._last_hint[sale.order_id] = now
         if sale.is_open:
-            engine.resolver.submit(lambda: engine.settler.query(sale.order_id))
+            ctx.resolver.submit(lambda: ctx.settler.query(sale.order_id))
         elif sale.state == SaleState.CLOSED:
-            engine.resolver.submit(lambda: self.check_late(sale.order_id))
+            ctx.resolver.submit(lambda: self.check_late(sale.order_id))
 
 
-def run_link(engine: PaymentEngine, handle: SaleHandle, _unused: str) -> None:
+def run_link(ctx: FlowContext, handle: SaleHandle, valid_seconds: float) -> None:
     """Wait for the customer: poll (and take callbacks) until paid, cancelled or expired."""
-    order_id = handle.order_id
-    settler = engine.settler
-    deadline = engine.clock() + engine.links.valid_seconds(order_id)
-    next_query = engine.clock() + engine.settings.poll_interval
-    while handle.sale.is_open and not handle.cancelled and not engine.stopping:
-        now = engine.clock()
-        if now >= deadline:
-            break
-        if now < next_query:
-            handle.sleep(min(next_query, deadline) - now)
-            continue
-        settler.query(order_id)
-        next_query = engine.clock() + engine.settings.poll_interval
-    if engine.stopping or not handle.sale.is_open:
-        return
-    if not handle.cancelled:
+    wait_for_outcome(ctx, handle, ctx.clock() + valid_seconds)
+    if not ctx.stopping and handle.sale.is_open and not handle.cancelled:
         # The validity is over: one last question; the settler closes it unless it is paid.
-        if not settler.query(order_id, final=True).is_open:
-            return
-        sale = engine.journal.mark_abandoned(
-            order_id, "payment link expired without a final answer; checking in the background",
-            reason=AbandonReason.LINK_EXPIRED,
-        )
-        if sale is not None:
-            settler.announce(sale)
-    engine.resolver.watch("sale:" + order_id)
+        ctx.settler.query(handle.order_id, final=True)
+    give_up_waiting(ctx, handle, "payment link expired without a final answer; checking in "
+                                 "the background", AbandonReason.LINK_EXPIRED)

@@ -8,49 +8,46 @@ deadline; a payment is paid only when the confirmed amount equals the requested 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OttPayError, OutcomeUnknownError
 from cashier.ottpay.results import PaymentResult
+from cashier.payments.flow import FlowContext, poll_until
 from cashier.payments.handle import SaleHandle
 from cashier.payments.settle import gateway_fields
 from cashier.payments.states import IllegalTransition, SaleState
 from cashier.wallets import Wallet
 
-if TYPE_CHECKING:
-    from cashier.payments.engine import PaymentEngine
-
 log = logging.getLogger("cashier.payments")
 
 
-def run_passive(engine: PaymentEngine, handle: SaleHandle, auth_code: str) -> None:
+def run_passive(ctx: FlowContext, handle: SaleHandle, auth_code: str) -> None:
     """Send the PASSIVEPAY, then poll until final, cancelled, stopped or past the deadline."""
-    deadline = engine.clock() + engine.settings.passive_timeout
+    deadline = ctx.clock() + ctx.settings.passive_timeout
     sale = handle.sale
     try:
-        result = engine.client.passive_pay(
+        result = ctx.client.passive_pay(
             order_id=sale.order_id, amount_cents=sale.amount_cents, auth_code=auth_code,
             biz_type=Wallet(sale.wallet), tip_cents=sale.tip_cents,
             operator_id=sale.operator_id,
         )
     except OutcomeUnknownError as exc:
-        engine.settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
+        ctx.settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
                                rsp_code=exc.rsp_code, rsp_msg=exc.message)
     except ValueError as exc:  # refused by the client before anything was sent
-        engine.settler.advance(sale.order_id, SaleState.DECLINED,
+        ctx.settler.advance(sale.order_id, SaleState.DECLINED,
                                note=f"not sent: {exc}", rsp_msg=str(exc))
     except OttPayError as exc:  # defensive: treat any other gateway failure as unknown
-        engine.settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
+        ctx.settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
                                rsp_code=exc.rsp_code, rsp_msg=exc.message)
     else:
-        _apply_payment_result(engine, sale.order_id, result)
-    engine.poll_until(handle, deadline)
+        _apply_payment_result(ctx, sale.order_id, result)
+    poll_until(ctx, handle, deadline)
 
 
-def _apply_payment_result(engine: PaymentEngine, order_id: str, result: PaymentResult) -> None:
-    settler = engine.settler
-    sale = engine.journal.require_sale(order_id)
+def _apply_payment_result(ctx: FlowContext, order_id: str, result: PaymentResult) -> None:
+    settler = ctx.settler
+    sale = ctx.journal.require_sale(order_id)
     fields = {"rsp_code": result.rsp_code, "rsp_msg": result.rsp_msg}
     outcome = result.outcome
     try:
@@ -66,7 +63,7 @@ def _apply_payment_result(engine: PaymentEngine, order_id: str, result: PaymentR
             settler.note(order_id, f"PASSIVEPAY: {result.rsp_code}, customer confirming",
                          **fields)
         elif outcome is Outcome.DECLINED:
-            _confirm_decline(engine, order_id, result)
+            _confirm_decline(ctx, order_id, result)
         elif outcome is Outcome.REJECTED and result.rsp_code.upper() != "ORDER_USED":
             settler.advance(order_id, SaleState.DECLINED,
                             note=f"PASSIVEPAY rejected: {result.rsp_code}", **fields)
@@ -78,11 +75,11 @@ def _apply_payment_result(engine: PaymentEngine, order_id: str, result: PaymentR
         log.error("sale %s: %s", order_id, exc)
 
 
-def _confirm_decline(engine: PaymentEngine, order_id: str, result: PaymentResult) -> None:
+def _confirm_decline(ctx: FlowContext, order_id: str, result: PaymentResult) -> None:
     """FAIL means declined, but a query may still say otherwise (protocol section 4)."""
-    engine.settler.note(order_id, "PASSIVEPAY: FAIL, confirming by query",
+    ctx.settler.note(order_id, "PASSIVEPAY: FAIL, confirming by query",
                         rsp_code=result.rsp_code, rsp_msg=result.rsp_msg)
-    sale = engine.settler.query(order_id)
+    sale = ctx.settler.query(order_id)
     if sale.is_open:
-        engine.settler.advance(order_id, SaleState.DECLINED, note="PASSIVEPAY: FAIL",
+        ctx.settler.advance(order_id, SaleState.DECLINED, note="PASSIVEPAY: FAIL",
                                rsp_code=result.rsp_code, rsp_msg=result.rsp_msg)

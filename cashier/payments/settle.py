@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cashier.journal.records import Sale
 from cashier.journal.store import Journal
@@ -27,10 +27,18 @@ from cashier.payments.events import EngineEvent, LatePayment, SaleUpdated
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState, sources_of
 
-if TYPE_CHECKING:
-    from cashier.payments.link import LinkPayments
-
 log = logging.getLogger("cashier.payments")
+
+
+class LinkExpiry(Protocol):
+    """How payment links expire (``cashier.payments.link.LinkPayments``): for a link sale,
+    "not found" and an unpaid answer mean something else until the link's validity is over."""
+
+    def expired(self, sale: Sale, now: float) -> bool: ...
+
+    def expire_now(self, order_id: str) -> None: ...
+
+    def close_expired(self, sale: Sale, why: str) -> Sale: ...
 
 
 def gateway_fields(result: StatusResult | PaymentResult) -> dict[str, object]:
@@ -67,7 +75,7 @@ class Settler:
         self._on_late = on_late
         self._wall_clock = wall_clock
         #: Payment-link sales (set by the engine): "not found" and expiry mean something else.
-        self.links: LinkPayments | None = None
+        self.links: LinkExpiry | None = None
 
     def wall_clock(self) -> float:
         """Epoch seconds, comparable with journal timestamps."""

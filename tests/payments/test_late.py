@@ -98,7 +98,7 @@ def test_cancel_before_the_request_left_closes_the_sale_without_sending(engine, 
     # The window between journaling and the worker sending, held open deterministically.
     handle = engine._journal_intent("passive", W.WECHATPAY, 100, 0, "0000020156")
     handle.cancel()
-    engine._start_worker(handle, run_passive, WECHAT + "0000")
+    engine._start_worker(handle, lambda: run_passive(engine.flows, handle, WECHAT + "0000"))
     handle.thread.join(5.0)
     sale = journal.require_sale(handle.order_id)
     assert sale.state == "closed" and sale.abandoned and not sale.late
