@@ -213,6 +213,25 @@ def sale_line(sale: Sale) -> str:
     return "  ".join(parts)
 
 
+def print_paid_receipt(config: Config, sale: Sale) -> tuple[dict[str, Any], str]:
+    """The customer's receipt of a paid sale when ``[printer] auto_print`` is on, as the
+    terminal prints it: ``(JSON fields, a new line for the cashier)``, both empty when there was
+    nothing to print. A receipt that does not print is said, never an error: the sale is paid."""
+    from cashier.config import PrinterKind
+    from cashier.printing import PrintError, receipt_bytes_for_sale, send_to_printer
+
+    if sale.state not in PAID_STATES or not config.printer.auto_print or \
+            config.printer.kind is PrinterKind.NONE:
+        return {}, ""
+    try:
+        printer = send_to_printer(receipt_bytes_for_sale(sale, config, "customer"), config)
+    except PrintError as exc:
+        return {"receipt_error": str(exc)}, (
+            f"\n  Receipt NOT printed: {exc} Reprint it with 'cashier receipt {sale.order_id} "
+            "--reprint'.")
+    return {"receipt_printed_on": printer}, f"\n  Receipt printed on the {printer}."
+
+
 def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
     """A sale in a few lines for the human output."""
     lines = [sale_line(sale)]
@@ -232,6 +251,7 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
-    "amount", "day", "exit_for_refund", "exit_for_sale", "load", "note", "reports_errors",
+    "amount", "day", "exit_for_refund", "exit_for_sale", "load", "note", "print_paid_receipt",
+    "reports_errors",
     "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds", "wallet_label",
 ]

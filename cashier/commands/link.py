@@ -18,6 +18,7 @@ from cashier.commands.common import (
     exit_for_sale,
     load,
     note,
+    print_paid_receipt,
     reports_errors,
     running,
     sale_json,
@@ -78,9 +79,10 @@ def run_link(args: argparse.Namespace) -> int:
         if code == EXIT_PENDING:
             text += ("\n  Not paid yet; the link stays payable until it expires. Do not send "
                      f"another link for this sale: run 'cashier status {sale.order_id}' later.")
+        receipt, said = print_paid_receipt(config, sale)
         payload: dict[str, Any] = {"sale": sale_json(sale, refunds), "link": handle.link_url,
-                                   "valid_seconds": valid}
-        emit(args, payload, text)
+                                   "valid_seconds": valid, **receipt}
+        emit(args, payload, text + said)
         return code
 
 

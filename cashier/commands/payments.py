@@ -26,6 +26,7 @@ from cashier.commands.common import (
     exit_for_sale,
     load,
     note,
+    print_paid_receipt,
     reports_errors,
     running,
     sale_json,
@@ -140,7 +141,7 @@ def run_pay(args: argparse.Namespace) -> int:
             note(f"Charging {_money(cents, tip)} to {wallet.label} ({mask_code(code)})...")
         handle = rt.engine.start_passive(cents, code, tip_cents=tip)
         sale = _wait(handle)
-        return _report_sale(args, rt, sale)
+        return _report_sale(args, config, rt, sale)
 
 
 def read_code(config: Config, args: argparse.Namespace) -> str:
@@ -204,7 +205,7 @@ def run_qr(args: argparse.Namespace) -> int:
         if url:
             _show_code_url(args, url, demo=rt.demo, money=_money(cents, tip), wallet=wallet)
         sale = _wait(handle)
-        return _report_sale(args, rt, sale)
+        return _report_sale(args, config, rt, sale)
 
 
 def _show_code_url(args: argparse.Namespace, url: str, *, demo: bool, money: str,
@@ -237,14 +238,15 @@ def _wait(handle: Any) -> Any:
         return handle.cancel()
 
 
-def _report_sale(args: argparse.Namespace, rt: Any, sale: Any) -> int:
+def _report_sale(args: argparse.Namespace, config: Config, rt: Any, sale: Any) -> int:
     code = exit_for_sale(sale)
     refunds = rt.journal.refunds_for(sale.order_id)
     text = sale_text(sale, refunds)
     if code == EXIT_PENDING:
         text += ("\n  No final answer yet. Do not charge the customer again: run "
                  f"'cashier status {sale.order_id}' or 'cashier recover' later.")
-    emit(args, {"sale": sale_json(sale, refunds)}, text)
+    receipt, said = print_paid_receipt(config, sale)
+    emit(args, {"sale": sale_json(sale, refunds), **receipt}, text + said)
     return code
 
 

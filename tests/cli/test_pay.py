@@ -142,3 +142,44 @@ def test_pay_without_an_operator_id_exits_2_and_sends_nothing(make_cli, sim, tmp
     assert sim.requests() == []
     shown = cashier("config", "show")  # the settings check says so too
     assert shown.code == 2 and "operator_id is missing" in shown.err
+
+
+def test_pay_prints_the_receipt_when_auto_print_is_on(make_cli, sim, tmp_path):
+    receipt = tmp_path / "printer.bin"
+    cashier = make_cli(sim, extra=f'\n[printer]\nkind = "file"\naddress = "{receipt}"\n')
+    result = cashier("pay", "12.34", "--code", WECHAT + "0000")
+    assert result.code == 0, result.err
+    assert f"Receipt printed on the file printer {receipt}." in result.out
+    [request] = sim.requests(action="PASSIVEPAY")
+    data = receipt.read_bytes()
+    assert request.data["order_id"].encode() in data and b"12.34" in data
+    as_json = cashier("pay", "1", "--code", WECHAT + "0000", "--json").json()
+    assert as_json["receipt_printed_on"] and "receipt_error" not in as_json
+
+
+def test_pay_says_when_the_receipt_could_not_be_printed_and_still_exits_0(make_cli, sim):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens: the printer is "off"
+    cashier = make_cli(sim, extra=f'\n[printer]\nkind = "network"\naddress = "127.0.0.1:{port}"\n')
+    result = cashier("pay", "2", "--code", WECHAT + "0000")
+    assert result.code == 0, result.err  # paid: never charge again because of a printer
+    [request] = sim.requests(action="PASSIVEPAY")
+    order_id = request.data["order_id"]
+    assert "PAID" in result.out
+    assert "Receipt NOT printed: Printer offline" in result.out
+    assert f"Reprint it with 'cashier receipt {order_id} --reprint'." in result.out
+    as_json = cashier("pay", "1", "--code", WECHAT + "0000", "--json")
+    assert as_json.code == 0 and as_json.json()["receipt_error"].startswith("Printer offline")
+
+
+def test_pay_prints_nothing_when_auto_print_is_off(make_cli, sim, tmp_path):
+    receipt = tmp_path / "printer.bin"
+    cashier = make_cli(sim, extra=f'\n[printer]\nkind = "file"\naddress = "{receipt}"\n'
+                                  "auto_print = false\n")
+    result = cashier("pay", "3", "--code", WECHAT + "0000", "--json")
+    assert result.code == 0 and "receipt_printed_on" not in result.json()
+    assert not receipt.exists()
