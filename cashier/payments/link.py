@@ -13,8 +13,9 @@ What differs, and why:
 - After the validity (``link_valid_seconds``, or ``valid_seconds`` per sale) the sale is closed
   unless the gateway reports it paid. OTT Pay has no expiry or close for these orders, so the
   customer can still pay afterwards: the closed sale is flagged abandoned first, watched in the
-  background for as long again, and a verified callback or query that says paid turns it into a
-  *late payment* (closed -> paid, flagged, ``LatePayment`` emitted, ``late_payment`` policy).
+  background for as long again (then by the reconciliation sweep for ``recheck_seconds``), and a
+  verified callback or query that says paid turns it into a *late payment* (closed -> paid,
+  flagged, ``LatePayment`` emitted, ``late_payment`` policy).
 - The amount on the link is amount + tip (``wapPay`` has no tip field); the callback then says
   ``amount`` = total and ``tip`` = 0, which matches.
 - The link carries the merchant payment key (merCode), so it is held only in memory
@@ -145,7 +146,8 @@ class LinkPayments:
             settler.announce(marked)
         try:
             closed = settler.advance(sale.order_id, SaleState.CLOSED,
-                                     note=f"payment link expired: {why}", rsp_msg=why)
+                                     note=f"payment link expired: {why}", rsp_msg=why,
+                                     recheck_until=self._recheck_until(sale))
         except IllegalTransition:  # paid (by a callback) a moment ago: that answer stands
             return self.ctx.journal.require_sale(sale.order_id)
         if closed.state == SaleState.CLOSED and not self.ctx.stopping:
@@ -196,6 +198,11 @@ class LinkPayments:
             self.apply_late(sale, result)
             return True
         return ctx.settler.wall_clock() >= self._watch_until(sale)
+
+    def _recheck_until(self, sale: Sale) -> float:
+        """The customer can still pay an expired link (OTT Pay cannot close it): its closing
+        rests on silence, so the reconciliation sweep asks again for ``recheck_seconds``."""
+        return max(sale.created_at + self.ctx.settings.recheck_seconds, self._watch_until(sale))
 
     def _watch_until(self, sale: Sale) -> float:
         return sale.created_at + 2 * self.valid_seconds(sale.order_id)

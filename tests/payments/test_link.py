@@ -176,6 +176,18 @@ def test_paid_after_expiry_is_found_by_the_background_check(link_engine, sim, jo
     assert sim.wait_for_callbacks(5.0)
 
 
+def test_a_link_paid_after_the_late_watch_is_found_by_the_reconciliation_sweep(
+        link_engine, sim, journal, recorder, browser):
+    engine = link_engine(callback_url=DEAD_URL, link_return_url="https://shop.example.com/x")
+    handle = engine.start_link(700, valid_seconds=0.1)
+    assert handle.wait(5.0).state == "closed"
+    assert journal.require_sale(handle.order_id).recheck_until is not None
+    wait_until(lambda: engine.resolver.idle())  # the quick late watch is over
+    open_and_pay(browser, sim, handle.link_url, handle.order_id)  # its notify is lost
+    assert engine.reconcile().paid_late == [handle.order_id]
+    assert journal.require_sale(handle.order_id).late and recorder.late() == [handle.order_id]
+
+
 def test_late_link_payment_is_refunded_with_the_refund_policy(link_engine, sim, journal,
                                                               browser):
     engine = link_engine(late_payment="refund")
