@@ -213,6 +213,22 @@ def sale_line(sale: Sale) -> str:
     return "  ".join(parts)
 
 
+def unpaid_meaning(sale: Sale) -> str:
+    """What a settled unpaid sale means for the cashier, in their words (the gateway's own
+    ``rsp_code``/``rsp_msg`` stay in the journal and the ``--json`` output for support)."""
+    from cashier.ottpay.codes import Outcome, classify_rsp_code
+
+    if sale.state == "declined":
+        if classify_rsp_code(sale.rsp_code) is Outcome.REJECTED:
+            return (f"The gateway refused the payment request ({sale.rsp_code}); nothing was "
+                    "charged.")
+        return ("The customer's wallet declined the payment; nothing was charged. Ask the "
+                "customer to pay another way.")
+    if sale.state == "closed":
+        return "The customer did not pay in time; the order was closed and nothing was charged."
+    return ""
+
+
 def print_paid_receipt(config: Config, sale: Sale) -> tuple[dict[str, Any], str]:
     """The customer's receipt of a paid sale when ``[printer] auto_print`` is on, as the
     terminal prints it: ``(JSON fields, a new line for the cashier)``, both empty when there was
@@ -239,8 +255,9 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
         lines.append(f"  gateway order {sale.bizpay_order_id}")
     if sale.trade_time:
         lines.append(f"  paid at {sale.trade_time}")
-    if sale.rsp_msg and sale.state not in PAID_STATES:
-        lines.append(f"  gateway said: {sale.rsp_code or ''} {sale.rsp_msg}".rstrip())
+    meaning = unpaid_meaning(sale)
+    if meaning:
+        lines.append(f"  {meaning}")
     if sale.late and not sale.late_resolution:
         lines.append("  Paid after the terminal stopped waiting: refund it or keep it.")
     for refund in refunds or []:

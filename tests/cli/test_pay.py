@@ -183,3 +183,31 @@ def test_pay_prints_nothing_when_auto_print_is_off(make_cli, sim, tmp_path):
     result = cashier("pay", "3", "--code", WECHAT + "0000", "--json")
     assert result.code == 0 and "receipt_printed_on" not in result.json()
     assert not receipt.exists()
+
+
+@pytest.mark.parametrize(("suffix", "state"), [("3333", "declined"), ("2222", "declined")])
+def test_a_decline_is_said_in_the_cashiers_words_not_the_gateways(cashier, sim, suffix, state):
+    result = cashier("pay", "4", "--code", WECHAT + suffix)
+    assert result.code == 1, result.err
+    assert state.upper() in result.out
+    assert ("The customer's wallet declined the payment; nothing was charged. Ask the customer "
+            "to pay another way.") in result.out
+    for raw in ("gateway said", "FAIL", "failure", "PROCESSING"):
+        assert raw not in result.out
+    sale = cashier("history", "--json").json()["sales"][0]  # the raw words stay for support
+    assert sale["rsp_code"] and sale["rsp_msg"]
+
+
+def test_a_qr_nobody_paid_yet_does_not_print_the_gateways_success(cashier, sim):
+    result = cashier("qr", "3", "--wallet", "wechat", "--wait", "0.2")
+    assert result.code == 3
+    assert "SUCCESS" not in result.out and "success" not in result.out
+    assert "No final answer yet. Do not charge the customer again" in result.out
+
+
+def test_a_closed_order_says_the_customer_did_not_pay_in_time(cashier, sim):
+    result = cashier("pay", "5", "--code", WECHAT + "5555")
+    assert result.code == 1, result.err
+    assert "CLOSED" in result.out
+    assert ("The customer did not pay in time; the order was closed and nothing was charged."
+            in result.out)
