@@ -117,6 +117,16 @@ def test_refund_confirmed_by_the_original_sale_when_its_own_id_is_not_queryable(
     assert journal.require_sale(sale.order_id).state == "partially_refunded"
 
 
+@pytest.mark.parametrize("sim", ["refunds-not-queryable"], indirect=True)
+def test_refunds_settle_when_the_gateway_cannot_query_them_by_their_own_id(engine, sim, journal):
+    sale = engine.pay_passive(1000, WECHAT + "0000", tip_cents=200)
+    assert engine.refund(sale.order_id, 300).state == "succeeded"
+    assert engine.refund(sale.order_id).state == "succeeded"  # the other 9.00
+    assert journal.require_sale(sale.order_id).refunded_cents == \
+        sim.order(sale.order_id).refunded_cents == 1200
+    assert len(sim.requests(action="REFUND")) == 2
+
+
 def test_original_sale_evidence_that_does_not_single_out_a_refund_confirms_nothing(
         engine, sim, journal):
     sale = engine.pay_passive(800, WECHAT + "0000")

@@ -255,6 +255,7 @@ def test_passive_pay_held_past_the_grace_then_delivered_is_found_paid_by_the_swe
     assert proxy.forwarded["PASSIVEPAY"] == 1 and proxy.forwarded["REFUND"] == 0
 
 
+@pytest.mark.parametrize("sim", ["demo", "refunds-not-queryable"], indirect=True)
 def test_refund_held_then_delivered_is_never_refunded_twice(held_engine, proxy, sim, journal):
     sale = held_engine.pay_passive(800, WECHAT + "0000", tip_cents=100)
     proxy.on("REFUND", Hold(answer=False), times=1)
