@@ -190,6 +190,11 @@ def sale_json(sale: Sale, refunds: list[Refund] | None = None) -> dict[str, Any]
     return out
 
 
+#: Widths of the tip column ("+ tip 12345.67 = 123456.78") and the wallet column ("WeChat Pay").
+_TIP_COLUMN = len("+ tip 12345.67 = 123456.78")
+_WALLET_COLUMN = max(len(wallet.label) for wallet in Wallet)
+
+
 def wallet_label(wallet: str) -> str:
     try:
         return Wallet(wallet).label
@@ -198,11 +203,12 @@ def wallet_label(wallet: str) -> str:
 
 
 def sale_line(sale: Sale) -> str:
-    """One line a cashier can read: state, money, wallet, order id."""
-    money = format_cents(sale.amount_cents)
-    if sale.tip_cents:
-        money += f" + tip {format_cents(sale.tip_cents)} = {format_cents(sale.total_cents)}"
-    parts = [f"{sale.state.upper():<18}", f"{money:>10}", wallet_label(sale.wallet),
+    """One line a cashier can read: state, money, wallet, order id. The columns line up from
+    sale to sale (``history``) whether or not a sale has a tip."""
+    tip = (f"+ tip {format_cents(sale.tip_cents):>8} = {format_cents(sale.total_cents):>9}"
+           if sale.tip_cents else "")
+    parts = [f"{sale.state.upper():<18}", f"{format_cents(sale.amount_cents):>10}",
+             f"{tip:<{_TIP_COLUMN}}", f"{wallet_label(sale.wallet):<{_WALLET_COLUMN}}",
              sale.order_id]
     if sale.masked_code:
         parts.append(sale.masked_code)

@@ -275,3 +275,18 @@ def test_receipt_prints_to_the_configured_file_printer(make_cli, sim, tmp_path):
 def test_dates_in_output_are_today(cashier):
     sale = _paid(cashier)
     assert sale["business_day"] == dt.date.today().isoformat()
+
+
+def test_history_columns_line_up_when_a_sale_has_a_tip(cashier, sim):
+    for amount, tip, code in (("1", "0", WECHAT + "0000"), ("12.34", "1.50", ALIPAY + "0000"),
+                              ("100", "0", "621234567890123" + "0000")):
+        assert cashier("pay", amount, "--tip", tip, "--code", code).code == 0
+    lines = cashier("history").out.splitlines()
+    assert len(lines) == 3
+    order_ids = [sale["order_id"] for sale in cashier("history", "--json").json()["sales"]]
+    assert len({line.index(order_id) for line, order_id in zip(lines, order_ids,
+                                                                strict=True)}) == 1
+    assert len({line.index("PAID") + len("PAID") for line in lines}) == 1
+    assert "+ tip     1.50 =     13.84" in lines[1]
+    for line, amount in zip(lines, ("100.00", "12.34", "1.00"), strict=True):
+        assert line.index(amount) + len(amount) == lines[0].index("100.00") + len("100.00")
