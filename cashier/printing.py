@@ -132,9 +132,10 @@ def _sale_time(sale: Sale) -> dt.datetime:
 
 
 def sale_receipt(sale: Sale, config: Config, copy: str = "customer", *,
-                 reprint: bool = False) -> r.ReceiptData:
+                 reprint: bool = False, operator: str | None = None) -> r.ReceiptData:
     """The PAID receipt of a sale that was paid (later refunds do not change it).
 
+    ``operator``: who sold it, by name (default: the sale's operator id).
     ``ReceiptError`` for a sale that was never paid: it has no receipt.
     """
     if sale.state not in PAID_STATES:
@@ -144,7 +145,8 @@ def sale_receipt(sale: Sale, config: Config, copy: str = "customer", *,
     name, address = _merchant(config)
     return r.ReceiptData(
         merchant_name=name, merchant_address=address, timestamp=_sale_time(sale),
-        operator=sale.operator_id or "", wallet_label=_wallet_label(sale.wallet, config),
+        operator=operator or sale.operator_id or "",
+        wallet_label=_wallet_label(sale.wallet, config),
         amount_cents=sale.amount_cents, tip_cents=sale.tip_cents, order_id=sale.order_id,
         gateway_order_id=sale.bizpay_order_id or "", masked_code=sale.masked_code or "",
         state="PAID", copy=copy, reprint=reprint,
@@ -152,8 +154,8 @@ def sale_receipt(sale: Sale, config: Config, copy: str = "customer", *,
 
 
 def refund_receipt(refund: Refund, sale: Sale, config: Config, copy: str = "customer", *,
-                   reprint: bool = False) -> r.ReceiptData:
-    """The REFUND receipt of a succeeded refund of ``sale``."""
+                   reprint: bool = False, operator: str | None = None) -> r.ReceiptData:
+    """The REFUND receipt of a succeeded refund of ``sale`` (``operator``: by name)."""
     if refund.state != "succeeded":
         raise r.ReceiptError(
             f"Refund {refund.refund_id} is {refund.state}: only a refund that went through has "
@@ -162,7 +164,7 @@ def refund_receipt(refund: Refund, sale: Sale, config: Config, copy: str = "cust
     name, address = _merchant(config)
     return r.ReceiptData(
         merchant_name=name, merchant_address=address, timestamp=_local(refund.updated_at),
-        operator=refund.operator_id or sale.operator_id or "",
+        operator=operator or refund.operator_id or sale.operator_id or "",
         wallet_label=_wallet_label(sale.wallet, config), amount_cents=refund.amount_cents,
         order_id=refund.refund_id, original_order_id=sale.order_id, state="REFUND", copy=copy,
         reprint=reprint,
@@ -170,16 +172,18 @@ def refund_receipt(refund: Refund, sale: Sale, config: Config, copy: str = "cust
 
 
 def receipt_bytes_for_sale(sale: Sale, config: Config, copy: str = "customer", *,
-                           reprint: bool = False) -> bytes:
+                           reprint: bool = False, operator: str | None = None) -> bytes:
     """ESC/POS bytes of a sale's receipt for the configured printer."""
-    return r.render_receipt(sale_receipt(sale, config, copy, reprint=reprint),
+    return r.render_receipt(sale_receipt(sale, config, copy, reprint=reprint, operator=operator),
                             receipt_style(config))
 
 
 def receipt_bytes_for_refund(refund: Refund, sale: Sale, config: Config,
-                             copy: str = "customer", *, reprint: bool = False) -> bytes:
+                             copy: str = "customer", *, reprint: bool = False,
+                             operator: str | None = None) -> bytes:
     """ESC/POS bytes of a refund's receipt for the configured printer."""
-    return r.render_receipt(refund_receipt(refund, sale, config, copy, reprint=reprint),
+    return r.render_receipt(refund_receipt(refund, sale, config, copy, reprint=reprint,
+                                           operator=operator),
                             receipt_style(config))
 
 

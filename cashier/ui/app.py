@@ -346,6 +346,7 @@ class Terminal:
                 print_receipt=self.print_receipt if self.spooler is not None else None,
                 print_refund=self.print_refund if self.spooler is not None
                 and self.config.printer.auto_print else None,
+                operator_name=self.operators.name_of,
                 parent=self.window)
         else:
             self.history.reload()
@@ -374,7 +375,9 @@ class Terminal:
         if refund is None:
             raise LookupError(f"no refund {refund_id} in the journal")
         sale = self.journal.require_sale(refund.sale_order_id)
-        data = printing.receipt_bytes_for_refund(refund, sale, self.config)
+        data = printing.receipt_bytes_for_refund(
+            refund, sale, self.config,
+            operator=self.operators.name_of(refund.operator_id or sale.operator_id))
         return self.spooler.submit(data, description=f"refund receipt {refund_id}")
 
     def print_report(self, report: Any) -> PrintJob:
@@ -394,7 +397,8 @@ class Terminal:
         if self.spooler is None:
             raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
         sale = self.journal.require_sale(order_id)
-        data = printing.receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint)
+        data = printing.receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint,
+                                               operator=self.operators.name_of(sale.operator_id))
         return self.spooler.submit(data, description=f"receipt {order_id}")
 
     def _print_failed(self, exc: BaseException) -> None:

@@ -69,6 +69,7 @@ class HistoryDialog(QDialog):
     def __init__(self, engine: Any, bridge: Bridge, *, manager_check: PinCheck,
                  print_receipt: Callable[..., object] | None = None,
                  print_refund: Callable[[str], object] | None = None,
+                 operator_name: Callable[[str | None], str] = lambda oid: oid or "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
@@ -78,6 +79,7 @@ class HistoryDialog(QDialog):
         self.manager_check = manager_check
         self.print_receipt = print_receipt
         self.print_refund = print_refund  # prints a refund's receipt once it succeeded
+        self.operator_name = operator_name  # an operator id -> who that is
         self.sales: list[Any] = []
         self.selected: Any = None
         self.refundable_cents = 0
@@ -219,7 +221,7 @@ class HistoryDialog(QDialog):
             .replace("%2", format_cents(sale.tip_cents)).replace("%3",
                                                                  format_cents(sale.total_cents)),
             self.tr("Gateway order %1 · operator %2").replace("%1", sale.bizpay_order_id or "-")
-            .replace("%2", sale.operator_id or "-"),
+            .replace("%2", self.operator_name(sale.operator_id) or "-"),
         ]
         for refund in refunds:
             lines.append(self.tr("Refund %1: %2 (%3)").replace("%1", refund.refund_id)

@@ -119,6 +119,11 @@ class OperatorStore:
         self._save()
         return operator
 
+    def name_of(self, operator_id: str | None) -> str:
+        """Who sold under ``operator_id`` (the id itself if no operator has it; "" for none)."""
+        found = next((o.name for o in self._operators if o.operator_id == operator_id), None)
+        return found or operator_id or ""
+
     def find_by_pin(self, pin: str) -> Operator | None:
         """The operator signing in with ``pin`` (``None`` if no one has it)."""
         return next((o for o in self._operators if verify_pin(pin, o.pin_hash)), None)

@@ -1,7 +1,9 @@
 """X and Z reports on screen, printable; closing the day (Z) needs the manager's PIN.
 
 An X report changes nothing; a Z report closes the business day for good (numbered; a day
-cannot be closed twice), so it asks for a manager's PIN and a confirmation first.
+cannot be closed twice), so it asks for a manager's PIN and a confirmation first. A day shown
+as closed is refused before the PIN; sales still waiting for the gateway are named in the
+confirmation.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class ReportWindow(QDialog):
         self.manager_check = manager_check
         self.print_report = print_report
         self.report: Any = None
-        self.confirm_close = True  # tests answer the confirmation themselves
+        self.confirm_close = True  # False: close without asking (after the PIN)
+        self.close_question: QMessageBox | None = None
 
         self.title = QLabel("", self)
         self.title.setObjectName("report_title")
@@ -125,22 +128,47 @@ class ReportWindow(QDialog):
                         on_done=lambda _: self.notice.setText(f"{after} {sent}".strip()),
                         on_error=self._error)
 
-    def ask_close_day(self) -> PinDialog:
-        """Close the business day shown (the X report's), after the manager's PIN."""
+    def ask_close_day(self) -> PinDialog | None:
+        """Close the business day shown (the X report's), after the manager's PIN.
+
+        ``None`` (and a sentence saying why) when the day shown is closed already.
+        """
+        if self.report is not None and self.report.kind == "Z":
+            self.notice.setText(
+                self.tr("Business day %1 is already closed (Z report #%2); a day can be closed "
+                        "only once.").replace("%1", self.report.business_day)
+                .replace("%2", str(self.report.number)))
+            return None
         dialog = PinDialog(self.manager_check, self.bridge,
                            self.tr("Closing the day cannot be undone. Manager's PIN:"), self)
-        dialog.verified.connect(lambda _manager: self._confirm_close())
+        dialog.verified.connect(lambda _manager: self.bridge.run(
+            self.engine.x_report, on_done=self._confirm_close, on_error=self._error))
         dialog.open()
         return dialog
 
-    def _confirm_close(self) -> None:
-        if self.confirm_close:
-            answer = QMessageBox.question(
-                self, self.tr("Close the day"),
-                self.tr("Close the business day now? Later sales count on the next day."))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        day = self.report.business_day if self.report is not None else None
+    def _confirm_close(self, report: Any) -> None:
+        """Ask with the day's latest figures: how many sales are still waiting, if any."""
+        self.show_report(report)
+        if not self.confirm_close:
+            self._close(report.business_day)
+            return
+        text = self.tr("Close business day %1 now? Later sales count on the next day.") \
+            .replace("%1", report.business_day)
+        if report.open_count:
+            text = self.tr("%1 sale(s) of business day %2 are still waiting for the gateway's "
+                           "answer; the Z report shows them as open. Close the day anyway?") \
+                .replace("%1", str(report.open_count)).replace("%2", report.business_day)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Close the day"), text,
+                          QMessageBox.StandardButton.NoButton, self)
+        close = box.addButton(self.tr("Close the day"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Keep the day open"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.finished.connect(
+            lambda _result: box.clickedButton() is close and self._close(report.business_day))
+        box.open()
+        self.close_question = box
+
+    def _close(self, day: str) -> None:
         self.bridge.run(self.engine.z_report, day, on_done=self._closed, on_error=self._error)
 
     def _closed(self, report: Any) -> None:

@@ -911,16 +911,28 @@
         <translation>报表已发送到打印机。</translation>
     </message>
     <message>
+        <source>Business day %1 is already closed (Z report #%2); a day can be closed only once.</source>
+        <translation>营业日 %1 已经日结（Z 报表 #%2）；每个营业日只能日结一次。</translation>
+    </message>
+    <message>
         <source>Closing the day cannot be undone. Manager&apos;s PIN:</source>
         <translation>日结后无法撤销。请输入经理PIN码：</translation>
+    </message>
+    <message>
+        <source>Close business day %1 now? Later sales count on the next day.</source>
+        <translation>现在日结营业日 %1 吗？之后的交易将计入下一个营业日。</translation>
+    </message>
+    <message>
+        <source>%1 sale(s) of business day %2 are still waiting for the gateway&apos;s answer; the Z report shows them as open. Close the day anyway?</source>
+        <translation>营业日 %2 有 %1 笔交易仍在等待支付网关的结果；Z 报表会将其列为未完成。仍然日结吗？</translation>
     </message>
     <message>
         <source>Close the day</source>
         <translation>日结</translation>
     </message>
     <message>
-        <source>Close the business day now? Later sales count on the next day.</source>
-        <translation>现在结束本营业日吗？之后的交易将计入下一营业日。</translation>
+        <source>Keep the day open</source>
+        <translation>暂不日结</translation>
     </message>
     <message>
         <source>Business day %1 closed (Z report #%2).</source>

@@ -153,3 +153,11 @@ def test_touch_only_partial_refund_with_the_dialogs_keypad(qtbot, make_terminal)
     qtbot.waitUntil(lambda: "Refunded 5.50." in history.notice.text(), timeout=5000)
     [request] = terminal.simulator.requests(action="REFUND")
     assert request.data["refund_amt"] == "550"
+
+
+def test_detail_names_the_operator(qtbot, make_terminal):
+    terminal = make_terminal()
+    order_id = pay(qtbot, terminal, "3")
+    history = open_history(qtbot, terminal)
+    select(qtbot, history, order_id)
+    assert "operator Demo cashier" in history.detail.text()

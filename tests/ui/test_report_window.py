@@ -67,8 +67,31 @@ def test_x_then_z_report_printed_and_not_closed_twice(qtbot, make_terminal):
         qtbot.waitUntil(lambda: len(printer.jobs) == 3, timeout=5000)
         assert b"13.00" in printer.jobs[2]
 
-        close_day(qtbot, reports, DEMO_MANAGER_PIN)
-        qtbot.waitUntil(lambda: "already closed" in reports.notice.text(), timeout=5000)
+        assert reports.ask_close_day() is None  # refused before any PIN is asked
+        assert reports.notice.text() == (
+            f"Business day {reports.report.business_day} is already closed (Z report #1); "
+            "a day can be closed only once.")
         assert len(terminal.journal.z_records()) == 1
     finally:
         printer.stop()
+
+
+def test_closing_a_day_with_open_sales_says_so_and_asks(qtbot, make_terminal):
+    terminal = make_terminal(confirm_after_queries=10_000)
+    window = terminal.window
+    key_amount(qtbot, terminal, "8")
+    window.handle_scan(demo_code(Scenario.NEVER_SETTLES))
+    qtbot.waitUntil(lambda: window.state == "waiting", timeout=3000)
+    window.cancel()  # still open: checked in the background
+    qtbot.mouseClick(window.reports_button, Qt.MouseButton.LeftButton)
+    reports = terminal.reports
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+
+    close_day(qtbot, reports, DEMO_MANAGER_PIN)
+    qtbot.waitUntil(lambda: reports.close_question is not None
+                    and reports.close_question.isVisible(), timeout=5000)
+    assert "1 sale(s)" in reports.close_question.text()
+    assert "still waiting" in reports.close_question.text()
+    [keep] = [b for b in reports.close_question.buttons() if b.text() == "Keep the day open"]
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert terminal.journal.z_records() == []

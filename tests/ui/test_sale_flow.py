@@ -150,6 +150,7 @@ def test_paid_sale_prints_the_receipt_automatically(qtbot, make_terminal):
     assert window.sale.order_id.encode() in job
     assert b"9.99" in job
     assert b"\x1dV" in job  # the cut command
+    assert b"Demo cashier" in job  # who sold it, by name
     assert not any("Printer" in t for t in window.banners.texts())
 
 
