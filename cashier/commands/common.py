@@ -79,7 +79,12 @@ def running(config: Config, **options: Any) -> Iterator[Any]:
             raise CommandError(f"Cannot open the journal or start the gateway connection: "
                                f"{exc}.", EXIT_BAD_INPUT) from None
         with runtime:
-            yield runtime
+            try:
+                yield runtime
+            finally:
+                # A command ends in time: requests still in flight end now (what they were
+                # for stays open in the journal for 'cashier recover').
+                runtime.engine.shutdown(abort_requests=True)
     finally:
         stop_logging()
         for handler in muted:

@@ -11,6 +11,7 @@ import argparse
 import getpass
 import queue
 import sys
+import time
 from typing import Any
 
 from cashier.cli import emit
@@ -139,8 +140,9 @@ def run_pay(args: argparse.Namespace) -> int:
         _warn_open_sales(rt)
         if not args.json:
             note(f"Charging {_money(cents, tip)} to {wallet.label} ({mask_code(code)})...")
+        limit = time.monotonic() + rt.engine.settings.passive_timeout + rt.client.request_seconds
         handle = rt.engine.start_passive(cents, code, tip_cents=tip)
-        sale = _wait(handle)
+        sale = _wait(handle, limit)
         return _report_sale(args, config, rt, sale)
 
 
@@ -196,15 +198,15 @@ def run_qr(args: argparse.Namespace) -> int:
     wallet = Wallet.parse(args.wallet)
     overrides = {"active_timeout": args.wait} if args.wait else {}
     with running(config, payment_overrides=overrides) as rt:
+        limit = time.monotonic() + rt.engine.settings.active_timeout + rt.client.request_seconds
         try:  # ValueError: no callback URL configured (the gateway requires one)
             handle = rt.engine.start_active(cents, wallet, tip_cents=tip)
         except ValueError as exc:
             raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
-        o = config.ottpay
-        url = handle.wait_code_url(o.connect_timeout_seconds + o.timeout_seconds + 1.0)
+        url = handle.wait_code_url(max(0.0, limit - time.monotonic()))
         if url:
             _show_code_url(args, url, demo=rt.demo, money=_money(cents, tip), wallet=wallet)
-        sale = _wait(handle)
+        sale = _wait(handle, limit)
         return _report_sale(args, config, rt, sale)
 
 
@@ -229,10 +231,12 @@ def _show_code_url(args: argparse.Namespace, url: str, *, demo: bool, money: str
 # --- shared by pay and qr --------------------------------------------------------------------
 
 
-def _wait(handle: Any) -> Any:
-    """Wait for the sale; Ctrl-C stops waiting (the sale stays open for ``cashier recover``)."""
+def _wait(handle: Any, limit: float) -> Any:
+    """Wait for the sale until ``limit`` (monotonic): the sale's own wait plus one request's
+    time limit, so the command ends in time whatever the gateway does; a sale still open then
+    stays open for ``cashier recover``. Ctrl-C stops waiting the same way."""
     try:
-        return handle.wait()
+        return handle.wait(max(0.0, limit - time.monotonic()))
     except KeyboardInterrupt:
         note("cashier: stopped waiting; the sale is left open for 'cashier recover'.")
         return handle.cancel()

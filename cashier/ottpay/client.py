@@ -6,7 +6,7 @@ failures with backoff. TLS verification is always on and cannot be turned off.
 
 Every call ends within ``request_seconds`` (connect timeout + read timeout), a query's retries
 included, whatever the network does: the deadline is a total, not a per-read timeout
-(``cashier.ottpay.transport``).
+(``cashier.ottpay.transport``). ``time_limit`` bounds an operation made of several calls.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import logging
 import os
 import re
 import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -177,6 +179,7 @@ class OttPayClient:
         self._sleep = sleep
         self._first_contact = first_contact
         self._watchdog = Watchdog("ottpay")
+        self._local = threading.local()  # this thread's time_limit
         # A loopback simulator must never be reached through an environment proxy.
         self._connection = GatewayConnection(
             self.endpoint, ca_bundle=ca_bundle, idle_timeout=idle_timeout,
@@ -192,6 +195,26 @@ class OttPayClient:
     def request_seconds(self) -> float:
         """The most any call may take: connect timeout + read timeout, in total."""
         return self.timeout[0] + self.timeout[1]
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """No request starts on this thread once ``seconds`` have passed (one already started
+        keeps its own limit), so an operation of several requests (a refund and its
+        confirmation, a recovery) ends within ``seconds`` + ``request_seconds``. Past the
+        limit a payment or refund raises ``ValueError`` (nothing sent), a query
+        ``TransportError``. Nested limits: the earliest wins."""
+        previous = getattr(self._local, "until", None)
+        until = time.monotonic() + seconds
+        self._local.until = until if previous is None else min(previous, until)
+        try:
+            yield
+        finally:
+            self._local.until = previous
+
+    def out_of_time(self) -> bool:
+        """Whether this thread's ``time_limit`` has passed (False without one)."""
+        until = getattr(self._local, "until", None)
+        return until is not None and time.monotonic() >= until
 
     def abort(self) -> None:
         """End every request in flight now (their outcome is unknown; shutting down)."""
@@ -487,6 +510,8 @@ class OttPayClient:
         *, version: str | None = None,
     ) -> _Exchange:
         """A payment or refund: exactly one attempt; anything untrustworthy is unknown."""
+        if self.out_of_time():
+            raise ValueError(f"{action} not sent: the operation's time limit has passed")
         try:
             return self._exchange(action, order_id, data, log_extra, version=version)
         except _Unusable as exc:
@@ -504,6 +529,9 @@ class OttPayClient:
         attempts = self.query_retries + 1
         started = time.monotonic()
         deadline = started + self.request_seconds  # every attempt together
+        if self.out_of_time():
+            raise TransportError(f"{action} not sent: the operation's time limit has passed",
+                                 action=action, order_id=order_id)
         for attempt in range(attempts):
             try:
                 exchange = self._exchange(action, order_id, data, log_extra or {},
@@ -526,7 +554,8 @@ class OttPayClient:
                     rsp_msg=exchange.response.rsp_msg,
                 )
             backoff = self.query_backoff * (2**attempt)
-            if attempt + 1 == attempts or time.monotonic() + backoff >= deadline:
+            if attempt + 1 == attempts or time.monotonic() + backoff >= deadline or \
+                    self.out_of_time():
                 break
             self._sleep(backoff)
         assert failure is not None

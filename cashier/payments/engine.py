@@ -125,13 +125,18 @@ class PaymentEngine:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
-    def shutdown(self, timeout: float | None = None) -> None:
-        """Stop polling and join every engine thread (an in-flight request finishes first)."""
+    def shutdown(self, timeout: float | None = None, *, abort_requests: bool = False) -> None:
+        """Stop polling and join every engine thread. An in-flight request finishes first, or
+        with ``abort_requests`` ends at once (its outcome unknown: what is open stays open for
+        ``recover()``); a one-shot command exiting does that so it ends in time."""
         self._stop.set()
         with self._lock:
             handles = list(self._handles.values())
         for handle in handles:
             handle.notify()
+        if abort_requests:
+            self.resolver.stop(0)  # no new check starts; then end the ones in flight
+            self.client.abort()
         self.resolver.stop(timeout)
         joined: set[threading.Thread] = set()
         while True:  # again: a sale starting during shutdown may have added a worker
@@ -480,11 +485,13 @@ class PaymentEngine:
 
         Refused locally, before any request, with ``SaleNotFoundError`` /
         ``RefundNotAllowedError`` / ``AmountError``. Returns the refund: ``succeeded``,
-        ``failed``, or ``pending``/``unknown`` (then confirmed in the background).
+        ``failed``, or ``pending``/``unknown`` (then confirmed in the background). Returns
+        within ``passive_timeout`` plus one request's time limit, whatever the gateway does.
         """
         if self.stopping:
             raise EngineClosedError("the payment engine is shut down; nothing was refunded")
-        refund = self.refunder.refund(order_id, amount_cents, operator_id=operator_id)
+        with self.client.time_limit(self.settings.passive_timeout):
+            refund = self.refunder.refund(order_id, amount_cents, operator_id=operator_id)
         if RefundState(refund.state).is_open:
             self.resolver.watch(_REFUND_KEY + refund.refund_id)
         self._after_refund(refund)
@@ -526,7 +533,15 @@ class PaymentEngine:
         then queried every ``poll_interval`` until settled or ``timeout`` passes
         (one pass with the default 0). What is still open is handed to the resolver. An order
         the gateway does not know is closed once older than ``unknown_grace``, else kept unknown.
+        With a ``timeout`` no request starts after it: recovery returns within ``timeout`` plus
+        one request's time limit, whatever the gateway does.
         """
+        if timeout > 0:
+            with self.client.time_limit(timeout):
+                return self._recover(timeout)
+        return self._recover(timeout)
+
+    def _recover(self, timeout: float) -> list[Sale]:
         found = self.journal.claim_open_sales()
         with self._lock:  # after listing: a sale this engine is starting is already registered
             live = {oid for oid, handle in self._handles.items() if not handle.done}
@@ -551,6 +566,8 @@ class PaymentEngine:
         self.reconcile()  # unknown refunds and outcomes that rest on silence
         if self.settings.late_payment == "refund":
             for late in self.journal.late_payments():
+                if self.client.out_of_time():
+                    break  # the caller's time limit: the next recovery refunds the rest
                 self._auto_refund(late.order_id)
         self.links.recover()  # expired links may have been paid while the terminal was off
         recovered = [self.journal.require_sale(sale.order_id) for sale in sales]
