@@ -192,11 +192,13 @@ class Terminal:
         """Who may sell: each operator signs in with a PIN (none configured: no sign-in)."""
         self.operators = demo_operators() if self.demo else OperatorStore(
             operators_path(self.config.path))
+        #: Demo mode names its public PINs wherever one is asked for.
+        self.pin_hint = translate("Terminal", "Demo PINs: cashier %1, manager %2").replace(
+            "%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN) if self.demo else ""
         if self.demo:
             self.window.demo_label.setToolTip(
-                self.window.demo_label.toolTip() + "\n" + translate(
-                    "Terminal", "Demo PINs: cashier %1, manager %2")
-                .replace("%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN))
+                self.window.demo_label.toolTip() + "\n" + self.pin_hint)
+            self.window.set_signin_hint(self.pin_hint)
         self.signin_dialog: PinDialog | None = None
         self.window.signin_requested.connect(self.ask_signin)
         self.window.signout_requested.connect(self.sign_out)
@@ -287,12 +289,15 @@ class Terminal:
     def ask_signin(self) -> PinDialog:
         """The PIN pad; the operator found becomes the one whose id goes on every sale."""
         dialog = PinDialog(self.operators.find_by_pin, self.bridge,
-                           translate("Terminal", "Sign in with your PIN:"), self.window,
-                           wrong=translate("Terminal", "Wrong PIN."))
+                           self._with_pin_hint(translate("Terminal", "Sign in with your PIN:")),
+                           self.window, wrong=translate("Terminal", "Wrong PIN."))
         dialog.verified.connect(self.sign_in)
         dialog.open()
         self.signin_dialog = dialog
         return dialog
+
+    def _with_pin_hint(self, prompt: str) -> str:
+        return f"{prompt}\n{self.pin_hint}" if self.pin_hint else prompt
 
     def sign_in(self, operator: Operator) -> None:
         self.controller.operator_id = operator.operator_id
@@ -314,7 +319,8 @@ class Terminal:
     def ask_settings(self) -> PinDialog:
         """Settings need a manager's PIN."""
         dialog = PinDialog(self.operators.verify_manager, self.bridge,
-                           translate("Terminal", "Manager's PIN to change settings:"),
+                           self._with_pin_hint(translate("Terminal",
+                                                         "Manager's PIN to change settings:")),
                            self.window)
         dialog.verified.connect(lambda _manager: self.open_settings())
         dialog.open()

@@ -337,11 +337,21 @@ class MainWindow(QMainWindow):
         self.signin_button.setObjectName("signin_button")
         self.signin_button.setMinimumHeight(72)
         self.signin_button.clicked.connect(self.signin_requested)
+        self.signin_hint = QLabel("")  # demo mode: the public demo PINs
+        self.signin_hint.setObjectName("signin_hint")
+        self.signin_hint.setWordWrap(True)
+        self.signin_hint.setVisible(False)
         layout.addStretch(1)
         layout.addWidget(self.signin_title)
         layout.addWidget(self.signin_button)
+        layout.addWidget(self.signin_hint)
         layout.addStretch(1)
         return page
+
+    def set_signin_hint(self, text: str) -> None:
+        """A line under the sign-in button (demo mode names its PINs there)."""
+        self.signin_hint.setText(text)
+        self.signin_hint.setVisible(bool(text))
 
     def set_operator(self, name: str | None) -> None:
         """Signed in as ``name`` (fresh sale), or signed out (``None``: the sign-in page)."""

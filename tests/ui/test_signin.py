@@ -48,3 +48,26 @@ def test_sign_in_then_sale_carries_the_operator_id_then_sign_out(qtbot, make_ter
     sign_in(qtbot, terminal, DEMO_CASHIER_PIN)
     qtbot.waitUntil(lambda: window.operator_label.text() == "Demo cashier", timeout=3000)
     assert window.amount_entry.amount.text == ""
+
+
+def test_the_demo_sign_in_screen_and_pin_pad_name_the_demo_pins(qtbot, make_terminal):
+    terminal = make_terminal(signed_in=False)
+    window = terminal.window
+    assert window.state == "signin"
+    hint = f"Demo PINs: cashier {DEMO_CASHIER_PIN}, manager {DEMO_MANAGER_PIN}"
+    assert window.signin_hint.isVisible() and window.signin_hint.text() == hint
+    dialog = sign_in(qtbot, terminal, "")
+    assert dialog.prompt.text() == f"Sign in with your PIN:\n{hint}"
+    dialog.reject()
+    settings_pin = terminal.ask_settings()
+    assert hint in settings_pin.prompt.text()
+    settings_pin.reject()
+
+
+def test_the_readme_names_the_demo_pins():
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(
+        encoding="utf-8").split())
+    assert f"demo cashier PIN `{DEMO_CASHIER_PIN}`" in readme
+    assert f"demo manager PIN `{DEMO_MANAGER_PIN}`" in readme
