@@ -56,8 +56,14 @@ def sim(request) -> Iterator[Simulator]:
 
 
 @pytest.fixture
-def client(sim) -> Iterator[OttPayClient]:
-    with OttPayClient(sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+def gateway_url(sim) -> str:
+    """Where the client sends requests: the simulator (a test module may put a proxy between)."""
+    return sim.url
+
+
+@pytest.fixture
+def client(gateway_url) -> Iterator[OttPayClient]:
+    with OttPayClient(gateway_url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
                       connect_timeout=0.5, read_timeout=0.5, query_retries=1,
                       query_backoff=0.01) as c:
         yield c

@@ -21,8 +21,10 @@ FAST = {
 
 
 @pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(**FAST) as running:
+def sim(request) -> Iterator[Simulator]:
+    """A simulator; ``@pytest.mark.parametrize("sim", [PROFILE], indirect=True)`` picks a
+    profile other than ``demo``."""
+    with Simulator(**FAST, profile=getattr(request, "param", "demo")) as running:
         yield running
 
 
