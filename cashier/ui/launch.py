@@ -96,8 +96,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     if font_problem is not None:
         log.warning(font_problem)
         print(font_problem, file=sys.stderr, flush=True)
-    terminal = Terminal(config, demo=demo, customer_display=config.display.customer_display
-                        or demo)
+    terminal = Terminal(config, demo=demo)  # customer display: as [display] says, demo or not
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
