@@ -290,6 +290,8 @@ def run_status(args: argparse.Namespace) -> int:
         else:
             if settles:
                 sale = rt.engine.settler.apply_status(sale, live)
+            elif sale is not None and sale.recheck_until is not None:  # closed on silence
+                sale = rt.engine.settler.apply_after_silence(sale, live)
             elif sale is not None and sale.mode == "link":  # an expired link paid anyway
                 sale = rt.engine.links.apply_late(sale, live)
             if refund is not None and refund.state in ("pending", "unknown"):

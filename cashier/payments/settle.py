@@ -212,11 +212,7 @@ class Settler:
                             from_states=(SaleState.CLOSED,), **fields)
 
     def recheck(self, sale: Sale) -> Sale:
-        """Ask again about a sale closed on silence (the reconciliation sweep).
-
-        Paid: a late payment. Declined or closed by the gateway: the sale rests on that answer
-        and is not asked about again. Not found, pending or no answer: asked again next sweep.
-        """
+        """Ask again about a sale closed on silence (the reconciliation sweep)."""
         if sale.state != SaleState.CLOSED or sale.recheck_until is None:
             return sale
         try:
@@ -225,6 +221,16 @@ class Settler:
             return sale
         except OttPayError as exc:
             log.info("sale %s: re-check failed (%s); will ask again", sale.order_id, exc)
+            return sale
+        return self.apply_after_silence(sale, result)
+
+    def apply_after_silence(self, sale: Sale, result: StatusResult) -> Sale:
+        """What a STATUS_QUERY answer means for a sale closed on silence.
+
+        Paid: a late payment. Declined or closed by the gateway: the sale rests on that answer
+        and is not asked about again. Pending: asked again next sweep.
+        """
+        if sale.state != SaleState.CLOSED or sale.recheck_until is None:
             return sale
         status = result.order_status.value if result.order_status else "?"
         if result.outcome is Outcome.PAID:

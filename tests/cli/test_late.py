@@ -35,3 +35,31 @@ def test_late_payments_listed_then_kept_or_refunded(make_cli):
         assert "No late payments" in cashier("late").out
         assert cashier("late", "--keep", kept).code == 2  # already resolved
         assert cashier("late", "--keep", "NOSUCHORDER").code == 2
+
+
+def test_a_pay_held_in_the_network_and_closed_as_not_found_is_found_paid_later(make_cli, sim):
+    from types import SimpleNamespace
+
+    from tests.faults import FaultProxy, Hold
+
+    with FaultProxy(sim.url) as proxy:
+        # Waits long enough for the gateway's silence to close the sale (the grace is 2 s).
+        cashier = make_cli(SimpleNamespace(url=proxy.url), passive_timeout_seconds=30.0)
+        held = []
+        for amount in ("6.00", "4.00"):
+            proxy.on("PASSIVEPAY", Hold(answer=False), times=1)
+            result = cashier("pay", amount, "--code", WECHAT + "0000", "--json")
+            assert result.code == 1 and result.json()["sale"]["state"] == "closed"
+            held.append(result.json()["sale"]["order_id"])
+        proxy.release("PASSIVEPAY")  # both reach the gateway at last: the customers are charged
+        proxy.wait_for("PASSIVEPAY", forwarded=2)
+        status = cashier("status", held[0], "--json").json()  # asking about one settles it
+        assert status["sale"]["state"] == "paid" and status["sale"]["late"]
+        recovered = cashier("recover", "--json")  # the sweep finds the other
+        assert recovered.code == 0
+        assert set(recovered.json()["late_payments"]) == set(held)
+        for order_id in held:
+            body = cashier("status", order_id, "--json").json()
+            assert body["sale"]["total_cents"] == body["gateway"]["total_cents"]
+            assert body["sale"]["state"] == "paid"
+        assert proxy.forwarded["PASSIVEPAY"] == 2 and proxy.forwarded["REFUND"] == 0
