@@ -1,5 +1,8 @@
 """3. Start-up: `cashier gui --demo` (offscreen) to a window that takes input; core import time.
 
+The same figure is taken from the frozen bundle (``dist/cashier/cashier``, built beforehand with
+``installer/build.sh``), which is what a shop runs; without a bundle that row is not measured.
+
 The target's figure is the command's own start-up probe: ``cashier gui --demo --print-ready``
 prints ``ready <seconds since process start>`` (process start from /proc) once the window is
 shown and the event loop has turned once. Cross-checks, with the parent's ``time.time()`` taken
@@ -33,6 +36,8 @@ from benchmarks.core import Row, Target
 
 BENCH = "3 start-up"
 ROOT = Path(__file__).resolve().parents[1]
+#: The one-folder program ``installer/build.sh`` makes (PyInstaller).
+BUNDLE = ROOT / "dist" / "cashier" / ("cashier.exe" if os.name == "nt" else "cashier")
 
 
 def probe_env(work: Path) -> dict[str, str]:
@@ -61,13 +66,15 @@ def run_probe(ctx: Context, args: list[str], work: Path,
                        f"{done.stderr.strip()[-800:]}")
 
 
-def ready_marker(ctx: Context, work: Path) -> tuple[float, float]:
+def ready_marker(ctx: Context, work: Path, program: list[str] | None = None,
+                 ) -> tuple[float, float]:
     """The command's own start-up probe: ``cashier gui --demo --print-ready`` prints
     ``ready <seconds since process start>`` once the window is shown and the loop has turned.
+    ``program``: how to run ``cashier`` (default: this Python, from the source tree).
     Returns (its figure, Popen -> that line as seen here), then stops it with SIGTERM."""
     started = time.perf_counter()
-    proc = subprocess.Popen([ctx.python, "-m", "cashier", "gui", "--demo", "--print-ready"],
-                            cwd=ROOT, env=probe_env(work), stdout=subprocess.PIPE,
+    command = (program or [ctx.python, "-m", "cashier"]) + ["gui", "--demo", "--print-ready"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=probe_env(work), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
@@ -178,9 +185,22 @@ def run(ctx: Context) -> list[Row]:
         core,
         ui,
     ]
+    rows.insert(2, _frozen_bundle(ctx, work, runs, base))
     # Close to its limit on a loaded machine either way: always say where the time goes.
     _t0, marks = run_probe(ctx, ["startup", "--profile"], work)
     window.note = ("hot spots of cashier.cli.main(['gui', '--demo']) after cashier.ui.launch "
                    "is imported (cProfile, own time; its lazy imports included): "
                    + str(marks["profile"]))
     return rows
+
+
+def _frozen_bundle(ctx: Context, work: Path, runs: int, base: Row) -> Row:
+    """What the shop installs: the frozen bundle's own ``ready`` figure, if one is built."""
+    name = "frozen bundle: dist/cashier/cashier gui --demo --print-ready -> `ready`"
+    if not BUNDLE.is_file():
+        return Row(BENCH, name, "s", measurable=False,
+                   note="no bundle at dist/cashier: build it first with installer/build.sh")
+    built = time.strftime("%Y-%m-%d %H:%M", time.gmtime(BUNDLE.stat().st_mtime))
+    samples = [ready_marker(ctx, work, [str(BUNDLE)])[0] for _ in range(runs)]
+    return Row(BENCH, name, "s", samples, Target("<=", 1.0), base,
+               note=f"the PyInstaller one-folder program built {built} UTC from this tree")
