@@ -6,11 +6,12 @@ cashier's wait is over), and the engine's clock and stop flag. The engine import
 flows never import the engine.
 
 While the cashier waits, ``wait_for_outcome`` asks the gateway at the cadence ``poll_delay``
-decides, the one place that cadence lives.
+decides, the one place that cadence (and the cap on queries per sale) lives.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,12 +28,27 @@ from cashier.payments.states import AbandonReason
 SALE_KEY = "sale:"
 
 
-def poll_delay(settings: PaymentSettings, queries: int, waited: float) -> float:
-    """Seconds until the next STATUS_QUERY of a sale the cashier waits for.
+#: While the customer is most likely acting (scanning the QR, confirming on the phone), each
+#: second of waiting for the answer is a second at the counter: (until seconds waited, delay).
+EAGER_POLLS = ((10.0, 0.5), (20.0, 1.0))
+#: After this long the customer is probably not about to pay: ask half as often.
+PATIENT_AFTER = 60.0
 
-    ``queries``: how many this wait has made so far; ``waited``: seconds since it began.
+
+def poll_delay(settings: PaymentSettings, queries: int, waited: float) -> float:
+    """Seconds from one STATUS_QUERY being sent to the next, for a sale the cashier waits for.
+
+    ``queries``: how many this wait has sent so far; ``waited``: seconds since it began. Every
+    0.5 s for the first 10 s and every second until 20 s (a payment is then seen about a
+    quarter of a second plus half a round trip after it happens), then ``poll_interval``, and
+    twice that after a minute.
     """
-    return settings.poll_interval
+    for until, delay in EAGER_POLLS:
+        if waited < until:
+            return min(delay, settings.poll_interval)
+    if waited < PATIENT_AFTER:
+        return settings.poll_interval
+    return 2 * settings.poll_interval
 
 
 @dataclass(frozen=True)
@@ -56,10 +72,15 @@ class FlowContext:
         return self.resolver.watch(SALE_KEY + order_id)
 
 
-def wait_for_outcome(ctx: FlowContext, handle: SaleHandle, deadline: float) -> None:
+def wait_for_outcome(ctx: FlowContext, handle: SaleHandle, deadline: float, *,
+                     capped: bool = True) -> None:
     """Query the gateway until the sale is final, the cashier cancels, the engine stops or the
     ``deadline`` (``ctx.clock`` time) passes. A change (a callback, ``code_url``) or a cancel
-    wakes the wait early; that re-checks the sale but does not query sooner."""
+    wakes the wait early; that re-checks the sale but does not query sooner.
+
+    ``capped``: send at most ``settings.max_queries``, then only wait (a callback may still
+    settle the sale). A payment link's wait lasts as long as the link is valid (minutes): it is
+    not capped, its cadence just slows down."""
     started = ctx.clock()
     queries = 0
     next_query = started + poll_delay(ctx.settings, queries, 0.0)
@@ -72,8 +93,10 @@ def wait_for_outcome(ctx: FlowContext, handle: SaleHandle, deadline: float) -> N
             continue
         ctx.settler.query(handle.order_id)
         queries += 1
-        now = ctx.clock()
-        next_query = now + poll_delay(ctx.settings, queries, now - started)
+        if capped and queries >= ctx.settings.max_queries:
+            next_query = math.inf
+        else:  # counted from when it was sent: over a long round trip the cadence holds
+            next_query = now + poll_delay(ctx.settings, queries, now - started)
 
 
 def give_up_waiting(ctx: FlowContext, handle: SaleHandle, note: str,

@@ -261,7 +261,7 @@ class LinkPayments:
 
 def run_link(ctx: FlowContext, handle: SaleHandle, valid_seconds: float) -> None:
     """Wait for the customer: poll (and take callbacks) until paid, cancelled or expired."""
-    wait_for_outcome(ctx, handle, ctx.clock() + valid_seconds)
+    wait_for_outcome(ctx, handle, ctx.clock() + valid_seconds, capped=False)
     if not ctx.stopping and handle.sale.is_open and not handle.cancelled:
         # The validity is over: one last question; the settler closes it unless it is paid.
         ctx.settler.query(handle.order_id, final=True)

@@ -1,8 +1,9 @@
 """The passive flow (the cashier scans the customer's code), run on the sale's worker thread.
 
 Protocol section 6: the intent is already journaled when this runs; PASSIVEPAY is sent exactly
-once; pending and unknown outcomes are settled by STATUS_QUERY every ``poll_interval`` up to the
-deadline; a payment is paid only when the confirmed amount equals the requested one.
+once; pending and unknown outcomes are settled by STATUS_QUERY (at ``flow.poll_delay``'s
+cadence) up to the deadline; a payment is paid only when the confirmed amount equals the
+requested one.
 """
 
 from __future__ import annotations
