@@ -79,6 +79,11 @@ def make_shop_data_private(config: Config, journal_path: Path) -> list[Path]:
     return changed
 
 
+def default_journal_path(config: Config, *, demo: bool) -> Path:
+    """The journal a command or the terminal uses: ``[journal] path``, or the demo journal."""
+    return demo_journal_path(config) if demo else config.journal.path
+
+
 def demo_journal_path(config: Config) -> Path:
     return demo_dir(config) / DEMO_JOURNAL_NAME
 
@@ -171,25 +176,29 @@ class Runtime:
         simulator_options: dict[str, Any] | None = None,
         payment_overrides: dict[str, Any] | None = None,
         listener: Listener | None = None,
+        terminal: bool = False,
     ) -> Runtime:
         """Start the core for ``config``. ``demo=None`` follows ``config.demo``.
 
         ``journal_path`` overrides the journal file (default: ``[journal] path``, or the demo
         journal); ``simulator_options`` are extra ``Simulator`` arguments in demo mode;
         ``payment_overrides`` replace ``PaymentSettings`` fields; ``listener`` gets engine events.
-        Raises ``RuntimeSetupError`` (settings unusable) or what a part raises while starting;
-        whatever was started by then is stopped again.
+        ``terminal``: this is the running terminal, one per journal (``TerminalRunningError``
+        when another process runs it). Raises ``RuntimeSetupError`` (settings unusable) or what
+        a part raises while starting; whatever was started by then is stopped again.
         """
         demo = config.demo if demo is None else demo
         closers: list[Any] = []
         try:
             simulator, client, sign_key = _open_gateway(config, demo, simulator_options or {},
                                                         closers)
-            path = Path(journal_path) if journal_path is not None else (
-                demo_journal_path(config) if demo else config.journal.path)
+            path = Path(journal_path) if journal_path is not None else \
+                default_journal_path(config, demo=demo)
             make_shop_data_private(config, path)
             journal = Journal(path)
             closers.append(journal.close)
+            if terminal:
+                journal.claim_terminal()
             holder: dict[str, PaymentEngine] = {}
             receiver = _open_receiver(config, demo, client.merchant_id, sign_key, holder,
                                       closers)

@@ -54,12 +54,14 @@ def note(message: str) -> None:
 
 
 @contextlib.contextmanager
-def running(config: Config, **options: Any) -> Iterator[Any]:
+def running(config: Config, *, changes_money: bool = False, **options: Any) -> Iterator[Any]:
     """The core (``cashier.runtime.Runtime``) for one command, with logging to the log file.
 
-    Says so on stderr in demo mode. ``options`` go to ``Runtime.open``.
+    Says so on stderr in demo mode. ``options`` go to ``Runtime.open``. ``changes_money``: the
+    command takes or gives back money, or closes the day; it is refused (exit 2) while the
+    terminal runs on the same journal, which does those itself.
     """
-    from cashier.journal.store import JournalError
+    from cashier.journal.store import JournalError, JournalGoneError
     from cashier.logsetup import setup_logging, stop_logging
     from cashier.runtime import Runtime, RuntimeSetupError, demo_dir
     from cashier.simulator.state import SimulatorStateError
@@ -75,10 +77,14 @@ def running(config: Config, **options: Any) -> Iterator[Any]:
             runtime = Runtime.open(config, **options)
         except (RuntimeSetupError, SimulatorStateError) as exc:
             raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+        except JournalGoneError as exc:
+            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
         except (OSError, sqlite3.Error, JournalError) as exc:
             raise CommandError(f"Cannot open the journal or start the gateway connection: "
                                f"{exc}.", EXIT_BAD_INPUT) from None
         with runtime:
+            if changes_money:
+                refuse_while_terminal_runs(runtime.journal)
             try:
                 yield runtime
             finally:
@@ -89,6 +95,14 @@ def running(config: Config, **options: Any) -> Iterator[Any]:
         stop_logging()
         for handler in muted:
             logging.getLogger().addHandler(handler)
+
+
+def refuse_while_terminal_runs(journal: Any) -> None:
+    """Exit 2 with one sentence when the terminal runs on ``journal`` in another process."""
+    terminal = journal.running_terminal()
+    if terminal is not None:
+        raise CommandError(f"The terminal is running (pid {terminal.pid}) on this journal; do "
+                           "this in its window, or close it first.", EXIT_BAD_INPUT)
 
 
 def _mute_stderr_logging() -> list[logging.Handler]:

@@ -140,7 +140,8 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
     import sqlite3
 
     from cashier.cli import EXIT_BAD_INPUT, CommandError
-    from cashier.journal.store import JournalError
+    from cashier.commands.common import sentence
+    from cashier.journal.store import JournalError, JournalGoneError, TerminalRunningError
     from cashier.logsetup import stop_logging
     from cashier.ui.launch import display_problem, run_terminal, start_logging
 
@@ -153,6 +154,11 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
                             argv=[sys.argv[0]], exit_after=exit_after, print_ready=print_ready)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    except TerminalRunningError as exc:  # starting up, or not answering: nothing to forward to
+        raise CommandError(f"The terminal is already running (pid {exc.pid}) on this journal; "
+                           "use its window.", EXIT_BAD_INPUT) from None
+    except JournalGoneError as exc:
+        raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
     except (OSError, sqlite3.Error, JournalError) as exc:
         raise CommandError(f"Cannot open the journal or start the gateway connection: {exc}.",
                            EXIT_BAD_INPUT) from None

@@ -61,7 +61,7 @@ def run_link(args: argparse.Namespace) -> int:
     config = load(args)
     cents = amount(args.amount, config)
     tip = amount(args.tip, config, what="tip", allow_zero=True)
-    with running(config) as rt:
+    with running(config, changes_money=True) as rt:
         # ValueError / WapPayLinkError (no merchant payment key, no https callback): exit 2.
         handle = rt.engine.start_link(cents, tip_cents=tip)
         valid = rt.engine.links.valid_seconds(handle.order_id)

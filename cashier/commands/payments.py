@@ -132,7 +132,7 @@ def run_pay(args: argparse.Namespace) -> int:
     if args.code is not None:
         code = clean_scan(args.code)
         classify_payment_code(code)  # PaymentCodeError: exit 2, nothing sent
-    with running(config) as rt:
+    with running(config, changes_money=True) as rt:
         if args.code is None:
             rt.engine.prepare_soon()  # connect to the gateway while the customer shows the code
             code = read_code(config, args)
@@ -197,7 +197,7 @@ def run_qr(args: argparse.Namespace) -> int:
     tip = amount(args.tip, config, what="tip", allow_zero=True)
     wallet = Wallet.parse(args.wallet)
     overrides = {"active_timeout": args.wait} if args.wait else {}
-    with running(config, payment_overrides=overrides) as rt:
+    with running(config, changes_money=True, payment_overrides=overrides) as rt:
         limit = time.monotonic() + rt.engine.settings.active_timeout + rt.client.request_seconds
         try:  # ValueError: no callback URL configured (the gateway requires one)
             handle = rt.engine.start_active(cents, wallet, tip_cents=tip)
@@ -373,7 +373,7 @@ def run_refund(args: argparse.Namespace) -> int:
     if args.amount is not None:
         cents = parse_amount(args.amount, max_cents=10**12)  # bounded by what is left below
     order_id = args.order_id.strip()
-    with running(config) as rt:
+    with running(config, changes_money=True) as rt:
         refund = rt.engine.refund(order_id, cents)
         sale = rt.journal.require_sale(order_id)
         code = exit_for_refund(refund)
@@ -419,7 +419,7 @@ def run_refund_release(args: argparse.Namespace) -> int:
 @reports_errors
 def run_recover(args: argparse.Namespace) -> int:
     config = load(args)
-    with running(config) as rt:
+    with running(config, changes_money=True) as rt:
         settings = rt.engine.settings
         wait = args.wait or max(settings.passive_timeout,
                                 settings.unknown_grace + 2 * settings.poll_interval)
@@ -453,7 +453,7 @@ def run_late(args: argparse.Namespace) -> int:
 
     config = load(args)
     order_id = (args.refund or args.keep or "").strip()
-    with running(config) as rt:
+    with running(config, changes_money=bool(order_id)) as rt:
         resolved = None
         if order_id:
             try:

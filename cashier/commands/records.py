@@ -116,7 +116,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise CommandError("No receipt printer is configured ([printer] kind); nothing was "
                            "done. Give --output FILE to write the report to a file.",
                            EXIT_BAD_INPUT)
-    with running(config) as rt:
+    with running(config, changes_money=args.kind == "Z") as rt:
         if args.kind == "Z":
             # Default: today's date, so a second Z today is refused rather than closing the
             # (empty) next day the journal has moved on to.

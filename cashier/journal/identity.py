@@ -16,7 +16,9 @@ beside it under a dated name, then a fresh ``Journal`` is created.
 from __future__ import annotations
 
 import os
+import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cashier.private_files import create_private_file
@@ -47,6 +49,27 @@ def refuse_lost(path: Path) -> str | None:
     if size == 0:
         return f"the journal {path} is empty (0 bytes); {NEW_JOURNAL_HINT}"
     return None
+
+
+def create_whole(path: Path, build: Callable[[Path], None]) -> None:
+    """Create the journal at ``path`` whole: ``build`` it under a temporary name beside it, then
+    link it into place only if no journal appeared there meanwhile. So a journal file is never
+    seen half-made (0 bytes) by another process opening it at the same moment, and a 0-byte
+    journal always means one was emptied. The file is private (0600) from the start."""
+    temporary = path.with_name(f".{path.name}.new-{secrets.token_hex(4)}")
+    create_private_file(temporary)  # SQLite gives -wal and -shm the same mode
+    try:
+        build(temporary)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process created it first: that one is the journal
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        for suffix in _SIDECARS[:3]:
+            temporary.with_name(temporary.name + suffix).unlink(missing_ok=True)
 
 
 def remember(path: Path, journal_id: str) -> None:

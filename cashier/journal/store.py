@@ -42,7 +42,7 @@ from cashier.journal.records import (
     ZRecord,
 )
 from cashier.journal.schema import migrate
-from cashier.private_files import create_private_file, make_private_dir
+from cashier.private_files import make_private_dir
 
 log = logging.getLogger("cashier.journal")
 
@@ -98,6 +98,16 @@ def _next_day(day: str) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
 
 
+def _build_new(path: Path) -> None:
+    """A complete, empty journal at ``path`` (``identity.create_whole`` puts it in place)."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        migrate(conn)
+    finally:
+        conn.close()
+
+
 class Journal:
     """The sales journal in one SQLite file. Thread-safe; close it (or use ``with``) when done.
 
@@ -124,7 +134,8 @@ class Journal:
         lost = identity.refuse_lost(self.path)
         if lost:
             raise JournalGoneError(lost)
-        create_private_file(self.path)  # SQLite gives -wal and -shm the same mode
+        if not self.path.exists():
+            identity.create_whole(self.path, _build_new)
         self._clock = clock
         self._day_of = business_day_of
         self._lock = threading.RLock()

@@ -147,7 +147,8 @@ class Terminal:
         try:
             self.runtime = Runtime.open(self.config, demo=self.demo, journal_path=journal_path,
                                         simulator_options=options,
-                                        payment_overrides=payment_options, listener=self.events)
+                                        payment_overrides=payment_options, listener=self.events,
+                                        terminal=True)
         except RuntimeSetupError as exc:
             raise RuntimeSetupError(f"{exc} (cashier gui --demo tries the terminal without an "
                                     "account.)") from None

@@ -1,5 +1,8 @@
 """Start the Qt application for ``cashier gui``: logging and language first, then the windows.
 
+One terminal per journal: a launch while one runs brings that window forward and exits 0
+(``single_instance``).
+
 ``run_terminal`` is what ``cashier gui`` and ``cashier demo`` run; ``display_problem`` tells
 them, before Qt is touched, when there is no screen to open a window on (Qt would abort).
 """
@@ -19,9 +22,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from cashier.config import Config
+from cashier.runtime import default_journal_path
 from cashier.ui.app import Terminal
 from cashier.ui.fonts import chinese_font_problem
 from cashier.ui.i18n import install_language, system_language
+from cashier.ui.single_instance import InstanceServer, bring_running_forward
 
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cashier.svg"
 #: ``CASHIER_STARTUP_PROBE=1``: print ``ready <seconds since process start>`` (benchmarks).
@@ -92,11 +97,17 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         print_ready = os.environ.get(STARTUP_PROBE_ENV) == "1"
     app = qt_application(argv)
     install_language(app, language)
+    journal_path = default_journal_path(config, demo=demo)
+    if bring_running_forward(journal_path):
+        print("The terminal is already running on this journal; its window was brought forward.",
+              flush=True)
+        return 0
     font_problem = chinese_font_problem(language or system_language())
     if font_problem is not None:
         log.warning(font_problem)
         print(font_problem, file=sys.stderr, flush=True)
     terminal = Terminal(config, demo=demo)  # customer display: as [display] says, demo or not
+    instance = InstanceServer(journal_path, terminal.window)
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -115,6 +126,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         return int(app.exec())
     finally:
         wake.stop()
+        instance.close()
         terminal.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

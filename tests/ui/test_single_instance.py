@@ -1,0 +1,103 @@
+"""One terminal per journal: a second launch forwards and exits; money commands refuse while it
+runs, read-only ones keep working. Real ``cashier`` subprocesses against a terminal built in the
+test process, one journal file, the simulator in the test process counting requests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from cashier.config import load_config
+from cashier.runtime import default_journal_path
+from cashier.ui.app import Terminal
+from cashier.ui.single_instance import InstanceServer
+from tests.cli.conftest import WECHAT, Cli, settings_text
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="subprocess terminals: POSIX")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys, sim) -> Cli:
+    path = tmp_path / "cashier.toml"
+    path.write_text(settings_text(sim, tmp_path, passive_timeout_seconds=60), encoding="utf-8")
+    return Cli(path, tmp_path, capsys)
+
+
+@pytest.fixture
+def sim():
+    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def terminal(qtbot, cli: Cli):
+    """The running terminal on the CLI's journal (real gateway client to the simulator)."""
+    config = load_config(cli.config)
+    running = Terminal(config, demo=False, journal_path=default_journal_path(config, demo=False),
+                       customer_display=False, wedge=False, cny_currency=None)
+    qtbot.addWidget(running.window)
+    yield running
+    running.close()
+
+
+def test_second_launch_brings_the_running_window_forward_and_exits(qtbot, cli):
+    window = QWidget()
+    qtbot.addWidget(window)
+    config = load_config(cli.config)
+    server = InstanceServer(default_journal_path(config, demo=False), window)
+    try:
+        with qtbot.waitSignal(server.came_forward, timeout=60_000):
+            second = cli.popen("gui")
+        out, err = second.communicate(timeout=60)
+    finally:
+        server.close()
+    assert second.returncode == 0, err
+    assert "already running" in out
+    assert window.isVisible()
+
+
+def test_second_launch_with_the_terminal_still_starting_says_so(terminal, cli):
+    # The terminal holds the journal's lease but is not listening yet (no InstanceServer).
+    result = cli.run("gui")
+    assert result.code == 2
+    assert f"already running (pid {os.getpid()})" in result.err
+
+
+def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli, sim):
+    sim.gateway.config.confirm_after_queries = 10**9  # the customer is confirming on the phone
+    handle = terminal.engine.start_passive(1234, WECHAT + "1111")
+    order_id = handle.order_id
+    refused = f"The terminal is running (pid {os.getpid()}) on this journal"
+    for command in (["recover"], ["refund", order_id], ["pay", "1.00", "--code", WECHAT + "0000"],
+                    ["late", "--keep", order_id], ["report", "--z"]):
+        result = cli.run(*command)
+        assert result.code == 2, (command, result.err)
+        assert refused in result.err, command
+    assert cli.run("history").code == 0  # read-only commands keep working
+    assert cli.run("report", "--x").code == 0
+    shown = cli.run("status", order_id, "--json")
+    assert shown.json()["sale"]["state"] == "pending"
+    sale = terminal.journal.require_sale(order_id)
+    assert sale.state == "pending" and not sale.abandoned
+
+    sim.gateway.config.confirm_after_queries = 0  # the customer confirms
+    sale = handle.wait(30)
+    assert sale.state == "paid" and not sale.late
+    assert len(sim.requests(order_id=order_id, action="PASSIVEPAY")) == 1
+    assert sim.requests(action="REFUND") == []
+
+
+def test_after_the_terminal_closes_the_commands_work_again(qtbot, cli):
+    config = load_config(cli.config)
+    first = Terminal(config, demo=False, journal_path=default_journal_path(config, demo=False),
+                     customer_display=False, wedge=False, cny_currency=None)
+    qtbot.addWidget(first.window)
+    first.close()
+    result = cli.run("recover", "--json")
+    assert result.code == 0, result.err
