@@ -396,7 +396,7 @@ def run_refund_release(args: argparse.Namespace) -> int:
     if not args.yes:
         raise CommandError(f"{RELEASE_WARNING} Add --yes to release refund {refund_id}.",
                            EXIT_BAD_INPUT)
-    with running(config) as rt:
+    with running(config, changes_money=True) as rt:
         try:
             refund = rt.engine.release_refund(refund_id)
         except PaymentError as exc:
