@@ -1,13 +1,17 @@
 """How settling works, as a specification (real simulator over HTTP, real journal file).
 
-1. A confirmed amount that differs from the sale is never marked paid.
-2. Silence is never final: "order not found" past the grace closes a sale *for now*; the journal
+1. Every change is a compare-and-set: losing a race or stale news changes nothing; only a real
+   contradiction (the gateway says declined about a paid sale) is an error, and changes nothing.
+   A query answer maps to a state: paid, declined, closed; pending only revives an unknown sale.
+2. A confirmed amount that differs from the sale is never marked paid. A callback's amount may
+   include the tip or not; anything else is ignored (and the gateway asked).
+3. Silence is never final: "order not found" past the grace closes a sale *for now*; the journal
    records that the outcome rests on silence (``recheck_until``) and the reconciliation sweep
    asks again until then. Paid later: a late payment. Declined or closed by the gateway: the sale
    rests on that answer. After the window: nobody asks any more.
-3. Refunds are confirmed from whichever evidence the gateway gives; silence never fails one
+4. Refunds are confirmed from whichever evidence the gateway gives; silence never fails one
    (more in ``test_refunds.py``).
-4. End to end through a network that holds requests (``tests.faults.FaultProxy``), counted at
+5. End to end through a network that holds requests (``tests.faults.FaultProxy``), counted at
    the gateway side: nothing is sent twice, and the journal ends equal to the gateway.
 """
 
@@ -24,6 +28,7 @@ from cashier.ottpay.codes import OrderStatus, Outcome
 from cashier.ottpay.results import StatusResult
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.settings import PaymentSettings
+from cashier.payments.states import IllegalTransition, SaleState
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
 from tests.faults import FaultProxy, Hold
@@ -87,7 +92,50 @@ def _deliver_held_passive_pay(client, order_id: str, code: str, amount: int = 80
                        biz_type=Wallet.WECHATPAY, operator_id=OPERATOR)
 
 
-# -- 1. amounts ---------------------------------------------------------------------------------
+def _answer(order_id: str, status: OrderStatus, total: int | None = None) -> StatusResult:
+    from cashier.ottpay.codes import classify_order_status
+
+    return StatusResult(order_id=order_id, order_status=status,
+                        outcome=classify_order_status(status), total_cents=total)
+
+
+# -- 1. answers and races -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "state"), [
+    (OrderStatus.SUCCESS, "paid"), (OrderStatus.FAILURE, "declined"),
+    (OrderStatus.ORDERCLOSED, "closed"), (OrderStatus.NOTPAY, "pending"),
+])
+def test_a_query_answer_about_a_pending_sale_maps_to_a_state(engine, journal, status, state):
+    sale = journal.create_sale(order_id="ANS1", mode="passive", wallet="WECHATPAY",
+                               amount_cents=700)
+    after = engine.settler.apply_status(sale, _answer("ANS1", status, total=700))
+    assert after.state == state
+    assert after.recheck_until is None  # an answer: nothing rests on silence
+
+
+def test_pending_revives_an_unknown_sale_but_is_stale_news_about_a_settled_one(engine, journal):
+    sale = journal.create_sale(order_id="REV1", mode="passive", wallet="WECHATPAY",
+                               amount_cents=700, state="unknown")
+    assert engine.settler.apply_status(sale, _answer("REV1", OrderStatus.NOTPAY)).state == \
+        "pending"
+    paid = engine.settler.advance("REV1", SaleState.PAID, note="callback")
+    events = journal.events("REV1")
+    assert engine.settler.advance("REV1", SaleState.PENDING, note="late poll").state == "paid"
+    assert engine.settler.advance("REV1", SaleState.PAID, note="duplicate") == paid
+    assert journal.events("REV1") == events  # neither race left a trace
+
+
+def test_a_gateway_contradicting_the_journal_is_refused_and_changes_nothing(engine, journal):
+    journal.create_sale(order_id="CONTRA1", mode="passive", wallet="WECHATPAY",
+                        amount_cents=700)
+    engine.settler.advance("CONTRA1", SaleState.PAID, note="paid")
+    with pytest.raises(IllegalTransition):
+        engine.settler.advance("CONTRA1", SaleState.DECLINED, note="declined after paid?")
+    assert journal.require_sale("CONTRA1").state == "paid"
+
+
+# -- 2. amounts ---------------------------------------------------------------------------------
 
 
 def test_paid_with_another_amount_stays_unknown_without_event_spam(engine, journal):
@@ -110,7 +158,20 @@ def test_paid_total_including_tip_is_accepted(engine, journal):
     assert engine.settler.apply_status(sale, _paid_answer("TIPINCL1", 1100, 100)).state == "paid"
 
 
-# -- 2. silence ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("amount", "tip", "fits"), [
+    (1000, 100, True),   # amount and tip apart
+    (1100, 0, True),     # the amount includes the tip, no tip field (or 0)
+    (1100, 100, False),  # the tip counted twice
+    (1000, 0, False),    # the tip lost
+    (999, 100, False),
+])
+def test_a_callback_amount_is_read_with_or_without_the_tip(engine, journal, amount, tip, fits):
+    sale = journal.create_sale(order_id="CBAMT1", mode="active", wallet="ALIPAY",
+                               amount_cents=1000, tip_cents=100)
+    assert (engine.settler.callback_mismatch(sale, amount, tip) == "") is fits
+
+
+# -- 3. silence ---------------------------------------------------------------------------------
 
 
 def test_not_found_within_the_grace_is_not_yet_an_answer(make_shifted, journal, sim):
@@ -219,7 +280,7 @@ def test_the_running_terminal_sweeps_in_the_background(make_shifted, clock, clie
     assert journal.require_sale("BG1").late
 
 
-# -- 4. end to end through a network that holds requests ----------------------------------------
+# -- 5. end to end through a network that holds requests ----------------------------------------
 
 
 @pytest.fixture
