@@ -6,17 +6,26 @@ engine), which must be idempotent: the gateway retries, and ECB lets a callback 
 The receiver also serves the page a payment link's browser returns to (``return_path``): its
 query is read with ``parse_wappay_return`` and handed to ``on_return`` as a *hint* only (the
 engine then asks the gateway); it never counts as a payment, whatever it claims.
+
+The receiver may listen on every interface (``callback_listen = "0.0.0.0:…"``), so anyone on the
+network can open connections to it and must not be able to hold the terminal with them. It runs
+on waitress: requests are read by one event loop (an idle or half-sent connection costs no
+thread), only complete requests reach a small pool of worker threads, idle connections are
+closed after ``CONNECTION_TIMEOUT`` seconds, at most ``MAX_CONNECTIONS`` are open at once, and
+``stop()`` closes every connection, however far its request got, and returns within 2 seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from waitress import wasyncore
+from waitress.server import create_server
 
 from cashier.money import AmountError, cents_from_wire
 from cashier.ottpay.codes import OrderStatus
@@ -30,6 +39,15 @@ logger = logging.getLogger("cashier.ottpay")
 
 #: Callbacks are a few hundred bytes; anything much larger is not one.
 MAX_CALLBACK_BYTES = 64 * 1024
+#: Seconds a connection may stay silent before it is closed.
+CONNECTION_TIMEOUT = 10
+#: Connections open at once; more wait in the listen queue until one closes.
+MAX_CONNECTIONS = 64
+#: Threads that run verified callbacks (the handler writes the journal: short work).
+WORKER_THREADS = 2
+_STOP_SECONDS = 1.5  # stop() waits this long for a callback being handled, then gives up
+_STATUS_TEXT = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+                411: "Length Required", 413: "Payload Too Large", 500: "Internal Server Error"}
 
 
 @dataclass(frozen=True)
@@ -92,12 +110,6 @@ _RETURN_PAGE = (
 )
 
 
-class _Server(ThreadingHTTPServer):
-    # Request threads are joined by server_close(), so stop() leaves nothing running.
-    daemon_threads = False
-    block_on_close = True
-
-
 class CallbackReceiver:
     """An HTTP server (loopback by default) that verifies callbacks and hands them to ``handler``.
 
@@ -127,7 +139,9 @@ class CallbackReceiver:
         self.host = host
         self.path = path if path.startswith("/") else "/" + path
         self._requested_port = port
-        self._server: _Server | None = None
+        self._server: Any = None  # a waitress server
+        self._map: dict[int, Any] = {}  # its sockets, served by our loop thread
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def __repr__(self) -> str:
@@ -137,7 +151,7 @@ class CallbackReceiver:
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the callback receiver is not running")
-        return self._server.server_address[1]
+        return int(self._server.effective_port)
 
     @property
     def url(self) -> str:
@@ -154,24 +168,36 @@ class CallbackReceiver:
         """Bind and serve on a background thread."""
         if self._server is not None:
             return self
-        self._server = _Server((self.host, self._requested_port), self._make_handler_class())
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="ottpay-callback-receiver", daemon=True,
+        self._map = {}
+        self._stopping.clear()
+        self._server = create_server(
+            self._app, map=self._map, host=self.host, port=self._requested_port,
+            threads=WORKER_THREADS, connection_limit=MAX_CONNECTIONS,
+            channel_timeout=CONNECTION_TIMEOUT, cleanup_interval=1,
+            max_request_body_size=MAX_CALLBACK_BYTES, asyncore_use_poll=True,
+            ident="cashier-callback", clear_untrusted_proxy_headers=False,
         )
+        self._thread = threading.Thread(target=self._serve, name="ottpay-callback-receiver",
+                                        daemon=True)
         self._thread.start()
         logger.info("OTT Pay callback receiver listening on %s", self.url)
         return self
 
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+
     def stop(self) -> None:
-        """Stop serving and join every thread the receiver started."""
+        """Stop serving: close every connection (idle, half-sent or answered) and the listening
+        socket, and end every thread the receiver started, within 2 seconds."""
         server, thread = self._server, self._thread
         if server is None:
             return
-        server.shutdown()
-        server.server_close()
+        self._stopping.set()
         if thread is not None:
             thread.join()
+        wasyncore.close_all(self._map)  # the loop has ended: no other thread uses them now
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=_STOP_SECONDS)
         self._server = self._thread = None
 
     def __enter__(self) -> CallbackReceiver:
@@ -204,67 +230,47 @@ class CallbackReceiver:
             message="Thank you. The shop is confirming your payment; you can close this page."
         )
 
-    def _make_handler_class(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
+    def _app(self, environ: dict[str, Any],
+             start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The WSGI application: callbacks by POST on ``path``, the link return page by GET."""
+        method = environ.get("REQUEST_METHOD", "")
+        path = environ.get("PATH_INFO", "")
+        if method == "GET" and path == self.return_path:
+            status, page = self._returned(environ.get("QUERY_STRING", ""))
+            return _reply(start_response, status, page, "text/html")
+        if path != self.path:
+            return _reply(start_response, 404, "not found")
+        if method != "POST":
+            return _reply(start_response, 405, "POST callbacks here")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            return _reply(start_response, 411, "Content-Length required")
+        if length < 0 or length > MAX_CALLBACK_BYTES:
+            logger.warning("OTT Pay callback refused: body of %s bytes", length)
+            return _reply(start_response, 413, "too large")
+        return _reply(start_response, *self._callback(environ["wsgi.input"].read(length),
+                                                      environ.get("REMOTE_ADDR", "?")))
 
-        class Handler(BaseHTTPRequestHandler):
-            server_version = "cashier-callback/1"
-            disable_nagle_algorithm = True  # headers and body go out without a 40 ms stall
+    def _callback(self, body: bytes, peer: str) -> tuple[int, str]:
+        try:
+            note = self._verify(body)
+        except GatewayMessageError as exc:
+            logger.warning("OTT Pay callback from %s refused: %s", peer, exc.message)
+            return 400, "FAIL"
+        try:
+            self._handler(note)
+        except Exception:
+            logger.exception("OTT Pay callback for order_id=%s: handler failed", note.order_id)
+            return 500, "FAIL"
+        logger.info("OTT Pay callback order_id=%s amount=%s tip=%s rsp_code=%s accepted",
+                    note.order_id, note.amount_cents, note.tip_cents, note.rsp_code)
+        return 200, "SUCCESS"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                logger.debug("callback receiver: " + format, *args)
 
-            def _answer(self, status: int, text: str) -> None:
-                payload = text.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def do_GET(self) -> None:  # noqa: N802
-                path, _, query = self.path.partition("?")
-                if path == receiver.return_path:
-                    status, page = receiver._returned(query)
-                    payload = page.encode("utf-8")
-                    self.send_response(status)
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
-                self._answer(405 if path == receiver.path else 404, "POST callbacks here")
-
-            def do_POST(self) -> None:  # noqa: N802
-                if self.path.split("?")[0] != receiver.path:
-                    self._answer(404, "not found")
-                    return
-                try:
-                    length = int(self.headers.get("Content-Length", ""))
-                except ValueError:
-                    self._answer(411, "Content-Length required")
-                    return
-                if length < 0 or length > MAX_CALLBACK_BYTES:
-                    logger.warning("OTT Pay callback refused: body of %s bytes", length)
-                    self._answer(413, "too large")
-                    return
-                body = self.rfile.read(length)
-                try:
-                    note = receiver._verify(body)
-                except GatewayMessageError as exc:
-                    logger.warning("OTT Pay callback from %s refused: %s",
-                                   self.client_address[0], exc.message)
-                    self._answer(400, "FAIL")
-                    return
-                try:
-                    receiver._handler(note)
-                except Exception:
-                    logger.exception("OTT Pay callback for order_id=%s: handler failed",
-                                     note.order_id)
-                    self._answer(500, "FAIL")
-                    return
-                logger.info("OTT Pay callback order_id=%s amount=%s tip=%s rsp_code=%s accepted",
-                            note.order_id, note.amount_cents, note.tip_cents, note.rsp_code)
-                self._answer(200, "SUCCESS")
-
-        return Handler
+def _reply(start_response: Callable[..., Any], status: int, text: str,
+           kind: str = "text/plain") -> list[bytes]:
+    payload = text.encode("utf-8")
+    start_response(f"{status} {_STATUS_TEXT.get(status, '')}".rstrip(), [
+        ("Content-Type", f"{kind}; charset=utf-8"), ("Content-Length", str(len(payload)))])
+    return [payload]

@@ -9,6 +9,7 @@ gateway sees them. The settings: request limit 0.5 + 0.5 s, passive wait 1 s, QR
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
@@ -100,3 +101,31 @@ def test_recover_wait_with_a_dripping_gateway_ends(slow_cashier, proxy):
     result = run_bounded(slow_cashier, "recover", "--wait", "2", "--json")
     assert result.code == EXIT_PENDING, result.err
     assert proxy.forwarded["PASSIVEPAY"] == 0 and proxy.forwarded["REFUND"] == 0
+
+
+def test_qr_ends_in_time_with_20_idle_connections_to_its_callback_receiver(sim, make_cli):
+    with socket.socket() as probe:  # a free port for the receiver, so the test can reach it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cli = make_cli(sim)
+    cli.config.write_text(cli.config.read_text().replace('"127.0.0.1:0"', f'"127.0.0.1:{port}"'))
+    started = time.monotonic()
+    proc = cli.popen("qr", "3", "--wallet", "alipay", "--wait", "4", "--json")
+    idle: list[socket.socket] = []
+    try:
+        while not idle:  # the receiver listens before the order is created
+            assert proc.poll() is None and time.monotonic() - started < BOUND, proc.stderr.read()
+            try:
+                idle.append(socket.create_connection(("127.0.0.1", port), timeout=1.0))
+            except OSError:
+                time.sleep(0.05)
+        idle += [socket.create_connection(("127.0.0.1", port)) for _ in range(19)]
+        out, err = proc.communicate(timeout=BOUND + 30)
+    finally:
+        for sock in idle:
+            sock.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert time.monotonic() - started < BOUND, err
+    assert proc.returncode == EXIT_PENDING, err  # nobody paid: still open, not hung

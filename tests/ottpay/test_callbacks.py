@@ -2,12 +2,15 @@
 
 import json
 import logging
+import socket
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
 import requests
 
+from cashier.ottpay import callbacks
 from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification, verify_callback
 from cashier.ottpay.codes import OrderStatus
 from cashier.ottpay.envelope import build_callback
@@ -167,3 +170,55 @@ def test_receiver_stops_listening_after_stop():
     rx.stop()  # idempotent
     with pytest.raises(requests.ConnectionError):
         requests.post(url, data=_body(), timeout=(0.5, 0.5))
+
+
+# -- nobody can hold the receiver (it may listen on every interface) -------------------------
+
+def _connections(rx: CallbackReceiver, idle: int, half_sent: int) -> list[socket.socket]:
+    """``idle`` connections that never send a byte, ``half_sent`` that stop mid-request."""
+    socks = [socket.create_connection(("127.0.0.1", rx.port)) for _ in range(idle + half_sent)]
+    for sock in socks[idle:]:
+        sock.sendall(b"POST /ottpay/callback HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{")
+    return socks
+
+
+def test_idle_and_half_sent_connections_do_not_stop_callbacks_or_shutdown():
+    handler = _Recorder()
+    rx = CallbackReceiver(handler, sign_key=KEY, merchant_id=MERCHANT).start()
+    socks = _connections(rx, idle=20, half_sent=5)
+    try:
+        good = requests.post(rx.url, data=_body(), timeout=(1, 5))
+        bad = requests.post(rx.url, data=BAD_BODIES["tampered md5"](), timeout=(1, 5))
+        assert (good.status_code, bad.status_code) == (200, 400)
+        started = time.monotonic()
+        rx.stop()  # the thread check of every test sees that nothing is left running
+        assert time.monotonic() - started < 10.0  # bounded (the promise is 2 s)
+    finally:
+        for sock in socks:
+            sock.close()
+    assert len(handler.notes) == 1
+
+
+def test_a_silent_connection_is_closed_after_the_connection_timeout(monkeypatch):
+    monkeypatch.setattr(callbacks, "CONNECTION_TIMEOUT", 1)
+    with CallbackReceiver(_Recorder(), sign_key=KEY, merchant_id=MERCHANT) as rx:
+        [idle, half] = _connections(rx, idle=1, half_sent=1)
+        with idle, half:
+            idle.settimeout(30.0)
+            half.settimeout(30.0)
+            assert idle.recv(1) == b""  # closed by the receiver, not by our timeout
+            assert half.recv(1) == b""
+
+
+def test_connections_over_the_bound_wait_until_silent_ones_are_closed(monkeypatch):
+    monkeypatch.setattr(callbacks, "CONNECTION_TIMEOUT", 1)
+    monkeypatch.setattr(callbacks, "MAX_CONNECTIONS", 3)
+    handler = _Recorder()
+    with CallbackReceiver(handler, sign_key=KEY, merchant_id=MERCHANT) as rx:
+        socks = _connections(rx, idle=3, half_sent=0)
+        try:
+            reply = requests.post(rx.url, data=_body(), timeout=(5, 30))
+        finally:
+            for sock in socks:
+                sock.close()
+    assert reply.status_code == 200 and len(handler.notes) == 1
