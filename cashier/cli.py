@@ -42,6 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cashier.commands.payments",
     "cashier.commands.link",
     "cashier.commands.records",
+    "cashier.commands.journal",
     "cashier.commands.configure",
 )
 

@@ -43,11 +43,11 @@ def refuse_lost(path: Path) -> str | None:
         marker = marker_path(path)
         if marker.exists():
             known = marker.read_text(encoding="utf-8").strip()
-            return (f"the journal {path} is missing, but journal {known} was there; "
+            return (f"The journal {path} is missing, but journal {known} was there; "
                     f"{NEW_JOURNAL_HINT}")
         return None
     if size == 0:
-        return f"the journal {path} is empty (0 bytes); {NEW_JOURNAL_HINT}"
+        return f"The journal {path} is empty (0 bytes); {NEW_JOURNAL_HINT}"
     return None
 
 
@@ -93,11 +93,11 @@ def file_problem(path: Path, opened: tuple[int, int]) -> str | None:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return f"the journal {path} was deleted while it was open"
+        return f"The journal {path} was deleted while it was open"
     if (stat.st_dev, stat.st_ino) != opened:
-        return f"the journal {path} was replaced by another file while it was open"
+        return f"The journal {path} was replaced by another file while it was open"
     if stat.st_size == 0:
-        return f"the journal {path} was emptied (0 bytes) while it was open"
+        return f"The journal {path} was emptied (0 bytes) while it was open"
     return None
 
 

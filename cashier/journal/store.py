@@ -222,8 +222,8 @@ class Journal:
         if problem is None:
             return
         if refuse:
-            raise JournalGoneError(f"{problem}; no new sale or refund is recorded: restart the "
-                                   "terminal, and " + identity.NEW_JOURNAL_HINT)
+            raise JournalGoneError(f"{problem}; no new sale or refund is taken: "
+                                   f"{identity.NEW_JOURNAL_HINT}, then restart the terminal")
         if not self._ghost_logged:
             self._ghost_logged = True
             log.error("journal: %s; outcomes of requests already sent are still recorded in the "

@@ -1,0 +1,42 @@
+"""The running terminal notices its journal deleted, replaced or emptied and takes no sale."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cashier.journal import Journal
+from cashier.simulator import Scenario, demo_code
+from tests.ui.helpers import key_amount
+
+
+def _delete(path):
+    path.unlink()
+
+
+def _replace(path):
+    other = path.with_name("other.sqlite")
+    Journal(other).close()
+    os.replace(other, path)
+
+
+def _empty(path):
+    os.truncate(path, 0)
+
+
+@pytest.mark.parametrize(("damage", "said"), [(_delete, "was deleted"),
+                                              (_replace, "was replaced by another file"),
+                                              (_empty, "was emptied")])
+def test_sale_refused_with_a_clear_message_when_the_journal_is_gone(qtbot, make_terminal,
+                                                                    damage, said):
+    terminal = make_terminal()
+    window = terminal.window
+    damage(terminal.journal.path)
+    key_amount(qtbot, terminal, "12.34")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: said in window.amount_entry.message.text(), timeout=5000)
+    assert window.state == "entry"
+    assert "cashier journal new" in window.amount_entry.message.text()
+    assert terminal.simulator.requests(action="PASSIVEPAY") == []  # nothing charged
+    assert terminal.journal.history() == []  # nothing written into the ghost either
