@@ -39,6 +39,12 @@ Guarantees:
 Threads: one worker per sale while the cashier waits (``cashier-sale-<order_id>``), one resolver
 (``cashier-resolver``), plus the caller's threads (``on_callback`` runs on the receiver's).
 ``shutdown()`` joins them all; sales still open stay open in the journal for ``recover()``.
+
+Why one module this long: it is the one door front-ends use. The work lives elsewhere (the flows
+in ``passive``/``active``/``link`` over ``flow.FlowContext``, answers in ``settle``, refunds,
+the sweep in ``reconcile``, background checks in ``resolver``, reports); what stays here is
+wiring them together and the rules that need several of them at once (callbacks, late payments,
+recovery).
 """
 
 from __future__ import annotations
