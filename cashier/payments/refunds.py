@@ -26,7 +26,12 @@ from cashier.journal.store import Journal
 from cashier.money import check_cents
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus, Outcome
-from cashier.ottpay.errors import OrderNotFoundError, OttPayError, OutcomeUnknownError
+from cashier.ottpay.errors import (
+    OrderNotFoundError,
+    OttPayError,
+    OutcomeUnknownError,
+    TransportError,
+)
 from cashier.payments.errors import PaymentError
 from cashier.payments.events import EngineEvent, RefundUpdated, SaleUpdated
 from cashier.payments.ids import new_order_id
@@ -125,18 +130,23 @@ class Refunder:
         self._emit(RefundUpdated(refund, self.journal.require_sale(order_id)))
         return refund
 
-    def confirm(self, refund_id: str) -> Refund:
-        """Query an open refund once and settle it if the gateway's answer is final."""
+    def confirm(self, refund_id: str, *, sweeping: bool = False) -> Refund:
+        """Query an open refund once and settle it if the gateway's answer is final.
+
+        ``sweeping``: raise ``TransportError`` when the gateway cannot be reached (the sweep
+        stops then) instead of leaving the refund for the next try.
+        """
         refund = self._get(refund_id)
         if not RefundState(refund.state).is_open:
             return refund
-        return self._ask(refund, after_silence=False)
+        return self._ask(refund, after_silence=False, sweeping=sweeping)
 
     def recheck(self, refund: Refund) -> Refund:
-        """Ask again about a refund whose ``failed`` rests on silence (the sweep)."""
+        """Ask again about a refund whose ``failed`` rests on silence (the sweep; raises
+        ``TransportError`` when the gateway cannot be reached)."""
         if refund.state != RefundState.FAILED or refund.recheck_until is None:
             return refund
-        return self._ask(refund, after_silence=True)
+        return self._ask(refund, after_silence=True, sweeping=True)
 
     def release(self, refund_id: str, *, operator_id: str | None = None) -> Refund:
         """A manager's decision: count an unknown refund as failed so its amount can be
@@ -163,7 +173,7 @@ class Refunder:
                      recheck_until=self._wall_clock() + self.settings.recheck_seconds)
         return self._get(refund_id)
 
-    def _ask(self, refund: Refund, *, after_silence: bool) -> Refund:
+    def _ask(self, refund: Refund, *, after_silence: bool, sweeping: bool = False) -> Refund:
         refund_id = refund.refund_id
         try:
             result = self.client.status_query(refund_id)
@@ -176,6 +186,8 @@ class Refunder:
                                   "by the original sale's refunded amount")
             return self._get(refund_id)
         except OttPayError as exc:
+            if sweeping and isinstance(exc, TransportError):
+                raise
             log.info("refund %s: query failed (%s); will ask again", refund_id, exc)
             return refund
         status = result.order_status

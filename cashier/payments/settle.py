@@ -21,7 +21,7 @@ from cashier.journal.records import Sale
 from cashier.journal.store import Journal
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import Outcome
-from cashier.ottpay.errors import OrderNotFoundError, OttPayError
+from cashier.ottpay.errors import OrderNotFoundError, OttPayError, TransportError
 from cashier.ottpay.results import PaymentResult, StatusResult
 from cashier.payments.events import EngineEvent, LatePayment, SaleUpdated
 from cashier.payments.settings import PaymentSettings
@@ -212,13 +212,19 @@ class Settler:
                             from_states=(SaleState.CLOSED,), **fields)
 
     def recheck(self, sale: Sale) -> Sale:
-        """Ask again about a sale closed on silence (the reconciliation sweep)."""
+        """Ask again about a sale closed on silence (the reconciliation sweep).
+
+        Raises ``TransportError`` when the gateway could not be reached, so a sweep stops
+        instead of waiting out a deadline per sale.
+        """
         if sale.state != SaleState.CLOSED or sale.recheck_until is None:
             return sale
         try:
             result = self.client.status_query(sale.order_id)
         except OrderNotFoundError:
             return sale
+        except TransportError:
+            raise
         except OttPayError as exc:
             log.info("sale %s: re-check failed (%s); will ask again", sale.order_id, exc)
             return sale

@@ -31,7 +31,7 @@ from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
-from tests.faults import FaultProxy, Hold
+from tests.faults import Drop, FaultProxy, Hold
 
 from .conftest import FAST, OPERATOR, WECHAT
 from .helpers import wait_until
@@ -333,3 +333,20 @@ def test_refund_held_then_delivered_is_never_refunded_twice(held_engine, proxy, 
     assert journal.require_sale(sale.order_id).refunded_cents == \
         sim.order(sale.order_id).refunded_cents == 900
     assert proxy.forwarded["REFUND"] == 1 and proxy.forwarded["PASSIVEPAY"] == 1
+
+
+def test_a_sweep_stops_at_once_when_the_gateway_does_not_answer(held_engine, proxy, sim,
+                                                                journal):
+    ids = ["QUIET1", "QUIET2", "QUIET3"]
+    for order_id in ids:  # three sales closed on silence
+        journal.create_sale(order_id=order_id, mode="passive", wallet="WECHATPAY",
+                            amount_cents=500, operator_id=OPERATOR)
+        journal.transition(order_id, "closed", from_states=["pending"], rsp_msg="order not found",
+                           recheck_until=time.time() + HOUR)
+    proxy.on("STATUS_QUERY", Drop(answer=True))  # the gateway hears, the answers are lost
+    result = held_engine.reconcile()
+    assert result.unreachable and result.paid_late == []
+    assert [oid for oid in ids if sim.requests(oid, "STATUS_QUERY")] == ["QUIET1"]
+    proxy.clear()
+    assert not held_engine.reconcile().unreachable
+    assert all(journal.require_sale(oid).recheck_until is not None for oid in ids)
