@@ -160,6 +160,9 @@ class OttPaySettings:
     #: How long the gateway keeps an unused connection open; the terminal reopens its
     #: connection ahead of need before then and never pays over one idle for half of it.
     idle_timeout_seconds: float = 60.0
+    #: Offer a UnionPay QR (active pay); OTT Pay documents active pay for Alipay and WeChat Pay
+    #: only. Scanned UnionPay codes are taken either way.
+    unionpay_qr: bool = False
 
     @property
     def callback_listen_address(self) -> tuple[str, int] | None:
@@ -681,6 +684,7 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("ottpay", "link_return_url"): _optional_url,
     ("ottpay", "ca_bundle"): _ca_bundle,
     ("ottpay", "idle_timeout_seconds"): _seconds,
+    ("ottpay", "unionpay_qr"): _boolean,
     ("journal", "path"): _path,
     ("payments", "poll_interval_seconds"): _seconds,
     ("payments", "max_queries_per_sale"): _queries,

@@ -117,6 +117,7 @@ def payment_settings(
         wappay_url=o.wappay_url,
         link_return_url=o.link_return_url,
         link_valid_seconds=p.link_valid_seconds,
+        unionpay_qr=o.unionpay_qr,
         recheck_seconds=p.recheck_hours * 3600,
         reconcile_interval=p.reconcile_interval_seconds,
     )

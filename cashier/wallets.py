@@ -36,6 +36,13 @@ class Wallet(enum.Enum):
             ) from None
 
 
+def qr_wallets(unionpay_qr: bool = False) -> tuple[Wallet, ...]:
+    """The wallets a QR (active pay) may be shown for. OTT Pay documents active pay for Alipay
+    and WeChat Pay only; UnionPay only when the merchant's ``[ottpay] unionpay_qr`` says the
+    account takes it. Scanned codes of every wallet are taken either way."""
+    return (Wallet.ALIPAY, Wallet.WECHATPAY, *((Wallet.UNIONPAY,) if unionpay_qr else ()))
+
+
 class PaymentCodeError(ValueError):
     """A scan that is not a customer's payment code; the message is for the cashier."""
 

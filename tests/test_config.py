@@ -78,6 +78,7 @@ def test_defaults_for_every_key(tmp_path):
         80, "gb18030", True
     )
     assert config.display.customer_display is False
+    assert config.ottpay.unionpay_qr is False
     assert config.ui.language is Language.EN
     assert config == Config()
 
@@ -88,6 +89,7 @@ def test_full_file_is_typed(tmp_path):
         credentials(
             'callback_url = "https://shop.example.com/ottpay/callback"\n'
             'callback_listen = "0.0.0.0:8080"\ntimeout_seconds = 20\nterminal_no = "T1"\n'
+            "unionpay_qr = true\n"
         )
         + '[journal]\npath = "data/j.sqlite3"\n'
         '[payments]\npoll_interval_seconds = 0.05\nlate_payment = "refund"\n'
@@ -103,6 +105,7 @@ def test_full_file_is_typed(tmp_path):
     assert config.ottpay.merchant_id == MERCHANT and config.ottpay.sign_key == KEY
     assert config.ottpay.callback_listen_address == ("0.0.0.0", 8080)
     assert config.ottpay.timeout_seconds == 20.0
+    assert config.ottpay.unionpay_qr is True
     assert isinstance(config.ottpay.timeout_seconds, float)
     assert config.journal.path == tmp_path / "data" / "j.sqlite3"
     assert config.payments.max_amount_cents == 500_000
@@ -147,6 +150,7 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
         ('[printer]\nwidth = "80"\n', "[printer] width must be a number without quotes, like 80"),
         ('[printer]\nencoding = "klingon"\n', "[printer] encoding 'klingon'"),
         ('[printer]\nauto_print = "yes"\n', "[printer] auto_print 'yes' must be true or false"),
+        ('[ottpay]\nunionpay_qr = "on"\n', "[ottpay] unionpay_qr 'on' must be true or false"),
         ('[ui]\nlanguage = "fr"\n', "[ui] language 'fr' is not one of"),
         ("ottpay = 3\n", "[ottpay] must be a table"),
         ('[ottpay]\nwappay_url = "http://mppay.example.com/wapPay"\n', "must use https"),

@@ -78,7 +78,7 @@ from cashier.payments.resolver import Resolver
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.settle import Settler
 from cashier.payments.states import AbandonReason, LateResolution, RefundState, SaleState
-from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code
+from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code, qr_wallets
 
 log = logging.getLogger("cashier.payments")
 
@@ -237,6 +237,12 @@ class PaymentEngine:
         """
         amount, tip, operator = self._validate(amount_cents, tip_cents, operator_id)
         chosen = wallet if isinstance(wallet, Wallet) else Wallet.parse(wallet)
+        if chosen not in qr_wallets(self.settings.unionpay_qr):
+            raise ValueError(
+                "UnionPay QR payments are off (OTT Pay documents them for Alipay and WeChat Pay "
+                "only; scanned UnionPay codes work): set [ottpay] unionpay_qr = true if your "
+                "account takes them"
+            )
         url = (callback_url or self.settings.callback_url or "").strip()
         if not url:
             raise ValueError("a QR payment needs a callback URL (set [ottpay] callback_url)")

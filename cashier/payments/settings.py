@@ -31,6 +31,8 @@ class PaymentSettings:
     - ``merchant_payment_key`` (the ``merCode``, a secret), ``wappay_url``, ``link_return_url``
       and ``link_valid_seconds``: payment links (``cashier.payments.link``); without a key,
       ``start_link`` is refused.
+    - ``unionpay_qr``: a UnionPay QR may be shown (off by default: the documents list active
+      pay for Alipay and WeChat Pay only); scanned UnionPay codes are taken either way.
     """
 
     poll_interval: float = 3.0
@@ -50,6 +52,7 @@ class PaymentSettings:
     wappay_url: str = "https://mppay.ottpay.com/wapPay"
     link_return_url: str | None = None
     link_valid_seconds: float = 900.0
+    unionpay_qr: bool = False
 
     def __post_init__(self) -> None:
         for name in ("poll_interval", "passive_timeout", "active_timeout", "unknown_grace",

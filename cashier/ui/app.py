@@ -43,7 +43,7 @@ from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
 from cashier.ui.wedge_filter import WedgeFilter
-from cashier.wallets import Wallet
+from cashier.wallets import Wallet, qr_wallets
 
 log = logging.getLogger("cashier.ui")
 
@@ -172,6 +172,7 @@ class Terminal:
             max_cents=config.payments.max_amount_cents,
             large_cents=config.payments.confirm_above_cents,
             demo_codes=_demo_codes() if self.demo else None,
+            qr_offered=qr_wallets(config.ottpay.unionpay_qr),
         )
         self.settings: SettingsDialog | None = None
         self.history: HistoryDialog | None = None

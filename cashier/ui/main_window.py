@@ -39,7 +39,13 @@ from cashier.ui.keypad import AmountEntry
 from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
 from cashier.ui.sale_controller import SaleController, SaleView
-from cashier.wallets import PaymentCodeError, Wallet, classify_payment_code, mask_code
+from cashier.wallets import (
+    PaymentCodeError,
+    Wallet,
+    classify_payment_code,
+    mask_code,
+    qr_wallets,
+)
 
 log = logging.getLogger("cashier.ui")
 
@@ -125,8 +131,11 @@ class MainWindow(QMainWindow):
         max_cents: int | None = None,
         large_cents: int | None = None,
         demo_codes: dict[str, str] | None = None,
+        qr_offered: tuple[Wallet, ...] = qr_wallets(),
     ) -> None:
+        """``qr_offered``: the wallets a QR button is shown for (``wallets.qr_wallets``)."""
         super().__init__()
+        self.qr_offered = qr_offered
         self.controller = controller
         self.bridge = bridge
         self.customer_display = customer_display
@@ -261,6 +270,7 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"qr_{wallet.value.lower()}")
             button.setMinimumHeight(56)
             button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
+            button.setVisible(wallet in self.qr_offered)
             side.addWidget(button)
             self.wallet_buttons[wallet] = button
         self.link_button = QPushButton(_with_key(self.tr("Send link"), LINK_KEY))

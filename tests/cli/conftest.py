@@ -35,8 +35,9 @@ SIM_OPTIONS: dict[str, Any] = dict(confirm_after_queries=2, close_after_queries=
 
 
 def settings_text(sim: Simulator | None, tmp_path: Path, *, credentials: bool = True,
-                  extra: str = "", **payments: Any) -> str:
-    """A settings file: endpoint = the simulator, short timeouts, journal in tmp_path."""
+                  extra: str = "", ottpay_extra: str = "", **payments: Any) -> str:
+    """A settings file: endpoint = the simulator, short timeouts, journal in tmp_path;
+    ``ottpay_extra`` lines go into ``[ottpay]``, ``extra`` at the end."""
     values = dict(poll_interval_seconds=0.05, passive_timeout_seconds=1.0,
                   active_timeout_seconds=2.0) | payments
     lines = ["[ottpay]"]
@@ -44,7 +45,7 @@ def settings_text(sim: Simulator | None, tmp_path: Path, *, credentials: bool = 
         lines += [f'endpoint = "{sim.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
                   f'sign_key = "{DEMO_SIGN_KEY}"', f'operator_id = "{OPERATOR}"',
                   'callback_listen = "127.0.0.1:0"']
-    lines += ["timeout_seconds = 0.5", "connect_timeout_seconds = 0.5", "",
+    lines += ["timeout_seconds = 0.5", "connect_timeout_seconds = 0.5", ottpay_extra, "",
               "[journal]", f'path = "{tmp_path / "journal.sqlite3"}"', "", "[payments]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n" + extra

@@ -63,7 +63,16 @@ def test_qr_human_output_prints_the_code_url_first(cashier, sim):
     assert sim.wait_for_callbacks(5.0)
 
 
-def test_qr_not_paid_before_the_wait_ends_exits_3(cashier, sim):
+def test_unionpay_qr_is_refused_in_one_sentence_unless_the_setting_enables_it(cashier, sim):
+    result = cashier("qr", "3", "--wallet", "unionpay")
+    assert result.code == 2 and result.out == ""
+    assert "UnionPay QR payments are off" in result.err and "unionpay_qr = true" in result.err
+    assert result.err.strip().count(". ") == 0, result.err
+    assert sim.requests() == []
+
+
+def test_qr_not_paid_before_the_wait_ends_exits_3(make_cli, sim):
+    cashier = make_cli(sim, ottpay_extra="unionpay_qr = true")
     result = cashier("qr", "3", "--wallet", "unionpay", "--wait", "0.3", "--json")
     assert result.code == 3
     sale = result.json()["sale"]

@@ -159,3 +159,20 @@ def test_qr_wait_expires_then_resolver_keeps_checking(make_engine, sim, journal,
     wait_until(recorder.late)  # emitted just after the commit
     assert recorder.late() == [handle.order_id]
     assert sim.wait_for_callbacks(5.0)
+
+
+def test_unionpay_qr_is_refused_before_anything_unless_enabled(make_engine, sim, journal):
+    engine = make_engine()
+    with pytest.raises(ValueError, match=r"UnionPay QR payments are off .*unionpay_qr = true"):
+        engine.start_active(500, Wallet.UNIONPAY, callback_url="http://127.0.0.1:9/none")
+    assert journal.open_sales() == [] and sim.requests() == []
+    scanned = engine.pay_passive(500, "6212345678901230000")  # scanned UnionPay: unchanged
+    assert (scanned.state, scanned.wallet) == ("paid", "UNIONPAY")
+
+
+def test_unionpay_qr_is_shown_when_the_setting_enables_it(make_engine, sim):
+    engine = make_engine(unionpay_qr=True)
+    handle = engine.start_active(500, Wallet.UNIONPAY, callback_url="http://127.0.0.1:9/none")
+    assert handle.wait_code_url(5.0) == f"{sim.base_url}/pay/{handle.order_id}"
+    assert sim.requests(handle.order_id, "ACTIVEPAY")[0].data["biz_type"] == "UNIONPAY"
+    handle.cancel()

@@ -9,6 +9,7 @@ from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.main_window import MainWindow
 from cashier.ui.sale_controller import SaleView
+from cashier.wallets import Wallet, qr_wallets
 
 
 @pytest.fixture
@@ -150,7 +151,17 @@ def test_entry_shows_the_total_of_amount_and_tip(qtbot, bridge):
 
 
 def test_each_way_to_pay_shows_its_key(qtbot, bridge):
-    window = make(qtbot, bridge)
+    window = make(qtbot, bridge, qr_offered=qr_wallets(unionpay_qr=True))
     assert window.scan_button.text().endswith("[F1]")
     assert [b.text()[-4:] for b in window.wallet_buttons.values()] == ["[F2]", "[F3]", "[F4]"]
+    assert all(b.isVisible() for b in window.wallet_buttons.values())
+
+
+def test_a_unionpay_qr_is_offered_only_when_the_setting_enables_it(qtbot, bridge):
+    window = make(qtbot, bridge)  # the default: Alipay and WeChat Pay QRs only
+    assert [w for w, b in window.wallet_buttons.items() if b.isVisible()] == [
+        Wallet.ALIPAY, Wallet.WECHATPAY]
+    qtbot.keyClicks(window.amount_entry, "5")
+    qtbot.keyClick(window, Qt.Key.Key_F4)  # its key does nothing either
+    assert window.state == "entry"
     assert window.link_button.text().endswith("[F5]")
