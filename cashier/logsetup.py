@@ -15,6 +15,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +37,7 @@ _secrets: set[str] = set()
 _secrets_re: re.Pattern[str] | None = None
 _handler: logging.Handler | None = None
 _level_before: int | None = None
+_detached: list[logging.Handler] = []  # console handlers set aside while logging to the file
 
 
 def register_secret(value: str | None) -> None:
@@ -96,7 +98,9 @@ def setup_logging(
     """Send every log record (root logger) at ``level`` and above to a rotating file.
 
     Calling it again replaces the handler it installed before (no duplicates). Returns the path
-    of the log file.
+    of the log file. Until ``stop_logging``, console handlers on the root logger are detached:
+    logs belong in the file and stderr to the person at the terminal (python-escpos calls
+    ``logging.basicConfig()`` on import, which would print raw ``INFO:cashier...`` lines).
     """
     global _handler, _level_before
     if log_dir is None:
@@ -123,7 +127,15 @@ def setup_logging(
         previous.close()
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    for console in [h for h in root.handlers if _is_console(h)]:
+        root.removeHandler(console)
+        _detached.append(console)
     return path
+
+
+def _is_console(handler: logging.Handler) -> bool:
+    return type(handler) is logging.StreamHandler and \
+        handler.stream in (sys.stderr, sys.__stderr__, sys.stdout, sys.__stdout__)
 
 
 def stop_logging() -> None:
@@ -138,3 +150,5 @@ def stop_logging() -> None:
         handler.close()
         if level is not None:
             root.setLevel(level)
+    while _detached:
+        logging.getLogger().addHandler(_detached.pop())

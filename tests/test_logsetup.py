@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 
 import pytest
 
@@ -121,3 +122,20 @@ def test_default_dir_is_platform_log_dir(tmp_path, monkeypatch):
         assert str(path).startswith(str(tmp_path)) and path.name == LOG_FILE_NAME
     finally:
         stop_logging()
+
+
+def test_console_handlers_are_set_aside_while_logging_to_the_file(log_dir, capsys):
+    """python-escpos calls logging.basicConfig() on import: without this, every INFO record
+    also reached stderr as a raw 'INFO:cashier.runtime:...' line."""
+    root = logging.getLogger()
+    console = logging.StreamHandler(sys.stderr)  # what basicConfig() adds
+    root.addHandler(console)
+    try:
+        path = setup_logging(log_dir)
+        logging.getLogger("cashier.runtime").info("runtime open: demo")
+        stop_logging()
+        assert capsys.readouterr().err == ""
+        assert "runtime open: demo" in path.read_text(encoding="utf-8")
+        assert console in root.handlers  # given back afterwards
+    finally:
+        root.removeHandler(console)

@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
-import logging
 import os
 import sqlite3
 import sys
@@ -67,7 +66,6 @@ def running(config: Config, *, changes_money: bool = False, **options: Any) -> I
     from cashier.simulator.state import SimulatorStateError
 
     setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=[config.ottpay.sign_key])
-    muted = _mute_stderr_logging()
     try:
         demo = options.get("demo")
         if config.demo if demo is None else demo:
@@ -93,8 +91,6 @@ def running(config: Config, *, changes_money: bool = False, **options: Any) -> I
                 runtime.engine.shutdown(abort_requests=True)
     finally:
         stop_logging()
-        for handler in muted:
-            logging.getLogger().addHandler(handler)
 
 
 def refuse_while_terminal_runs(journal: Any) -> None:
@@ -103,17 +99,6 @@ def refuse_while_terminal_runs(journal: Any) -> None:
     if terminal is not None:
         raise CommandError(f"The terminal is running (pid {terminal.pid}) on this journal; do "
                            "this in its window, or close it first.", EXIT_BAD_INPUT)
-
-
-def _mute_stderr_logging() -> list[logging.Handler]:
-    """Detach console handlers from the root logger: logs belong in the log file, and stderr to
-    the person at the terminal. (python-escpos calls ``logging.basicConfig()`` on import.)"""
-    root = logging.getLogger()
-    muted = [h for h in root.handlers
-             if type(h) is logging.StreamHandler and h.stream in (sys.stderr, sys.__stderr__)]
-    for handler in muted:
-        root.removeHandler(handler)
-    return muted
 
 
 def reports_errors(handler: Handler) -> Handler:

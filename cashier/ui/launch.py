@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -35,6 +35,7 @@ STARTUP_PROBE_ENV = "CASHIER_STARTUP_PROBE"
 LOG_DIR_ENV = "CASHIER_LOG_DIR"
 
 log = logging.getLogger("cashier.ui")
+qt_log = logging.getLogger("cashier.qt")
 
 _IMPORTED_AT = time.time()  # fallback for the process start where /proc is not available
 
@@ -77,7 +78,21 @@ def seconds_since_process_start() -> float:
         return time.time() - _IMPORTED_AT
 
 
+def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's own messages go to the log file; only critical and fatal ones also to stderr.
+
+    Qt's default handler prints every warning on stderr, e.g. a line "This plugin does not
+    support propagateSizeHints()" per window on the offscreen platform: noise a user can do
+    nothing about. (Logged at INFO: with no log file set up, nothing reaches stderr.)
+    """
+    qt_log.info("%s: %s", kind.name, message)
+    if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        print(message, file=sys.stderr, flush=True)
+
+
 def qt_application(argv: list[str] | None = None) -> QApplication:
+    """The application object, created once, with Qt's messages sent to the log."""
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("cashier")
     app.setWindowIcon(QIcon(str(ICON)))
@@ -136,7 +151,7 @@ def save_screenshots(directory: str, *, language: str) -> list[Path]:
     """Screens of a demo terminal in ``language``, as PNG files in ``directory``."""
     from cashier.ui.screenshots import take_screenshots
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = qt_application()
     translators = install_language(app, language)
     try:
         return take_screenshots(Path(directory), prefix=language)

@@ -35,6 +35,24 @@ def test_gui_self_check_pays_through_the_window_and_exits_0(tmp_path):
     assert re.search(r"ok payment: PAID \S+ with 1345\*+0000", done.stdout)
     assert lines[-1] == "self-check passed"
     assert not (tmp_path / "data" / "cashier" / "demo").exists()  # the user's demo data untouched
+    assert done.stderr == ""  # Qt's warnings (propagateSizeHints...) go to the log, not here
+
+
+def test_qt_warnings_go_to_the_log_file_and_not_to_stderr(qapp, tmp_path, capfd):
+    from PySide6.QtCore import qWarning
+
+    from cashier.logsetup import setup_logging
+    from cashier.ui.launch import qt_application
+
+    path = setup_logging(tmp_path / "log")
+    try:
+        qt_application()
+        qWarning("This plugin does not support propagateSizeHints()")
+    finally:
+        stop_logging()
+    assert "propagateSizeHints" not in capfd.readouterr().err
+    assert "QtWarningMsg: This plugin does not support propagateSizeHints()" in path.read_text(
+        encoding="utf-8")
 
 
 def test_window_check_names_the_failing_step(qtbot, capsys, monkeypatch):
