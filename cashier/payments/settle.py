@@ -172,12 +172,12 @@ class Settler:
         """Why a callback's amounts do not fit the sale ('' when they do).
 
         The documents leave open whether a callback's ``amount`` includes the tip, so both
-        readings fit: ``amount`` = amount and ``tip`` = tip, or ``amount`` = amount + tip with no
-        tip (a payment link's always does: ``wapPay`` has no tip field).
+        readings fit: ``amount`` = amount and ``tip`` = tip, or ``amount`` = amount + tip with
+        ``tip`` = the tip or no tip at all (a payment link's: ``wapPay`` has no tip field).
         """
         if amount_cents == sale.amount_cents and tip_cents == sale.tip_cents:
             return ""
-        if amount_cents == sale.total_cents and tip_cents == 0:
+        if amount_cents == sale.total_cents and tip_cents in (0, sale.tip_cents):
             return ""
         return (f"amount {amount_cents} + tip {tip_cents} cents, the sale is "
                 f"{sale.amount_cents} + {sale.tip_cents}")

@@ -112,7 +112,7 @@ def test_callback_with_wrong_amount_is_ignored_and_logged(make_engine, sim, jour
         handle.cancel()
 
 
-@pytest.mark.parametrize(("amount", "tip"), [(450, 50), (500, 0)])
+@pytest.mark.parametrize(("amount", "tip"), [(450, 50), (500, 0), (500, 50)])
 def test_callback_amount_read_with_or_without_the_tip_included(make_engine, sim, journal,
                                                                amount, tip):
     engine = make_engine(poll_interval=30.0)

@@ -76,13 +76,7 @@ def test_scan_pay_whose_answer_is_lost(engine, sim, proxy):
     assert sent(sim, "STATUS_QUERY", sale.order_id) >= 1
 
 
-def test_qr_pay_settled_by_its_callback(receiver, sim, journal, request):
-    if sim.profile_name == "callback-tip-in-amount":
-        request.applymarker(pytest.mark.xfail(reason=(
-            "callback amount reading in payments settling (issue 12, item 4): "
-            "Settler.callback_mismatch accepts amount = amount + tip only when tip is 0, so this "
-            "callback is dropped and the sale settles by the query it triggers instead"),
-            strict=False))
+def test_qr_pay_settled_by_its_callback(receiver, sim, journal):
     engine, rx = receiver
     handle = engine.start_active(880, Wallet.ALIPAY, tip_cents=120, callback_url=rx.url)
     handle.wait_code_url(5.0)
