@@ -61,6 +61,8 @@ from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
 # How long "Test scan" waits for one scan (seconds).
 SCAN_TEST_SECONDS = 5.0
+#: Wide enough for the merchant page's notes to wrap into a few lines (pixels).
+MIN_WIDTH = 560
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        self.setMinimumWidth(MIN_WIDTH)
         self._show_page(0)
         self.bridge.run(keyring_problem, secret_store, on_done=self._keyring_checked,
                         on_error=lambda exc: self._keyring_checked(type(exc).__name__))
@@ -349,6 +352,17 @@ class FirstRunDialog(QDialog):
         self.next_button.setVisible(index == 1)
         self.finish_button.setVisible(index == 2)
         self.message.setText("")
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every wrapped line (the keyring note, the message) in full: Qt sizes a
+        dialog once, for the texts it had then."""
+        layout = self.layout()
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if height > self.height():
+            self.resize(self.width(), height)
 
     def _keyring_checked(self, problem: str | None) -> None:
         if problem is None:
@@ -360,6 +374,7 @@ class FirstRunDialog(QDialog):
             self.keyring_note.setText(
                 self.tr("No OS keyring is available on this computer (%1); the sign key will be "
                         "kept in the settings file, readable only by you.").replace("%1", problem))
+        self._fit()
 
     # --- navigation ---------------------------------------------------------------------------
     def back(self) -> None:
@@ -373,6 +388,7 @@ class FirstRunDialog(QDialog):
     def _error(self, text: str) -> None:
         self.message.setStyleSheet("color: #c62828; font-weight: bold;")
         self.message.setText(text)
+        self._fit()
 
     # --- reading the form -----------------------------------------------------------------
     def _scanner_choice(self) -> tuple[str, str]:
@@ -410,6 +426,10 @@ class FirstRunDialog(QDialog):
     def _validate(self, data: dict[str, Any]) -> tuple[Config, str | None] | None:
         """``config_from_dict`` on ``data`` (a keyring key checked from memory): the config and
         the key to put in the keyring, or ``None`` after showing the sentence to fix."""
+        missing = self._missing_credential()
+        if missing is not None:
+            self._error(missing)
+            return None
         keyring = data["ottpay"].get("sign_key_source") == "keyring"
         in_file = data | {"ottpay": {k: v for k, v in data["ottpay"].items()
                                      if k != "sign_key_source"}}
@@ -422,13 +442,42 @@ class FirstRunDialog(QDialog):
                 config = config_from_dict(data | {"ottpay": ottpay}, source=self.path,
                                           secret_store=store)
         except ConfigError as exc:
-            self._error(str(exc).replace(f"{self.path}: ", ""))
-            return None
-        if config.demo:
-            self._error(self.tr("Enter the merchant id and sign key from OTT Pay (or go back "
-                                "and choose demo mode)."))
+            self._error(self._in_field_names(str(exc).replace(f"{self.path}: ", "")))
             return None
         return config, keyring_key
+
+    def _missing_credential(self) -> str | None:
+        """What to enter when one of the three OTT Pay fields is empty (``None``: none is)."""
+        fields = (
+            (self.merchant_id, self.tr("Enter the merchant id from OTT Pay (two letters and "
+                                       "eight digits).")),
+            (self.operator_id, self.tr("Enter the operator id from OTT Pay (ten digits).")),
+            (self.sign_key, self.tr("Enter the sign key from OTT Pay (16 characters, 0-9 and "
+                                    "A-F).")),
+        )
+        empty = [sentence for edit, sentence in fields if not edit.text().strip()]
+        if len(empty) == len(fields):
+            return self.tr("Enter the merchant id, operator id and sign key from OTT Pay (or go "
+                           "back and choose demo mode).")
+        return empty[0] if empty else None
+
+    def _in_field_names(self, message: str) -> str:
+        """A settings-file sentence (``[ottpay] operator_id '20156' is not...``) with the
+        setting named as this dialog labels it (``Operator id '20156' is not...``)."""
+        labels = {
+            "[ottpay] merchant_id": self.tr("Merchant id"),
+            "[ottpay] operator_id": self.tr("Operator id"),
+            "[ottpay] sign_key": self.tr("Sign key"),
+            "[shop] name": self.tr("Shop name"),
+            "[shop] address": self.tr("Shop address"),
+            "[scanner] port": self.tr("Scanner"),
+            "[printer] address": self.tr("Printer address"),
+            "[printer] encoding": self.tr("Encoding"),
+        }
+        for setting, label in labels.items():
+            if message.startswith(setting):
+                return label + message[len(setting):]
+        return message
 
     def _plan(self, *, devices: bool = True) -> _Plan | None:
         checked = self._validate(self.form_data(devices=devices))
@@ -443,9 +492,6 @@ class FirstRunDialog(QDialog):
                 self._error(self.tr("Enter the manager's name (the manager changes settings "
                                     "and adds cashiers)."))
                 return None
-            if not config.ottpay.operator_id:
-                self._error(self.tr("Enter the operator id: the manager's sales use it."))
-                return None
             try:
                 check_pin(pin)
             except OperatorError:
@@ -454,7 +500,7 @@ class FirstRunDialog(QDialog):
             if pin != self.manager_pin_again.text():
                 self._error(self.tr("The two PINs differ."))
                 return None
-            manager = (name, config.ottpay.operator_id, pin)
+            manager = (name, config.ottpay.operator_id or "", pin)
         return _Plan(config, self.path, keyring_key, manager)
 
     # --- choices ------------------------------------------------------------------------------

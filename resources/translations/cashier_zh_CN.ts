@@ -75,7 +75,7 @@
     <name>FirstRunDialog</name>
     <message>
         <source>Set up the cashier terminal</source>
-        <extracomment>for the keyring (None: the key is in the file); never in a repr, like the PIN</extracomment>
+        <extracomment>Wide enough for the merchant page&apos;s notes to wrap into a few lines (pixels). for the keyring (None: the key is in the file); never in a repr, like the PIN</extracomment>
         <translation>设置收银台</translation>
     </message>
     <message>
@@ -219,16 +219,24 @@
         <translation>此电脑上没有可用的系统密钥环（%1）；签名密钥将保存在设置文件中，只有您可以读取。</translation>
     </message>
     <message>
-        <source>Enter the merchant id and sign key from OTT Pay (or go back and choose demo mode).</source>
-        <translation>请输入 OTT Pay 提供的商户号和签名密钥（或返回选择演示模式）。</translation>
+        <source>Enter the merchant id from OTT Pay (two letters and eight digits).</source>
+        <translation>请输入 OTT Pay 提供的商户号（两个字母加八位数字）。</translation>
+    </message>
+    <message>
+        <source>Enter the operator id from OTT Pay (ten digits).</source>
+        <translation>请输入 OTT Pay 提供的操作员号（十位数字）。</translation>
+    </message>
+    <message>
+        <source>Enter the sign key from OTT Pay (16 characters, 0-9 and A-F).</source>
+        <translation>请输入 OTT Pay 提供的签名密钥（16 个字符，0-9 和 A-F）。</translation>
+    </message>
+    <message>
+        <source>Enter the merchant id, operator id and sign key from OTT Pay (or go back and choose demo mode).</source>
+        <translation>请输入 OTT Pay 提供的商户号、操作员号和签名密钥（或返回选择演示模式）。</translation>
     </message>
     <message>
         <source>Enter the manager&apos;s name (the manager changes settings and adds cashiers).</source>
         <translation>请输入经理姓名（经理负责修改设置和添加收银员）。</translation>
-    </message>
-    <message>
-        <source>Enter the operator id: the manager&apos;s sales use it.</source>
-        <translation>请输入操作员编号：经理的交易会使用它。</translation>
     </message>
     <message>
         <source>The manager&apos;s PIN must be 4 to 8 digits.</source>
@@ -1209,6 +1217,7 @@
     </message>
     <message>
         <source>Demo PINs: cashier %1, manager %2</source>
+        <extracomment>Demo mode names its public PINs wherever one is asked for.</extracomment>
         <translation>演示PIN码：收银员 %1，经理 %2</translation>
     </message>
     <message>

@@ -94,7 +94,7 @@ def test_real_merchant_writes_a_config_load_config_accepts_and_the_first_manager
 @pytest.mark.parametrize(("merchant", "key", "expected"), [
     ("QC5496", SIGN_KEY, "is not a merchant id"),
     ("QC00005496", "not-a-key", "is not a sign key"),
-    ("QC00005496", "", "sign_key is missing"),
+    ("QC00005496", "", "Enter the sign key from OTT Pay"),
 ])
 def test_bad_merchant_id_or_sign_key_is_refused_and_nothing_written(
         qtbot, bridge, path, merchant, key, expected):
@@ -306,3 +306,46 @@ def test_a_manager_pin_a_cashier_already_uses_is_refused_before_writing(qtbot, b
     dialog.finish_button.click()
     qtbot.waitUntil(lambda: "already used" in dialog.message.text(), timeout=3000)
     assert dialog.result_value is None and not path.exists()
+
+
+def _clipped(label) -> bool:
+    return label.isVisible() and label.height() < label.heightForWidth(label.width())
+
+
+def test_the_keyring_note_and_the_message_are_not_clipped(qtbot, bridge, path):
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        dialog = make(qtbot, bridge, path)
+    finally:
+        keyring.set_keyring(previous)
+    dialog.merchant_button.click()
+    dialog.merchant_id.setText("QC00005496")
+    dialog.operator_id.setText("20156")
+    dialog.sign_key.setText(SIGN_KEY)
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=3000)
+    qtbot.wait(0)  # let the layout settle
+    assert "No OS keyring is available" in dialog.keyring_note.text()
+    assert not _clipped(dialog.keyring_note), (dialog.size(), dialog.keyring_note.size())
+    assert not _clipped(dialog.message)
+    assert dialog.message.text() == (
+        "Operator id '20156' is not an operator id (10 digits, like 0000020156).")
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("merchant_id", "Enter the merchant id from OTT Pay (two letters and eight digits)."),
+    ("operator_id", "Enter the operator id from OTT Pay (ten digits)."),
+    ("sign_key", "Enter the sign key from OTT Pay (16 characters, 0-9 and A-F)."),
+])
+def test_a_missing_merchant_field_is_named_as_the_dialog_names_it(qtbot, bridge, path, field,
+                                                                   expected):
+    dialog = make(qtbot, bridge, path)
+    fill_merchant(dialog)
+    getattr(dialog, field).setText("")
+    dialog.next_button.click()
+    assert dialog.message.text() == expected
+    assert "[ottpay]" not in dialog.message.text() and "_id" not in dialog.message.text()
