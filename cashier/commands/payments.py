@@ -8,6 +8,7 @@ unknown when the wait ended (the sale stays open in the journal; ``cashier recov
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import queue
 import sys
@@ -431,6 +432,13 @@ def run_recover(args: argparse.Namespace) -> int:
         lines += [sale_text(sale, rt.journal.refunds_for(sale.order_id)) for sale in sales]
         if refunds:
             lines.append(f"{len(refunds)} refund(s) still unconfirmed.")
+        swept = rt.engine.last_sweep
+        if swept is not None and (swept.sales_checked or swept.refunds_checked):
+            lines.append(
+                f"{swept.sales_checked} closed sale(s) and {swept.refunds_checked} refund(s) "
+                "whose outcome rests on the gateway's silence asked about again"
+                + ("; the gateway did not answer, so run 'cashier recover' again later."
+                   if swept.unreachable else "."))
         late = rt.engine.late_payments()
         if late:
             lines.append(f"{len(late)} late payment(s) need a decision (refund or keep):")
@@ -440,6 +448,7 @@ def run_recover(args: argparse.Namespace) -> int:
             "still_open": [sale.order_id for sale in still_open],
             "open_refunds": [refund.to_dict() for refund in refunds],
             "late_payments": [sale.order_id for sale in late],
+            "reconciliation": dataclasses.asdict(swept) if swept is not None else None,
         }, "\n".join(lines))
         return code
 

@@ -113,6 +113,7 @@ class PaymentEngine:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._auto_refunding: set[str] = set()
+        self.last_sweep: SweepResult | None = None
         self.settler = Settler(client, journal, self.settings, emit=self._emit,
                                on_late=self._on_late, wall_clock=wall_clock)
         self.refunder = Refunder(client, journal, self.settings, emit=self._emit,
@@ -524,10 +525,14 @@ class PaymentEngine:
     # -- reconciliation ----------------------------------------------------------------------
 
     def reconcile(self) -> SweepResult:
-        """Ask the gateway again about every outcome that rests on silence (one sweep)."""
+        """Ask the gateway again about every outcome that rests on silence (one sweep).
+
+        The result is also kept as ``last_sweep`` (what ``recover()``'s sweep found).
+        """
         result = sweep(self.journal, self.settler, self.refunder)
         for refund_id in result.refunds_settled:
             self._after_refund(self.journal.get_refund(refund_id))
+        self.last_sweep = result
         return result
 
     def keep_reconciling(self) -> bool:

@@ -58,6 +58,7 @@ def test_a_pay_held_in_the_network_and_closed_as_not_found_is_found_paid_later(m
         recovered = cashier("recover", "--json")  # the sweep finds the other
         assert recovered.code == 0
         assert set(recovered.json()["late_payments"]) == set(held)
+        assert recovered.json()["reconciliation"]["paid_late"] == [held[1]]
         for order_id in held:
             body = cashier("status", order_id, "--json").json()
             assert body["sale"]["total_cents"] == body["gateway"]["total_cents"]
