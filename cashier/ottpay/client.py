@@ -744,6 +744,7 @@ class OttPayClient:
                 self._first_contact.note(
                     "wording of 'order not found'", action=action, order_id=order_id,
                     rsp_code=response.rsp_code, rsp_msg=msg, treated_as="order not found",
+                    level=logging.INFO,
                 )
             raise OrderNotFoundError(f"the gateway does not know order {order_id}", **common)
         if classify_rsp_code(code) is Outcome.REJECTED and any(

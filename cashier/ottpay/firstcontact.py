@@ -33,8 +33,13 @@ class FirstContact:
         self._lock = threading.Lock()
 
     def note(self, what: str, *, action: str, order_id: str | None, rsp_code: str,
-             rsp_msg: str, order_status: object = None, treated_as: str) -> bool:
-        """Log ``what`` (e.g. ``"rsp_code"``) for this code/text/status once; True if logged."""
+             rsp_msg: str, order_status: object = None, treated_as: str,
+             level: int = logging.WARNING) -> bool:
+        """Log ``what`` (e.g. ``"rsp_code"``) for this code/text/status once; True if logged.
+
+        ``level``: WARNING for a value the client does not understand, INFO for one it does
+        understand but only by a guess worth confirming (a "not found" recognised by wording).
+        """
         key = (what, rsp_code, rsp_msg, str(order_status or ""))
         with self._lock:
             if key in self._seen:
@@ -46,7 +51,8 @@ class FirstContact:
                                    "more are logged until restart", self.limit)
                 return False
             self._seen.add(key)
-        logger.warning(
+        logger.log(
+            level,
             "OTT Pay first contact: unrecognised %s in a %s answer (order_id=%s): rsp_code=%r "
             "rsp_msg=%r order_status=%r; treated as %s. Please report this line.",
             what, action, order_id, rsp_code, rsp_msg, order_status, treated_as,
