@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint clean bench bench-quick
 
+# pip -qq: errors only. The build backend's notes on editable installs and a machine's own pip
+# configuration warnings are nothing a newcomer can act on.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --quiet --upgrade pip
+	$(PY) -m pip install --quiet --quiet -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)

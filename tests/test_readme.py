@@ -74,3 +74,10 @@ def test_the_command_list_names_every_command():
         assert f"cashier {first}" in listed or f"| {first}" in listed, command
         for word in rest:
             assert word in listed, command
+
+
+def test_the_makefile_installs_without_notes_a_newcomer_cannot_act_on():
+    """pip -qq shows errors only (the README's two commands should print nothing alarming)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = [line for line in makefile.splitlines() if "pip install" in line]
+    assert installs and all("--quiet --quiet" in line for line in installs)
