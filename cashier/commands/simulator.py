@@ -80,8 +80,10 @@ def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
         "  demo payment codes (WeChat Pay; last four digits choose the outcome):",
     ]
     if sim.profile_name != "demo":
-        lines.insert(3, f"  profile: {sim.profile_name} (answers as one reading of the "
-                     "documents' open questions)")
+        from cashier.simulator.readings import PROFILE_HELP
+
+        what = PROFILE_HELP.get(sim.profile_name, "a reading of the documents' open questions")
+        lines.insert(3, f"  profile: {sim.profile_name} ({what})")
     lines += [f"    {demo_code(s, Wallet.WECHATPAY)}  {s.description}" for s in Scenario]
     lines.append(f"  payment links (wapPay): {sim.wappay_url} (merCode: the built-in demo "
                  "payment key, cashier.simulator.DEMO_MERCHANT_PAYMENT_KEY)")

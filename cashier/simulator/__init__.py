@@ -1,8 +1,10 @@
 """A faithful OTT Pay gateway on loopback for demo mode, tests and benchmarks.
 
 ``with Simulator(...) as sim:`` serves ``sim.url`` (``/processV2``; also ``/process``) with the
-protocol's envelope and crypto, keeps the order book, plays the magic scenarios of
-``cashier.simulator.scenarios`` and sends signed callbacks for paid QR orders.
+protocol's envelope and crypto (its own implementation, ``cashier.simulator.envelope``), keeps
+the order book, plays the magic scenarios of ``cashier.simulator.scenarios``, answers the
+documents' open questions as its profile says (``cashier.simulator.readings``) and sends signed
+callbacks for paid QR orders.
 """
 
 from cashier.simulator.callbacks import CallbackDelivery

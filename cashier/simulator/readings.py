@@ -52,6 +52,7 @@ PROFILES: dict[str, Reading] = {
     "mapppay-example": replace(DEMO, mapppay_as_example=True),
 }
 
+#: One line per profile, for ``cashier simulator``'s banner.
 PROFILE_HELP = {
     "demo": "the protocol notes' decisions (default)",
     "no-order-id": "STATUS_QUERY answers leave out order_id",

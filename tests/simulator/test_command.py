@@ -107,6 +107,15 @@ def test_serve_forever_in_demo_mode_explains_the_qr_page(stopper):
     assert proc.returncode == 0
 
 
+def test_command_banner_names_a_profile_other_than_demo(stopper):
+    proc = _start("--profile", "no-order-id")
+    stopper.append(proc)
+    lines = [proc.stdout.readline() for _ in range(4)]
+    assert lines[3].strip() == "profile: no-order-id (STATUS_QUERY answers leave out order_id)"
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+
+
 def test_command_serves_a_named_profile_and_refuses_an_unknown_one(http, stopper):
     proc = _start("--profile", "not-found-code", "--json")
     stopper.append(proc)

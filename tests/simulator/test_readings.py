@@ -10,7 +10,7 @@ import pytest
 from cashier.ottpay.envelope import build_request, parse_callback
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.simulator.envelope import aes_key, md5_of
-from cashier.simulator.readings import PROFILES, reading_for
+from cashier.simulator.readings import PROFILE_HELP, PROFILES, reading_for
 
 from .test_active_pay import Receiver, _active
 
@@ -36,6 +36,7 @@ def plain_data(envelope: dict) -> dict:
 def test_every_profile_differs_from_demo_and_unknown_names_are_refused():
     assert all(reading != PROFILES["demo"] for name, reading in PROFILES.items()
                if name != "demo")
+    assert set(PROFILE_HELP) == set(PROFILES)
     with pytest.raises(ValueError, match="unknown simulator profile 'x'.*no-order-id"):
         reading_for("x")
 
