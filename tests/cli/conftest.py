@@ -34,6 +34,12 @@ SIM_OPTIONS: dict[str, Any] = dict(confirm_after_queries=2, close_after_queries=
                                    callback_retry_interval=0.05)
 
 
+#: A sale that keeps asking the gateway (every 0.5-1 s, up to 1000 times, for 10 minutes) longer
+#: than any test waits: the customer confirms when the test says so, never by the clock.
+LONG_WAIT: dict[str, Any] = dict(poll_interval_seconds=0.5, max_queries_per_sale=1000,
+                                 passive_timeout_seconds=600)
+
+
 def settings_text(sim: Simulator | None, tmp_path: Path, *, credentials: bool = True,
                   extra: str = "", ottpay_extra: str = "", **payments: Any) -> str:
     """A settings file: endpoint = the simulator, short timeouts, journal in tmp_path;

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.cli.conftest import WECHAT, Cli, wait_for
+from tests.cli.conftest import LONG_WAIT, WECHAT, Cli, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -28,7 +28,7 @@ def _start_confirming_pay(cashier: Cli, sim) -> tuple[object, str]:
 
 def test_recover_leaves_a_live_pay_of_another_process_alone(make_cli, sim):
     # late_payment = "refund": had recovery flagged the live sale, its payment would be refunded.
-    cashier = make_cli(sim, passive_timeout_seconds=60, late_payment="refund")
+    cashier = make_cli(sim, late_payment="refund", **LONG_WAIT)
     pay, order_id = _start_confirming_pay(cashier, sim)
 
     recovered = cashier.run("recover", "--wait", "1", "--json")
@@ -50,7 +50,7 @@ def test_recover_leaves_a_live_pay_of_another_process_alone(make_cli, sim):
 
 
 def test_sale_of_a_killed_pay_is_recovered_by_another_process(make_cli, sim):
-    cashier = make_cli(sim, passive_timeout_seconds=60)
+    cashier = make_cli(sim, **LONG_WAIT)
     pay, order_id = _start_confirming_pay(cashier, sim)
     pay.send_signal(signal.SIGKILL)
     pay.communicate(timeout=10)
@@ -66,7 +66,7 @@ def test_sale_of_a_killed_pay_is_recovered_by_another_process(make_cli, sim):
 
 
 def test_status_shows_a_live_sale_of_another_process_without_settling_it(make_cli, sim):
-    cashier = make_cli(sim, passive_timeout_seconds=60)
+    cashier = make_cli(sim, **LONG_WAIT)
     pay, order_id = _start_confirming_pay(cashier, sim)
     shown = cashier.run("status", order_id, "--json")
     assert shown.code == 3, shown.err  # still pending

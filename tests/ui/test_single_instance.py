@@ -5,6 +5,7 @@ test process, one journal file, the simulator in the test process counting reque
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from cashier.config import load_config
 from cashier.runtime import default_journal_path
 from cashier.ui.app import Terminal
 from cashier.ui.single_instance import InstanceServer
-from tests.cli.conftest import WECHAT, Cli, settings_text
+from tests.cli.conftest import LONG_WAIT, WECHAT, Cli, settings_text
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="subprocess terminals: POSIX")
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="subprocess term
 @pytest.fixture
 def cli(tmp_path: Path, capsys, sim) -> Cli:
     path = tmp_path / "cashier.toml"
-    path.write_text(settings_text(sim, tmp_path, passive_timeout_seconds=60), encoding="utf-8")
+    path.write_text(settings_text(sim, tmp_path, **LONG_WAIT), encoding="utf-8")
     return Cli(path, tmp_path, capsys)
 
 
@@ -37,7 +38,8 @@ def sim():
 
 @pytest.fixture
 def terminal(qtbot, cli: Cli):
-    """The running terminal on the CLI's journal (real gateway client to the simulator)."""
+    """The running terminal on the CLI's journal (real gateway client to the simulator); its
+    sales keep asking the gateway longer than the test lasts."""
     config = load_config(cli.config)
     running = Terminal(config, demo=False, journal_path=default_journal_path(config, demo=False),
                        customer_display=False, wedge=False, cny_currency=None)
@@ -75,7 +77,9 @@ def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli
     order_id = handle.order_id
     refused = f"The terminal is running (pid {os.getpid()}) on this journal"
     for command in (["recover"], ["refund", order_id], ["pay", "1.00", "--code", WECHAT + "0000"],
-                    ["late", "--keep", order_id], ["report", "--z"]):
+                    ["qr", "1.00", "--wallet", "alipay"], ["link", "1.00"],
+                    ["refund-release", "R1", "--yes"], ["late", "--keep", order_id],
+                    ["report", "--z"], ["journal", "new", "--yes"]):
         result = cli.run(*command)
         assert result.code == 2, (command, result.err)
         assert refused in result.err, command
@@ -90,7 +94,8 @@ def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli
     sale = handle.wait(30)
     assert sale.state == "paid" and not sale.late
     assert len(sim.requests(order_id=order_id, action="PASSIVEPAY")) == 1
-    assert sim.requests(action="REFUND") == []
+    assert [r.action for r in sim.requests()
+            if r.action in ("PASSIVEPAY", "ACTIVEPAY", "REFUND")] == ["PASSIVEPAY"]
 
 
 def test_after_the_terminal_closes_the_commands_work_again(qtbot, cli):
@@ -101,3 +106,24 @@ def test_after_the_terminal_closes_the_commands_work_again(qtbot, cli):
     first.close()
     result = cli.run("recover", "--json")
     assert result.code == 0, result.err
+
+
+def test_real_terminals_second_forwards_and_a_killed_one_does_not_block_the_next(tmp_path,
+                                                                                 capsys):
+    config = tmp_path / "cashier.toml"
+    config.write_text(settings_text(None, tmp_path, credentials=False), encoding="utf-8")
+    cli = Cli(config, tmp_path, capsys)
+    first = cli.popen("gui", "--demo", "--exit-after", "120")
+    try:
+        assert "cashier terminal running" in first.stdout.readline()
+        second = cli.run("gui", "--demo")
+        assert second.code == 0, second.err
+        assert "already running" in second.out
+        assert first.poll() is None  # the first one goes on
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=30)
+    # Its lease row and its local socket file are left behind: neither keeps the next one out.
+    third = cli.run("gui", "--demo", "--exit-after", "1")
+    assert third.code == 0, third.err
+    assert "cashier terminal running" in third.out and "already running" not in third.out
