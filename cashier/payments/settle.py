@@ -25,7 +25,7 @@ from cashier.ottpay.errors import OrderNotFoundError, OttPayError, TransportErro
 from cashier.ottpay.results import PaymentResult, StatusResult
 from cashier.payments.events import EngineEvent, LatePayment, SaleUpdated
 from cashier.payments.settings import PaymentSettings
-from cashier.payments.states import IllegalTransition, SaleState, sources_of
+from cashier.payments.states import AbandonReason, IllegalTransition, SaleState, sources_of
 
 log = logging.getLogger("cashier.payments")
 
@@ -194,6 +194,13 @@ class Settler:
             return sale
         age = self._wall_clock() - sale.created_at
         if age >= self.settings.unknown_grace:
+            # Given up first (unless the cashier already had): if it is paid after all, it is a
+            # late payment, and says why nobody was waiting for it.
+            marked = self.journal.mark_abandoned(
+                sale.order_id, "the gateway has no record of it: closing it for now",
+                reason=AbandonReason.NO_ANSWER)
+            if marked is not None:
+                self.announce(marked)
             return self.advance(
                 sale.order_id, SaleState.CLOSED, rsp_msg="order not found",
                 recheck_until=sale.created_at + self.settings.recheck_seconds,

@@ -107,3 +107,4 @@ class AbandonReason(enum.StrEnum):
     STOPPED_WAITING = "stopped_waiting"  # the cashier cancelled, or the wait ran out
     TERMINAL_CLOSED = "terminal_closed"  # found open at start-up: closed or crashed meanwhile
     LINK_EXPIRED = "link_expired"
+    NO_ANSWER = "no_answer"  # closed because the gateway had no record of it (silence)

@@ -188,6 +188,7 @@ def test_not_found_past_the_grace_closes_for_now_and_is_marked_for_recheck(
     engine = make_shifted(recheck_seconds=48 * HOUR)
     sale = _closed_on_silence(engine, clock, "SILENT1")
     assert sale.state == "closed" and sale.rsp_msg == "order not found"
+    assert sale.abandoned and sale.abandon_reason == "no_answer"  # a payment now is late
     assert sale.recheck_until == pytest.approx(sale.created_at + 48 * HOUR)
     assert [s.order_id for s in engine.journal.silent_sales(clock())] == ["SILENT1"]
 
@@ -201,6 +202,7 @@ def test_sale_closed_on_silence_found_paid_by_the_sweep_is_a_late_payment(
     assert result.paid_late == ["HELD1"]
     sale = journal.require_sale("HELD1")
     assert sale.state == "paid" and sale.late and sale.recheck_until is None
+    assert sale.abandon_reason == "no_answer"  # what the late-payment banner can say
     assert recorder.late() == ["HELD1"]
     assert [s.order_id for s in engine.late_payments()] == ["HELD1"]
     assert len(sim.requests("HELD1", "PASSIVEPAY")) == 1  # only the held one, never resent
