@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import configparser
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -94,6 +95,25 @@ def rule_lines() -> list[tuple[int, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
+def rules() -> list[dict[str, str]]:
+    """Each rule as {key: value}."""
+    return [{m["key"]: m["value"] for m in UDEV_KEY.finditer(line)} for _, line in rule_lines()]
+
+
+def test_epson_rules_take_receipt_printers_only() -> None:
+    """Epson also makes scanners and inkjets: a rule on the vendor id alone would hand them all
+    to the lp group."""
+    epson = [r for r in rules() if r["ATTRS{idVendor}"] == "04b8"]
+    assert epson and all(r.get("ATTRS{idProduct}") == "0202" or r.get("ATTRS{product}") == "TM-*"
+                         for r in epson)
+
+
+def test_the_pos58_chip_is_covered_as_usb_printer_and_as_serial_port() -> None:
+    pos58 = [r for r in rules()
+             if (r["ATTRS{idVendor}"], r.get("ATTRS{idProduct}")) == ("0416", "5011")]
+    assert {(r["SUBSYSTEM"], r["GROUP"]) for r in pos58} == {("usb", "lp"), ("tty", "dialout")}
+
+
 def test_udev_rules_parse_and_each_has_a_comment() -> None:
     lines = RULES.read_text().splitlines()
     vendors = set()
@@ -133,13 +153,23 @@ def test_udev_rules_pass_udevadm_verify_when_available() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="the Linux install script needs bash")
-def test_linux_install_script_lays_out_and_removes_the_program(tmp_path: Path) -> None:
+def fake_build(tmp_path: Path) -> Path:
+    """A dist/cashier folder as a builder with a group-writable umask leaves it."""
     dist = tmp_path / "dist"
     (dist / "cashier" / "_internal").mkdir(parents=True)
     program = dist / "cashier" / "cashier"
     program.write_text("#!/bin/sh\necho frozen\n")
-    program.chmod(0o755)
+    (dist / "cashier" / "_internal" / "base_library.zip").write_bytes(b"PK")
+    program.chmod(0o775)
+    (dist / "cashier" / "_internal" / "base_library.zip").chmod(0o664)
+    (dist / "cashier" / "_internal").chmod(0o775)
+    return dist
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the Linux install script needs bash")
+def test_linux_install_script_lays_out_and_removes_the_program(tmp_path: Path) -> None:
+    dist = fake_build(tmp_path)
+    program = dist / "cashier" / "cashier"
     root = tmp_path / "root"
     env = {"PATH": "/usr/bin:/bin", "DESTDIR": str(root), "CASHIER_DIST": str(dist)}
     done = subprocess.run(["bash", str(LINUX / "install.sh")], env=env, capture_output=True,
@@ -152,12 +182,22 @@ def test_linux_install_script_lays_out_and_removes_the_program(tmp_path: Path) -
     assert (root / "usr/local/share/icons/hicolor/256x256/apps/cashier.png").is_file()
     assert (root / "usr/local/share/icons/hicolor/scalable/apps/cashier.svg").is_file()
     assert (root / "etc/udev/rules.d/70-cashier-pos.rules").read_text() == RULES.read_text()
+    assert not (root / "usr/local/share/applications/mimeinfo.cache").exists()
+    # Nothing installed is writable by anyone but its owner (root, under sudo): not cp -a.
+    installed = [p for p in root.rglob("*") if not p.is_symlink()]
+    assert not [p for p in installed if p.stat().st_mode & 0o022]
+    assert (root / "opt/cashier/cashier").stat().st_mode & 0o777 == 0o755
+    assert {p.stat().st_uid for p in installed} == {os.getuid()}
 
+    # An older version ran update-desktop-database, which left an empty MIME cache.
+    (root / "usr/local/share/applications/mimeinfo.cache").write_text("[MIME Cache]\n")
     done = subprocess.run(["bash", str(LINUX / "install.sh"), "--uninstall"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
-    leftovers = [p for p in root.rglob("*") if p.is_file() or p.is_symlink()]
-    assert leftovers == []
+    left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    # The standard folders stay; the icon and menu folders the install made are gone.
+    assert left == ["etc", "etc/udev", "etc/udev/rules.d", "opt", "usr", "usr/local",
+                    "usr/local/bin", "usr/local/share"]
 
 
 def test_linux_install_script_refuses_without_a_build(tmp_path: Path) -> None:
