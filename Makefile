@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean bench bench-quick
+.PHONY: demo test lint clean bench bench-quick deb
 
 # pip -qq: errors only. The build backend's notes on editable installs and a machine's own pip
 # configuration warnings are nothing a newcomer can act on.
@@ -23,6 +23,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check cashier tests benchmarks installer
 	CASHIER_BUILD_SMOKE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The Debian package dist/cashier_<version>_<arch>.deb: the PyInstaller bundle (with its
+# self-check), packaged with dpkg-deb. Install it with: sudo apt install ./dist/cashier_*.deb
+deb: $(STAMP)
+	VENV=$(VENV) installer/build.sh
+	installer/linux/build-deb.sh
 
 # Benchmarks: print a table and write benchmarks/RESULTS.md (a few minutes); quick for CI.
 bench: $(STAMP)
