@@ -224,6 +224,8 @@ class Refunder:
                     if RefundState(r.state).is_open or r.recheck_until is not None]
         booked = self.journal.require_sale(refund.sale_order_id).refunded_cents
         shown = original.refund_cents - booked
+        if shown <= 0:
+            return False  # nothing refunded beyond what the journal booked (not yet, or never)
         match = _unique_subset(shown, unbooked)
         if match is None:
             log.warning("refund %s: the gateway shows %s cents refunded beyond the journal; "
@@ -269,7 +271,7 @@ class Refunder:
 def _unique_subset(total: int, refunds: Sequence[Refund]) -> list[Refund] | None:
     """The one combination of ``refunds`` whose amounts add up to ``total`` (None: none, or
     more than one). Few refunds per sale, so trying every combination is cheap."""
-    if total <= 0 or len(refunds) > 12:
+    if len(refunds) > 12:
         return None
     found: list[list[Refund]] = []
     for size in range(1, len(refunds) + 1):
