@@ -125,6 +125,21 @@ def test_the_package_declares_what_the_bundle_does_not_carry(stand_in_deb: Path)
     assert set(SYSTEM_LIBRARIES.values()) <= {g.split(" ")[0] for g in groups}
 
 
+def test_apt_can_satisfy_every_dependency(stand_in_deb: Path) -> None:
+    """Every package named in Depends exists in this machine's distribution (a simulated
+    ``apt install ./cashier_*.deb``: nothing is installed)."""
+    if not shutil.which("apt-get"):
+        pytest.skip("not a Debian-like system (no apt-get)")
+    policy = subprocess.run(["apt-cache", "policy", "libgl1"], capture_output=True, text=True,
+                            timeout=120).stdout
+    if "Candidate: (none)" in policy or "Candidate:" not in policy:
+        pytest.skip("apt has no package lists (apt-get update)")
+    done = subprocess.run(["apt-get", "install", "--simulate", "--no-install-recommends",
+                           str(stand_in_deb)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert re.search(r"^Inst cashier ", done.stdout, re.M)
+
+
 def test_the_package_files_are_roots_and_where_debian_looks(stand_in_deb: Path) -> None:
     files = contents(stand_in_deb)
     assert {owner for _, owner in files.values()} == {"root/root"}
