@@ -418,7 +418,7 @@ class OttPayClient:
         _check_order_id(order_id)
         exchange = self._send_query("STATUS_QUERY", order_id, {"order_id": order_id})
         response = exchange.response
-        if response.data is None:
+        if response.data is None or not_found_by_code(response.rsp_code):
             self._raise_refusal("STATUS_QUERY", order_id, exchange)
         fields = self._payment_fields("STATUS_QUERY", order_id, exchange, unknown=False)
         raw = fields["raw"]

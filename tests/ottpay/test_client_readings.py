@@ -79,6 +79,15 @@ def test_order_not_found_is_recognised_by_code_or_by_a_wording_about_the_order(c
     assert (info.value.rsp_code, info.value.rsp_msg) == (code, msg)
 
 
+def test_a_not_found_code_counts_even_with_signed_data():
+    def answer(req, n):
+        return signed("ORDER_NOT_EXIST", {"order_id": "A1"}, msg="订单不存在")
+
+    with ScriptedGateway(answer) as gw, make_client(gw.url) as client, \
+            pytest.raises(OrderNotFoundError):
+        client.status_query("A1")
+
+
 @pytest.mark.parametrize(("code", "msg", "error"), [
     ("FAIL", "not found", GatewayRejectedError),  # not about the order: perhaps the merchant
     ("FAIL", "merchant does not exist", GatewayRejectedError),
