@@ -28,7 +28,7 @@ import platformdirs
 from cashier.money import DEFAULT_MAX_CENTS, AmountError, format_cents, parse_amount
 from cashier.private_files import make_private_dir
 from cashier.secrets import KeyringSecretStore, SecretStore, SecretStoreError
-from cashier.weburl import UrlProblem, web_url_problem
+from cashier.weburl import UrlProblem, hide_user_info, web_url_problem
 
 APP_NAME = "cashier"
 CONFIG_FILE_NAME = "cashier.toml"
@@ -476,13 +476,17 @@ def _optional_path(label: str, value: object, base: Path | None) -> Path | None:
 def _url(label: str, value: object, base: Path | None) -> str:
     text = _string(label, value)
     problem = web_url_problem(text)
+    shown = hide_user_info(text)
     if problem is UrlProblem.NOT_A_WEB_ADDRESS:
-        raise ConfigError(f"{label} {text!r} is not a web address like https://host/path.")
+        raise ConfigError(f"{label} {shown!r} is not a web address like https://host/path.")
     if problem is UrlProblem.PLAIN_HTTP:
         raise ConfigError(
-            f"{label} {text!r} must use https (plain http is allowed only on this computer, "
+            f"{label} {shown!r} must use https (plain http is allowed only on this computer, "
             "127.0.0.1 or localhost)."
         )
+    if problem is UrlProblem.USER_INFO:
+        raise ConfigError(f"{label} {shown!r} must not hold a user name or password "
+                          "(user:password@); remove it, the address alone is enough.")
     return text
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cashier.private_files import create_private_file, make_private_dir
 from cashier.wallets import mask_code
+from cashier.weburl import hide_user_info
 
 LOG_FILE_NAME = "cashier.log"
 MAX_BYTES = 1_000_000
@@ -52,11 +53,12 @@ def register_secret(value: str | None) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with registered secrets replaced and payment codes masked."""
+    """``text`` with registered secrets replaced, payment codes masked and the
+    ``user:password@`` of any address hidden."""
     secrets_re = _secrets_re
     if secrets_re is not None:
         text = secrets_re.sub(MASK, text)
-    return _PAYMENT_CODE_RE.sub(lambda m: mask_code(m.group(0)), text)
+    return _PAYMENT_CODE_RE.sub(lambda m: mask_code(m.group(0)), hide_user_info(text))
 
 
 class RedactingFilter(logging.Filter):

@@ -2,13 +2,17 @@
 
 Shared by the scanner (to say what was scanned) and the payments core (to choose ``biz_type``).
 Rules from the protocol file, section 6: WeChat Pay 18 digits starting 10-15; Alipay 16-24 digits
-starting 25-30; UnionPay 19 digits starting 62.
+starting 25-30; UnionPay 19 digits starting 62. A code is ASCII digits after the same
+normalisation amounts get (``money.normalise_typed``): fullwidth digits are read as digits,
+digits of other scripts are refused.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+
+from cashier.money import foreign_digits, normalise_typed
 
 
 class Wallet(enum.Enum):
@@ -48,15 +52,16 @@ class PaymentCodeError(ValueError):
 
 
 _RULES: tuple[tuple[Wallet, re.Pattern[str]], ...] = (
-    (Wallet.WECHATPAY, re.compile(r"1[0-5]\d{16}")),
-    (Wallet.ALIPAY, re.compile(r"(2[5-9]|30)\d{14,22}")),
-    (Wallet.UNIONPAY, re.compile(r"62\d{17}")),
+    (Wallet.WECHATPAY, re.compile(r"1[0-5][0-9]{16}")),
+    (Wallet.ALIPAY, re.compile(r"(2[5-9]|30)[0-9]{14,22}")),
+    (Wallet.UNIONPAY, re.compile(r"62[0-9]{17}")),
 )
 
 
 def clean_scan(raw: str) -> str:
-    """Strip the whitespace and control characters scanners put around a code."""
-    return "".join(ch for ch in raw if ch.isprintable()).strip()
+    """Strip the whitespace and control characters scanners put around a code, and normalise it
+    (fullwidth digits become ASCII: this is the code that is journaled and sent)."""
+    return normalise_typed("".join(ch for ch in raw if ch.isprintable())).strip()
 
 
 def classify_payment_code(raw: str) -> Wallet:
@@ -64,7 +69,12 @@ def classify_payment_code(raw: str) -> Wallet:
     code = clean_scan(raw)
     if not code:
         raise PaymentCodeError("Nothing was scanned.")
-    if not code.isdigit():
+    if foreign_digits(code):
+        raise PaymentCodeError(
+            f"Not a payment code ({mask_code(code)}): wallet codes use the digits 0-9, and this "
+            "one has digits of another script."
+        )
+    if not (code.isascii() and code.isdigit()):
         raise PaymentCodeError(
             f"Not a payment code ({mask_code(code)}): wallet codes are digits only. "
             "Ask the customer to open the pay code in WeChat, Alipay or UnionPay."

@@ -2,6 +2,9 @@
 
 Payments, callbacks and payment links travel over https. Plain http is allowed only when the host
 is this computer (127.0.0.0/8, ``localhost``, ``::1``): the simulator in demo mode and in tests.
+No address carries a user name or password (``user:password@host``): nothing the terminal talks
+to is reached that way, and a password in an address ends up on screens and in logs.
+``hide_user_info`` is how a refused address is echoed (and how logs are scrubbed).
 The gateway client, the settings file and the payment-link builder all ask this module, so the
 rule cannot drift between them; each words its own refusal for its own reader.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 
@@ -18,6 +22,15 @@ class UrlProblem(enum.Enum):
 
     NOT_A_WEB_ADDRESS = "not a web address"
     PLAIN_HTTP = "plain http to another computer"
+    USER_INFO = "a user name or password in the address"
+
+
+_USER_INFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]*@")
+
+
+def hide_user_info(text: str) -> str:
+    """``text`` with the ``user:password@`` part of any address in it hidden."""
+    return _USER_INFO_RE.sub(r"\1********@", text)
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -44,6 +57,8 @@ def web_url_problem(url: str) -> UrlProblem | None:
         return UrlProblem.NOT_A_WEB_ADDRESS
     if parts.scheme not in ("http", "https") or not host:
         return UrlProblem.NOT_A_WEB_ADDRESS
+    if "@" in parts.netloc:
+        return UrlProblem.USER_INFO
     if parts.scheme == "http" and not is_loopback_host(host):
         return UrlProblem.PLAIN_HTTP
     return None

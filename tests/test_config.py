@@ -493,3 +493,15 @@ def test_query_cap_must_be_a_whole_number_in_range(tmp_path, value):
                        r"number from 1 to 1000\.$"):
         load_config(write(tmp_path, credentials(f"[payments]\nmax_queries_per_sale = {value}\n")),
                     env={})
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://shop:Hunter2pw@frontapi.ottpay.com/processV2",
+    "https://Hunter2pw@frontapi.ottpay.com/processV2",
+    "http://shop:Hunter2pw@127.0.0.1:8123/processV2",
+])
+def test_an_endpoint_with_a_user_name_or_password_is_refused_without_showing_it(
+        tmp_path, endpoint):
+    message = error_for(tmp_path, credentials(f'endpoint = "{endpoint}"\n'))
+    assert "must not hold a user name or password" in message and "[ottpay] endpoint" in message
+    assert "Hunter2pw" not in message and "********@" in message

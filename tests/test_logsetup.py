@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from cashier.config import load_config
-from cashier.logsetup import LOG_FILE_NAME, register_secret, setup_logging, stop_logging
+from cashier.logsetup import LOG_FILE_NAME, redact, register_secret, setup_logging, stop_logging
 
 SIGN_KEY = "6698851A525C9433"
 CODE = "134567890123451111"  # an 18-digit WeChat Pay code
@@ -139,3 +139,9 @@ def test_console_handlers_are_set_aside_while_logging_to_the_file(log_dir, capsy
         assert console in root.handlers  # given back afterwards
     finally:
         root.removeHandler(console)
+
+
+def test_redact_hides_the_password_of_an_address():
+    text = redact("runtime open: https://shop:Hunter2pw@frontapi.ottpay.com/processV2")
+    assert "Hunter2pw" not in text and "shop" not in text
+    assert "https://********@frontapi.ottpay.com/processV2" in text

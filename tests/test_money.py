@@ -7,6 +7,7 @@ from cashier.money import (
     cents_from_wire,
     cents_to_wire,
     check_cents,
+    check_total,
     format_cents,
     format_money,
     parse_amount,
@@ -80,3 +81,35 @@ def test_wire_amounts():
 ])
 def test_format_money_puts_the_symbol_first(cents, currency, text):
     assert format_money(cents, currency) == text
+
+
+# -- one normalisation rule for amounts and payment codes (NFKC, then ASCII digits) ----------
+
+@pytest.mark.parametrize(("typed", "cents"), [
+    ("１２．３４", 1234),   # fullwidth digits and full stop (Asian keyboards and IMEs)
+    ("１２.５", 1250),
+    ("．５", 50),
+])
+def test_fullwidth_amounts_are_normalised(typed, cents):
+    assert parse_amount(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["١٢", "12.٣٤", "१२", "১২"])  # Arabic-Indic, Devanagari, Bengali
+def test_digits_of_other_scripts_are_refused_in_one_sentence(typed):
+    with pytest.raises(AmountError) as info:
+        parse_amount(typed)
+    message = str(info.value)
+    assert "digits 0-9" in message and message.count(". ") == 0 and message.endswith(".")
+
+
+def test_amount_and_tip_together_stay_within_the_maximum():
+    assert check_total(600, 400, max_cents=1000) == 1000
+    with pytest.raises(AmountError, match=r"total 10\.01 \(amount 6\.00 \+ tip 4\.01\) is above "
+                                          r"the maximum of 10\.00"):
+        check_total(600, 401, max_cents=1000)
+
+
+def test_the_gateway_sends_ascii_cents_only():
+    assert cents_from_wire("100") == 100
+    with pytest.raises(AmountError):
+        cents_from_wire("١٠٠")

@@ -184,3 +184,18 @@ def test_build_writes_exactly_the_files_given(tmp_path: Path) -> None:
     bundle = build_support_bundle(tmp_path / "b.zip", config=None, config_error="none here")
     assert bundle.members == ("README.txt", "version.json", "config.json", "journal.json")
     assert "config.json" in unzip(bundle.path)["README.txt"]
+
+
+def test_an_endpoint_password_never_reaches_the_bundle(home: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    refused = home / "userinfo.toml"
+    refused.write_text(f'[ottpay]\nmerchant_id = "{MERCHANT}"\nsign_key = "{SIGN_KEY}"\n'
+                       'operator_id = "0000020156"\n'
+                       'endpoint = "https://shop:Hunter2pw@frontapi.ottpay.com/processV2"\n',
+                       encoding="utf-8")
+    output = home / "b.zip"
+    assert main(["--config", str(refused), "support-bundle", "--output", str(output)]) == 0
+    assert "Hunter2pw" not in capsys.readouterr().out
+    members = unzip(output)
+    assert "user name or password" in json.loads(members["config.json"])["error"]
+    assert all("Hunter2pw" not in text for text in members.values())

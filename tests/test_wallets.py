@@ -51,3 +51,25 @@ def test_wallet_parse():
     assert Wallet.parse("Alipay") is Wallet.ALIPAY
     with pytest.raises(ValueError, match="Unknown wallet"):
         Wallet.parse("paypal")
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) for ch in text)
+
+
+def test_a_fullwidth_code_is_read_as_its_ascii_digits():
+    scanned = _fullwidth("134567890123450000")
+    assert clean_scan(scanned) == "134567890123450000"  # what is journaled and sent
+    assert classify_payment_code(scanned) is Wallet.WECHATPAY
+
+
+@pytest.mark.parametrize("digits", [
+    "".join(chr(0x660 + int(d)) for d in "4567890123450000"),  # Arabic-Indic
+    "".join(chr(0x966 + int(d)) for d in "4567890123450000"),  # Devanagari
+])
+def test_digits_of_other_scripts_are_refused_in_one_sentence(digits):
+    with pytest.raises(PaymentCodeError) as info:
+        classify_payment_code("13" + digits)
+    message = str(info.value)
+    assert "digits 0-9" in message and "another script" in message
+    assert message.count(". ") == 0 and message.endswith(".")

@@ -27,7 +27,7 @@ from cashier.cli import (
 )
 from cashier.config import Config, ConfigError, load_config
 from cashier.journal.records import OPEN_STATES, PAID_STATES, Refund, Sale
-from cashier.money import AmountError, format_cents, parse_amount
+from cashier.money import AmountError, check_total, format_cents, parse_amount
 from cashier.wallets import PaymentCodeError, Wallet
 
 #: Environment variable for the log folder (default: the platform log dir).
@@ -142,6 +142,17 @@ def amount(text: str, config: Config, *, what: str = "amount", allow_zero: bool 
     except AmountError as exc:
         prefix = "" if what == "amount" else "Tip: "
         raise CommandError(f"{prefix}{exc}", EXIT_BAD_INPUT) from None
+
+
+def amount_and_tip(args: argparse.Namespace, config: Config) -> tuple[int, int]:
+    """``args.amount`` and ``args.tip`` in cents, each and together within ``max_amount``."""
+    cents = amount(args.amount, config)
+    tip = amount(args.tip, config, what="tip", allow_zero=True)
+    try:
+        check_total(cents, tip, max_cents=config.payments.max_amount_cents)
+    except AmountError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    return cents, tip
 
 
 def day(text: str | None) -> str | None:
@@ -278,7 +289,7 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
-    "amount", "day", "exit_for_refund", "exit_for_sale", "load", "note", "print_paid_receipt",
-    "reports_errors",
+    "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
+    "print_paid_receipt", "reports_errors",
     "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds", "wallet_label",
 ]

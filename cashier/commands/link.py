@@ -14,7 +14,7 @@ from typing import Any
 from cashier.cli import emit
 from cashier.commands.common import (
     EXIT_PENDING,
-    amount,
+    amount_and_tip,
     exit_for_sale,
     load,
     note,
@@ -59,8 +59,7 @@ def _wait_seconds(text: str) -> float:
 @reports_errors
 def run_link(args: argparse.Namespace) -> int:
     config = load(args)
-    cents = amount(args.amount, config)
-    tip = amount(args.tip, config, what="tip", allow_zero=True)
+    cents, tip = amount_and_tip(args, config)
     with running(config, changes_money=True) as rt:
         # ValueError / WapPayLinkError (no merchant payment key, no https callback): exit 2.
         handle = rt.engine.start_link(cents, tip_cents=tip)

@@ -23,7 +23,7 @@ from cashier.commands.common import (
     EXIT_OK,
     EXIT_PENDING,
     CommandError,
-    amount,
+    amount_and_tip,
     exit_for_refund,
     exit_for_sale,
     load,
@@ -128,8 +128,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 @reports_errors
 def run_pay(args: argparse.Namespace) -> int:
     config = load(args)
-    cents = amount(args.amount, config)
-    tip = amount(args.tip, config, what="tip", allow_zero=True)
+    cents, tip = amount_and_tip(args, config)
     if args.code is not None:
         code = clean_scan(args.code)
         classify_payment_code(code)  # PaymentCodeError: exit 2, nothing sent
@@ -194,8 +193,7 @@ def _scan_serial(config: Config, timeout: float, *, quiet: bool) -> str:
 @reports_errors
 def run_qr(args: argparse.Namespace) -> int:
     config = load(args)
-    cents = amount(args.amount, config)
-    tip = amount(args.tip, config, what="tip", allow_zero=True)
+    cents, tip = amount_and_tip(args, config)
     wallet = Wallet.parse(args.wallet)
     overrides = {"active_timeout": args.wait} if args.wait else {}
     with running(config, changes_money=True, payment_overrides=overrides) as rt:

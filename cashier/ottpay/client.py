@@ -70,11 +70,12 @@ from cashier.ottpay.results import (
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
 from cashier.ottpay.transport import Watchdog
 from cashier.wallets import Wallet, mask_code
-from cashier.weburl import UrlProblem, is_loopback_host, web_url_problem
+from cashier.weburl import UrlProblem, hide_user_info, is_loopback_host, web_url_problem
 
 logger = logging.getLogger("cashier.ottpay")
 
 _ORDER_ID_RE = re.compile(r"[A-Za-z0-9]{1,32}")
+_AUTH_CODE_RE = re.compile(r"[0-9]+")  # ASCII digits only, never another script's
 _FEE_TYPE_RE = re.compile(r"[A-Za-z]{3}")
 _GATEWAY_TROUBLE = frozenset({"TIMEOUT", "SYSTEM_ERROR", "DB_ERROR"})
 _SIGNING_HINTS = ("md5", "sign", "decrypt", "merchant")
@@ -97,15 +98,20 @@ def check_endpoint(endpoint: str) -> str:
     """Return ``endpoint`` (stripped) if it is https, or http on a loopback host; else raise."""
     text = endpoint.strip() if isinstance(endpoint, str) else ""
     problem = web_url_problem(text)
+    shown = hide_user_info(endpoint) if isinstance(endpoint, str) else endpoint
     if problem is UrlProblem.NOT_A_WEB_ADDRESS:
         raise InsecureEndpointError(
-            f"the gateway endpoint {endpoint!r} is not an https address like "
+            f"the gateway endpoint {shown!r} is not an https address like "
             "https://frontapi.ottpay.com/processV2"
         )
     if problem is UrlProblem.PLAIN_HTTP:
         raise InsecureEndpointError(
-            f"refusing the gateway endpoint {endpoint!r}: payments go over https only "
+            f"refusing the gateway endpoint {shown!r}: payments go over https only "
             "(plain http is allowed just for a simulator on 127.0.0.1/localhost/::1)"
+        )
+    if problem is UrlProblem.USER_INFO:
+        raise InsecureEndpointError(
+            f"refusing the gateway endpoint {shown!r}: it must not hold a user name or password"
         )
     return text
 
@@ -268,7 +274,7 @@ class OttPayClient:
         _check_order_id(order_id)
         check_cents(amount_cents)
         check_cents(tip_cents, allow_zero=True)
-        if not isinstance(auth_code, str) or not auth_code.strip().isdigit():
+        if not isinstance(auth_code, str) or not _AUTH_CODE_RE.fullmatch(auth_code.strip()):
             raise ValueError("the payment code must be the digits scanned from the wallet")
         auth_code = auth_code.strip()
         wallet = biz_type if isinstance(biz_type, Wallet) else Wallet.parse(biz_type)

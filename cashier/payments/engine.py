@@ -57,7 +57,7 @@ from collections.abc import Callable
 
 from cashier.journal.records import Refund, Sale, SaleEvent
 from cashier.journal.store import DuplicateOrderError, Journal
-from cashier.money import check_cents, parse_amount
+from cashier.money import check_cents, check_total, parse_amount
 from cashier.ottpay.callbacks import PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus
@@ -284,6 +284,7 @@ class PaymentEngine:
         limit = self.settings.max_amount_cents
         amount = check_cents(amount_cents, max_cents=limit)
         tip = check_cents(tip_cents, max_cents=limit, allow_zero=True)
+        check_total(amount, tip, max_cents=limit)
         operator = operator_id or self.settings.operator_id or self.client.operator_id
         if not operator:
             raise ValueError("no operator id: set [ottpay] operator_id before taking payments")

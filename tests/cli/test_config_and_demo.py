@@ -171,3 +171,14 @@ def test_a_broken_demo_simulator_state_exits_2_naming_the_file(make_cli, tmp_pat
     result = cashier("rate", "--json")
     assert result.code == 2
     assert str(state) in result.json()["error"]
+
+
+def test_config_show_refuses_an_endpoint_password_without_showing_it(make_cli, sim):
+    cli = make_cli(sim)
+    text = cli.config.read_text().replace(sim.url, sim.url.replace("//", "//shop:Hunter2pw@"))
+    cli.config.write_text(text)
+    for args in (("config", "show"), ("config", "show", "--json")):
+        shown = cli(*args)
+        assert shown.code == 2
+        assert "user name or password" in shown.out + shown.err
+        assert "Hunter2pw" not in shown.out + shown.err

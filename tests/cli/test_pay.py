@@ -109,6 +109,34 @@ def test_amount_over_the_configured_maximum_is_refused(make_cli, sim):
     assert sim.requests() == []
 
 
+def test_amount_plus_tip_over_the_maximum_is_refused(make_cli, sim, tmp_path):
+    cashier = make_cli(sim, max_amount="50.00")
+    result = cashier("pay", "30", "--tip", "20.01", "--code", WECHAT + "0000")
+    assert result.code == 2 and "total 50.01" in result.err and "maximum of 50.00" in result.err
+    assert sim.requests() == [] and not (tmp_path / "journal.sqlite3").exists()
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) for ch in text)
+
+
+def test_fullwidth_amount_and_code_are_read_the_same_way(cashier, sim):
+    result = cashier("pay", _fullwidth("12.34"), "--code", _fullwidth(WECHAT + "0000"), "--json")
+    assert result.code == 0, result.err
+    [request] = sim.requests(action="PASSIVEPAY")
+    assert request.data["auth_code"] == WECHAT + "0000" and request.data["amount"] == "1234"
+
+
+@pytest.mark.parametrize("args", [("١٢", WECHAT + "0000"),
+                                  ("12", "13" + "".join(chr(0x660 + int(d)) for d in
+                                                        "4567890123450000"))])
+def test_digits_of_other_scripts_are_refused_and_nothing_is_sent(cashier, sim, tmp_path, args):
+    amount, code = args
+    result = cashier("pay", amount, "--code", code, "--json")
+    assert result.code == 2 and "digits 0-9" in result.json()["error"]
+    assert sim.requests() == [] and not (tmp_path / "journal.sqlite3").exists()
+
+
 def test_pay_without_code_reads_one_line_of_stdin(cashier, sim, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(f"  {WECHAT}0000\r\n"))
     result = cashier("pay", "1.5", "--json")

@@ -351,3 +351,9 @@ def test_exchange_rate_for_another_currency_is_refused():
                                                            "rate": "710000000"})) as gw:
         with make_client(gw.url) as client, pytest.raises(GatewayMessageError, match="USD"):
             client.exchange_rate("CAD")
+
+
+def test_an_endpoint_with_user_info_is_refused_without_showing_the_password():
+    with pytest.raises(InsecureEndpointError) as info:
+        OttPayClient("https://shop:Hunter2pw@frontapi.ottpay.com/processV2", MERCHANT, KEY)
+    assert "user name or password" in str(info.value) and "Hunter2pw" not in str(info.value)

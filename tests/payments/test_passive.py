@@ -87,6 +87,13 @@ def test_amount_above_configured_maximum_is_refused(make_engine, sim, journal):
     assert sim.requests() == []
 
 
+def test_amount_and_tip_together_are_bounded_by_the_maximum(make_engine, sim, journal):
+    engine = make_engine(max_amount_cents=10_000)
+    with pytest.raises(AmountError, match="total 150.00"):
+        engine.start_passive(10_000, WECHAT + "0000", tip_cents=5_000)
+    assert sim.requests() == [] and journal.history() == []
+
+
 def test_intent_is_journaled_before_the_request(engine, sim, journal):
     seen_by_gateway: list[object] = []
     original = engine.client.passive_pay
