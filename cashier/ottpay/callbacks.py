@@ -12,19 +12,22 @@ network can open connections to it and must not be able to hold the terminal wit
 on waitress: requests are read by one event loop (an idle or half-sent connection costs no
 thread), only complete requests reach a small pool of worker threads, idle connections are
 closed after ``CONNECTION_TIMEOUT`` seconds, at most ``MAX_CONNECTIONS`` are open at once, and
-``stop()`` closes every connection, however far its request got, and returns within 2 seconds.
+``stop()`` answers the requests already read, closes every connection, however far its request
+got, and returns within 2 seconds.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from cashier.money import AmountError, cents_from_wire
@@ -45,7 +48,7 @@ CONNECTION_TIMEOUT = 10
 MAX_CONNECTIONS = 64
 #: Threads that run verified callbacks (the handler writes the journal: short work).
 WORKER_THREADS = 2
-_STOP_SECONDS = 1.5  # stop() waits this long for a callback being handled, then gives up
+_STOP_SECONDS = 1.5  # stop() waits this long for answers in progress, then closes anyway
 _STATUS_TEXT = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
                 411: "Length Required", 413: "Payload Too Large", 500: "Internal Server Error"}
 
@@ -186,6 +189,18 @@ class CallbackReceiver:
     def _serve(self) -> None:
         while not self._stopping.is_set():
             wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+        # Stopping: take no new connection, but let requests already read get their answer (a
+        # callback answered 200 is not sent again), for a bounded time.
+        self._server.close()
+        deadline = time.monotonic() + _STOP_SECONDS
+        while self._answering() and time.monotonic() < deadline:
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+
+    def _answering(self) -> bool:
+        """Whether a connection has a complete request not yet answered in full."""
+        return any(isinstance(channel, HTTPChannel)
+                   and (channel.requests or channel.total_outbufs_len)
+                   for channel in list(self._map.values()))
 
     def stop(self) -> None:
         """Stop serving: close every connection (idle, half-sent or answered) and the listening
@@ -197,7 +212,7 @@ class CallbackReceiver:
         if thread is not None:
             thread.join()
         wasyncore.close_all(self._map)  # the loop has ended: no other thread uses them now
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=_STOP_SECONDS)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=0.4)
         self._server = self._thread = None
 
     def __enter__(self) -> CallbackReceiver:
