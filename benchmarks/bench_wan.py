@@ -3,10 +3,11 @@
 The simulator serves HTTPS (a certificate authority made for the run, trusted by the client
 through ``ca_bundle``: certificates are verified as in the shop) behind ``benchmarks.wan``'s
 latency proxy on loopback, which delays each direction by half the round trip, so TCP connect
-and the TLS handshake pay it like the request does. The engine, client and a journal file on
-disk are the app's. The floor of each round trip is measured in the same run: a bare
-``requests`` POST of a pre-signed PASSIVEPAY over an already open TLS connection (one round trip
-plus the simulator's handling, nothing of ours). A sale is timed from ``start_passive`` (the
+and the TLS handshake pay it like the request does; both run in a process of their own, as the
+gateway is another machine. The engine, client and a journal file on disk are the app's. The
+floor of each round trip is measured in the same run: a bare ``requests`` POST of a pre-signed
+PASSIVEPAY over an already open TLS connection (one round trip plus the simulator's handling,
+nothing of ours). A sale is timed from ``start_passive`` (the
 scan) to the journaled PAID event; the cashier keys the amount (``engine.prepare()``, what the
 window does on the first key) 1.5 s before the scan. Sales follow each other as in a shop:
 
@@ -33,15 +34,14 @@ import requests
 
 from benchmarks.context import Context
 from benchmarks.core import Row, Target
-from benchmarks.wan import LatencyProxy
+from benchmarks.wan import RemoteGateway
 from cashier.journal import Journal
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.envelope import build_request
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.events import SaleUpdated
 from cashier.payments.settings import PaymentSettings
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
-from cashier.simulator.tls import TestAuthority
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, demo_code
 from cashier.wallets import Wallet
 
 BENCH = "9 internet path"
@@ -96,58 +96,51 @@ class _PaidTimes:
 
 @dataclass
 class _Path:
-    sim: Simulator
-    proxy: LatencyProxy
+    gateway: RemoteGateway
     engine: PaymentEngine
     paid: _PaidTimes
-    url: str
 
 
 @contextmanager
-def _path(work: Path, authority: TestAuthority, rtt: float, idle: float,
-          name: str) -> Iterator[_Path]:
-    """Simulator (HTTPS, idle timeout ``idle``) behind a proxy of ``rtt``, and an engine."""
+def _path(work: Path, rtt: float, idle: float, name: str) -> Iterator[_Path]:
+    """The gateway (HTTPS, idle timeout ``idle``) ``rtt`` away, and an engine talking to it."""
     paid = _PaidTimes()
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, tls=authority.server_context(),
-                   idle_timeout=idle, callback_retries=0) as sim, \
-            LatencyProxy(("127.0.0.1", sim.port), rtt) as proxy:
-        url = f"https://127.0.0.1:{proxy.port}/processV2"
-        with OttPayClient(url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
-                          ca_bundle=authority.ca_file, idle_timeout=idle) as client, \
-                Journal(work / f"{name}.sqlite") as journal:
-            engine = PaymentEngine(client, journal, PaymentSettings(
-                operator_id=OPERATOR, passive_timeout=20.0, active_timeout=30.0,
-                max_queries=QUERY_CAP, callback_url=NOWHERE), listener=paid)
-            try:
-                yield _Path(sim, proxy, engine, paid, url)
-            finally:
-                engine.shutdown()
+    with RemoteGateway(rtt=rtt, idle_timeout=idle, ca_folder=work / f"{name}-ca") as gateway, \
+            OttPayClient(gateway.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                         ca_bundle=gateway.ca_file, idle_timeout=idle) as client, \
+            Journal(work / f"{name}.sqlite") as journal:
+        engine = PaymentEngine(client, journal, PaymentSettings(
+            operator_id=OPERATOR, passive_timeout=20.0, active_timeout=30.0,
+            max_queries=QUERY_CAP, callback_url=NOWHERE), listener=paid)
+        try:
+            yield _Path(gateway, engine, paid)
+        finally:
+            engine.shutdown()
 
 
 def run(ctx: Context) -> list[Row]:
     plan = QUICK if ctx.quick else FULL
     work = ctx.scratch("wan")
-    authority = TestAuthority.create(work / "ca")
     rows: list[Row] = []
     for rtt in plan.rtts:
-        rows += _one_round_trip(plan, work, authority, rtt)
+        rows += _one_round_trip(plan, work, rtt)
     return rows
 
 
-def _one_round_trip(plan: Plan, work: Path, authority: TestAuthority, rtt: float) -> list[Row]:
+def _one_round_trip(plan: Plan, work: Path, rtt: float) -> list[Row]:
     ms = round(rtt * 1000)
     label = f"RTT {ms} ms:"
-    with _path(work, authority, rtt, 60.0, f"warm{ms}") as path:
-        floor_samples = _floor(path.url, authority, plan.floor_n)
+    with _path(work, rtt, 60.0, f"warm{ms}") as path:
+        floor_samples = _floor(path.gateway, plan.floor_n)
         warm = _scan_sales(path, plan, plan.warm_gap, prepare=True)
         qr, queries = _qr_sales(path, plan)
-    with _path(work, authority, rtt, plan.cold_idle, f"cold{ms}") as path:
+    with _path(work, rtt, plan.cold_idle, f"cold{ms}") as path:
         gap = plan.cold_idle + 0.5 + plan.lead
         before = _scan_sales(path, plan, gap, prepare=False)
-        opened = path.sim.connections_opened
+        opened, _resumed = path.gateway.connections()
         cold = _scan_sales(path, plan, gap, prepare=True)
-        handshakes = path.sim.connections_opened - opened
-        resumed = path.sim.sessions_resumed
+        total, resumed = path.gateway.connections()
+        handshakes = total - opened
     floor = Row(BENCH, f"{label} floor: one round trip + the simulator (bare POST, open TLS "
                 "connection)", "ms", floor_samples, is_baseline=True)
     return [
@@ -168,7 +161,7 @@ def _one_round_trip(plan: Plan, work: Path, authority: TestAuthority, rtt: float
     ]
 
 
-def _floor(url: str, authority: TestAuthority, n: int) -> list[float]:
+def _floor(gateway: RemoteGateway, n: int) -> list[float]:
     bodies = [build_request("PASSIVEPAY", DEMO_MERCHANT_ID, {
         "operator_id": OPERATOR, "amount": "1234", "auth_code": CODE, "biz_type": "WECHATPAY",
         "order_id": f"FLOOR{time.strftime('%H%M%S')}{i:04d}", "tip": "0"}, DEMO_SIGN_KEY,
@@ -178,7 +171,8 @@ def _floor(url: str, authority: TestAuthority, n: int) -> list[float]:
         session.trust_env = False
         for i, body in enumerate(bodies):  # the first opens the connection: not counted
             started = time.perf_counter()
-            reply = session.post(url, json=body, timeout=10, verify=str(authority.ca_file))
+            reply = session.post(gateway.url, json=body, timeout=10,
+                                 verify=str(gateway.ca_file))
             elapsed = time.perf_counter() - started
             reply.raise_for_status()
             if i:
@@ -218,10 +212,9 @@ def _qr_sales(path: _Path, plan: Plan) -> tuple[list[float], list[float]]:
         # Golden-ratio steps spread the customer over the window, never in step with polling.
         time.sleep(plan.qr_first + plan.qr_spread * ((i * 0.6180339887) % 1.0))
         paid_at = time.perf_counter()
-        path.sim.customer_pays(handle.order_id)
+        path.gateway.customer_pays(handle.order_id)
         detections.append((path.paid.wait(handle.order_id) - paid_at) * 1000)
-        queries.append(float(len(path.sim.requests(order_id=handle.order_id,
-                                                   action="STATUS_QUERY"))))
+        queries.append(float(path.gateway.status_queries(handle.order_id)))
         if not path.engine.wait_idle(10):
             raise RuntimeError("the engine did not become idle after a paid QR sale")
     return detections, queries

@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--work", type=Path, default=WORK_DIR, help="scratch folder")
+    parser.add_argument("--note", default="", metavar="TEXT",
+                        help="a remark on the run for RESULTS.md (e.g. what else loaded the "
+                        "machine)")
     return parser.parse_args(argv)
 
 
@@ -106,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text_table(rows))
     info = machine_info(load_at_start)
+    if args.note:
+        info["note on this run"] = args.note
     command = "python -m benchmarks" + (" --quick" if args.quick else "") + (
         f" --only {args.only}" if args.only else "")
     output = args.output
