@@ -602,12 +602,13 @@ class OttPayClient:
                     try:
                         reply = self._connection.post(envelope, timeout=self.timeout)
                     except Exception:
-                        if watch.expired:
-                            raise _Unusable(
-                                f"no complete answer within the request's time limit of "
-                                f"{limit:g}s", retryable=True,
-                            ) from None
-                        raise
+                        if not watch.expired:
+                            raise
+                    if watch.expired:  # failed, or (with no length given) cut short
+                        raise _Unusable(
+                            f"no complete answer within the request's time limit of "
+                            f"{limit:g}s", retryable=True,
+                        )
             except requests.Timeout as exc:
                 kind = "connect" if isinstance(exc, requests.ConnectTimeout) else "read"
                 raise _Unusable(
