@@ -99,6 +99,12 @@ def qt_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def open_terminal_window(config: Config, *, demo: bool) -> Terminal:
+    """The terminal ``run_terminal`` shows: its customer display as ``[display]`` says, in demo
+    mode too (it used to open one always, on top of the main window on a single screen)."""
+    return Terminal(config, demo=demo)
+
+
 def run_terminal(config: Config, *, demo: bool, language: str | None,
                  argv: list[str] | None = None, exit_after: float | None = None,
                  print_ready: bool | None = None) -> int:
@@ -121,7 +127,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     if font_problem is not None:
         log.warning(font_problem)
         print(font_problem, file=sys.stderr, flush=True)
-    terminal = Terminal(config, demo=demo)  # customer display: as [display] says, demo or not
+    terminal = open_terminal_window(config, demo=demo)
     instance = InstanceServer(journal_path, terminal.window)
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))

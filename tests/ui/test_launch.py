@@ -149,19 +149,18 @@ def test_a_demo_sale_is_logged_with_the_code_masked(qtbot, make_terminal, tmp_pa
 
 
 @pytest.mark.parametrize("wanted", [False, True])
-def test_demo_opens_the_customer_display_only_when_the_settings_ask(qapp, tmp_path, wanted):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
+def test_demo_opens_the_customer_display_only_when_the_settings_ask(qtbot, tmp_path, wanted):
     from cashier.config import config_from_dict
-    from cashier.ui.customer_display import CustomerDisplay
-    from cashier.ui.launch import run_terminal
+    from cashier.ui.launch import open_terminal_window
 
     config = config_from_dict({"journal": {"path": str(tmp_path / "journal.sqlite3")},
                                "display": {"customer_display": wanted}},
                               source=tmp_path / "cashier.toml")
-    shown: list[bool] = []
-    QTimer.singleShot(50, lambda: shown.append(any(
-        isinstance(w, CustomerDisplay) and w.isVisible() for w in QApplication.topLevelWidgets())))
-    assert run_terminal(config, demo=True, language="en", exit_after=0.3) == 0
-    assert shown == [wanted]
+    terminal = open_terminal_window(config, demo=True)
+    try:
+        terminal.show()
+        assert terminal.window.isVisible()
+        shown = terminal.customer_display is not None and terminal.customer_display.isVisible()
+        assert shown is wanted
+    finally:
+        terminal.close()
