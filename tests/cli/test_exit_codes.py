@@ -39,6 +39,8 @@ ROWS: list[tuple[str, tuple[str, ...], int, str]] = [
     ("receipt", ("NOSUCHORDER",), 2, "sim"),
     ("rate", ("CAD",), 0, "sim"),
     ("rate", ("CAD",), 4, "dead"),
+    ("journal show", (), 0, "sim"),
+    ("journal new", (), 0, "sim"),
     ("config show", (), 0, "sim"),
     ("config show", (), 2, "broken"),
     ("config set-key", ("--merchant-id", "Q1"), 2, "sim"),
