@@ -9,8 +9,12 @@ only once its owner is gone:
 - the owner's lease row is missing (its journal was closed: the process ended normally),
 - the owner's process is not running any more on this host, or its process id now belongs to
   another process (the start-time token differs), or
-- its heartbeat is older than ``STALE_SECONDS`` (the owner is on another host, on a platform
-  where a process cannot be asked about, or hung that long).
+- where the operating system cannot tell (the owner is on another host, or no start token can
+  be read), its heartbeat is older than ``STALE_SECONDS``.
+
+A process the system reports running with its recorded start keeps its sales even with an old
+heartbeat (every heartbeat is old just after a suspend): a hung terminal has to be ended, and
+then its sales are taken over at once.
 
 Taking over happens inside one ``BEGIN IMMEDIATE`` transaction (``Leases.reap`` then an
 ``UPDATE ... WHERE owner NOT IN owners``), so it is compare-and-set: while it runs no heartbeat
@@ -129,16 +133,21 @@ class Owner:
         return cls(**{name: row[name] for name in row.keys()})
 
     def gone(self, now: float, *, stale_after: float = STALE_SECONDS) -> bool:
-        """True when the owning process has ended (or been silent longer than ``stale_after``)."""
-        if now - self.heartbeat_at > stale_after:
-            return True
-        if self.host != socket.gethostname():
-            return False  # only the heartbeat can tell
-        info = probe_process(self.pid)
-        if info.running is False:
-            return True
-        return bool(info.running and info.start and self.process_start
-                    and info.start != self.process_start)  # the pid was reused
+        """True when the owning process has ended.
+
+        On this host the operating system is asked first: a process that is running with the
+        recorded start is alive however old its heartbeat (after a suspend, every heartbeat is
+        old), and one that is not running, or whose id now names another process, is gone. Only
+        where the system cannot tell (another host, no start token) does a heartbeat older
+        than ``stale_after`` count as gone.
+        """
+        if self.host == socket.gethostname():
+            info = probe_process(self.pid)
+            if info.running is False:
+                return True
+            if info.running and info.start and self.process_start:
+                return info.start != self.process_start  # a reused pid is another process
+        return now - self.heartbeat_at > stale_after
 
 
 class Leases:
@@ -229,8 +238,8 @@ class Leases:
         with self._write() as conn:
             known = conn.execute("SELECT 1 FROM owners WHERE token = ?", (self.token,)).fetchone()
             if known is None:
-                log.error("journal: this process's lease was taken as gone (silent for over "
-                          "%.0f s); registering again", self.stale_after)
+                log.error("journal: this process's lease was taken as gone (no heartbeat for "
+                          "over %.0f s); registering again", self.stale_after)
             self.hold(conn)
 
     def _beat(self) -> None:

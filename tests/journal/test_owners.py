@@ -82,13 +82,23 @@ def test_owner_that_closed_its_journal_is_gone(path):
         assert [s.order_id for s in second.claim_open_sales()] == ["LEFT1"]
 
 
-def test_owner_silent_past_the_limit_is_gone(path):
+def test_owner_the_system_cannot_ask_about_is_gone_once_silent_past_the_limit(path):
     quiet = dict(heartbeat_seconds=3600.0)  # no heartbeat of its own during the test
     with Journal(path, **quiet) as first, Journal(path, owner_stale_after=60.0) as second:
         _sale(first, "HUNG1")
+        _move_lease(path, first.leases.token, host="another-host")
         assert second.claim_open_sales() == []
         _age_lease(path, first.leases.token, seconds=61.0)
         assert [s.order_id for s in second.claim_open_sales()] == ["HUNG1"]
+
+
+def test_running_owner_keeps_its_sale_with_an_old_heartbeat(path):
+    # Just after a suspend every heartbeat is old; the system says the owner still runs.
+    with Journal(path, heartbeat_seconds=3600.0) as first, Journal(path) as second:
+        _sale(first, "ASLEEP1")
+        _age_lease(path, first.leases.token, seconds=3600.0)
+        assert second.claim_open_sales() == []
+        assert second.require_sale("ASLEEP1").owner == first.leases.token
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="start tokens need /proc")
@@ -104,7 +114,8 @@ def test_reused_process_id_is_not_mistaken_for_the_owner(path):
 def test_owner_taken_as_gone_registers_again_but_keeps_only_what_was_not_taken(path):
     with Journal(path, heartbeat_seconds=3600.0) as first, Journal(path) as second:
         _sale(first, "TAKEN1")
-        _age_lease(path, first.leases.token, seconds=3600)  # it hung an hour
+        _move_lease(path, first.leases.token, host="another-host")
+        _age_lease(path, first.leases.token, seconds=3600)  # silent an hour
         assert [s.order_id for s in second.claim_open_sales()] == ["TAKEN1"]
         first.leases.beat()  # it wakes up
         _sale(first, "MINE2")
@@ -137,6 +148,12 @@ def test_one_terminal_per_journal_and_a_killed_one_is_replaced(path, owner_proce
             assert other.running_terminal().pid == os.getpid()
     with Journal(path) as later:  # closed cleanly: no terminal any more
         assert later.running_terminal() is None
+
+
+def _move_lease(path: Path, token: str, *, host: str) -> None:
+    """Make the lease look like another host's: only its heartbeat can tell."""
+    with contextlib.closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("UPDATE owners SET host = ? WHERE token = ?", (host, token))
 
 
 def _age_lease(path: Path, token: str, *, seconds: float) -> None:
