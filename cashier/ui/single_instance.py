@@ -48,7 +48,7 @@ class InstanceServer(QObject):
     came_forward = Signal()
 
     def __init__(self, journal_path: Path, window: QWidget) -> None:
-        super().__init__(window)
+        super().__init__()  # not the window's child: that would keep the window alive after close
         self._window = window
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
