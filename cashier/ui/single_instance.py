@@ -48,8 +48,7 @@ class InstanceServer(QObject):
     came_forward = Signal()
 
     def __init__(self, journal_path: Path, window: QWidget) -> None:
-        super().__init__()  # not the window's child: that would keep the window alive after close
-        self._window = window
+        super().__init__(window)  # lives and dies with the window (no reference back to it)
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         name = server_name(journal_path)
@@ -73,7 +72,8 @@ class InstanceServer(QObject):
         """Any message is the one request there is: come forward."""
         if not connection.readAll().data():
             return
-        window = self._window
+        window = self.parent()
+        assert isinstance(window, QWidget)
         if window.isMinimized():
             window.showNormal()
         window.show()
