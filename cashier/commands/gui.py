@@ -141,9 +141,9 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
 
     from cashier.cli import EXIT_BAD_INPUT, CommandError
     from cashier.commands.common import sentence
-    from cashier.journal.store import JournalError, JournalGoneError, TerminalRunningError
+    from cashier.journal.store import JournalError
     from cashier.logsetup import stop_logging
-    from cashier.ui.launch import display_problem, run_terminal, start_logging
+    from cashier.ui.launch import START_REFUSALS, display_problem, run_terminal, start_logging
 
     problem = display_problem()
     if problem is not None:
@@ -154,10 +154,7 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
                             argv=[sys.argv[0]], exit_after=exit_after, print_ready=print_ready)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
-    except TerminalRunningError as exc:  # starting up, or not answering: nothing to forward to
-        raise CommandError(f"The terminal is already running (pid {exc.pid}) on this journal; "
-                           "use its window.", EXIT_BAD_INPUT) from None
-    except JournalGoneError as exc:
+    except START_REFUSALS as exc:  # already said in a message box too
         raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
     except (OSError, sqlite3.Error, JournalError) as exc:
         raise CommandError(f"Cannot open the journal or start the gateway connection: {exc}.",

@@ -85,7 +85,8 @@ class TerminalRunningError(JournalError):
     """Another process runs the terminal on this journal (one terminal per journal)."""
 
     def __init__(self, pid: int) -> None:
-        super().__init__(f"the terminal is already running on this journal (pid {pid})")
+        super().__init__(f"The terminal is already running (pid {pid}) on this journal; use its "
+                         "window.")
         self.pid = pid
 
 

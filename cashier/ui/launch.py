@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashier.config import Config
+from cashier.journal import JournalGoneError, TerminalRunningError
 from cashier.runtime import default_journal_path
 from cashier.ui.app import Terminal
 from cashier.ui.fonts import chinese_font_problem
@@ -99,6 +100,19 @@ def qt_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+#: Why a terminal does not start that its user must read: another one runs on the journal (and
+#: did not answer), or the journal was lost or emptied.
+START_REFUSALS = (TerminalRunningError, JournalGoneError)
+
+
+def tell_before_start(text: str) -> None:
+    """Say a start-up refusal in a message box too: a terminal started from its icon has no
+    console to print it on. Not without a screen (offscreen tests, the self-check)."""
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return
+    QMessageBox.critical(None, "cashier", text)
+
+
 def open_terminal_window(config: Config, *, demo: bool) -> Terminal:
     """The terminal ``run_terminal`` shows: its customer display as ``[display]`` says, in demo
     mode too (it used to open one always, on top of the main window on a single screen)."""
@@ -127,7 +141,11 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     if font_problem is not None:
         log.warning(font_problem)
         print(font_problem, file=sys.stderr, flush=True)
-    terminal = open_terminal_window(config, demo=demo)
+    try:
+        terminal = open_terminal_window(config, demo=demo)
+    except START_REFUSALS as exc:
+        tell_before_start(str(exc))
+        raise
     instance = InstanceServer(journal_path, terminal.window)
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))

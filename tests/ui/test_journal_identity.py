@@ -8,6 +8,7 @@ import pytest
 
 from cashier.journal import Journal
 from cashier.simulator import Scenario, demo_code
+from tests.cli.conftest import Cli, settings_text
 from tests.ui.helpers import key_amount
 
 
@@ -40,3 +41,16 @@ def test_sale_refused_with_a_clear_message_when_the_journal_is_gone(qtbot, make_
     assert "cashier journal new" in window.amount_entry.message.text()
     assert terminal.simulator.requests(action="PASSIVEPAY") == []  # nothing charged
     assert terminal.journal.history() == []  # nothing written into the ghost either
+
+
+def test_terminal_does_not_start_on_an_emptied_journal(tmp_path, capsys):
+    config = tmp_path / "cashier.toml"
+    config.write_text(settings_text(None, tmp_path, credentials=False), encoding="utf-8")
+    demo_journal = tmp_path / "demo" / "journal.sqlite3"
+    demo_journal.parent.mkdir()
+    demo_journal.write_bytes(b"")
+    result = Cli(config, tmp_path, capsys).run("gui", "--demo", "--exit-after", "1")
+    assert result.code == 2
+    assert "is empty (0 bytes)" in result.err and "cashier journal new" in result.err
+    assert "cashier terminal running" not in result.out
+    assert demo_journal.stat().st_size == 0
