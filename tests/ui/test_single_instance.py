@@ -64,11 +64,16 @@ def test_second_launch_brings_the_running_window_forward_and_exits(qtbot, cli):
     assert window.isVisible()
 
 
-def test_second_launch_with_the_terminal_still_starting_says_so(terminal, cli):
+def test_second_launch_with_the_terminal_still_starting_says_so(terminal, cli, sim):
     # The terminal holds the journal's lease but is not listening yet (no InstanceServer).
+    sim.gateway.config.confirm_after_queries = 10**9
+    handle = terminal.engine.start_passive(500, WECHAT + "1111")
     result = cli.run("gui")
     assert result.code == 2
     assert f"already running (pid {os.getpid()})" in result.err
+    sale = terminal.journal.require_sale(handle.order_id)  # its start-up recovery never ran
+    assert sale.state == "pending" and not sale.abandoned
+    handle.cancel()
 
 
 def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli, sim):
