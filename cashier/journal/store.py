@@ -13,6 +13,10 @@ Ownership: each open sale and refund names the lease of the journal that works o
 process takes it over only once that owner is gone (``claim_open_sales``, ``owners.py``).
 Identity: a journal file deleted, replaced or emptied while open is noticed before every write,
 and new sales and refunds are refused (``identity.py``).
+
+Why one long module: it is the journal's whole API, and every method is one transaction on the
+same connection under the same lock (the one-writer rule). The rules those transactions apply
+live beside it: owners.py (leases), identity.py (the file), schema.py, records.py.
 """
 
 from __future__ import annotations
