@@ -123,6 +123,16 @@ def test_owner_taken_as_gone_registers_again_but_keeps_only_what_was_not_taken(p
         assert first.claim_open_sales() == [first.require_sale("MINE2")]
 
 
+def test_one_sale_is_claimed_only_from_a_gone_owner(path):
+    with Journal(path) as first, Journal(path) as second:
+        _sale(first, "ONE1")
+        assert first.claim_sale("ONE1") and not second.claim_sale("ONE1")
+        assert not second.claim_sale("NOSUCH")
+    with Journal(path) as third:
+        assert third.claim_sale("ONE1")
+        assert third.require_sale("ONE1").owner == third.leases.token
+
+
 def test_refunds_are_claimed_like_sales(path):
     with Journal(path) as first, Journal(path) as second:
         _sale(first, "PAID1")
