@@ -222,6 +222,14 @@ class OttPayClient:
         until = getattr(self._local, "until", None)
         return until is not None and time.monotonic() >= until
 
+    def _why_not_send(self) -> str | None:
+        """Why no request may start now (closed, or past this thread's time limit), if so."""
+        if self._watchdog.stopped:
+            return "the gateway client is closed"
+        if self.out_of_time():
+            return "the operation's time limit has passed"
+        return None
+
     def abort(self) -> None:
         """End every request in flight now (their outcome is unknown; shutting down)."""
         self._watchdog.abort()
@@ -516,8 +524,9 @@ class OttPayClient:
         *, version: str | None = None,
     ) -> _Exchange:
         """A payment or refund: exactly one attempt; anything untrustworthy is unknown."""
-        if self.out_of_time():
-            raise ValueError(f"{action} not sent: the operation's time limit has passed")
+        why_not = self._why_not_send()
+        if why_not:
+            raise ValueError(f"{action} not sent: {why_not}")
         try:
             return self._exchange(action, order_id, data, log_extra, version=version)
         except _Unusable as exc:
@@ -535,9 +544,10 @@ class OttPayClient:
         attempts = self.query_retries + 1
         started = time.monotonic()
         deadline = started + self.request_seconds  # every attempt together
-        if self.out_of_time():
-            raise TransportError(f"{action} not sent: the operation's time limit has passed",
-                                 action=action, order_id=order_id)
+        why_not = self._why_not_send()
+        if why_not:
+            raise TransportError(f"{action} not sent: {why_not}", action=action,
+                                 order_id=order_id)
         for attempt in range(attempts):
             try:
                 exchange = self._exchange(action, order_id, data, log_extra or {},
@@ -561,7 +571,7 @@ class OttPayClient:
                 )
             backoff = self.query_backoff * (2**attempt)
             if attempt + 1 == attempts or time.monotonic() + backoff >= deadline or \
-                    self.out_of_time():
+                    self._why_not_send():
                 break
             self._sleep(backoff)
         assert failure is not None

@@ -95,6 +95,12 @@ class Watchdog:
                 if not self._watches:
                     self._cond.notify()
 
+    @property
+    def stopped(self) -> bool:
+        """``stop()`` was called: every new watch is born expired."""
+        with self._cond:
+            return self._stopping
+
     def abort(self) -> None:
         """Expire every request in flight now."""
         with self._cond:

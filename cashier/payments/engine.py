@@ -134,8 +134,9 @@ class PaymentEngine:
 
     def shutdown(self, timeout: float | None = None, *, abort_requests: bool = False) -> None:
         """Stop polling and join every engine thread. An in-flight request finishes first, or
-        with ``abort_requests`` ends at once (its outcome unknown: what is open stays open for
-        ``recover()``); a one-shot command exiting does that so it ends in time."""
+        with ``abort_requests`` the client is closed: requests in flight end at once (their
+        outcome unknown: what is open stays open for ``recover()``) and none starts; a command
+        or the terminal exiting does that so it ends in time whatever the gateway does."""
         self._stop.set()
         with self._lock:
             handles = list(self._handles.values())
@@ -143,7 +144,7 @@ class PaymentEngine:
             handle.notify()
         if abort_requests:
             self.resolver.stop(0)  # no new check starts; then end the ones in flight
-            self.client.abort()
+            self.client.close()
         self.resolver.stop(timeout)
         joined: set[threading.Thread] = set()
         while True:  # again: a sale starting during shutdown may have added a worker

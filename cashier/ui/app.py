@@ -435,8 +435,10 @@ class Terminal:
             self.scanner.stop if self.scanner is not None else None,
             message.close if message is not None else None,
             window.close_now if window is not None else None,
-            # releases waiting sales, so the bridge's workers can finish
-            self.engine.shutdown if self.engine is not None else None,
+            # releases waiting sales and ends requests in flight (closing the gateway client),
+            # so the bridge's workers finish now whatever the gateway does
+            (lambda: self.engine.shutdown(abort_requests=True)) if self.engine is not None
+            else None,
             self.bridge.shutdown,  # before the journal closes: a worker may still be reading it
             self.spooler.stop if self.spooler is not None else None,
             self.runtime.close if self.runtime is not None else None,  # receiver ... simulator

@@ -115,6 +115,21 @@ def test_abort_ends_a_request_in_flight(sim, proxy):
 
 def test_a_closed_client_sends_nothing(client, proxy):
     client.close()
-    with pytest.raises(ValueError, match="nothing was sent"):
+    with pytest.raises(ValueError, match="not sent: the gateway client is closed"):
         pay(client)
-    assert proxy.received["PASSIVEPAY"] == 0
+    with pytest.raises(TransportError, match="not sent: the gateway client is closed"):
+        client.status_query("D1")
+    assert sum(proxy.received.values()) == 0
+
+
+def test_a_time_limit_stops_new_requests_on_this_thread_only(client, proxy):
+    pay(client)
+    with client.time_limit(0.0):
+        assert client.out_of_time()
+        with pytest.raises(TransportError, match="time limit has passed"):
+            client.status_query("D1")
+        with pytest.raises(ValueError, match="REFUND not sent"):
+            client.refund(ori_order_id="D1", refund_cents=100, order_id="R1")
+    assert not client.out_of_time()
+    assert client.status_query("D1").outcome is Outcome.PAID
+    assert proxy.forwarded["REFUND"] == 0 and proxy.forwarded["STATUS_QUERY"] == 1

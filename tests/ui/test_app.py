@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 
-from cashier.config import Config
+from cashier.config import Config, OttPaySettings
+from cashier.journal import Journal
+from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
+from tests.ui.helpers import key_amount
 
 
 def test_demo_terminal_starts_the_simulator_and_stops_everything(qtbot, tmp_path):
@@ -33,3 +38,22 @@ def test_without_credentials_and_without_demo_it_refuses_to_start(tmp_path):
         assert "--demo" in str(exc)
     else:
         raise AssertionError("a terminal without credentials must not start outside demo mode")
+
+
+def test_closing_while_the_gateway_holds_an_answer_ends_at_once(qtbot, make_terminal, tmp_path):
+    """The gateway charges but answers only after 120 s (and the read timeout is 60 s): closing
+    the terminal ends the request instead of waiting for it; the sale stays open in the journal
+    for the next start's recovery, and the payment was sent once."""
+    config = Config(ottpay=OttPaySettings(timeout_seconds=60.0))
+    terminal = make_terminal(config, slow_response_seconds=120.0)
+    key_amount(qtbot, terminal, "5")
+    terminal.window.handle_scan(demo_code(Scenario.SLOW_RESPONSE))
+    qtbot.waitUntil(lambda: len(terminal.simulator.requests(action="PASSIVEPAY")) == 1,
+                    timeout=5000)
+    [request] = terminal.simulator.requests(action="PASSIVEPAY")
+    order_id = request.data["order_id"]
+    started = time.monotonic()
+    terminal.close()
+    assert time.monotonic() - started < 30.0  # bounded: far below the 60 s read timeout
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        assert journal.require_sale(order_id).is_open
