@@ -7,6 +7,10 @@ failures with backoff. TLS verification is always on and cannot be turned off.
 Every call ends within ``request_seconds`` (connect timeout + read timeout), a query's retries
 included, whatever the network does: the deadline is a total, not a per-read timeout
 (``cashier.ottpay.transport``). ``time_limit`` bounds an operation made of several calls.
+
+One module though long: every action's request and the checks of its answer share the one
+sending path (deadlines, retries, logging, what counts as unknown), and splitting the actions
+from it would spread the rule "never resend a payment" over several files.
 """
 
 from __future__ import annotations
