@@ -238,10 +238,12 @@ class PrinterSettings:
 
 @dataclass(frozen=True)
 class DisplaySettings:
-    """``[display]``: the customer-facing second screen (by index or name)."""
+    """``[display]``: the customer-facing second screen (by index or name), and whether the
+    terminal fills its screen (``kiosk``) or runs in a window."""
 
     customer_display: bool = False
     screen: int | str | None = None
+    kiosk: bool = True
 
 
 @dataclass(frozen=True)
@@ -718,6 +720,7 @@ _PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("printer", "logo"): _optional_path,
     ("display", "customer_display"): _boolean,
     ("display", "screen"): _screen,
+    ("display", "kiosk"): _boolean,
     ("ui", "language"): _choice(Language),
 }
 

@@ -49,6 +49,8 @@ log = logging.getLogger("cashier.ui")
 
 translate = QCoreApplication.translate
 
+WINDOW_SIZE = (1024, 768)  # when not full screen: the smallest screen the layout is made for
+
 
 def demo_pay(simulator: Any, order_id: str, link: str | None) -> None:
     """Demo (worker thread): the customer pays a QR order, or opens a payment link in a browser
@@ -182,6 +184,7 @@ class Terminal:
         self.window.reports_requested.connect(self.open_reports)
         self.window.sale_finished.connect(self._sale_finished)
         self.window.support_bundle_requested.connect(self.export_support_bundle)
+        self.window.reprint_requested.connect(self.reprint_kept)
         self.support_message: QMessageBox | None = None
         if self.simulator is not None:
             self.window.demo_customer_pays.connect(self._demo_customer_pays)
@@ -211,6 +214,7 @@ class Terminal:
         self.printer_settings = printing.printer_settings(self.config)
         if self.printer_settings.kind == "none":
             return
+        self.window.banners.set_action("printer", translate("Terminal", "Reprint"))
         self.spooler = PrintSpooler(
             ReceiptPrinter(self.printer_settings),
             on_status=lambda job: self.bridge.call_on_gui(lambda: self._print_status(job)),
@@ -409,6 +413,13 @@ class Terminal:
                                                operator=self.operators.name_of(sale.operator_id))
         return self.spooler.submit(data, description=f"receipt {order_id}")
 
+    def reprint_kept(self) -> None:
+        """The printer banner's Reprint: print again every job that failed (kept in memory)."""
+        if self.spooler is None:
+            return
+        for job in self.spooler.failed_jobs():
+            self.spooler.reprint(job.job_id)
+
     def _print_failed(self, exc: BaseException) -> None:
         self.window.banners.show_banner(
             "printer", translate("Terminal", "Printer problem: %1").replace("%1", str(exc)),
@@ -421,7 +432,14 @@ class Terminal:
             self.window.banners.clear_banner("printer")
 
     def show(self) -> None:
-        self.window.show()
+        """Full screen at the counter (``[display] kiosk``); a window of the smallest supported
+        screen (1024x768) in demo mode or when kiosk is off. Either way the layout is fixed:
+        no state of the sale screen changes the window's size."""
+        if self.config.display.kiosk and not self.demo:
+            self.window.showFullScreen()
+        else:
+            self.window.resize(*WINDOW_SIZE)
+            self.window.show()
         if self.customer_display is not None:
             self.customer_display.place(self.config.display.screen)
 

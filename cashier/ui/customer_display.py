@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from cashier.money import format_cents, format_money
 from cashier.ui.qrwidget import QrWidget
+from cashier.ui.style import STYLE_SHEET
 
 
 def _label(parent: QWidget, size: int, *, bold: bool = False, name: str = "") -> QLabel:
@@ -34,6 +35,7 @@ class CustomerDisplay(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Customer display"))
+        self.setStyleSheet(STYLE_SHEET)
         self.shop_name = shop_name
         self.currency = currency
         self._cny_fen: int | None = None

@@ -30,6 +30,7 @@ from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
 from cashier.ui.operators import Operator
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.style import DIALOG_SIZE, touch_rows
 
 COLUMNS = ("time", "order", "wallet", "amount", "tip", "state", "code")
 
@@ -73,7 +74,7 @@ class HistoryDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
-        self.resize(900, 600)
+        self.resize(*DIALOG_SIZE)
         self.engine = engine
         self.bridge = bridge
         self.manager_check = manager_check
@@ -83,6 +84,7 @@ class HistoryDialog(QDialog):
         self.sales: list[Any] = []
         self.selected: Any = None
         self.refundable_cents = 0
+        self.business_day: str | None = None  # the current one, known after the first load
 
         self.search = QLineEdit(self)
         self.search.setObjectName("history_search")
@@ -105,6 +107,7 @@ class HistoryDialog(QDialog):
             self.tr("Tip"), self.tr("State"), self.tr("Code")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        touch_rows(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.detail = QLabel("", self)
@@ -152,15 +155,18 @@ class HistoryDialog(QDialog):
         self.bridge.run(self._load, today, query, on_done=self._show_sales,
                         on_error=self._show_error)
 
-    def _load(self, today: bool, query: str) -> list[Any]:
-        day = self.engine.journal.current_business_day() if today else None
-        return self.engine.history(day, query or None, limit=200)
+    def _load(self, today: bool, query: str) -> tuple[str, list[Any]]:
+        day = self.engine.journal.current_business_day()
+        return day, self.engine.history(day if today else None, query or None, limit=200)
 
     def _show_error(self, exc: BaseException) -> None:
         self.status.setText("")
         self.notice.setText(str(exc))
 
-    def _show_sales(self, sales: list[Any]) -> None:
+    def _show_sales(self, loaded: tuple[str, list[Any]]) -> None:
+        day, sales = loaded
+        self.business_day = day
+        self.today_only.setText(self.tr("Business day %1 only").replace("%1", day))
         keep = self.selected.order_id if self.selected is not None else None
         self.sales = sales
         self.table.blockSignals(True)
@@ -177,8 +183,8 @@ class HistoryDialog(QDialog):
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.status.setText(self.tr("%1 sale(s)").replace("%1", str(len(sales))))
         self.selected = None
+        self._show_status()
         self.detail.setText("")
         self._update_buttons()
         if keep is not None:
@@ -191,11 +197,25 @@ class HistoryDialog(QDialog):
                 return True
         return False
 
+    def _show_status(self) -> None:
+        """How many sales are listed, or which one is selected."""
+        count = self.tr("%1 sale(s)").replace("%1", str(len(self.sales)))
+        if self.selected is None:
+            self.status.setText(count)
+            return
+        row = next((i for i, s in enumerate(self.sales)
+                    if s.order_id == self.selected.order_id), 0)
+        self.status.setText(self.tr("Sale %1 of %2: order %3, %4")
+                            .replace("%1", str(row + 1)).replace("%2", str(len(self.sales)))
+                            .replace("%3", self.selected.order_id)
+                            .replace("%4", state_label(self.selected.state, self.selected.late)))
+
     def _selection_changed(self) -> None:
         rows = {index.row() for index in self.table.selectedIndexes()}
         self.selected = self.sales[rows.pop()] if len(rows) == 1 else None
         self.refundable_cents = 0
         self._update_buttons()
+        self._show_status()
         if self.selected is None:
             self.detail.setText("")
             return

@@ -113,6 +113,7 @@ class Keypad(QWidget):
              span: int = 1) -> None:
         button = QPushButton(label, self)
         button.setObjectName(f"key_{key}")
+        button.setProperty("role", "key")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the entry, not the button
         button.setMinimumSize(64, 56)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

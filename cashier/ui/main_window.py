@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money
 from cashier.ottpay.codes import Outcome, classify_rsp_code
+from cashier.ui.banners import BannerArea
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.keypad import AmountEntry
 from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
 from cashier.ui.sale_controller import SaleController, SaleView
+from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import (
     PaymentCodeError,
     Wallet,
@@ -51,8 +54,6 @@ log = logging.getLogger("cashier.ui")
 
 # Extra seconds the screen waits beyond the engine's own deadline (the engine ends the wait).
 WAIT_MARGIN = 10.0
-
-BANNER_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
 
 # One key per way to take a payment, shown on its button: the amount keys plus one key.
 SCAN_KEY = "F1"
@@ -70,42 +71,6 @@ def _big(label: QLabel, size: int, bold: bool = True) -> QLabel:
     return label
 
 
-class BannerArea(QWidget):
-    """Persistent messages keyed by topic (``late:ORDER``, ``printer``, ``scanner``)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.banners: dict[str, QLabel] = {}
-
-    def show_banner(self, key: str, text: str, level: str = "warning") -> None:
-        label = self.banners.get(key)
-        if label is None:
-            label = QLabel(self)
-            label.setObjectName(f"banner_{key}")
-            label.setWordWrap(True)
-            self._layout.addWidget(label)
-            self.banners[key] = label
-        label.setText(text)
-        colour = BANNER_COLOURS.get(level, BANNER_COLOURS["warning"])
-        label.setStyleSheet(
-            f"background: {colour}; color: white; font-weight: bold; padding: 8px;"
-        )
-
-    def expire(self, key: str, msec: int) -> None:
-        """Clear ``key`` after ``msec`` (dropped if this area is destroyed first)."""
-        QTimer.singleShot(msec, self, lambda: self.clear_banner(key))
-
-    def clear_banner(self, key: str) -> None:
-        label = self.banners.pop(key, None)
-        if label is not None:
-            label.deleteLater()
-
-    def texts(self) -> list[str]:
-        return [label.text() for label in self.banners.values()]
-
-
 class MainWindow(QMainWindow):
     """The cashier's sale screen; ``state``: ``entry``, ``starting``, ``waiting`` or ``result``."""
 
@@ -118,6 +83,7 @@ class MainWindow(QMainWindow):
     signout_requested = Signal()
     sale_finished = Signal(object)  # the SaleView shown on the result screen (print, log)
     support_bundle_requested = Signal()  # Help > Export support bundle… (no PIN needed)
+    reprint_requested = Signal()  # the printer banner's Reprint: print the kept jobs again
 
     def __init__(
         self,
@@ -168,6 +134,8 @@ class MainWindow(QMainWindow):
         root = QVBoxLayout(central)
         root.addLayout(self._build_header())
         self.banners = BannerArea(central)
+        self.banners.set_action("late", self.tr("History"))
+        self.banners.action.connect(self._banner_action)
         root.addWidget(self.banners)
         self.pages = QStackedWidget(central)
         root.addWidget(self.pages, 1)
@@ -191,7 +159,14 @@ class MainWindow(QMainWindow):
             self.banners.show_banner(
                 "engine", self.tr("Payments are not available: the payment engine is not "
                                   "connected."), "error")
+        self.setStyleSheet(STYLE_SHEET)
         self.new_sale()
+
+    def _banner_action(self, kind: str) -> None:
+        if kind == "late":
+            self.history_requested.emit()
+        elif kind == "printer":
+            self.reprint_requested.emit()
 
     # --- building ------------------------------------------------------------------------------
     def _build_header(self) -> QHBoxLayout:
@@ -234,7 +209,6 @@ class MainWindow(QMainWindow):
         for button in (self.history_button, self.reports_button, self.settings_button,
                        self.help_button, self.signout_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumHeight(40)
             header.addWidget(button)
         return header
 
@@ -245,7 +219,7 @@ class MainWindow(QMainWindow):
         self.amount_entry = AmountEntry(page, currency=self.currency, **kwargs)
         self.amount_entry.changed.connect(self._entry_changed)
         self.amount_entry.confirmed.connect(lambda *_: self._amount_confirmed())
-        layout.addWidget(self.amount_entry, 3)
+        layout.addWidget(self.amount_entry, 1)
 
         side = QVBoxLayout()
         self.scan_prompt = QLabel(self.tr("Scan code: scan the customer's payment code, "
@@ -259,19 +233,26 @@ class MainWindow(QMainWindow):
         side.addWidget(self.code_input)
         self.scan_button = QPushButton(_with_key(self.tr("Scan code"), SCAN_KEY))
         self.scan_button.setObjectName("scan_button")
-        self.scan_button.setMinimumHeight(64)
+        self.scan_button.setProperty("role", "pay")
+        self.scan_button.setMinimumHeight(56)
         self.scan_button.clicked.connect(self._pay_typed_code)
         side.addWidget(self.scan_button)
 
         side.addWidget(QLabel(self.tr("Show QR:")))
+        qr = QGridLayout()  # two columns: every way to pay fits the smallest screen
+        side.addLayout(qr)
         self.wallet_buttons: dict[Wallet, QPushButton] = {}
+        at = 0  # grid position of the next button shown
         for wallet in (Wallet.ALIPAY, Wallet.WECHATPAY, Wallet.UNIONPAY):
             button = QPushButton(_with_key(wallet_label(wallet), WALLET_KEYS[wallet]))
             button.setObjectName(f"qr_{wallet.value.lower()}")
+            button.setProperty("role", "pay")
             button.setMinimumHeight(56)
             button.clicked.connect(lambda _=False, w=wallet: self.start_active(w))
             button.setVisible(wallet in self.qr_offered)
-            side.addWidget(button)
+            if wallet in self.qr_offered:
+                qr.addWidget(button, at // 2, at % 2)
+                at += 1
             self.wallet_buttons[wallet] = button
         self.link_button = QPushButton(_with_key(self.tr("Send link"), LINK_KEY))
         self.link_button.setObjectName("link_button")
@@ -279,19 +260,21 @@ class MainWindow(QMainWindow):
                                             "customer opens on their phone (Alipay)"))
         self.link_button.setMinimumHeight(56)
         self.link_button.clicked.connect(self.start_link)
-        side.addWidget(self.link_button)
+        qr.addWidget(self.link_button, at // 2, at % 2)
 
         self.demo_buttons: dict[str, QPushButton] = {}
         if self.demo and demo_codes:
             side.addWidget(QLabel(self.tr("Simulate scan (demo):")))
-            for label, code in demo_codes.items():
+            demo = QGridLayout()
+            side.addLayout(demo)
+            for at, (label, code) in enumerate(demo_codes.items()):
                 button = QPushButton(label)
                 button.setProperty("demo_code", code)
                 button.clicked.connect(lambda _=False, c=code: self.handle_scan(c))
-                side.addWidget(button)
+                demo.addWidget(button, at // 2, at % 2)
                 self.demo_buttons[label] = button
         side.addStretch(1)
-        layout.addLayout(side, 2)
+        layout.addLayout(side, 1)
         return page
 
     def _build_waiting(self) -> QWidget:
@@ -785,11 +768,11 @@ class MainWindow(QMainWindow):
         """Core event: paid after the cashier stopped waiting. Stays until resolved."""
         view = sale if isinstance(sale, SaleView) else SaleView.from_sale(sale)
         if view.abandon_reason == "terminal_closed":
-            text = self.tr("Late payment: order %1 (%2) was paid, but the terminal was closed "
-                           "while waiting for it. Check it in History and keep or refund it.")
+            text = self.tr("Late payment: order %1 (%2) paid after the terminal was closed "
+                           "while waiting. Keep or refund it.")
         else:
-            text = self.tr("Late payment: order %1 (%2) was paid after you stopped waiting. "
-                           "Check it in History and keep or refund it.")
+            text = self.tr("Late payment: order %1 (%2) paid after you stopped waiting. Keep "
+                           "or refund it.")
         self.banners.show_banner(
             f"late:{view.order_id}",
             text.replace("%1", view.order_id).replace("%2", self._money(view.total_cents)),

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from cashier.ui.bridge import Bridge
 from cashier.ui.operators import Operator, OperatorError, OperatorStore
 from cashier.ui.pin_dialog import PinDialog
+from cashier.ui.style import touch_rows
 
 
 class LastManagerError(OperatorError):
@@ -61,6 +62,7 @@ class OperatorAdmin(QWidget):
             [self.tr("Name"), self.tr("Operator id"), self.tr("Role")])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        touch_rows(self.table)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)

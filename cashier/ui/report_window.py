@@ -27,6 +27,7 @@ from cashier.money import format_cents
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.style import DIALOG_SIZE, touch_rows
 
 
 class ReportWindow(QDialog):
@@ -37,7 +38,7 @@ class ReportWindow(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reports"))
-        self.resize(760, 480)
+        self.resize(*DIALOG_SIZE)
         self.engine = engine
         self.bridge = bridge
         self.manager_check = manager_check
@@ -57,6 +58,7 @@ class ReportWindow(QDialog):
             self.tr("Wallet"), self.tr("Sales"), self.tr("Amount"), self.tr("Tips"),
             self.tr("Refunds"), self.tr("Net")])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        touch_rows(self.table)
         self.summary = QLabel("", self)
         self.summary.setObjectName("report_summary")
         self.summary.setWordWrap(True)

@@ -44,6 +44,7 @@ from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operator_admin import OperatorAdmin
 from cashier.ui.operators import OperatorStore
+from cashier.ui.style import DIALOG_SIZE
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
 
@@ -69,6 +70,7 @@ class SettingsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        self.resize(*DIALOG_SIZE)
         self.config = config
         self.bridge = bridge
         self.path = path or config.path or default_config_path()

@@ -41,6 +41,17 @@
     </message>
 </context>
 <context>
+    <name>BannerArea</name>
+    <message>
+        <source>%1 late payments: paid after nobody was waiting. Open History to keep or refund them.</source>
+        <translation>%1 笔延迟付款：在无人等待时才支付成功。请打开历史记录保留或退款。</translation>
+    </message>
+    <message>
+        <source>%1 cancelled sales: not charged — still being checked.</source>
+        <translation>%1 笔已取消的交易：未扣款——仍在核实中。</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDisplay</name>
     <message>
         <source>Customer display</source>
@@ -374,8 +385,16 @@
         <translation>正在加载…</translation>
     </message>
     <message>
+        <source>Business day %1 only</source>
+        <translation>仅营业日 %1</translation>
+    </message>
+    <message>
         <source>%1 sale(s)</source>
         <translation>%1 笔交易</translation>
+    </message>
+    <message>
+        <source>Sale %1 of %2: order %3, %4</source>
+        <translation>第 %1 笔，共 %2 笔：订单 %3，%4</translation>
     </message>
     <message>
         <source>Order %1 · %2 · %3</source>
@@ -580,6 +599,14 @@
         <translation>等待顾客在手机上确认</translation>
     </message>
     <message>
+        <source>Late payment: order %1 (%2) paid after the terminal was closed while waiting. Keep or refund it.</source>
+        <translation>延迟付款：订单 %1（%2）在等待期间收银台关闭后才支付成功。请保留或退款。</translation>
+    </message>
+    <message>
+        <source>Late payment: order %1 (%2) paid after you stopped waiting. Keep or refund it.</source>
+        <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请保留或退款。</translation>
+    </message>
+    <message>
         <source>The gateway refused the payment request (%1); nothing was charged.</source>
         <translation>支付网关拒绝了此付款请求（%1），未扣款。</translation>
     </message>
@@ -626,14 +653,6 @@
     <message>
         <source>Please confirm the payment on your phone</source>
         <translation>请在手机上确认付款</translation>
-    </message>
-    <message>
-        <source>Late payment: order %1 (%2) was paid, but the terminal was closed while waiting for it. Check it in History and keep or refund it.</source>
-        <translation>延迟付款：订单 %1（%2）已付款，但等待期间收银台已关闭。请在历史记录中查看，并选择保留或退款。</translation>
-    </message>
-    <message>
-        <source>Late payment: order %1 (%2) was paid after you stopped waiting. Check it in History and keep or refund it.</source>
-        <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请在历史记录中查看，保留或退款。</translation>
     </message>
     <message>
         <source>Result</source>
@@ -1223,6 +1242,10 @@
     <message>
         <source>Could not check unfinished sales: %1</source>
         <translation>无法核对未完成的交易：%1</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>重新打印</translation>
     </message>
     <message>
         <source>Export support bundle</source>

@@ -30,8 +30,8 @@ def key_amount(qtbot, terminal: Terminal, amount: str, tip: str = "") -> None:
 class NetworkPrinter:
     """A TCP socket on 127.0.0.1 standing in for a network receipt printer: keeps every job."""
 
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, port: int = 0) -> None:
+        self.server = socket.create_server(("127.0.0.1", port))
         self.server.settimeout(0.05)
         self.port = self.server.getsockname()[1]
         self.jobs: list[bytes] = []

@@ -161,3 +161,17 @@ def test_detail_names_the_operator(qtbot, make_terminal):
     history = open_history(qtbot, terminal)
     select(qtbot, history, order_id)
     assert "operator Demo cashier" in history.detail.text()
+
+
+def test_status_line_follows_the_selection_and_today_is_the_business_day(qtbot, make_terminal):
+    terminal = make_terminal()
+    first = pay(qtbot, terminal, "3")
+    pay(qtbot, terminal, "4")
+    history = open_history(qtbot, terminal)
+    day = terminal.journal.current_business_day()
+    assert history.today_only.text() == f"Business day {day} only"
+    assert history.status.text() == "2 sale(s)"
+    select(qtbot, history, first)
+    assert history.status.text() == f"Sale 2 of 2: order {first}, paid"
+    history.table.clearSelection()
+    assert history.status.text() == "2 sale(s)"

@@ -165,3 +165,25 @@ def test_a_unionpay_qr_is_offered_only_when_the_setting_enables_it(qtbot, bridge
     qtbot.keyClick(window, Qt.Key.Key_F4)  # its key does nothing either
     assert window.state == "entry"
     assert window.link_button.text().endswith("[F5]")
+
+
+def test_banners_keep_a_fixed_area_with_one_line_per_kind(qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.resize(1024, 768)
+    qtbot.waitExposed(window)
+    window.banners.clear_banner("engine")  # no engine here: not what this test is about
+    pages_top = window.pages.geometry().top()
+    for order_id in ("A1", "A2"):
+        window.on_late_payment(view("paid", late=True) if order_id == "A1" else
+                               SaleView(order_id="A2", state="paid", amount_cents=100,
+                                        late=True))
+    window.banners.show_banner("scan", "A code was scanned…", "info")
+    window.banners.show_banner("printer", "Printer problem: out of paper.", "error")
+    assert window.pages.geometry().top() == pages_top  # nothing was pushed down
+    assert len(window.banners.texts()) == 4  # every message is kept...
+    assert window.banners.shown() == [  # ...but one line per kind, the most severe first
+        "2 late payments: paid after nobody was waiting. Open History to keep or refund them.",
+        "Printer problem: out of paper."]
+    with qtbot.waitSignal(window.history_requested):
+        [late] = [line for line in window.banners.lines if line.kind == "late"]
+        qtbot.mouseClick(late.button, Qt.MouseButton.LeftButton)

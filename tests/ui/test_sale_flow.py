@@ -188,6 +188,18 @@ def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_te
     window.new_sale()
     assert any("Printer problem" in t for t in window.banners.texts())  # stays until resolved
 
+    printer = NetworkPrinter(port=dead_port)  # the printer is back
+    try:
+        [line] = [line for line in window.banners.lines if line.kind == "printer"]
+        assert line.button.isVisible() and line.button.text() == "Reprint"
+        qtbot.mouseClick(line.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=5000)
+    finally:
+        printer.stop()
+    assert b"4.00" in printer.jobs[0]
+    qtbot.waitUntil(lambda: "printer" not in window.banners.banners, timeout=3000)
+    assert terminal.spooler.failed_jobs() == []
+
 
 def test_unresolved_late_payment_is_shown_again_after_a_restart(qtbot, make_terminal):
     terminal = make_terminal(confirm_after_queries=8)

@@ -1,0 +1,138 @@
+"""One fixed layout: every page and dialog, in English and Chinese, at the four screen sizes a
+counter has, without overlapping controls, clipped text, small touch targets or the window
+changing size between states (see ``tests/ui/layout.py`` for what each check means)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
+
+from cashier.simulator import Scenario, demo_code
+from cashier.ui.i18n import install_language, remove_language
+from cashier.ui.sale_controller import SaleView
+from cashier.wallets import Wallet
+from tests.ui.layout import layout_problems, settle
+
+SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request, qapp):
+    translators = install_language(qapp, request.param) if request.param != "en" else []
+    yield request.param
+    remove_language(qapp, translators)
+
+
+class Walk:
+    """Checks each screen it is shown and keeps every problem, named by screen."""
+
+    def __init__(self, window: QWidget, size: tuple[int, int]) -> None:
+        self.window = window
+        self.size = QSize(*size)
+        self.problems: list[str] = []
+
+    def page(self, name: str) -> None:
+        settle()
+        if self.window.size() != self.size:
+            self.problems.append(f"{name}: the window changed size to "
+                                 f"{self.window.width()}x{self.window.height()}")
+        self.problems += [f"{name}: {p}" for p in layout_problems(self.window)]
+
+    def dialog(self, name: str, dialog: QWidget) -> None:
+        dialog.show()
+        settle()
+        if dialog.width() > self.size.width() or dialog.height() > self.size.height():
+            self.problems.append(f"{name}: {dialog.width()}x{dialog.height()} does not fit the "
+                                 "screen")
+        self.problems += [f"{name}: {p}" for p in layout_problems(dialog)]
+
+
+def late(order_id: str) -> SaleView:
+    return SaleView(order_id=order_id, state="paid", amount_cents=123456, tip_cents=0,
+                    wallet="WECHATPAY", late=True, abandon_reason="terminal_closed")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_screen_fits(qtbot, make_terminal, language, size):
+    terminal = make_terminal(confirm_after_queries=10_000)
+    window = terminal.window
+    window.resize(*size)
+    walk = Walk(window, size)
+    terminal.sign_out()
+    walk.page("sign-in")
+    terminal.sign_in(terminal.operators.operators[0])
+
+    for key in ("1", "2", "8", ".", "5", "0", "tip", "1", "0"):
+        window.amount_entry.press(key)
+    window.on_late_payment(late("20261202000000000001"))
+    window.on_late_payment(late("20261202000000000002"))
+    window.banners.set_action("printer", "Reprint")
+    window.banners.show_banner("printer", "Printer problem: the printer at 127.0.0.1:9 did not "
+                                          "answer. The receipt is kept for reprint.", "error")
+    walk.page("entry")
+
+    window.start_active(Wallet.ALIPAY)
+    qtbot.waitUntil(lambda: window.state == "waiting" and window.demo_pay_row.isVisible(),
+                    timeout=5000)
+    walk.page("waiting for a QR")
+    window.cancel()
+    window.start_link()
+    qtbot.waitUntil(lambda: window.state == "waiting" and window.link_row.isVisible(),
+                    timeout=5000)
+    walk.page("waiting for a link")
+    window.cancel()
+    window.handle_scan(demo_code(Scenario.CONFIRM_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "waiting" and window.sale.rsp_code == "PROCESSING",
+                    timeout=5000)
+    walk.page("waiting for the phone")
+    window.cancel()
+    window.handle_scan(demo_code(Scenario.DECLINED))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
+    walk.page("declined")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result" and window.sale.is_paid, timeout=5000)
+    walk.page("paid")
+    order_id = window.sale.order_id
+    window.new_sale()
+
+    for key in "5000":
+        window.amount_entry.press(key)
+    window.start_active(Wallet.WECHATPAY)
+    walk.dialog("unusually large amount", window.large_question)
+    window.large_question.reject()
+
+    pin = terminal.ask_signin()
+    walk.dialog("PIN pad", pin)
+    pin.reject()
+    history = terminal.open_history()
+    qtbot.waitUntil(lambda: order_id in [s.order_id for s in history.sales], timeout=3000)
+    history.select_order(order_id)
+    qtbot.waitUntil(lambda: history.refund_button.isEnabled(), timeout=3000)
+    walk.dialog("history", history)
+    refund = history.ask_refund()
+    walk.dialog("refund", refund)
+    refund.reject()
+    history.close()
+    reports = terminal.open_reports()
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+    walk.dialog("reports", reports)
+    reports.close()
+    settings = terminal.open_settings()
+    for index in range(settings.tabs.count()):
+        settings.tabs.setCurrentIndex(index)
+        walk.dialog(f"settings, {settings.tabs.tabText(index)}", settings)
+    settings.close()
+
+    display = terminal.customer_display
+    display.resize(*size)
+    display.show_idle()
+    walk.dialog("customer display, idle", display)
+    display.show_amount(13850, note="Processing…")
+    walk.dialog("customer display, amount", display)
+    display.show_qr(13850, "https://qr.example.com/pay/ABCDEF", "Alipay")
+    walk.dialog("customer display, QR", display)
+    display.show_result(True, 13850)
+    walk.dialog("customer display, paid", display)
+
+    assert not walk.problems, "\n".join(walk.problems)
