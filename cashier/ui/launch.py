@@ -17,7 +17,14 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -150,13 +157,16 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
     # quit() outside the event loop does nothing, so a signal arriving before exec() is queued.
     previous = {sig: signal.signal(sig, lambda *_: QTimer.singleShot(0, app.quit))
                 for sig in (signal.SIGINT, signal.SIGTERM)}
+    stop = QTimer()  # exit_after
+    stop.setSingleShot(True)
+    stop.timeout.connect(app.quit)
     wake = QTimer()  # Python runs signal handlers only when the interpreter gets control
     wake.timeout.connect(lambda: None)
     wake.start(200)
     try:
         terminal.show()
         if exit_after is not None:
-            QTimer.singleShot(int(exit_after * 1000), app.quit)
+            stop.start(int(exit_after * 1000))
         where = f" (demo: simulator at {terminal.simulator.base_url})" if demo else ""
         QTimer.singleShot(0, lambda: print(f"cashier terminal running{where}", flush=True))
         if print_ready:
@@ -164,9 +174,13 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
                                                flush=True))
         return int(app.exec())
     finally:
+        # A quit arriving after exec() returned is remembered by Qt, and every later event loop
+        # in this process (the tests' waits) would return at once: none may be left pending.
+        stop.stop()
         wake.stop()
         instance.close()
         terminal.close()
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)  # from closing the windows
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
