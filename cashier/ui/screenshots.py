@@ -19,7 +19,7 @@ from cashier.ui.app import Terminal
 from cashier.ui.operators import DEMO_CASHIER_PIN
 from cashier.wallets import Wallet
 
-SIZE = (1100, 720)
+SIZE = (1024, 768)  # the smallest screen the layout is made for
 
 
 def _wait(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -59,8 +59,8 @@ def take_screenshots(out_dir: Path, prefix: str = "en", *,
                             payment_options={"poll_interval": 0.2})
         try:
             window, display = terminal.window, terminal.customer_display
-            window.resize(*SIZE)
             terminal.show()
+            window.resize(*SIZE)
             display.resize(800, 600)
             shots.append(_save(window, out_dir / f"{prefix}-signin.png"))
             terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
@@ -85,6 +85,15 @@ def take_screenshots(out_dir: Path, prefix: str = "en", *,
             shots.append(_save(window, out_dir / f"{prefix}-declined.png"))
             window.new_sale()
 
+            for key in "42":
+                window.amount_entry.press(key)
+            window.start_link()
+            _wait(lambda: window.state == "waiting" and window.link_row.isVisible())
+            shots.append(_save(window, out_dir / f"{prefix}-link.png"))
+            window.cancel()  # the amount stays; the line says it is still being checked
+            shots.append(_save(window, out_dir / f"{prefix}-cancelled.png"))
+            window.new_sale()
+
             for key in "88.80":
                 window.amount_entry.press(key)
             window.start_active(Wallet.ALIPAY)
@@ -100,9 +109,18 @@ def take_screenshots(out_dir: Path, prefix: str = "en", *,
             history.select_order(history.sales[-1].order_id)
             _wait(lambda: bool(history.detail.text()))
             shots.append(_save(history, out_dir / f"{prefix}-history.png"))
+            refund = history.ask_refund()
+            if refund is not None:
+                shots.append(_save(refund, out_dir / f"{prefix}-refund.png"))
+                refund.reject()
+            history.close()
             reports = terminal.open_reports()
             _wait(lambda: reports.report is not None)
             shots.append(_save(reports, out_dir / f"{prefix}-x-report.png"))
+            reports.close()
+            settings = terminal.open_settings()
+            shots.append(_save(settings, out_dir / f"{prefix}-settings.png"))
+            settings.close()
         finally:
             terminal.close()
     return shots
