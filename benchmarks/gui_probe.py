@@ -251,6 +251,8 @@ def stall(work: Path, wait: float, scenario: str, idle: float) -> int:
     from cashier.simulator import Scenario, demo_code
 
     app = QApplication(sys.argv[:1])
+    from cashier.ui.collector import keep_collection_on_gui_thread
+    keep_collection_on_gui_thread(app)
     poll = 0.5
     if scenario == "4444":  # the gateway holds the PASSIVEPAY answer for `wait` seconds
         sim = {"slow_response_seconds": wait}
@@ -290,6 +292,8 @@ def memory(work: Path, sales: int, checkpoints: list[int]) -> int:
     from cashier.simulator import Scenario, demo_code
 
     app = QApplication(sys.argv[:1])
+    from cashier.ui.collector import keep_collection_on_gui_thread
+    keep_collection_on_gui_thread(app)
     terminal = make_terminal(work, simulator={}, payments={
         "poll_interval": 0.05, "passive_timeout": 10.0})
     code = demo_code(Scenario.INSTANT_SUCCESS)
@@ -325,6 +329,8 @@ def scan(work: Path, sales: int) -> int:
     from cashier.ui.app import Terminal
 
     app = QApplication(sys.argv[:1])
+    from cashier.ui.collector import keep_collection_on_gui_thread
+    keep_collection_on_gui_thread(app)
     master, slave = os.openpty()
     tty.setraw(slave)
     config = Config(scanner=ScannerSettings(kind=ScannerKind.SERIAL, port=os.ttyname(slave),

@@ -42,6 +42,7 @@ from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
+from cashier.ui.slots import weak_slot
 from cashier.ui.wedge_filter import WedgeFilter
 from cashier.wallets import Wallet, qr_wallets
 
@@ -297,7 +298,7 @@ class Terminal:
         dialog = PinDialog(self.operators.find_by_pin, self.bridge,
                            self._with_pin_hint(translate("Terminal", "Sign in with your PIN:")),
                            self.window, wrong=translate("Terminal", "Wrong PIN."))
-        dialog.verified.connect(self.sign_in)
+        dialog.verified.connect(weak_slot(self.sign_in))
         dialog.open()
         self.signin_dialog = dialog
         return dialog
@@ -328,9 +329,12 @@ class Terminal:
                            self._with_pin_hint(translate("Terminal",
                                                          "Manager's PIN to change settings:")),
                            self.window)
-        dialog.verified.connect(lambda _manager: self.open_settings())
+        dialog.verified.connect(weak_slot(self._open_settings_for))
         dialog.open()
         return dialog
+
+    def _open_settings_for(self, _manager: Operator) -> None:
+        self.open_settings()
 
     def open_settings(self) -> SettingsDialog:
         if self.settings is None:

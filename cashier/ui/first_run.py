@@ -55,6 +55,7 @@ from cashier.secrets import (
     os_keyring_problem,
 )
 from cashier.ui.bridge import Bridge
+from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.labels import wallet_label
 from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
@@ -655,6 +656,7 @@ def maybe_run_first_run(config_path: str | os.PathLike[str] | None, *,
     from cashier.ui.i18n import install_language, remove_language, system_language
 
     app = QApplication.instance() or QApplication(["cashier"])
+    keep_collection_on_gui_thread(app)
     chosen = language or system_language()
     translators = install_language(app, chosen)
     bridge = Bridge()

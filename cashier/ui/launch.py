@@ -32,6 +32,7 @@ from cashier.config import Config
 from cashier.journal import JournalGoneError, TerminalRunningError
 from cashier.runtime import default_journal_path
 from cashier.ui.app import Terminal
+from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.fonts import chinese_font_problem
 from cashier.ui.i18n import install_language, system_language
 from cashier.ui.single_instance import InstanceServer, bring_running_forward
@@ -104,6 +105,7 @@ def qt_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("cashier")
     app.setWindowIcon(QIcon(str(ICON)))
+    keep_collection_on_gui_thread(app)
     return app  # type: ignore[return-value]
 
 

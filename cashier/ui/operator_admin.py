@@ -229,7 +229,9 @@ def ask_operator_admin(store: OperatorStore, bridge: Bridge,
     dialog = PinDialog(store.verify_manager, bridge, prompt, parent)
 
     def open_admin(_manager: Operator) -> None:
-        admin = OperatorAdminDialog(store, bridge, parent)
+        # the parent is looked up, not captured: this slot must not own the dialog's owner
+        # (see cashier.ui.slots)
+        admin = OperatorAdminDialog(store, bridge, dialog.parentWidget())
         admin.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         admin.show()
 

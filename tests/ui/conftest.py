@@ -1,13 +1,47 @@
-"""Fixtures for UI tests: a real terminal (demo simulator over HTTP, journal in tmp_path)."""
+"""Fixtures for UI tests: a real terminal (demo simulator over HTTP, journal in tmp_path), and
+garbage collection kept on the GUI thread as the application keeps it (``cashier.ui.collector``)."""
 
 from __future__ import annotations
+
+import gc
+import threading
 
 import pytest
 
 from cashier.config import Config
 from cashier.ui.app import Terminal
+from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.operators import DEMO_CASHIER_PIN
 from tests.ui.helpers import FAST
+
+_off_gui_thread_collections: list[str] = []
+
+
+def _note_collection(phase: str, info: dict) -> None:
+    if phase == "start" and threading.current_thread() is not threading.main_thread():
+        _off_gui_thread_collections.append(threading.current_thread().name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collection(qapp):
+    """As in the application: no automatic collection, the GUI thread collects."""
+    collector = keep_collection_on_gui_thread(qapp)
+    gc.callbacks.append(_note_collection)
+    yield collector
+    gc.callbacks.remove(_note_collection)
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def garbage_freed_on_the_gui_thread(gui_thread_collection):
+    """Each test's cyclic garbage (Qt wrappers included) is freed here, on the GUI thread, after
+    pytest-qt closed its widgets; a collection that ran on another thread fails the test, since
+    that is what corrupted the heap at random before."""
+    _off_gui_thread_collections.clear()
+    yield
+    gc.collect()
+    assert not _off_gui_thread_collections, (
+        f"garbage was collected off the GUI thread, in {_off_gui_thread_collections}")
 
 
 @pytest.fixture
@@ -22,7 +56,6 @@ def make_terminal(qtbot, tmp_path):
                             customer_display=True, wedge=True, simulator_options=options,
                             payment_options=FAST | (payments or {}))
         terminals.append(terminal)
-        qtbot.addWidget(terminal.window)
         terminal.show()
         qtbot.waitExposed(terminal.window)
         if signed_in:
