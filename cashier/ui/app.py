@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from shiboken6 import Shiboken
 
 from cashier import printing
 from cashier.config import Config, ScannerKind
@@ -449,7 +450,10 @@ class Terminal:
 
     def close(self) -> None:
         """Stop everything this terminal started, newest first; a part that fails to stop is
-        logged and the rest are still stopped."""
+        logged and the rest are still stopped. Closing twice does nothing more."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         window = getattr(self, "window", None)
         message = getattr(self, "support_message", None)
         steps = [
@@ -472,3 +476,8 @@ class Terminal:
                 step()
             except Exception:
                 log.exception("terminal: stopping %r failed", step)
+        # The windows go with the terminal, deleted by Qt on the GUI thread with their dialogs,
+        # so nothing of them is left for Python to free later, somewhere else (cashier.ui.slots).
+        for widget in (window, getattr(self, "customer_display", None), self.wedge):
+            if widget is not None and Shiboken.isValid(widget):
+                widget.deleteLater()

@@ -30,6 +30,7 @@ from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
 from cashier.ui.operators import Operator
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows
 
 COLUMNS = ("time", "order", "wallet", "amount", "tip", "state", "code")
@@ -277,10 +278,12 @@ class HistoryDialog(QDialog):
             return None
         order_id = self.selected.order_id
         dialog = RefundDialog(self.manager_check, self.bridge, self.refundable_cents, self)
-        dialog.verified.connect(
-            lambda manager: self._refund(order_id, dialog.amount_cents, manager))
+        dialog.verified.connect(weak_slot(self._refund_verified, order_id, dialog))
         dialog.open()
         return dialog
+
+    def _refund_verified(self, order_id: str, dialog: RefundDialog, manager: Operator) -> None:
+        self._refund(order_id, dialog.amount_cents, manager)
 
     def _refund(self, order_id: str, amount_cents: int | None, manager: Operator) -> None:
         self.notice.setText(self.tr("Refunding…"))
@@ -310,9 +313,11 @@ class HistoryDialog(QDialog):
         prompt = (self.tr("Manager's PIN to keep this late payment:") if action == "keep"
                   else self.tr("Manager's PIN to refund this late payment:"))
         dialog = PinDialog(self.manager_check, self.bridge, prompt, self)
-        dialog.verified.connect(lambda _manager: self.bridge.run(
-            self.engine.resolve_late, order_id, action,
-            on_done=lambda _sale: self.reload(), on_error=self._show_error))
+        dialog.verified.connect(weak_slot(self._resolve_late, order_id, action))
         dialog.open()
         return dialog
+
+    def _resolve_late(self, order_id: str, action: str, _manager: Operator) -> None:
+        self.bridge.run(self.engine.resolve_late, order_id, action,
+                        on_done=lambda _sale: self.reload(), on_error=self._show_error)
 

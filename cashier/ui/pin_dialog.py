@@ -30,7 +30,8 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self._wrong = wrong or self.tr("Wrong PIN, or not a manager's PIN.")
         self.setWindowTitle(self.tr("PIN"))
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one is made per question
+        # one is made per question; connect its signals through cashier.ui.slots.weak_slot
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._check = check
         self._bridge = bridge
         self.prompt = QLabel(prompt, self)

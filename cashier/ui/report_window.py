@@ -27,6 +27,7 @@ from cashier.money import format_cents
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows
 
 
@@ -143,10 +144,12 @@ class ReportWindow(QDialog):
             return None
         dialog = PinDialog(self.manager_check, self.bridge,
                            self.tr("Closing the day cannot be undone. Manager's PIN:"), self)
-        dialog.verified.connect(lambda _manager: self.bridge.run(
-            self.engine.x_report, on_done=self._confirm_close, on_error=self._error))
+        dialog.verified.connect(weak_slot(self._day_close_verified))
         dialog.open()
         return dialog
+
+    def _day_close_verified(self, _manager: object) -> None:
+        self.bridge.run(self.engine.x_report, on_done=self._confirm_close, on_error=self._error)
 
     def _confirm_close(self, report: Any) -> None:
         """Ask with the day's latest figures: how many sales are still waiting, if any."""

@@ -17,7 +17,6 @@ def test_demo_terminal_starts_the_simulator_and_stops_everything(qtbot, tmp_path
     terminal = Terminal(Config(), demo=True, journal_path=tmp_path / "journal.sqlite",
                         customer_display=True)
     try:
-        qtbot.addWidget(terminal.window)
         terminal.show()
         assert terminal.window.demo_label.isVisible()
         assert terminal.customer_display is not None and terminal.customer_display.isVisible()

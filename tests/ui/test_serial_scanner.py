@@ -23,7 +23,6 @@ def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
     terminal = Terminal(config, demo=True, journal_path=tmp_path / "journal.sqlite",
                         payment_options=FAST, cny_currency=None)
     try:
-        qtbot.addWidget(terminal.window)
         terminal.show()
         window = terminal.window
         terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
