@@ -15,7 +15,7 @@ from cashier.secrets import MemorySecretStore
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog, can_ask, maybe_run_first_run
 from cashier.ui.operators import OperatorStore, operators_path
-from tests.ui.helpers import NetworkPrinter
+from tests.ui.helpers import NetworkPrinter, assert_pin_only_hashed
 
 SIGN_KEY = "0123456789ABCDEF"
 WECHAT = "134567890123456789"
@@ -88,7 +88,7 @@ def test_real_merchant_writes_a_config_load_config_accepts_and_the_first_manager
     store = OperatorStore(operators_path(path))
     manager = store.verify_manager("4321")
     assert manager is not None and manager.name == "Mei"
-    assert "4321" not in operators_path(path).read_text()
+    assert_pin_only_hashed(operators_path(path), "Mei", "4321")
 
 
 @pytest.mark.parametrize(("merchant", "key", "expected"), [

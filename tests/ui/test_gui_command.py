@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.ui.helpers import assert_pin_only_hashed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -80,8 +82,7 @@ def test_operators_are_added_listed_and_removed_without_showing_pins(tmp_path):
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout)["added"] == {"name": "Li Na", "operator_id": "0000020156",
                                                  "role": "manager"}
-    stored = (tmp_path / "config" / "operators.json").read_text(encoding="utf-8")
-    assert "482913" not in stored
+    assert_pin_only_hashed(tmp_path / "config" / "operators.json", "Li Na", "482913")
     listed = operators_cli(tmp_path, "list")
     assert "Li Na\tmanager\t0000020156" in listed.stdout
     assert "scrypt" not in listed.stdout

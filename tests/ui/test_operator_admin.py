@@ -10,6 +10,7 @@ from cashier.ui.bridge import Bridge
 from cashier.ui.operator_admin import OperatorAdmin, OperatorAdminDialog, ask_operator_admin
 from cashier.ui.operators import OperatorStore
 from cashier.ui.settings_dialog import SettingsDialog
+from tests.ui.helpers import assert_pin_only_hashed
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_add_then_remove_a_cashier_in_the_real_file(qtbot, bridge, path):
         admin.add_button.click()
     assert admin.message.text() == "Added Bo."
     assert [row["name"] for row in on_disk(path)] == ["Mei", "Bo"]
-    assert "1234" not in path.read_text()
+    assert_pin_only_hashed(path, "Bo", "1234")
     assert OperatorStore(path).find_by_pin("1234").operator_id == "0000020157"
     assert admin.table.rowCount() == 2 and admin.pin.text() == ""
     admin.table.selectRow(1)

@@ -16,19 +16,20 @@ from cashier.ui.operators import (
     hash_pin,
     verify_pin,
 )
+from tests.ui.helpers import assert_pin_only_hashed
 
 
 def test_pin_is_stored_hashed_and_verifies(tmp_path):
     path = tmp_path / "operators.json"
     store = OperatorStore(path)
     store.add("Li Na", "0000000007", "manager", "482913")
-    text = path.read_text(encoding="utf-8")
-    assert "482913" not in text
+    assert_pin_only_hashed(path, "Li Na", "482913")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     reopened = OperatorStore(path)
     assert reopened.verify_manager("482913").operator_id == "0000000007"
     assert reopened.verify_manager("482914") is None
-    assert json.loads(text)["operators"][0]["pin_hash"].startswith("scrypt$")
+    assert json.loads(path.read_text(encoding="utf-8"))["operators"][0]["pin_hash"].startswith(
+        "scrypt$")
 
 
 def test_cashier_pin_is_not_a_manager_pin():
