@@ -37,6 +37,7 @@ def garbage_freed_on_the_gui_thread(gui_thread_collection):
     """Each test's cyclic garbage (Qt wrappers included) is freed here, on the GUI thread, after
     pytest-qt closed its widgets; a collection that ran on another thread fails the test, since
     that is what corrupted the heap at random before."""
+    keep_collection_on_gui_thread(gui_thread_collection.parent())  # a test may have quit the app
     _off_gui_thread_collections.clear()
     yield
     gc.collect()
