@@ -132,3 +132,17 @@ def test_frozen_support_bundle_reports_the_frozen_versions(bundle: Path, tmp_pat
         versions = json.loads(archive.read("version.json"))
     assert versions["frozen"] is True
     assert versions["packages"]["PySide6-Essentials"] and versions["packages"]["python-escpos"]
+
+
+def test_frozen_program_keeps_stderr_for_what_the_user_needs_to_read(bundle: Path,
+                                                                      tmp_path: Path) -> None:
+    """No raw log records (INFO:cashier.runtime:...) and no Qt plugin notes on stderr."""
+    window = run(bundle, tmp_path, "gui", "--demo", "--self-check")
+    assert window.returncode == 0, window.stdout + window.stderr
+    assert window.stderr == ""
+    paid = run(bundle, tmp_path, "pay", "1", "--code", "134567890123450000")
+    assert paid.returncode == 0, paid.stdout + paid.stderr
+    assert "INFO" not in paid.stderr and "cashier.runtime" not in paid.stderr
+    notes = paid.stderr.splitlines()  # the demo-mode note and what is being charged, only
+    assert len(notes) == 2 and notes[0].startswith("cashier: demo mode")
+    assert notes[1] == "Charging 1.00 to WeChat Pay (1345**********0000)..."
