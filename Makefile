@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean bench bench-quick deb
+.PHONY: demo test soak lint clean bench bench-quick deb
 
 # pip -qq: errors only. The build backend's notes on editable installs and a machine's own pip
 # configuration warnings are nothing a newcomer can act on.
@@ -29,6 +29,14 @@ test: $(STAMP)
 deb: $(STAMP)
 	VENV=$(VENV) installer/build.sh
 	installer/linux/build-deb.sh
+
+# The proof that the gate is not random: the tests RUNS times in a row, every failure named.
+# `make soak RUNS=30 LOAD=2 SOAK_TESTS=tests/ui` runs the UI tests under a busy loop per core.
+RUNS ?= 10
+LOAD ?= 0
+SOAK_TESTS ?= tests
+soak: $(STAMP)
+	$(PY) -m tests.soak --runs $(RUNS) --load $(LOAD) $(SOAK_TESTS)
 
 # Benchmarks: print a table and write benchmarks/RESULTS.md (a few minutes); quick for CI.
 bench: $(STAMP)
