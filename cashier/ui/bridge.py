@@ -18,6 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from cashier.payments.events import EngineEvent, LatePayment, RefundUpdated, SaleUpdated
+
 log = logging.getLogger("cashier.ui")
 
 DoneCallback = Callable[[Any], None]
@@ -102,31 +104,33 @@ class Bridge(QObject):
 
 
 class CoreEvents(QObject):
-    """Re-emits core events (delivered by calling this object from any thread) on the GUI thread.
+    """The one listener between the core and Qt: the payment engine calls it (from any thread)
+    with its events, and each is re-emitted on the GUI thread on the signal of its type.
 
-    ``event`` carries every event; events whose class is named ``SaleUpdated`` or ``LatePayment``
-    (the payment engine's) are also emitted on ``sale_updated`` / ``late_payment`` with the sale.
-    Pass the instance itself as the engine's ``events=`` callback.
+    ``event`` carries every event; ``sale_updated`` / ``late_payment`` carry the sale and
+    ``refund_updated`` the refund. Pass the instance itself as the engine's listener.
     """
 
     event = Signal(object)
     sale_updated = Signal(object)
     late_payment = Signal(object)
+    refund_updated = Signal(object)
     _incoming = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._incoming.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
 
-    def __call__(self, event: object) -> None:
+    def __call__(self, event: EngineEvent) -> None:
         """Thread-safe: called by the core from its worker threads."""
         self._incoming.emit(event)
 
     @Slot(object)
-    def _dispatch(self, event: object) -> None:
+    def _dispatch(self, event: EngineEvent) -> None:
         self.event.emit(event)
-        kind = type(event).__name__
-        if kind == "SaleUpdated":
-            self.sale_updated.emit(getattr(event, "sale", event))
-        elif kind == "LatePayment":
-            self.late_payment.emit(getattr(event, "sale", event))
+        if isinstance(event, SaleUpdated):
+            self.sale_updated.emit(event.sale)
+        elif isinstance(event, LatePayment):
+            self.late_payment.emit(event.sale)
+        elif isinstance(event, RefundUpdated):
+            self.refund_updated.emit(event.refund)

@@ -8,6 +8,7 @@ import time
 import pytest
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QThread, QTimer
 
+from cashier.payments.events import LatePayment, RefundUpdated, SaleUpdated
 from cashier.ui.bridge import Bridge, BridgeClosedError, CoreEvents
 
 
@@ -92,24 +93,32 @@ def test_shutdown_joins_workers_and_refuses_new_work(qtbot, qapp):
 
 
 def test_core_events_reach_gui_thread_as_signals(qtbot, qapp):
-    class SaleUpdated:
-        def __init__(self, sale: str) -> None:
-            self.sale = sale
-
-    class LatePayment(SaleUpdated):
-        pass
-
     events = CoreEvents()
     updates: list[tuple[str, bool]] = []
     lates: list[str] = []
+    refunds: list[str] = []
     events.sale_updated.connect(lambda sale: updates.append((sale, _is_gui_thread())))
     events.late_payment.connect(lates.append)
+    events.refund_updated.connect(refunds.append)
 
-    worker = threading.Thread(
-        target=lambda: (events(SaleUpdated("sale-1")), events(LatePayment("sale-2")))
-    )
+    worker = threading.Thread(target=lambda: (
+        events(SaleUpdated("sale-1")), events(LatePayment("sale-2")),
+        events(RefundUpdated("refund-1", "sale-1"))))
     worker.start()
     worker.join()
-    qtbot.waitUntil(lambda: bool(updates and lates), timeout=2000)
+    qtbot.waitUntil(lambda: bool(updates and lates and refunds), timeout=2000)
     assert updates == [("sale-1", True)]
     assert lates == ["sale-2"]
+    assert refunds == ["refund-1"]
+
+
+def test_an_event_of_another_class_with_the_same_name_is_not_taken_for_it(qtbot, qapp):
+    events = CoreEvents()
+    lates: list[object] = []
+    seen: list[object] = []
+    events.late_payment.connect(lates.append)
+    events.event.connect(seen.append)
+    impostor = type("LatePayment", (), {"sale": "sale-3"})()
+    events(impostor)
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    assert lates == []

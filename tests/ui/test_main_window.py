@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from cashier.payments.events import LatePayment
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.main_window import MainWindow
@@ -91,7 +92,7 @@ def test_unknown_outcome_is_not_shown_as_declined(qtbot, bridge):
 def test_late_payment_banner_stays_across_sales(qtbot, bridge):
     events = CoreEvents()
     window = make(qtbot, bridge, events=events)
-    events(type("LatePayment", (), {"sale": view("paid", late=True)})())
+    events(LatePayment(view("paid", late=True)))
     qtbot.waitUntil(lambda: any("Late payment" in t for t in window.banners.texts()),
                     timeout=2000)
     window.new_sale()
