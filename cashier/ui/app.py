@@ -25,6 +25,7 @@ from cashier.devices.scanner import ScannerStatus, SerialScanner
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.ottpay.client import OttPayClient
+from cashier.port import CounterPort
 from cashier.runtime import DEMO_SIMULATOR_STATE_NAME, Runtime, RuntimeSetupError
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
@@ -122,18 +123,11 @@ class Terminal:
         self._build_operators()
         self._build_printer()
         self._build_scanners(wedge)
-        self.bridge.run(self._recover, on_done=self._show_late_payments,
+        self.bridge.run(self.port.recover, on_done=self._show_late_payments,
                         on_error=lambda exc: self.window.banners.show_banner(
                             "recover", translate("Terminal", "Could not check unfinished "
                                                              "sales: %1").replace("%1", str(exc)),
                             "error"))
-
-    def _recover(self) -> list[Any]:
-        """Settle what a previous run left open, then keep re-checking outcomes that rest on
-        silence while the terminal runs; return every unresolved late payment."""
-        self.engine.recover()
-        self.engine.keep_reconciling()
-        return self.engine.late_payments()
 
     def _show_late_payments(self, sales: list[Any]) -> None:
         for sale in sales:
@@ -159,6 +153,7 @@ class Terminal:
         rt = self.runtime
         self.simulator, self.client, self.journal = rt.simulator, rt.client, rt.journal
         self.engine, self.receiver = rt.engine, rt.receiver
+        self.port = CounterPort(self.engine)
         self.controller = EngineSaleController(self.engine,
                                                operator_id=self.config.ottpay.operator_id)
 
@@ -191,7 +186,7 @@ class Terminal:
         if self.simulator is not None:
             self.window.demo_customer_pays.connect(self._demo_customer_pays)
         if self.customer_display is not None and cny_currency:
-            self.bridge.run(self.client.exchange_rate, cny_currency,
+            self.bridge.run(self.port.exchange_rate, cny_currency,
                             on_done=self.window.set_exchange_rate,
                             on_error=lambda exc: log.warning("no exchange rate: %s", exc))
 
@@ -359,7 +354,7 @@ class Terminal:
         """The history window (one at a time; reopening brings it back, reloaded)."""
         if self.history is None:
             self.history = HistoryDialog(
-                self.engine, self.bridge, manager_check=self.operators.verify_manager,
+                self.port, self.bridge, manager_check=self.operators.verify_manager,
                 print_receipt=self.print_receipt if self.spooler is not None else None,
                 print_refund=self.print_refund if self.spooler is not None
                 and self.config.printer.auto_print else None,
@@ -375,7 +370,7 @@ class Terminal:
         """The X/Z report window, showing the current business day's X report."""
         if self.reports is None:
             self.reports = ReportWindow(
-                self.engine, self.bridge, manager_check=self.operators.verify_manager,
+                self.port, self.bridge, manager_check=self.operators.verify_manager,
                 print_report=self.print_report if self.spooler is not None else None,
                 parent=self.window)
         else:
@@ -388,10 +383,7 @@ class Terminal:
         """Render a succeeded refund's receipt and queue it (worker thread)."""
         if self.spooler is None:
             raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        refund = self.journal.get_refund(refund_id)
-        if refund is None:
-            raise LookupError(f"no refund {refund_id} in the journal")
-        sale = self.journal.require_sale(refund.sale_order_id)
+        refund, sale = self.port.refund_and_sale(refund_id)
         data = printing.receipt_bytes_for_refund(
             refund, sale, self.config,
             operator=self.operators.name_of(refund.operator_id or sale.operator_id))
@@ -413,7 +405,7 @@ class Terminal:
         """Render a sale's receipt and queue it (worker thread: reads the journal)."""
         if self.spooler is None:
             raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        sale = self.journal.require_sale(order_id)
+        sale = self.port.sale(order_id)
         data = printing.receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint,
                                                operator=self.operators.name_of(sale.operator_id))
         return self.spooler.submit(data, description=f"receipt {order_id}")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cashier.money import AmountError, format_cents, parse_amount
+from cashier.port import CounterPort, HistoryPage, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
 from cashier.ui.operators import Operator
@@ -66,9 +67,9 @@ class RefundDialog(PinDialog):
 
 
 class HistoryDialog(QDialog):
-    """Sales newest first; ``engine`` is the payment engine (history, refund, resolve_late)."""
+    """Sales newest first, through the core's ``port`` (history, detail, refund, late)."""
 
-    def __init__(self, engine: Any, bridge: Bridge, *, manager_check: PinCheck,
+    def __init__(self, port: CounterPort, bridge: Bridge, *, manager_check: PinCheck,
                  print_receipt: Callable[..., object] | None = None,
                  print_refund: Callable[[str], object] | None = None,
                  operator_name: Callable[[str | None], str] = lambda oid: oid or "",
@@ -76,7 +77,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
         self.resize(*DIALOG_SIZE)
-        self.engine = engine
+        self.port = port
         self.bridge = bridge
         self.manager_check = manager_check
         self.print_receipt = print_receipt
@@ -153,19 +154,15 @@ class HistoryDialog(QDialog):
         query = self.search.text().strip()
         today = self.today_only.isChecked()
         self.status.setText(self.tr("Loading…"))
-        self.bridge.run(self._load, today, query, on_done=self._show_sales,
-                        on_error=self._show_error)
-
-    def _load(self, today: bool, query: str) -> tuple[str, list[Any]]:
-        day = self.engine.journal.current_business_day()
-        return day, self.engine.history(day if today else None, query or None, limit=200)
+        self.bridge.run(lambda: self.port.history(today=today, query=query),
+                        on_done=self._show_sales, on_error=self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
         self.status.setText("")
         self.notice.setText(str(exc))
 
-    def _show_sales(self, loaded: tuple[str, list[Any]]) -> None:
-        day, sales = loaded
+    def _show_sales(self, page: HistoryPage) -> None:
+        day, sales = page.business_day, page.sales
         self.business_day = day
         self.today_only.setText(self.tr("Business day %1 only").replace("%1", day))
         keep = self.selected.order_id if self.selected is not None else None
@@ -220,16 +217,11 @@ class HistoryDialog(QDialog):
         if self.selected is None:
             self.detail.setText("")
             return
-        self.bridge.run(self._load_detail, self.selected.order_id, on_done=self._show_detail,
-                        on_error=self._show_error)
+        self.bridge.run(self.port.sale_detail, self.selected.order_id,
+                        on_done=self._show_detail, on_error=self._show_error)
 
-    def _load_detail(self, order_id: str) -> tuple[Any, list[Any], int]:
-        journal = self.engine.journal
-        return (journal.require_sale(order_id), self.engine.refunds(order_id),
-                journal.refundable_cents(order_id))
-
-    def _show_detail(self, detail: tuple[Any, list[Any], int]) -> None:
-        sale, refunds, refundable = detail
+    def _show_detail(self, detail: SaleDetail) -> None:
+        sale, refunds, refundable = detail.sale, detail.refunds, detail.refundable_cents
         if self.selected is None or sale.order_id != self.selected.order_id:
             return
         self.selected = sale
@@ -287,7 +279,7 @@ class HistoryDialog(QDialog):
 
     def _refund(self, order_id: str, amount_cents: int | None, manager: Operator) -> None:
         self.notice.setText(self.tr("Refunding…"))
-        self.bridge.run(self.engine.refund, order_id, amount_cents,
+        self.bridge.run(self.port.refund, order_id, amount_cents,
                         operator_id=manager.operator_id, on_done=self._refunded,
                         on_error=self._show_error)
 
@@ -318,6 +310,6 @@ class HistoryDialog(QDialog):
         return dialog
 
     def _resolve_late(self, order_id: str, action: str, _manager: Operator) -> None:
-        self.bridge.run(self.engine.resolve_late, order_id, action,
+        self.bridge.run(self.port.resolve_late, order_id, action,
                         on_done=lambda _sale: self.reload(), on_error=self._show_error)
 

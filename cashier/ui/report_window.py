@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cashier.money import format_cents
+from cashier.port import CounterPort
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
@@ -34,13 +35,13 @@ from cashier.ui.style import DIALOG_SIZE, touch_rows
 class ReportWindow(QDialog):
     """Shows the current business day's X report; ``close_day`` runs the Z report."""
 
-    def __init__(self, engine: Any, bridge: Bridge, *, manager_check: PinCheck,
+    def __init__(self, port: CounterPort, bridge: Bridge, *, manager_check: PinCheck,
                  print_report: Callable[..., object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reports"))
         self.resize(*DIALOG_SIZE)
-        self.engine = engine
+        self.port = port
         self.bridge = bridge
         self.manager_check = manager_check
         self.print_report = print_report
@@ -92,7 +93,7 @@ class ReportWindow(QDialog):
         self.load_x()
 
     def load_x(self) -> None:
-        self.bridge.run(self.engine.x_report, on_done=self.show_report, on_error=self._error)
+        self.bridge.run(self.port.x_report, on_done=self.show_report, on_error=self._error)
 
     def _error(self, exc: BaseException) -> None:
         self.notice.setText(str(exc))
@@ -149,7 +150,7 @@ class ReportWindow(QDialog):
         return dialog
 
     def _day_close_verified(self, _manager: object) -> None:
-        self.bridge.run(self.engine.x_report, on_done=self._confirm_close, on_error=self._error)
+        self.bridge.run(self.port.x_report, on_done=self._confirm_close, on_error=self._error)
 
     def _confirm_close(self, report: Any) -> None:
         """Ask with the day's latest figures: how many sales are still waiting, if any."""
@@ -174,7 +175,7 @@ class ReportWindow(QDialog):
         self.close_question = box
 
     def _close(self, day: str) -> None:
-        self.bridge.run(self.engine.z_report, day, on_done=self._closed, on_error=self._error)
+        self.bridge.run(self.port.z_report, day, on_done=self._closed, on_error=self._error)
 
     def _closed(self, report: Any) -> None:
         self.show_report(report)

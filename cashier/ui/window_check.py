@@ -130,7 +130,7 @@ def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TI
     view = window.sale
     _check(view is not None and view.is_paid, "payment",
            f"the window shows {window.result_title.text()!r} ({view.state if view else None})")
-    sale = terminal.bridge.run(terminal.journal.require_sale, view.order_id).result(timeout)
+    sale = terminal.bridge.run(terminal.port.sale, view.order_id).result(timeout)
     _check(sale.state == "paid" and sale.amount_cents == 100, "payment",
            f"the journal holds {sale.state} for {sale.amount_cents} cents")
     order = terminal.simulator.order(sale.order_id)
