@@ -4,6 +4,13 @@ States (pages of one stack): ``entry`` -> ``waiting`` -> ``result`` -> a fresh `
 Every core call goes through the bridge to a ``SaleController``; core events (sale updates,
 late payments) arrive as Qt signals from ``CoreEvents``. A banner area above the pages keeps
 problems (late payments, printer, scanner) in sight until they are resolved.
+
+The module is long because it is one state machine: which page shows, what each key, scan and
+button may do in each state (a scan is a payment on the entry page, a retry on a declined
+result, ignored elsewhere), and what a question (stop waiting, close, large amount) does to
+the state. Splitting the pages from the transitions would scatter those rules. Banners
+(``banners``), questions (``questions``), the amount entry (``keypad``) and the style
+(``style``) live in their own modules.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.keypad import AmountEntry
 from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
+from cashier.ui.questions import ask
 from cashier.ui.sale_controller import SaleController, SaleView
 from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import (
@@ -112,7 +120,6 @@ class MainWindow(QMainWindow):
         self.release_typing: Callable[[], bool] = lambda: True
         self._close_confirmed = False
         self.close_question: QMessageBox | None = None
-        self.keep_open_button: QPushButton | None = None
         self.large_cents = large_cents  # totals above it are confirmed before anything is sent
         self.large_question: QMessageBox | None = None
         self.stop_question: QMessageBox | None = None
@@ -634,25 +641,18 @@ class MainWindow(QMainWindow):
         if self.large_question is not None and self.large_question.isVisible():
             return
         total = self._money(amount + tip)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unusually large amount"),
-                          self.tr("Charge %1? That is more than %2, more than usual here. "
-                                  "Check the amount with the customer.")
-                          .replace("%1", total).replace("%2", self._money(self.large_cents)),
-                          QMessageBox.StandardButton.NoButton, self)
-        charge = box.addButton(self.tr("Charge %1").replace("%1", total),
-                               QMessageBox.ButtonRole.AcceptRole)
-        change = box.addButton(self.tr("Change the amount"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(change)
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is charge and self.state == "entry":
+        def charge() -> None:
+            if self.state == "entry":  # nothing else started meanwhile
                 self._send(title, call, amount, tip, arg, timeout=timeout)
-            else:
-                self.amount_entry.setFocus()
 
-        box.finished.connect(answered)
-        box.open()
-        self.large_question = box
+        self.large_question = ask(
+            self, self.tr("Unusually large amount"),
+            self.tr("Charge %1? That is more than %2, more than usual here. Check the amount "
+                    "with the customer.").replace("%1", total)
+            .replace("%2", self._money(self.large_cents)),
+            go=self.tr("Charge %1").replace("%1", total), stay=self.tr("Change the amount"),
+            on_go=charge,
+            on_stay=self.amount_entry.setFocus, icon=QMessageBox.Icon.Warning)
 
     def _send(self, title: str, call, amount: int, tip: int, arg, *, timeout: float) -> None:
         self._set_state("starting")
@@ -841,16 +841,11 @@ class MainWindow(QMainWindow):
         if self.state != "waiting" or (self.stop_question is not None
                                        and self.stop_question.isVisible()):
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Stop waiting?"),
-                          self.tr("Stop waiting for this payment? If the customer pays anyway, "
-                                  "it shows up as a late payment."),
-                          QMessageBox.StandardButton.NoButton, self)
-        stop = box.addButton(self.tr("Stop waiting"), QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(self.tr("Keep waiting"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.finished.connect(lambda _result: box.clickedButton() is stop and self.cancel())
-        box.open()
-        self.stop_question = box
+        self.stop_question = ask(
+            self, self.tr("Stop waiting?"),
+            self.tr("Stop waiting for this payment? If the customer pays anyway, it shows up as "
+                    "a late payment."),
+            go=self.tr("Stop waiting"), stay=self.tr("Keep waiting"), on_go=self.cancel)
 
     # --- keys and closing --------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
@@ -883,22 +878,12 @@ class MainWindow(QMainWindow):
     def _ask_close(self) -> None:
         if self.close_question is not None and self.close_question.isVisible():
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Payment in progress"),
-                          self.tr("A customer may be paying right now. If you close the "
-                                  "terminal, the payment is checked again at the next start "
-                                  "and shown as closed while waiting."),
-                          QMessageBox.StandardButton.NoButton, self)
-        self.keep_open_button = box.addButton(self.tr("Keep waiting"),
-                                              QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("Close anyway"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(self.keep_open_button)
-        box.finished.connect(lambda _result: self._close_answered(box))
-        box.open()
-        self.close_question = box
-
-    def _close_answered(self, box: QMessageBox) -> None:
-        if box.clickedButton() is not self.keep_open_button and box.clickedButton() is not None:
-            self.close_now()
+        self.close_question = ask(
+            self, self.tr("Payment in progress"),
+            self.tr("A customer may be paying right now. If you close the terminal, the payment "
+                    "is checked again at the next start and shown as closed while waiting."),
+            go=self.tr("Close anyway"), stay=self.tr("Keep waiting"), on_go=self.close_now,
+            icon=QMessageBox.Icon.Warning)
 
     def close_now(self) -> None:
         """Close without asking (the terminal shutting down, or the cashier said so)."""

@@ -28,6 +28,7 @@ from cashier.port import CounterPort
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.questions import ask
 from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows
 
@@ -164,15 +165,9 @@ class ReportWindow(QDialog):
             text = self.tr("%1 sale(s) of business day %2 are still waiting for the gateway's "
                            "answer; the Z report shows them as open. Close the day anyway?") \
                 .replace("%1", str(report.open_count)).replace("%2", report.business_day)
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Close the day"), text,
-                          QMessageBox.StandardButton.NoButton, self)
-        close = box.addButton(self.tr("Close the day"), QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(self.tr("Keep the day open"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.finished.connect(
-            lambda _result: box.clickedButton() is close and self._close(report.business_day))
-        box.open()
-        self.close_question = box
+        self.close_question = ask(self, self.tr("Close the day"), text,
+                                  go=self.tr("Close the day"), stay=self.tr("Keep the day open"),
+                                  on_go=lambda: self._close(report.business_day))
 
     def _close(self, day: str) -> None:
         self.bridge.run(self.port.z_report, day, on_done=self._closed, on_error=self._error)
