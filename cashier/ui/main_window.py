@@ -476,14 +476,19 @@ class MainWindow(QMainWindow):
             rate = self.exchange_rate
             self.customer_display.set_cny(rate.to_cny_fen(total_cents) if rate else None)
 
-    def _prepare_gateway(self) -> None:
+    def _prepare_gateway(self, *, first_key: bool = False) -> None:
         """An amount is being keyed: have the gateway connection open before the scan arrives
-        (on a bridge worker; sends no request), and keep it so while the sale is prepared."""
+        (on a bridge worker; sends no request), and keep it so while the sale is prepared.
+
+        ``first_key``: called for a change of the amount, which only matters for its first
+        key (the timer takes over from there: one bridge call per key would cost the GUI
+        thread for nothing)."""
         if self.controller is None or self.state != "entry" or not self.amount_entry.amount.text:
             self._keep_ready.stop()
             return
-        if not self._keep_ready.isActive():
-            self._keep_ready.start()
+        if first_key and self._keep_ready.isActive():
+            return
+        self._keep_ready.start()
         if self._preparing or self.bridge.closed:
             return
         self._preparing = True
@@ -496,7 +501,7 @@ class MainWindow(QMainWindow):
             log.info("could not get the gateway connection ready: %s", outcome)
 
     def _entry_changed(self) -> None:
-        self._prepare_gateway()
+        self._prepare_gateway(first_key=True)
         if self.customer_display is None or self.state != "entry":
             return
         try:
