@@ -240,4 +240,5 @@ class GatewayConnection:
         adapter = self.session.get_adapter(self.endpoint)
         if not isinstance(adapter, HTTPAdapter):
             return None
-        return adapter.get_connection_with_tls_context(request, self.verify)
+        # The verify setting the environment may override (REQUESTS_CA_BUNDLE), as post's is.
+        return adapter.get_connection_with_tls_context(request, settings["verify"])
