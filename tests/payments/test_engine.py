@@ -81,7 +81,7 @@ def test_prepare_opens_the_gateway_connection_and_sends_no_request(make_engine, 
     assert engine.prepare() is False  # already open: nothing more to do
     assert engine.prepare_soon() is True  # the command line's way: on the engine's thread
     assert engine.wait_idle(5)
-    assert sim.requests() == [] and sim.connections_opened == 1  # no request, let alone a payment
+    assert sim.requests() == []  # no request, let alone a payment
     sale = engine.pay_passive(100, WECHAT + "0000")
     assert sale.state == SaleState.PAID
     assert [r.action for r in sim.requests()] == ["PASSIVEPAY"] and sim.connections_opened == 1
