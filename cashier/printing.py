@@ -5,8 +5,8 @@
 
 The journal knows the sale, ``[shop]`` the header, ``[printer]`` the paper and encoding and
 ``[ui] language`` the language of the printed labels (receipts follow the terminal). Rendering
-itself is ``cashier.devices.receipt`` (a pure function). No Qt: the ``cashier`` command uses this
-now and the terminal's print queue can use it too.
+itself is ``cashier.devices.receipt`` (a pure function). No Qt: the ``cashier`` command sends
+what it renders at once; the terminal queues it on its spooler through ``ReceiptQueue``.
 """
 
 from __future__ import annotations
@@ -15,14 +15,20 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cashier.config import Config
 from cashier.devices import receipt as r
 from cashier.devices import receipt_text
 from cashier.devices.printer import PrintError, PrinterSettings, ReceiptPrinter
+from cashier.devices.spooler import PrintJob, PrintSpooler
 from cashier.journal.records import PAID_STATES, Refund, Sale
 from cashier.payments.reports import DayReport
 from cashier.wallets import Wallet
+
+if TYPE_CHECKING:
+    from cashier.port import CounterPort
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,7 @@ COPIES = ("customer", "merchant")
 __all__ = [
     "COPIES",
     "PrintError",
+    "ReceiptQueue",
     "printer_settings",
     "receipt_bytes_for_refund",
     "receipt_bytes_for_sale",
@@ -249,3 +256,48 @@ def print_test_page(config: Config) -> str:
     page = r.render_test_page(receipt_style(config), merchant_name=_merchant(config)[0])
     return send_to_printer(page, config)
 
+
+
+# --- the terminal's print queue --------------------------------------------------------------
+
+
+class ReceiptQueue:
+    """Receipts and reports of the terminal, rendered for ``config``'s printer and queued on
+    its ``spooler`` (which prints in its own thread and keeps failed jobs for reprint).
+
+    ``port`` reads the records (``cashier.port.CounterPort``); ``operator_name`` turns an
+    operator id into who that is. Every method but ``reprint_kept`` reads the journal: call
+    them off the GUI thread.
+    """
+
+    def __init__(self, config: Config, spooler: PrintSpooler, port: CounterPort,
+                 operator_name: Callable[[str | None], str]) -> None:
+        self.config = config
+        self.spooler = spooler
+        self._port = port
+        self._operator_name = operator_name
+
+    def sale(self, order_id: str, *, copy: str = "customer", reprint: bool = False) -> PrintJob:
+        """Queue a sale's receipt."""
+        sale = self._port.sale(order_id)
+        data = receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint,
+                                      operator=self._operator_name(sale.operator_id))
+        return self.spooler.submit(data, description=f"receipt {order_id}")
+
+    def refund(self, refund_id: str) -> PrintJob:
+        """Queue a succeeded refund's receipt."""
+        refund, sale = self._port.refund_and_sale(refund_id)
+        data = receipt_bytes_for_refund(
+            refund, sale, self.config,
+            operator=self._operator_name(refund.operator_id or sale.operator_id))
+        return self.spooler.submit(data, description=f"refund receipt {refund_id}")
+
+    def report(self, report: DayReport) -> PrintJob:
+        """Queue an X or Z report."""
+        return self.spooler.submit(report_bytes(report, self.config),
+                                   description=f"{report.kind} report")
+
+    def reprint_kept(self) -> None:
+        """Queue again every job that did not print."""
+        for job in self.spooler.failed_jobs():
+            self.spooler.reprint(job.job_id)

@@ -26,9 +26,11 @@ from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.ottpay.client import OttPayClient
 from cashier.port import CounterPort
+from cashier.printing import ReceiptQueue
 from cashier.runtime import DEMO_SIMULATOR_STATE_NAME, Runtime, RuntimeSetupError
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
+from cashier.ui.demo import demo_codes, demo_pay
 from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.history import HistoryDialog
 from cashier.ui.main_window import MainWindow
@@ -46,41 +48,13 @@ from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
 from cashier.ui.slots import weak_slot
 from cashier.ui.wedge_filter import WedgeFilter
-from cashier.wallets import Wallet, qr_wallets
+from cashier.wallets import qr_wallets
 
 log = logging.getLogger("cashier.ui")
 
 translate = QCoreApplication.translate
 
 WINDOW_SIZE = (1024, 768)  # when not full screen: the smallest screen the layout is made for
-
-
-def demo_pay(simulator: Any, order_id: str, link: str | None) -> None:
-    """Demo (worker thread): the customer pays a QR order, or opens a payment link in a browser
-    and presses Pay (the simulator then sends the notify and redirects to our return page)."""
-    if link is None:
-        simulator.customer_pays(order_id)
-        return
-    import requests
-
-    with requests.Session() as browser:
-        browser.trust_env = False  # loopback only, never through a proxy
-        browser.get(link, timeout=10).raise_for_status()
-        browser.post(simulator.base_url + "/wapPay/pay", data={"order_id": order_id},
-                     timeout=10).raise_for_status()
-
-
-def _demo_codes() -> dict[str, str]:
-    from cashier.simulator import Scenario, demo_code
-
-    return {
-        translate("Terminal", "Pays at once"): demo_code(Scenario.INSTANT_SUCCESS),
-        translate("Terminal", "Confirms on phone"): demo_code(Scenario.CONFIRM_SUCCESS),
-        translate("Terminal", "Declined"): demo_code(Scenario.DECLINED),
-        translate("Terminal", "Never settles"): demo_code(Scenario.NEVER_SETTLES),
-        translate("Terminal", "Alipay, pays at once"): demo_code(Scenario.INSTANT_SUCCESS,
-                                                                 Wallet.ALIPAY),
-    }
 
 
 class Terminal:
@@ -105,6 +79,7 @@ class Terminal:
         self.receiver: Any = None
         self.scanner: SerialScanner | None = None
         self.spooler: PrintSpooler | None = None
+        self.receipts: ReceiptQueue | None = None  # with a printer: receipts and reports
         self.wedge: WedgeFilter | None = None
         self.bridge = Bridge()
         self.events = CoreEvents()
@@ -170,7 +145,7 @@ class Terminal:
             customer_display=self.customer_display, demo=self.demo, currency=currency,
             max_cents=config.payments.max_amount_cents,
             large_cents=config.payments.confirm_above_cents,
-            demo_codes=_demo_codes() if self.demo else None,
+            demo_codes=demo_codes() if self.demo else None,
             qr_offered=qr_wallets(config.ottpay.unionpay_qr),
         )
         self.settings: SettingsDialog | None = None
@@ -181,7 +156,6 @@ class Terminal:
         self.window.reports_requested.connect(self.open_reports)
         self.window.sale_finished.connect(self._sale_finished)
         self.window.support_bundle_requested.connect(self.export_support_bundle)
-        self.window.reprint_requested.connect(self.reprint_kept)
         self.support_message: QMessageBox | None = None
         if self.simulator is not None:
             self.window.demo_customer_pays.connect(self._demo_customer_pays)
@@ -217,6 +191,9 @@ class Terminal:
             on_status=lambda job: self.bridge.call_on_gui(lambda: self._print_status(job)),
         )
         self.spooler.start()
+        self.receipts = ReceiptQueue(self.config, self.spooler, self.port,
+                                     self.operators.name_of)
+        self.window.reprint_requested.connect(self.receipts.reprint_kept)
 
     def _build_scanners(self, wedge: bool | None) -> None:
         scanner = self.config.scanner
@@ -355,8 +332,8 @@ class Terminal:
         if self.history is None:
             self.history = HistoryDialog(
                 self.port, self.bridge, manager_check=self.operators.verify_manager,
-                print_receipt=self.print_receipt if self.spooler is not None else None,
-                print_refund=self.print_refund if self.spooler is not None
+                print_receipt=self.receipts.sale if self.receipts is not None else None,
+                print_refund=self.receipts.refund if self.receipts is not None
                 and self.config.printer.auto_print else None,
                 operator_name=self.operators.name_of,
                 parent=self.window)
@@ -371,7 +348,7 @@ class Terminal:
         if self.reports is None:
             self.reports = ReportWindow(
                 self.port, self.bridge, manager_check=self.operators.verify_manager,
-                print_report=self.print_report if self.spooler is not None else None,
+                print_report=self.receipts.report if self.receipts is not None else None,
                 parent=self.window)
         else:
             self.reports.load_x()
@@ -379,43 +356,9 @@ class Terminal:
         self.reports.raise_()
         return self.reports
 
-    def print_refund(self, refund_id: str) -> PrintJob:
-        """Render a succeeded refund's receipt and queue it (worker thread)."""
-        if self.spooler is None:
-            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        refund, sale = self.port.refund_and_sale(refund_id)
-        data = printing.receipt_bytes_for_refund(
-            refund, sale, self.config,
-            operator=self.operators.name_of(refund.operator_id or sale.operator_id))
-        return self.spooler.submit(data, description=f"refund receipt {refund_id}")
-
-    def print_report(self, report: Any) -> PrintJob:
-        """Render an X/Z report and queue it (worker thread)."""
-        if self.spooler is None:
-            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        data = printing.report_bytes(report, self.config)
-        return self.spooler.submit(data, description=f"{report.kind} report")
-
     def _sale_finished(self, view: SaleView) -> None:
-        if view.is_paid and self.spooler is not None and self.config.printer.auto_print:
-            self.bridge.run(self.print_receipt, view.order_id, on_error=self._print_failed)
-
-    def print_receipt(self, order_id: str, *, copy: str = "customer",
-                      reprint: bool = False) -> PrintJob:
-        """Render a sale's receipt and queue it (worker thread: reads the journal)."""
-        if self.spooler is None:
-            raise RuntimeError(translate("Terminal", "No receipt printer is configured."))
-        sale = self.port.sale(order_id)
-        data = printing.receipt_bytes_for_sale(sale, self.config, copy=copy, reprint=reprint,
-                                               operator=self.operators.name_of(sale.operator_id))
-        return self.spooler.submit(data, description=f"receipt {order_id}")
-
-    def reprint_kept(self) -> None:
-        """The printer banner's Reprint: print again every job that failed (kept in memory)."""
-        if self.spooler is None:
-            return
-        for job in self.spooler.failed_jobs():
-            self.spooler.reprint(job.job_id)
+        if view.is_paid and self.receipts is not None and self.config.printer.auto_print:
+            self.bridge.run(self.receipts.sale, view.order_id, on_error=self._print_failed)
 
     def _print_failed(self, exc: BaseException) -> None:
         self.window.banners.show_banner(

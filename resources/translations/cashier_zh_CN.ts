@@ -1294,10 +1294,6 @@
         <translation>请先选择打印机。</translation>
     </message>
     <message>
-        <source>No receipt printer is configured.</source>
-        <translation>未配置小票打印机。</translation>
-    </message>
-    <message>
         <source>Printer problem: %1</source>
         <translation>打印机故障：%1</translation>
     </message>
