@@ -49,7 +49,7 @@ from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
 from cashier.ui.questions import ask
 from cashier.ui.sale_controller import SaleController, SaleView
-from cashier.ui.style import STYLE_SHEET
+from cashier.ui.style import STYLE_SHEET, BoldTitle
 from cashier.wallets import (
     PaymentCodeError,
     Wallet,
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         page = QFrame()
         page.setObjectName("result_page")
         layout = QVBoxLayout(page)
-        self.result_title = _big(QLabel(), 54)
+        self.result_title = _big(BoldTitle(), 54)
         self.result_title.setObjectName("result_title")
         self.result_amount = _big(QLabel(), 36)
         self.result_reason = _big(QLabel(), 18, bold=False)
