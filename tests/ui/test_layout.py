@@ -5,7 +5,8 @@ changing size between states (see ``tests/ui/layout.py`` for what each check mea
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from cashier.simulator import Scenario, demo_code
@@ -76,6 +77,13 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
     qtbot.waitUntil(lambda: window.state == "waiting" and window.demo_pay_row.isVisible(),
                     timeout=5000)
     walk.page("waiting for a QR")
+    window.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
+                                   Qt.KeyboardModifier.NoModifier))
+    walk.dialog("stop waiting?", window.stop_question)
+    window.stop_question.reject()
+    window.close()
+    walk.dialog("close during a payment?", window.close_question)
+    window.close_question.reject()
     window.cancel()
     window.start_link()
     qtbot.waitUntil(lambda: window.state == "waiting" and window.link_row.isVisible(),
