@@ -101,7 +101,9 @@ def test_test_print_uses_the_form_printer(qtbot, bridge, tmp_path):
         dialog.test_print()
         qtbot.waitUntil(lambda: dialog.print_result.text() == "The test page was printed.",
                         timeout=5000)
-        assert len(printer.jobs) == 1 and b"PRINTER TEST" in printer.jobs[0]
+        # the page is sent before the printer's side has read it all: wait for the printer
+        qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=5000)
+        assert b"PRINTER TEST" in printer.jobs[0]
     finally:
         printer.stop()
     with socket.create_server(("127.0.0.1", 0)) as probe:
