@@ -217,6 +217,8 @@ class HistoryDialog(QDialog):
         if self.selected is None:
             self.detail.setText("")
             return
+        if self.bridge.closed:  # the terminal is closing: its table empties as it is deleted
+            return
         self.bridge.run(self.port.sale_detail, self.selected.order_id,
                         on_done=self._show_detail, on_error=self._show_error)
 
