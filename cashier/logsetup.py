@@ -19,11 +19,17 @@ import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cashier.private_files import create_private_file, make_private_dir
 from cashier.wallets import mask_code
 from cashier.weburl import hide_user_info
 
+if TYPE_CHECKING:
+    from cashier.config import Config
+
+#: Where the log file goes instead of the platform log folder (commands and terminal alike).
+LOG_DIR_ENV = "CASHIER_LOG_DIR"
 LOG_FILE_NAME = "cashier.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
@@ -133,6 +139,23 @@ def setup_logging(
         root.removeHandler(console)
         _detached.append(console)
     return path
+
+
+def start_logging(config: Config, *, demo: bool | None = None) -> Path:
+    """How the commands and the terminal log: to the rotating file (``$CASHIER_LOG_DIR`` or the
+    platform log folder) with the sign key and the merchant payment key masked, also in the
+    URL-encoded forms a request line carries; in demo mode (``None``: as ``config.demo`` says)
+    the simulator's keys too."""
+    from urllib.parse import quote, quote_plus
+
+    o = config.ottpay
+    keys = [o.sign_key, o.merchant_payment_key]
+    if config.demo if demo is None else demo:
+        from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
+
+        keys += [DEMO_SIGN_KEY, DEMO_MERCHANT_PAYMENT_KEY]
+    secrets = [form for key in keys if key for form in (key, quote_plus(key), quote(key, safe=""))]
+    return setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=secrets)
 
 
 def _is_console(handler: logging.Handler) -> bool:

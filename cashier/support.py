@@ -33,7 +33,7 @@ from typing import Any
 
 import cashier
 from cashier.config import Config, default_log_dir, redacted_dict
-from cashier.logsetup import LOG_FILE_NAME, MASK, redact
+from cashier.logsetup import LOG_DIR_ENV, LOG_FILE_NAME, MASK, redact
 from cashier.private_files import create_private_file
 
 #: Packages whose versions support asks about first.
@@ -41,8 +41,6 @@ REPORTED_PACKAGES = (
     "PySide6-Essentials", "shiboken6", "python-escpos", "qrcode", "pyserial", "cryptography",
     "requests", "platformdirs", "keyring", "pillow",
 )
-#: The log folder override the ``cashier`` commands honour (``cashier.commands.common``).
-LOG_DIR_ENV = "CASHIER_LOG_DIR"
 #: Journal files sit beside their -wal and -shm companions.
 JOURNAL_SUFFIXES = ("", "-wal", "-shm")
 JOURNAL_EXTENSIONS = (".sqlite", ".sqlite3", ".db")

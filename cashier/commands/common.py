@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -29,9 +28,6 @@ from cashier.config import Config, ConfigError, load_config
 from cashier.journal.records import OPEN_STATES, PAID_STATES, Refund, Sale
 from cashier.money import AmountError, check_total, format_cents, parse_amount
 from cashier.wallets import PaymentCodeError, Wallet
-
-#: Environment variable for the log folder (default: the platform log dir).
-LOG_DIR_ENV = "CASHIER_LOG_DIR"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -61,11 +57,11 @@ def running(config: Config, *, changes_money: bool = False, **options: Any) -> I
     terminal runs on the same journal, which does those itself.
     """
     from cashier.journal.store import JournalError, JournalGoneError
-    from cashier.logsetup import setup_logging, stop_logging
+    from cashier.logsetup import start_logging, stop_logging
     from cashier.runtime import Runtime, RuntimeSetupError, demo_dir
     from cashier.simulator.state import SimulatorStateError
 
-    setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=[config.ottpay.sign_key])
+    start_logging(config, demo=options.get("demo"))
     try:
         demo = options.get("demo")
         if config.demo if demo is None else demo:

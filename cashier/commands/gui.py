@@ -142,8 +142,8 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
     from cashier.cli import EXIT_BAD_INPUT, CommandError
     from cashier.commands.common import sentence
     from cashier.journal.store import JournalError
-    from cashier.logsetup import stop_logging
-    from cashier.ui.launch import START_REFUSALS, display_problem, run_terminal, start_logging
+    from cashier.logsetup import start_logging, stop_logging
+    from cashier.ui.launch import START_REFUSALS, display_problem, run_terminal
 
     problem = display_problem()
     if problem is not None:

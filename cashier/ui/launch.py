@@ -40,8 +40,6 @@ from cashier.ui.single_instance import InstanceServer, bring_running_forward
 ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "cashier.svg"
 #: ``CASHIER_STARTUP_PROBE=1``: print ``ready <seconds since process start>`` (benchmarks).
 STARTUP_PROBE_ENV = "CASHIER_STARTUP_PROBE"
-#: Where the log file goes instead of the platform log folder (as for the commands).
-LOG_DIR_ENV = "CASHIER_LOG_DIR"
 
 log = logging.getLogger("cashier.ui")
 qt_log = logging.getLogger("cashier.qt")
@@ -58,23 +56,6 @@ def display_problem(env: Mapping[str, str] = os.environ,
         return None
     return ("No display to open the terminal window on (neither DISPLAY nor WAYLAND_DISPLAY is "
             "set). Run it on a desktop, or set QT_QPA_PLATFORM=offscreen to run it without one.")
-
-
-def start_logging(config: Config, *, demo: bool) -> Path:
-    """Log to the rotating file (``$CASHIER_LOG_DIR`` or the platform log folder) with the sign
-    key and the merchant payment key masked; in demo mode the simulator's keys too."""
-    from urllib.parse import quote, quote_plus
-
-    from cashier.logsetup import setup_logging
-
-    o = config.ottpay
-    keys = [o.sign_key, o.merchant_payment_key]
-    if demo:
-        from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
-
-        keys += [DEMO_SIGN_KEY, DEMO_MERCHANT_PAYMENT_KEY]
-    secrets = [form for key in keys if key for form in (key, quote_plus(key), quote(key, safe=""))]
-    return setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=secrets)
 
 
 def seconds_since_process_start() -> float:

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from cashier.config import Config
-from cashier.logsetup import stop_logging
+from cashier.logsetup import start_logging, stop_logging
 from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY, Scenario, demo_code
-from cashier.ui.launch import display_problem, start_logging
+from cashier.ui.launch import display_problem
 from cashier.ui.window_check import run_window_check
 from cashier.wallets import mask_code
 from tests.ui.helpers import key_amount
