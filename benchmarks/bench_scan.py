@@ -20,7 +20,7 @@ import requests
 from benchmarks.bench_startup import run_probe
 from benchmarks.context import Context
 from benchmarks.core import Row, Target, describe_profile, time_calls
-from cashier.devices.scanner import ScannerSettings, ScannerStatus, SerialScanner
+from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 from cashier.journal import Journal
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.envelope import build_request
@@ -76,7 +76,7 @@ def run(ctx: Context) -> list[Row]:
 
             connected = threading.Event()
             scanner = SerialScanner(
-                ScannerSettings(port=os.ttyname(slave), read_timeout=0.05), on_scan,
+                SerialSettings(port=os.ttyname(slave), read_timeout=0.05), on_scan,
                 lambda status, _message: status is ScannerStatus.CONNECTED and connected.set())
             try:
                 scanner.start()

@@ -25,7 +25,6 @@ from cashier.devices.printer import PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.spooler import PrintJob, PrintSpooler
 from cashier.journal.records import PAID_STATES, Refund, Sale
 from cashier.payments.reports import DayReport
-from cashier.wallets import Wallet
 
 if TYPE_CHECKING:
     from cashier.port import CounterPort
@@ -112,11 +111,7 @@ def _merchant(config: Config) -> tuple[str, str]:
 
 def _wallet_label(wallet: str, config: Config) -> str:
     """The wallet's name in the receipt language (an unknown biz_type is printed as it is)."""
-    try:
-        label = Wallet(wallet).label
-    except ValueError:
-        return wallet
-    return receipt_text.wallet_name(label, receipt_language(config))
+    return receipt_text.wallet_name(wallet, receipt_language(config))
 
 
 def _local(epoch: float) -> dt.datetime:
@@ -203,7 +198,7 @@ def report_data(report: DayReport, config: Config, *, operator: str = "") -> r.R
     language = receipt_language(config)
     start = dt.datetime.combine(dt.date.fromisoformat(report.business_day), dt.time())
     wallets = tuple(
-        r.WalletTotals(
+        r.ReportWallet(
             wallet_label=_wallet_label(w.wallet, config), sale_count=w.sales_count,
             sale_cents=w.sales_cents, tip_cents=w.tips_cents, refund_count=w.refunds_count,
             refund_cents=w.refunds_cents,
@@ -211,7 +206,7 @@ def report_data(report: DayReport, config: Config, *, operator: str = "") -> r.R
         for w in report.wallets
     )
     late = tuple(
-        r.LatePayment(
+        r.ReportLatePayment(
             order_id=sale.order_id, wallet_label=_wallet_label(sale.wallet, config),
             amount_cents=sale.total_cents, timestamp=_sale_time(sale),
             note=receipt_text.text(

@@ -27,6 +27,14 @@ class Wallet(enum.Enum):
         return {"ALIPAY": "Alipay", "WECHATPAY": "WeChat Pay", "UNIONPAY": "UnionPay"}[self.value]
 
     @classmethod
+    def label_of(cls, biz_type: str | None) -> str:
+        """The English name of a ``biz_type`` ("WeChat Pay"); other text as it is, ``None`` ""."""
+        try:
+            return cls(biz_type).label if biz_type else ""
+        except ValueError:
+            return biz_type or ""
+
+    @classmethod
     def parse(cls, text: str) -> Wallet:
         """Accept ``alipay``, ``wechat``, ``unionpay`` and the like (any case) or a ``biz_type``."""
         key = text.strip().upper().replace(" ", "").replace("_", "")

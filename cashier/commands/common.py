@@ -206,20 +206,13 @@ _TIP_COLUMN = len("+ tip 12345.67 = 123456.78")
 _WALLET_COLUMN = max(len(wallet.label) for wallet in Wallet)
 
 
-def wallet_label(wallet: str) -> str:
-    try:
-        return Wallet(wallet).label
-    except ValueError:
-        return wallet
-
-
 def sale_line(sale: Sale) -> str:
     """One line a cashier can read: state, money, wallet, order id. The columns line up from
     sale to sale (``history``) whether or not a sale has a tip."""
     tip = (f"+ tip {format_cents(sale.tip_cents):>8} = {format_cents(sale.total_cents):>9}"
            if sale.tip_cents else "")
     parts = [f"{sale.state.upper():<18}", f"{format_cents(sale.amount_cents):>10}",
-             f"{tip:<{_TIP_COLUMN}}", f"{wallet_label(sale.wallet):<{_WALLET_COLUMN}}",
+             f"{tip:<{_TIP_COLUMN}}", f"{Wallet.label_of(sale.wallet):<{_WALLET_COLUMN}}",
              sale.order_id]
     if sale.masked_code:
         parts.append(sale.masked_code)
@@ -287,5 +280,5 @@ __all__ = [
     "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
     "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
     "print_paid_receipt", "reports_errors",
-    "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds", "wallet_label",
+    "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds",
 ]

@@ -13,13 +13,14 @@ import time
 from typing import Any
 
 from cashier.cli import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
+from cashier.commands.common import load
 from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.receipt import ReceiptError, ReceiptStyle, render_test_page
 from cashier.devices.scanner import (
     SUFFIXES,
-    ScannerSettings,
     ScannerStatus,
     SerialScanner,
+    SerialSettings,
     resolve_port,
     serial_ports,
 )
@@ -60,28 +61,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     test.set_defaults(handler=run_print_test)
 
 
-def _config(args: argparse.Namespace) -> Any:
-    """The settings file's values, or ``None`` when there is none to read."""
-    from cashier.config import ConfigError, load_config
-
-    try:
-        return load_config(args.config)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
-
-
-def scanner_settings(args: argparse.Namespace) -> ScannerSettings:
-    port, baud, suffix = args.port, args.baud, args.suffix
-    if port is None or baud is None or suffix is None:
-        section = _config(args).scanner
-        port = port or section.port
-        baud = baud or section.baudrate
-        suffix = suffix or str(section.suffix)
-    if not port:
+def scanner_settings(args: argparse.Namespace) -> SerialSettings:
+    given = {"port": args.port, "baud": args.baud, "suffix": args.suffix}
+    section = load(args).scanner if None in given.values() else None
+    if not (args.port or getattr(section, "port", None)):
         raise CommandError(f"No scanner port: give --port or set [scanner] port in settings. "
                            f"{_ports_seen()}")
     try:
-        settings = ScannerSettings(port=port, baud=baud, suffix=suffix)
+        settings = SerialSettings.from_section(section, **given)
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
     if resolve_port(settings.port) is None:
@@ -157,7 +144,7 @@ def _print_status(args: argparse.Namespace, status: ScannerStatus, message: str)
         print(message, flush=True)
 
 
-def printer_settings(args: argparse.Namespace) -> tuple[PrinterSettings, ReceiptStyle]:
+def printer_for_test_page(args: argparse.Namespace) -> tuple[PrinterSettings, ReceiptStyle]:
     """The printer and receipt style: the options given, the settings file for the rest.
 
     The file is read only when an option is missing, so a complete command line works even
@@ -182,7 +169,7 @@ def printer_settings(args: argparse.Namespace) -> tuple[PrinterSettings, Receipt
             return settings, settings.style()
         from cashier import printing
 
-        config = _config(args)
+        config = load(args)
         settings = printing.printer_settings(config, **overrides)
         style = dataclasses.replace(settings.style(), language=printing.receipt_language(config))
         return settings, style
@@ -191,7 +178,7 @@ def printer_settings(args: argparse.Namespace) -> tuple[PrinterSettings, Receipt
 
 
 def run_print_test(args: argparse.Namespace) -> int:
-    settings, style = printer_settings(args)
+    settings, style = printer_for_test_page(args)
     printer = ReceiptPrinter(settings)
     if not printer.enabled:
         raise CommandError("No printer configured: give --printer-kind or --output FILE.")

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     link.add_argument("--wait", type=_wait_seconds, metavar="SECONDS",
                       help="how long to wait for the payment; 0 prints the link and returns "
                       "(default: until the link expires)")
-    link.set_defaults(handler=run_link)
+    link.set_defaults(handler=run_pay_link)
 
 
 def _wait_seconds(text: str) -> float:
@@ -57,7 +57,7 @@ def _wait_seconds(text: str) -> float:
 
 
 @reports_errors
-def run_link(args: argparse.Namespace) -> int:
+def run_pay_link(args: argparse.Namespace) -> int:
     config = load(args)
     cents, tip = amount_and_tip(args, config)
     with running(config, changes_money=True) as rt:

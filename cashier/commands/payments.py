@@ -164,10 +164,9 @@ def read_code(config: Config, args: argparse.Namespace) -> str:
 
 
 def _scan_serial(config: Config, timeout: float, *, quiet: bool) -> str:
-    from cashier.devices.scanner import ScannerSettings, ScannerStatus, SerialScanner
+    from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 
-    settings = ScannerSettings(port=config.scanner.port or "", baud=config.scanner.baudrate,
-                               suffix=str(config.scanner.suffix))
+    settings = SerialSettings.from_section(config.scanner)
     scans: queue.Queue[str] = queue.Queue()
 
     def status(state: ScannerStatus, message: str) -> None:

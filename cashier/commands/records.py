@@ -27,11 +27,11 @@ from cashier.commands.common import (
     running,
     sale_json,
     sale_line,
-    wallet_label,
 )
 from cashier.config import PrinterKind
 from cashier.journal.store import local_business_day
 from cashier.money import format_cents
+from cashier.wallets import Wallet
 
 _CURRENCY_RE = re.compile(r"[A-Za-z]{3}")
 
@@ -147,7 +147,7 @@ def _report_text(report: Any) -> str:
     title = f"Z report #{report.number} (day closed)" if report.kind == "Z" else "X report"
     lines = [f"{title} for {report.business_day}"]
     for w in (*report.wallets, report.total):
-        name = "Total" if w.wallet == "ALL" else wallet_label(w.wallet)
+        name = "Total" if w.wallet == "ALL" else Wallet.label_of(w.wallet)
         lines.append(
             f"  {name:<11} sales {w.sales_count:>3} {format_cents(w.sales_cents):>10}  "
             f"tips {format_cents(w.tips_cents):>8}  refunds {w.refunds_count:>2} "

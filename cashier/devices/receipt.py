@@ -148,7 +148,7 @@ class ReceiptData:
 
 
 @dataclass(frozen=True)
-class WalletTotals:
+class ReportWallet:
     """One wallet's figures for a report period. Net = sales + tips - refunds."""
 
     wallet_label: str
@@ -164,7 +164,7 @@ class WalletTotals:
 
 
 @dataclass(frozen=True)
-class LatePayment:
+class ReportLatePayment:
     """A payment that succeeded after the terminal gave up on it: needs the cashier's attention."""
 
     order_id: str
@@ -183,8 +183,8 @@ class ReportData:
     period_start: datetime
     period_end: datetime
     operator: str = ""
-    wallets: tuple[WalletTotals, ...] = ()
-    late_payments: tuple[LatePayment, ...] = ()
+    wallets: tuple[ReportWallet, ...] = ()
+    late_payments: tuple[ReportLatePayment, ...] = ()
     merchant_address: str = ""
     report_number: int | None = None
 

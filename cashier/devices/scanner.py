@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import serial
 import serial.tools.list_ports
@@ -36,7 +37,7 @@ class ScannerStatus(enum.Enum):
 
 
 @dataclass(frozen=True)
-class ScannerSettings:
+class SerialSettings:
     """A serial scanner. ``port``: device path, COM name, ``VID:PID[:serial]`` or a pyserial URL.
 
     ``suffix`` is what the scanner sends after each code: CR, LF, CRLF or NONE (then a code ends
@@ -63,6 +64,17 @@ class ScannerSettings:
         for name in ("char_timeout", "stale_timeout", "read_timeout", "reconnect_interval"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"Scanner {name} must be positive.")
+
+    @classmethod
+    def from_section(cls, section: Any | None, *, port: str | None = None,
+                     baud: int | None = None, suffix: str | None = None) -> SerialSettings:
+        """The settings file's ``[scanner]`` section (anything with ``port``, ``baudrate`` and
+        ``suffix``; ``None``: the defaults) as serial settings; ``port``, ``baud``, ``suffix``
+        given here win (options on the command line). ``ValueError`` with a sentence when they
+        make no scanner."""
+        return cls(port=port or getattr(section, "port", None) or "",
+                   baud=baud or getattr(section, "baudrate", cls.baud),
+                   suffix=suffix or str(getattr(section, "suffix", cls.suffix)))
 
     @property
     def terminator(self) -> bytes:
@@ -100,7 +112,7 @@ def resolve_port(spec: str) -> str | None:
 class CodeFramer:
     """Bytes in, complete codes out: splits on the suffix, strips noise, handles split reads."""
 
-    def __init__(self, settings: ScannerSettings) -> None:
+    def __init__(self, settings: SerialSettings) -> None:
         self._terminator = settings.terminator
         self._char_timeout = settings.char_timeout
         self._stale_timeout = settings.stale_timeout
@@ -139,10 +151,10 @@ def _decode(raw: bytes) -> str:
     return clean_scan(raw.decode("utf-8", errors="ignore"))
 
 
-Opener = Callable[[str, ScannerSettings], serial.SerialBase]
+Opener = Callable[[str, SerialSettings], serial.SerialBase]
 
 
-def open_serial(port: str, settings: ScannerSettings) -> serial.SerialBase:
+def open_serial(port: str, settings: SerialSettings) -> serial.SerialBase:
     """Open a port (path, COM name or pyserial URL) for reading scans."""
     return serial.serial_for_url(port, baudrate=settings.baud, timeout=settings.read_timeout)
 
@@ -157,7 +169,7 @@ class SerialScanner:
 
     def __init__(
         self,
-        settings: ScannerSettings,
+        settings: SerialSettings,
         on_scan: Callable[[str], None],
         on_status: Callable[[ScannerStatus, str], None] | None = None,
         *,

@@ -20,8 +20,7 @@ from shiboken6 import Shiboken
 from cashier import printing
 from cashier.config import Config, ScannerKind
 from cashier.devices.printer import ReceiptPrinter
-from cashier.devices.scanner import ScannerSettings as SerialSettings
-from cashier.devices.scanner import ScannerStatus, SerialScanner
+from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.ottpay.client import OttPayClient
@@ -207,7 +206,7 @@ class Terminal:
             self.window.release_typing = self.wedge.release_typing
         if scanner.kind == ScannerKind.SERIAL and scanner.port:
             self.scanner = SerialScanner(
-                SerialSettings(port=scanner.port, baud=scanner.baudrate, suffix=scanner.suffix),
+                SerialSettings.from_section(scanner),
                 on_scan=lambda code: self.bridge.call_on_gui(lambda: self._scanned(code)),
                 on_status=lambda status, message: self.bridge.call_on_gui(
                     lambda: self._scanner_status(status, message)),

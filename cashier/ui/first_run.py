@@ -106,8 +106,7 @@ def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
     ``timeout`` seconds (``None``: nothing scanned, or ``stop`` was set)."""
     import serial
 
-    from cashier.devices.scanner import CodeFramer, open_serial, resolve_port
-    from cashier.devices.scanner import ScannerSettings as SerialSettings
+    from cashier.devices.scanner import CodeFramer, SerialSettings, open_serial, resolve_port
 
     settings = SerialSettings(port=port, baud=baud, suffix=suffix)
     path = resolve_port(port)
@@ -127,13 +126,6 @@ def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
             if codes:
                 return codes[0]
     return None
-
-
-def print_test_page(config: Config) -> None:
-    """Print the test page on ``config``'s printer (``PrintError`` with a sentence if not)."""
-    from cashier.printing import print_test_page
-
-    print_test_page(config)
 
 
 def keyring_problem(store: SecretStore | None) -> str | None:
@@ -612,6 +604,8 @@ class FirstRunDialog(QDialog):
         if config.printer.kind == "none":
             self.print_result.setText(self.tr("Choose a printer first."))
             return
+        from cashier.printing import print_test_page
+
         self.test_print_button.setEnabled(False)
         self.print_result.setText(self.tr("Printing…"))
         self.bridge.run(print_test_page, config, on_done=self._printed,

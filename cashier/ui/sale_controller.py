@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from cashier.journal.records import OPEN_STATES, PAID_STATES
 from cashier.wallets import Wallet
-
-OPEN_STATES = frozenset({"pending", "unknown"})
-PAID_STATES = frozenset({"paid", "partially_refunded", "refunded"})
 
 
 @dataclass(frozen=True)
@@ -45,13 +43,6 @@ class SaleView:
     @property
     def is_paid(self) -> bool:
         return self.state in PAID_STATES
-
-    @property
-    def wallet_label(self) -> str:
-        try:
-            return Wallet(self.wallet).label if self.wallet else ""
-        except ValueError:
-            return self.wallet or ""
 
     @classmethod
     def from_sale(cls, sale: object) -> SaleView:

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from cashier.devices.receipt import (
-    LatePayment,
     ReceiptData,
     ReceiptError,
     ReceiptLine,
     ReceiptStyle,
     ReportData,
-    WalletTotals,
+    ReportLatePayment,
+    ReportWallet,
     columns_for_paper,
     render_receipt,
     render_report,
@@ -195,12 +195,12 @@ def test_z_report_lists_wallets_totals_and_late_payments() -> None:
         operator="alice",
         report_number=42,
         wallets=(
-            WalletTotals("WeChat Pay", sale_count=3, sale_cents=3000, tip_cents=200,
+            ReportWallet("WeChat Pay", sale_count=3, sale_cents=3000, tip_cents=200,
                          refund_count=1, refund_cents=500),
-            WalletTotals("Alipay", sale_count=2, sale_cents=1550),
+            ReportWallet("Alipay", sale_count=2, sale_cents=1550),
         ),
         late_payments=(
-            LatePayment("CS20261123-0009", "Alipay", 880, datetime(2026, 11, 23, 12, 30),
+            ReportLatePayment("CS20261123-0009", "Alipay", 880, datetime(2026, 11, 23, 12, 30),
                         note="paid after the terminal gave up"),
         ),
     )
@@ -289,7 +289,7 @@ def test_any_text_in_any_encoding_renders_and_never_crashes_the_sale(
 def test_settings_from_the_config_file_map_onto_device_settings() -> None:
     from cashier.config import config_from_dict
     from cashier.devices.printer import PrinterSettings
-    from cashier.devices.scanner import ScannerSettings
+    from cashier.devices.scanner import SerialSettings
 
     config = config_from_dict({
         "printer": {"kind": "win32", "address": "POS-80", "width": 58, "encoding": "big5"},
@@ -301,6 +301,5 @@ def test_settings_from_the_config_file_map_onto_device_settings() -> None:
                               logo_path=config.printer.logo)
     assert (printer.kind, printer.style().columns, printer.style().encoding) == (
         "win32", 32, "big5")
-    scanner = ScannerSettings(port=config.scanner.port or "", baud=config.scanner.baudrate,
-                              suffix=config.scanner.suffix)
+    scanner = SerialSettings.from_section(config.scanner)
     assert (scanner.suffix, scanner.terminator, scanner.baud) == ("NONE", b"", 115200)

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from cashier.config import Language
 from cashier.devices import receipt_text
 from cashier.devices.receipt import (
-    LatePayment,
     ReceiptData,
     ReceiptLine,
     ReceiptStyle,
     ReportData,
-    WalletTotals,
+    ReportLatePayment,
+    ReportWallet,
     can_print_labels,
     render_receipt,
     render_report,
@@ -61,13 +61,13 @@ def z_report(**overrides) -> ReportData:
         operator="0000020156",
         report_number=42,
         wallets=(
-            WalletTotals("WeChat Pay", sale_count=3, sale_cents=3000, tip_cents=200,
+            ReportWallet("WeChat Pay", sale_count=3, sale_cents=3000, tip_cents=200,
                          refund_count=1, refund_cents=500),
-            WalletTotals("ALIPAY", sale_count=120, sale_cents=123456789),
-            WalletTotals("UnionPay", sale_count=1, sale_cents=100),
+            ReportWallet("ALIPAY", sale_count=120, sale_cents=123456789),
+            ReportWallet("UnionPay", sale_count=1, sale_cents=100),
         ),
         late_payments=(
-            LatePayment("CS20261123-0009", "Alipay", 880, datetime(2026, 11, 23, 12, 30),
+            ReportLatePayment("CS20261123-0009", "Alipay", 880, datetime(2026, 11, 23, 12, 30),
                         note="延迟到账，未处理"),
         ),
     )
@@ -208,7 +208,7 @@ def test_no_chinese_receipt_or_report_line_overflows_the_paper(
     assert_fits(printed_lines(receipt), columns, aligned=False)
     report = render_report(
         z_report(merchant_name=name, operator=operator,
-                 wallets=(WalletTotals(wallet, sale_count=1, sale_cents=100),)),
+                 wallets=(ReportWallet(wallet, sale_count=1, sale_cents=100),)),
         zh(columns),
     )
     assert_fits(printed_lines(report), columns, aligned=False)

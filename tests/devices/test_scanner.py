@@ -13,9 +13,9 @@ import serial
 
 from cashier.devices.scanner import (
     CodeFramer,
-    ScannerSettings,
     ScannerStatus,
     SerialScanner,
+    SerialSettings,
     resolve_port,
 )
 
@@ -81,7 +81,7 @@ def pty() -> Iterator[Pty]:
 
 
 def start_reader(port: str, suffix: str, rec: Recorder, **kwargs) -> SerialScanner:
-    settings = ScannerSettings(port=port, suffix=suffix, **{**FAST, **kwargs})
+    settings = SerialSettings(port=port, suffix=suffix, **{**FAST, **kwargs})
     scanner = SerialScanner(settings, rec.on_scan, rec.on_status)
     scanner.start()
     rec.wait_status(ScannerStatus.CONNECTED)
@@ -180,7 +180,7 @@ def test_unplug_reports_disconnected_and_reconnects_when_the_device_returns(
 def test_missing_port_reports_disconnected_until_it_appears(tmp_path: Path, pty: Pty) -> None:
     link = tmp_path / "ttyACM-missing"
     rec = Recorder()
-    scanner = SerialScanner(ScannerSettings(port=str(link), **FAST), rec.on_scan, rec.on_status)
+    scanner = SerialScanner(SerialSettings(port=str(link), **FAST), rec.on_scan, rec.on_status)
     scanner.start()
     try:
         rec.wait_status(ScannerStatus.DISCONNECTED)
@@ -196,7 +196,7 @@ def test_loop_url_with_pyserial() -> None:
     port = serial.serial_for_url("loop://", timeout=0.02)
     rec = Recorder()
     scanner = SerialScanner(
-        ScannerSettings(port="loop://", suffix="LF", **FAST), rec.on_scan, rec.on_status,
+        SerialSettings(port="loop://", suffix="LF", **FAST), rec.on_scan, rec.on_status,
         opener=lambda path, settings: port,
     )
     scanner.start()
@@ -219,7 +219,7 @@ def test_a_crashing_scan_listener_does_not_stop_the_reader(pty: Pty) -> None:
         raise RuntimeError("ui bug")
 
     connected: queue.Queue[ScannerStatus] = queue.Queue()
-    scanner = SerialScanner(ScannerSettings(port=pty.path, **FAST), listener,
+    scanner = SerialScanner(SerialSettings(port=pty.path, **FAST), listener,
                             lambda status, message: connected.put(status))
     scanner.start()
     try:
@@ -235,7 +235,7 @@ def test_a_crashing_scan_listener_does_not_stop_the_reader(pty: Pty) -> None:
 
 
 def test_framer_on_its_own() -> None:
-    framer = CodeFramer(ScannerSettings(port="x", suffix="NONE", char_timeout=0.1))
+    framer = CodeFramer(SerialSettings(port="x", suffix="NONE", char_timeout=0.1))
     assert framer.feed(b"123", 0.0) == []
     assert framer.feed(b"456", 0.05) == []
     assert framer.tick(0.1) == []
@@ -263,4 +263,4 @@ def test_resolve_port(tmp_path: Path, pty: Pty) -> None:
 )
 def test_bad_scanner_settings_are_refused(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        ScannerSettings(**kwargs)
+        SerialSettings(**kwargs)
