@@ -121,8 +121,3 @@ def cents_from_wire(value: object) -> int:
     if not re.fullmatch(r"[0-9]+", text):
         raise AmountError(f"The gateway sent {value!r} where an amount in cents was expected.")
     return int(text)
-
-
-def cents_to_wire(cents: int) -> str:
-    """Cents as the wire wants them: a string of digits (``100`` -> ``"100"``)."""
-    return str(check_cents(cents, max_cents=10**12, allow_zero=True))

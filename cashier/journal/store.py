@@ -22,13 +22,12 @@ live beside it: owners.py (leases), identity.py (the file), schema.py, records.p
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from cashier.journal import identity
@@ -315,21 +314,6 @@ class Journal:
         self.leases.keep_alive()
         assert sale is not None
         return sale
-
-    def import_sales(self, sales: Iterable[Sale]) -> int:
-        """Insert complete sale records in one transaction (imports, benchmarks); returns count.
-
-        No transition events are written and nothing is validated beyond the schema: this is not
-        a way to take payments.
-        """
-        columns = [f.name for f in dataclasses.fields(Sale)]
-        sql = (f"INSERT INTO sales ({', '.join(columns)}) "
-               f"VALUES ({', '.join('?' * len(columns))})")
-        with self._write(creates=True) as conn:
-            cur = conn.executemany(
-                sql, (tuple(getattr(sale, name) for name in columns) for sale in sales)
-            )
-            return cur.rowcount
 
     def get_sale(self, order_id: str) -> Sale | None:
         with self._read() as conn:

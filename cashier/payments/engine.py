@@ -412,14 +412,6 @@ class PaymentEngine:
 
     # -- settling and late payments ----------------------------------------------------------
 
-    def refresh(self, order_id: str) -> Sale:
-        """Query an open sale once now and settle it if final (``SaleNotFoundError`` if none).
-
-        A sale another live process works on is returned as it is, untouched."""
-        if not self.journal.claim_sale(order_id):
-            return self.journal.require_sale(order_id)
-        return self.settler.query(order_id)
-
     def _check(self, key: str) -> bool:
         """Resolver callback: True once the sale/refund behind ``key`` is settled."""
         if key.startswith(_REFUND_KEY):

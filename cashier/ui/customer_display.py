@@ -143,10 +143,6 @@ class CustomerDisplay(QWidget):
         self.cny_label.setText(text)
         self.qr_cny.setText(text)
 
-    def set_shop_name(self, name: str) -> None:
-        self.shop_name = name
-        self.shop_label.setText(name)
-
     def place(self, preference: int | str | None = None) -> None:
         """Full screen on the customer's screen, else an ordinary resizable window.
 

@@ -263,10 +263,6 @@ class AmountEntry(QWidget):
     def active_field(self) -> str:
         return "tip" if self._active is self.tip else "amount"
 
-    def retranslate(self) -> None:
-        self.amount_field.caption.setText(self.tr("Amount"))
-        self.tip_field.caption.setText(self.tr("Tip"))
-
     # --- Qt plumbing -------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         key = key_name(event)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
@@ -183,20 +182,6 @@ def test_sales_after_closing_a_day_go_to_the_next_day(tmp_path):
         j.close_day("2026-11-24", "{}")
         assert _sale(j).business_day == "2026-11-25"
         assert j.current_business_day() == "2026-11-25"
-
-
-def test_import_sales_in_one_transaction(journal):
-    from dataclasses import replace
-
-    template = _sale(journal, "T0")
-    rows = [replace(template, order_id=f"IMP{i}", state="paid", created_at=i) for i in range(500)]
-    assert journal.import_sales(rows) == 500
-    assert journal.require_sale("IMP499").state == "paid"
-    assert len(journal.history(limit=1000)) == 501
-    fresh = replace(template, order_id="IMPNEW")
-    with pytest.raises(sqlite3.IntegrityError):
-        journal.import_sales([fresh, rows[0]])  # a duplicate: the whole batch is refused
-    assert len(journal.history(limit=1000)) == 501 and journal.get_sale("IMPNEW") is None
 
 
 def test_two_connections_on_one_file_still_let_exactly_one_transition_win(tmp_path):

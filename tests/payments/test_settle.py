@@ -83,7 +83,7 @@ def _closed_on_silence(engine: PaymentEngine, clock: Clock, order_id: str, *,
     engine.journal.create_sale(order_id=order_id, mode=mode, wallet="WECHATPAY",
                                amount_cents=amount, operator_id=OPERATOR)
     clock.advance(engine.settings.unknown_grace + 1)
-    return engine.refresh(order_id)
+    return engine.settler.query(order_id)
 
 
 def _deliver_held_passive_pay(client, order_id: str, code: str, amount: int = 800) -> None:
@@ -179,7 +179,7 @@ def test_not_found_within_the_grace_is_not_yet_an_answer(make_shifted, journal, 
     engine = make_shifted(unknown_grace=60.0)
     journal.create_sale(order_id="YOUNG1", mode="passive", wallet="WECHATPAY", amount_cents=500,
                         operator_id=OPERATOR)
-    sale = engine.refresh("YOUNG1")
+    sale = engine.settler.query("YOUNG1")
     assert sale.is_open and sale.recheck_until is None
 
 
