@@ -58,6 +58,7 @@ from cashier.ui.bridge import Bridge
 from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.labels import wallet_label
 from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
+from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
 # How long "Test scan" waits for one scan (seconds).
@@ -180,6 +181,7 @@ class FirstRunDialog(QDialog):
                  language: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Set up the cashier terminal"))
+        self.setStyleSheet(STYLE_SHEET)  # the terminal's one style: touch-sized controls
         self.path = path
         self.bridge = bridge
         self.secret_store = secret_store

@@ -33,6 +33,7 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
     border: 2px solid #9aa3ad; border-radius: 6px;
 }}
 QLineEdit:focus {{ border-color: #1565c0; }}
+QComboBox::drop-down {{ width: 36px; border: none; }}
 QCheckBox {{ min-height: {TOUCH}px; }}
 QCheckBox::indicator {{ width: 28px; height: 28px; }}
 QTabBar::tab {{ min-height: {TOUCH}px; min-width: 96px; padding: 0 12px; }}

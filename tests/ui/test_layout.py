@@ -10,6 +10,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from cashier.simulator import Scenario, demo_code
+from cashier.ui.bridge import Bridge
+from cashier.ui.first_run import FirstRunDialog
 from cashier.ui.i18n import install_language, remove_language
 from cashier.ui.sale_controller import SaleView
 from cashier.wallets import Wallet
@@ -144,3 +146,17 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
     walk.dialog("customer display, paid", display)
 
     assert not walk.problems, "\n".join(walk.problems)
+
+
+def test_first_run_setup_fits_the_smallest_screen(qtbot, language, tmp_path):
+    bridge = Bridge()
+    try:
+        dialog = FirstRunDialog(tmp_path / "cashier.toml", bridge, language=language)
+        qtbot.addWidget(dialog)
+        walk = Walk(dialog, SIZES[0])
+        for index in range(dialog.pages.count()):
+            dialog.pages.setCurrentIndex(index)
+            walk.dialog(f"first-run setup, page {index + 1}", dialog)
+        assert not walk.problems, "\n".join(walk.problems)
+    finally:
+        bridge.shutdown()
