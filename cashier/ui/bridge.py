@@ -26,10 +26,6 @@ DoneCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
-class BridgeClosedError(RuntimeError):
-    """Work was submitted after the bridge was shut down (the window is closing)."""
-
-
 class Bridge(QObject):
     """Runs core work off the GUI thread; ``on_done``/``on_error`` are called on the GUI thread.
 
@@ -55,9 +51,18 @@ class Bridge(QObject):
         on_error: ErrorCallback | None = None,
         **kwargs: Any,
     ) -> Future[Any]:
-        """Call ``fn(*args, **kwargs)`` on a worker; returns the ``Future`` (for tests/shutdown)."""
+        """Call ``fn(*args, **kwargs)`` on a worker; returns the ``Future`` (for tests/shutdown).
+
+        Once the bridge is shut down the work is not started and the future comes back
+        cancelled, with neither callback called: the same as for work still queued when
+        ``shutdown`` came. A widget may ask for work until Qt has deleted it (a result delivered
+        after shutdown refills a table, whose selection signal asks for the row's details), and
+        raising there would only throw an exception into Qt's event loop."""
         if self._closed:
-            raise BridgeClosedError("the terminal is shutting down; the operation was not started")
+            log.debug("terminal shutting down: %s not started", getattr(fn, "__qualname__", fn))
+            refused: Future[Any] = Future()
+            refused.cancel()
+            return refused
         future = self._executor.submit(fn, *args, **kwargs)
 
         def finished(done: Future[Any]) -> None:
