@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
 
 from cashier.payments.events import LatePayment, RefundUpdated, SaleUpdated
 from cashier.ui.bridge import Bridge, CoreEvents
@@ -24,29 +24,34 @@ def _is_gui_thread() -> bool:
 
 
 def test_gui_keeps_ticking_while_a_blocking_call_runs(qtbot, bridge):
-    ticks: list[int] = []
-    clock = QElapsedTimer()
-    clock.start()
+    """The call blocks until the GUI thread has ticked five times during it: it could never
+    finish if it held the GUI thread. (How long the GUI may stall is measured in benchmarks.)"""
+    running, ticked = threading.Event(), threading.Event()
+    ticks: list[bool] = []  # one per GUI tick during the call: was it on the GUI thread?
+
+    def tick() -> None:
+        if running.is_set():
+            ticks.append(_is_gui_thread())
+            if len(ticks) >= 5:
+                ticked.set()
+
     timer = QTimer()
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    timer.timeout.connect(tick)
     timer.start()
     results: list[tuple[str, bool]] = []
 
     def blocking() -> str:
-        time.sleep(1.0)
-        return "done"
+        running.set()
+        return "done" if ticked.wait(10) else "the GUI thread never ticked"
 
-    started = time.monotonic()
-    bridge.run(blocking, on_done=lambda value: results.append((value, _is_gui_thread())))
-    assert time.monotonic() - started < 0.1  # run() itself does not block
-    qtbot.waitUntil(lambda: bool(results), timeout=3000)
+    future = bridge.run(blocking, on_done=lambda value: results.append((value, _is_gui_thread())))
+    assert not future.done()  # run() returned with the call still running
+    qtbot.waitUntil(lambda: bool(results), timeout=15000)
     timer.stop()
 
     assert results == [("done", True)]
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) > 50
-    assert max(gaps) < 100, f"GUI thread stalled {max(gaps)} ms"
+    assert len(ticks) >= 5 and all(ticks)
 
 
 def test_error_arrives_on_gui_thread(qtbot, bridge):
