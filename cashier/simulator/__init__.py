@@ -8,7 +8,9 @@ callbacks for paid QR orders.
 """
 
 from cashier.simulator.callbacks import CallbackDelivery
-from cashier.simulator.gateway import CustomerPayError, OrderSnapshot, PaymentLinkError
+from cashier.simulator.customer import CustomerPayError
+from cashier.simulator.links import PaymentLinkError
+from cashier.simulator.orders import OrderSnapshot
 from cashier.simulator.scenarios import DEMO_CODES, Scenario, demo_code, scenario_for
 from cashier.simulator.server import (
     DEMO_MERCHANT_ID,

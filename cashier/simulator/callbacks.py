@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import requests
 
-from cashier.simulator.gateway import CallbackJob
+from cashier.simulator.customer import CallbackJob
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from html import escape
 
 from cashier.money import format_cents
 from cashier.ottpay.codes import OrderStatus
-from cashier.simulator.gateway import OrderSnapshot
+from cashier.simulator.orders import OrderSnapshot
 from cashier.simulator.scenarios import Scenario, demo_code
 from cashier.wallets import Wallet
 

@@ -31,20 +31,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from cashier.simulator import pages
 from cashier.simulator.callbacks import CallbackDelivery, CallbackSender
+from cashier.simulator.customer import CustomerPayError
 from cashier.simulator.envelope import Request, response_envelope
-from cashier.simulator.gateway import (
-    DEFAULT_EXCHANGE_RATES,
-    DEFAULT_UNPAID_LIFETIME_SECONDS,
-    Answer,
-    CustomerPayError,
-    Fault,
-    Gateway,
-    GatewayConfig,
-    OrderSnapshot,
-    PaymentLinkError,
-)
+from cashier.simulator.gateway import DEFAULT_EXCHANGE_RATES, Gateway, GatewayConfig
+from cashier.simulator.links import PaymentLinkError
+from cashier.simulator.orders import DEFAULT_UNPAID_LIFETIME_SECONDS, OrderSnapshot
 from cashier.simulator.readings import PROFILES, Reading, reading_for
 from cashier.simulator.state import load_state, save_state
+from cashier.simulator.wire import Answer, Fault
 
 DEMO_MERCHANT_ID = "QC00005496"
 DEMO_SIGN_KEY = "0123456789ABCDEF"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cashier.ottpay.codes import OrderStatus
-from cashier.simulator.gateway import OrderSnapshot
+from cashier.simulator.orders import OrderSnapshot
 from cashier.simulator.scenarios import Scenario
 from cashier.wallets import Wallet, mask_code
 

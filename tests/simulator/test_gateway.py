@@ -10,8 +10,10 @@ import pytest
 from cashier.ottpay.codes import OrderStatus
 from cashier.ottpay.envelope import build_request
 from cashier.simulator import DEMO_CODES, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario
-from cashier.simulator.gateway import BEIJING, Fault, Gateway, GatewayConfig
+from cashier.simulator.gateway import Gateway, GatewayConfig
+from cashier.simulator.orders import BEIJING
 from cashier.simulator.scenarios import scenario_for
+from cashier.simulator.wire import Fault
 
 FIXED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=BEIJING)
 
@@ -145,7 +147,7 @@ def test_unpaid_qr_and_link_orders_close_when_their_lifetime_ends():
     import base64
     from datetime import timedelta
 
-    from cashier.simulator.gateway import CustomerPayError
+    from cashier.simulator.customer import CustomerPayError
 
     now = [FIXED]
     config = GatewayConfig(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, qr_lifetime_seconds=120,
