@@ -1,6 +1,6 @@
 """What the payment commands share: settings, the running core, errors as sentences, JSON shapes.
 
-Errors reach the user through ``cashier.cli.CommandError`` (one sentence, one exit code):
+Errors reach the user through ``outcome.CommandError`` (one sentence, one exit code):
 bad input or settings 2 (nothing was sent), gateway or network trouble on a non-payment
 operation 4. Sales in ``--json`` output are ``sale_json`` objects.
 """
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from cashier.cli import (
+from cashier.commands.outcome import (
     EXIT_BAD_INPUT,
     EXIT_DECLINED,
     EXIT_GATEWAY,
@@ -27,6 +27,7 @@ from cashier.cli import (
 from cashier.config import Config, ConfigError, load_config
 from cashier.journal.records import OPEN_STATES, PAID_STATES, Refund, Sale
 from cashier.money import AmountError, check_total, format_cents, parse_amount
+from cashier.sentence import sentence
 from cashier.wallets import PaymentCodeError, Wallet
 
 Handler = Callable[[argparse.Namespace], int]
@@ -72,7 +73,7 @@ def running(config: Config, *, changes_money: bool = False, **options: Any) -> I
         except (RuntimeSetupError, SimulatorStateError) as exc:
             raise CommandError(str(exc), EXIT_BAD_INPUT) from None
         except JournalGoneError as exc:
-            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+            raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
         except (OSError, sqlite3.Error, JournalError) as exc:
             raise CommandError(f"Cannot open the journal or start the gateway connection: "
                                f"{exc}.", EXIT_BAD_INPUT) from None
@@ -114,17 +115,11 @@ def reports_errors(handler: Handler) -> Handler:
         except (AmountError, PaymentCodeError, ReceiptError) as exc:
             raise CommandError(str(exc), EXIT_BAD_INPUT) from None
         except (SaleNotFoundError, RefundNotAllowedError, DayAlreadyClosedError) as exc:
-            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+            raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
         except ValueError as exc:  # the engine refusing input (no operator id, wallet...)
-            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+            raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
 
     return run
-
-
-def sentence(text: str) -> str:
-    """``text`` as one sentence: capital first letter, one full stop."""
-    text = text.strip()
-    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
 
 
 # --- parsing what a cashier types ------------------------------------------------------------
@@ -280,5 +275,5 @@ __all__ = [
     "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
     "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
     "print_paid_receipt", "reports_errors",
-    "running", "sale_json", "sentence", "sale_line", "sale_text", "seconds",
+    "running", "sale_json", "sale_line", "sale_text", "seconds",
 ]

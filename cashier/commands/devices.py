@@ -12,8 +12,8 @@ import queue
 import time
 from typing import Any
 
-from cashier.cli import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
 from cashier.commands.common import load
+from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
 from cashier.devices.printer import PRINTER_KINDS, PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.receipt import ReceiptError, ReceiptStyle, render_test_page
 from cashier.devices.scanner import (

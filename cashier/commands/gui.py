@@ -69,7 +69,7 @@ def run_operators(args: argparse.Namespace) -> int:
     import getpass
     from pathlib import Path
 
-    from cashier.cli import EXIT_BAD_INPUT, CommandError, emit
+    from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError, emit
     from cashier.config import ConfigError, load_config
     from cashier.ui.operators import OperatorError, OperatorStore, operators_path
 
@@ -105,7 +105,7 @@ def _public(operator: object) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cashier.cli import EXIT_BAD_INPUT, CommandError
+    from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError
     from cashier.config import ConfigError, load_config
 
     if not (args.demo or args.screenshots or args.self_check):
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
     if args.screenshots:
-        from cashier.cli import emit
+        from cashier.commands.outcome import emit
         from cashier.ui.launch import save_screenshots
 
         paths = [str(path) for path in save_screenshots(args.screenshots,
@@ -139,10 +139,10 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
     (exit 2). Also what ``cashier demo`` runs."""
     import sqlite3
 
-    from cashier.cli import EXIT_BAD_INPUT, CommandError
-    from cashier.commands.common import sentence
+    from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError
     from cashier.journal.store import JournalError
     from cashier.logsetup import start_logging, stop_logging
+    from cashier.sentence import sentence
     from cashier.ui.launch import START_REFUSALS, display_problem, run_terminal
 
     problem = display_problem()
@@ -155,7 +155,7 @@ def open_terminal(config: Config, *, demo: bool, language: str | None,
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
     except START_REFUSALS as exc:  # already said in a message box too
-        raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+        raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
     except (OSError, sqlite3.Error, JournalError) as exc:
         raise CommandError(f"Cannot open the journal or start the gateway connection: {exc}.",
                            EXIT_BAD_INPUT) from None

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cashier.cli import EXIT_BAD_INPUT, EXIT_OK, CommandError, emit
+from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_OK, CommandError, emit
 
 if TYPE_CHECKING:
     from cashier.journal import Journal
@@ -47,13 +47,13 @@ def _path(args: argparse.Namespace) -> Path:
 
 
 def _opened(path: Path) -> Journal:
-    from cashier.commands.common import sentence
     from cashier.journal import Journal, JournalError
+    from cashier.sentence import sentence
 
     try:
         return Journal(path)
     except JournalError as exc:
-        raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+        raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
 
 
 def run_show(args: argparse.Namespace) -> int:

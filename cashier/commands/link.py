@@ -11,7 +11,6 @@ import argparse
 import sys
 from typing import Any
 
-from cashier.cli import emit
 from cashier.commands.common import (
     EXIT_PENDING,
     amount_and_tip,
@@ -24,6 +23,7 @@ from cashier.commands.common import (
     sale_json,
     sale_text,
 )
+from cashier.commands.outcome import emit
 from cashier.money import format_cents
 
 MAX_WAIT_SECONDS = 7 * 24 * 3600

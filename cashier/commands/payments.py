@@ -15,7 +15,6 @@ import sys
 import time
 from typing import Any
 
-from cashier.cli import emit
 from cashier.commands.common import (
     EXIT_BAD_INPUT,
     EXIT_DECLINED,
@@ -34,10 +33,11 @@ from cashier.commands.common import (
     sale_json,
     sale_text,
     seconds,
-    sentence,
 )
+from cashier.commands.outcome import emit
 from cashier.config import Config, ScannerKind
 from cashier.money import format_cents, parse_amount
+from cashier.sentence import sentence
 from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code
 
 WALLET_CHOICES = ("alipay", "wechat", "unionpay")
@@ -200,7 +200,7 @@ def run_qr(args: argparse.Namespace) -> int:
         try:  # ValueError: no callback URL configured (the gateway requires one)
             handle = rt.engine.start_active(cents, wallet, tip_cents=tip)
         except ValueError as exc:
-            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+            raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
         url = handle.wait_code_url(max(0.0, limit - time.monotonic()))
         if url:
             _show_code_url(args, url, demo=rt.demo, money=_money(cents, tip), wallet=wallet)
@@ -398,7 +398,7 @@ def run_refund_release(args: argparse.Namespace) -> int:
         try:
             refund = rt.engine.release_refund(refund_id)
         except PaymentError as exc:
-            raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+            raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
         sale = rt.journal.require_sale(refund.sale_order_id)
         if refund.recheck_until is not None:
             text = (f"Refund {refund_id} released: {format_cents(refund.amount_cents)} may be "
@@ -465,7 +465,7 @@ def run_late(args: argparse.Namespace) -> int:
             try:
                 resolved = rt.engine.resolve_late(order_id, "refund" if args.refund else "keep")
             except PaymentError as exc:
-                raise CommandError(sentence(str(exc)), EXIT_BAD_INPUT) from None
+                raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
         late = rt.engine.late_payments()
         lines = [sale_text(resolved, rt.journal.refunds_for(order_id))] if resolved else []
         lines.append(f"{len(late)} late payment(s) to resolve." if late

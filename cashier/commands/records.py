@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cashier.cli import emit
 from cashier.commands.common import (
     EXIT_BAD_INPUT,
     EXIT_DECLINED,
@@ -28,6 +27,7 @@ from cashier.commands.common import (
     sale_json,
     sale_line,
 )
+from cashier.commands.outcome import emit
 from cashier.config import PrinterKind
 from cashier.journal.store import local_business_day
 from cashier.money import format_cents

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from cashier.cli import EXIT_DECLINED, EXIT_OK, CommandError, emit
+from cashier.commands.outcome import EXIT_DECLINED, EXIT_OK, CommandError, emit
 from cashier.selfcheck import StepResult, run_self_check
 
 

@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from cashier.cli import CommandError
+from cashier.commands.outcome import CommandError
 from cashier.wallets import Wallet
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cashier.cli import EXIT_OK, CommandError, emit
+from cashier.commands.outcome import EXIT_OK, CommandError, emit
 from cashier.support import SupportBundleError, default_bundle_name, export_support_bundle
 
 

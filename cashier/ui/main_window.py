@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money
 from cashier.ottpay.codes import Outcome, classify_rsp_code
+from cashier.sentence import sentence
 from cashier.ui.banners import BannerArea
 from cashier.ui.bridge import Bridge, CoreEvents
 from cashier.ui.customer_display import CustomerDisplay
@@ -727,7 +728,7 @@ class MainWindow(QMainWindow):
     def _start_failed(self, exc: BaseException) -> None:
         self._countdown.stop()
         self._set_state("entry")
-        self.amount_entry.message.setText(describe_error(exc))
+        self.amount_entry.message.setText(sentence(exc))
         self.amount_entry.setFocus()
         if self.customer_display is not None:
             self.customer_display.show_idle()
@@ -745,7 +746,7 @@ class MainWindow(QMainWindow):
     def _wait_failed(self, exc: BaseException) -> None:
         if self.state != "waiting" or self.sale is None:
             return
-        self.show_result(self.sale, reason=describe_error(exc))
+        self.show_result(self.sale, reason=sentence(exc))
 
     def on_sale_updated(self, sale: object) -> None:
         """Core event: a sale changed. Updates the screen if it is the one being waited for."""
@@ -837,7 +838,7 @@ class MainWindow(QMainWindow):
             .replace("%1", order_id).replace("%2", self._money(self.sale.total_cents)), "info")
         self.bridge.run(self._need_controller().cancel, order_id,
                         on_error=lambda exc: self.banners.show_banner(
-                            "cancel", describe_error(exc), "error"))
+                            "cancel", sentence(exc), "error"))
         self._back_to_entry()
         self._entry_changed()
 
@@ -909,9 +910,3 @@ def decline_reason(rsp_code: str | None) -> str:
                                        "was charged.").replace("%1", rsp_code or "")
     return translate("MainWindow", "The customer's wallet declined the payment; nothing was "
                                    "charged.")
-
-
-def describe_error(exc: BaseException) -> str:
-    """One sentence a cashier can act on (the core's messages are written for cashiers)."""
-    text = str(exc).strip()
-    return text or type(exc).__name__
