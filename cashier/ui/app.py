@@ -334,7 +334,7 @@ class Terminal:
                 print_receipt=self.receipts.sale if self.receipts is not None else None,
                 print_refund=self.receipts.refund if self.receipts is not None
                 and self.config.printer.auto_print else None,
-                operator_name=self.operators.name_of,
+                operator_name=self.operators.name_of, currency=self.config.shop.currency,
                 parent=self.window)
         else:
             self.history.reload()

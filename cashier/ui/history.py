@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cashier.money import AmountError, format_cents, parse_amount
+from cashier.money import AmountError, format_cents, format_money, parse_amount
 from cashier.port import CounterPort, HistoryPage, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
@@ -73,9 +73,10 @@ class HistoryDialog(QDialog):
                  print_receipt: Callable[..., object] | None = None,
                  print_refund: Callable[[str], object] | None = None,
                  operator_name: Callable[[str | None], str] = lambda oid: oid or "",
-                 parent: QWidget | None = None) -> None:
+                 currency: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
+        self.currency = currency  # the shop's: its symbol goes on the amounts in sentences
         self.resize(*DIALOG_SIZE)
         self.port = port
         self.bridge = bridge
@@ -195,6 +196,9 @@ class HistoryDialog(QDialog):
                 return True
         return False
 
+    def _money(self, cents: int) -> str:
+        return format_money(cents, self.currency)
+
     def _show_status(self) -> None:
         """How many sales are listed, or which one is selected."""
         count = self.tr("%1 sale(s)").replace("%1", str(len(self.sales)))
@@ -232,18 +236,18 @@ class HistoryDialog(QDialog):
             self.tr("Order %1 · %2 · %3").replace("%1", sale.order_id)
             .replace("%2", wallet_label(sale.wallet)).replace("%3", state_label(sale.state,
                                                                                 sale.late)),
-            self.tr("Amount %1 + tip %2 = %3").replace("%1", format_cents(sale.amount_cents))
-            .replace("%2", format_cents(sale.tip_cents)).replace("%3",
-                                                                 format_cents(sale.total_cents)),
+            self.tr("Amount %1 + tip %2 = %3").replace("%1", self._money(sale.amount_cents))
+            .replace("%2", self._money(sale.tip_cents))
+            .replace("%3", self._money(sale.total_cents)),
             self.tr("Gateway order %1 · operator %2").replace("%1", sale.bizpay_order_id or "-")
             .replace("%2", self.operator_name(sale.operator_id) or "-"),
         ]
         for refund in refunds:
             lines.append(self.tr("Refund %1: %2 (%3)").replace("%1", refund.refund_id)
-                         .replace("%2", format_cents(refund.amount_cents))
+                         .replace("%2", self._money(refund.amount_cents))
                          .replace("%3", refund.state))
         if sale.is_paid:
-            lines.append(self.tr("Refundable: %1").replace("%1", format_cents(refundable)))
+            lines.append(self.tr("Refundable: %1").replace("%1", self._money(refundable)))
         self.detail.setText("\n".join(lines))
         self._update_buttons()
 
@@ -286,7 +290,7 @@ class HistoryDialog(QDialog):
                         on_error=self._show_error)
 
     def _refunded(self, refund: Any) -> None:
-        amount = format_cents(refund.amount_cents)
+        amount = self._money(refund.amount_cents)
         if refund.state == "succeeded":
             text = self.tr("Refunded %1.").replace("%1", amount)
             if self.print_refund is not None:

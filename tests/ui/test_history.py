@@ -28,7 +28,7 @@ def open_history(qtbot, terminal):
 
 def select(qtbot, history, order_id: str) -> None:
     assert history.select_order(order_id)
-    qtbot.waitUntil(lambda: history.refund_button.isEnabled() or "Refundable: 0.00"
+    qtbot.waitUntil(lambda: history.refund_button.isEnabled() or "Refundable: $0.00"
                     in history.detail.text(), timeout=3000)
 
 
@@ -63,7 +63,7 @@ def test_partial_refund_needs_the_managers_pin(qtbot, make_terminal):
     order_id = pay(qtbot, terminal, "20")
     history = open_history(qtbot, terminal)
     select(qtbot, history, order_id)
-    assert "Refundable: 20.00" in history.detail.text()
+    assert "Refundable: $20.00" in history.detail.text()
 
     dialog = refund(qtbot, history, "5", DEMO_CASHIER_PIN)  # a cashier may not refund
     qtbot.waitUntil(lambda: "Wrong PIN" in dialog.message.text(), timeout=3000)
@@ -75,14 +75,14 @@ def test_partial_refund_needs_the_managers_pin(qtbot, make_terminal):
     dialog.reject()
 
     refund(qtbot, history, "5", DEMO_MANAGER_PIN)
-    qtbot.waitUntil(lambda: "Refunded 5.00." in history.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Refunded $5.00." in history.notice.text(), timeout=5000)
     sale = terminal.journal.require_sale(order_id)
     assert (sale.state, sale.refunded_cents) == ("partially_refunded", 500)
     assert len(terminal.simulator.requests(action="REFUND")) == 1
-    qtbot.waitUntil(lambda: "Refundable: 15.00" in history.detail.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "Refundable: $15.00" in history.detail.text(), timeout=3000)
 
     refund(qtbot, history, "", DEMO_MANAGER_PIN)  # the rest
-    qtbot.waitUntil(lambda: "Refunded 15.00." in history.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Refunded $15.00." in history.notice.text(), timeout=5000)
     assert terminal.journal.require_sale(order_id).state == "refunded"
     qtbot.waitUntil(lambda: not history.refund_button.isEnabled(), timeout=3000)
 
@@ -150,7 +150,7 @@ def test_touch_only_partial_refund_with_the_dialogs_keypad(qtbot, make_terminal)
     qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: "Refunded 5.50." in history.notice.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Refunded $5.50." in history.notice.text(), timeout=5000)
     [request] = terminal.simulator.requests(action="REFUND")
     assert request.data["refund_amt"] == "550"
 
