@@ -213,7 +213,7 @@ def sign_in_demo_cashier(terminal) -> None:
     """If the terminal asks for a PIN first, sign in the demo cashier the way the PIN pad does."""
     if getattr(terminal.window, "state", "entry") != "signin":
         return
-    from cashier.ui.operators import DEMO_CASHIER_PIN
+    from cashier.operators import DEMO_CASHIER_PIN
 
     operator = terminal.operators.find_by_pin(DEMO_CASHIER_PIN)
     if operator is None:

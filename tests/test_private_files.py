@@ -14,10 +14,10 @@ import pytest
 from cashier.config import Config, JournalSettings, save_config
 from cashier.journal.store import Journal
 from cashier.logsetup import setup_logging, stop_logging
+from cashier.operators import OperatorStore
 from cashier.private_files import make_private_dir, tighten
 from cashier.runtime import Runtime
 from cashier.support import build_support_bundle
-from cashier.ui.operators import OperatorStore
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 

@@ -71,7 +71,7 @@ def run_operators(args: argparse.Namespace) -> int:
 
     from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError, emit
     from cashier.config import ConfigError, load_config
-    from cashier.ui.operators import OperatorError, OperatorStore, operators_path
+    from cashier.operators import OperatorError, OperatorStore, operators_path
 
     try:
         config = load_config(args.config)

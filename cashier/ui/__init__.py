@@ -13,5 +13,6 @@
   values, whether Chinese can be drawn, the one visual style; ``slots`` for self-deleting dialogs;
   ``screenshots`` for the README.
 - Qt-free helpers used by the windows: ``sale_controller`` / ``engine_controller`` (the seam to
-  the payment engine), ``operators`` (PIN-hashed operators).
+  the payment engine). Operators and their PINs are ``cashier.operators`` (the commands use
+  them too).
 """

@@ -23,6 +23,14 @@ from cashier.devices.printer import ReceiptPrinter
 from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
+from cashier.operators import (
+    DEMO_CASHIER_PIN,
+    DEMO_MANAGER_PIN,
+    Operator,
+    OperatorStore,
+    demo_operators,
+    operators_path,
+)
 from cashier.ottpay.client import OttPayClient
 from cashier.port import CounterPort
 from cashier.printing import ReceiptQueue
@@ -33,14 +41,6 @@ from cashier.ui.demo import demo_codes, demo_pay
 from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.history import HistoryDialog
 from cashier.ui.main_window import MainWindow
-from cashier.ui.operators import (
-    DEMO_CASHIER_PIN,
-    DEMO_MANAGER_PIN,
-    Operator,
-    OperatorStore,
-    demo_operators,
-    operators_path,
-)
 from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView

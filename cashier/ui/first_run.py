@@ -47,6 +47,7 @@ from cashier.config import (
     save_config,
 )
 from cashier.devices.scanner import serial_ports
+from cashier.operators import OperatorError, OperatorStore, check_pin, operators_path
 from cashier.secrets import (
     KeyringSecretStore,
     MemorySecretStore,
@@ -57,7 +58,6 @@ from cashier.secrets import (
 from cashier.ui.bridge import Bridge
 from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.labels import wallet_label
-from cashier.ui.operators import OperatorError, OperatorStore, check_pin, operators_path
 from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 

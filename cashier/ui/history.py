@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from cashier.money import AmountError, format_cents, format_money, parse_amount
+from cashier.operators import Operator
 from cashier.port import CounterPort, HistoryPage, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
-from cashier.ui.operators import Operator
 from cashier.ui.pin_dialog import PinCheck, PinDialog
 from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cashier.operators import Operator, OperatorError, OperatorStore
 from cashier.ui.bridge import Bridge
-from cashier.ui.operators import Operator, OperatorError, OperatorStore
 from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.style import touch_rows
 

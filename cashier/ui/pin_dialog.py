@@ -13,9 +13,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from cashier.operators import Operator
 from cashier.ui.bridge import Bridge
 from cashier.ui.keypad import Keypad
-from cashier.ui.operators import Operator
 
 PinCheck = Callable[[str], Operator | None]
 

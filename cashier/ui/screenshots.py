@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cashier.config import Config
+from cashier.operators import DEMO_CASHIER_PIN
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
-from cashier.ui.operators import DEMO_CASHIER_PIN
 from cashier.wallets import Wallet
 
 SIZE = (1024, 768)  # the smallest screen the layout is made for

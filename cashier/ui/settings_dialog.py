@@ -40,10 +40,10 @@ from cashier.config import (
     save_config,
 )
 from cashier.devices.scanner import serial_ports
+from cashier.operators import OperatorStore
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operator_admin import OperatorAdmin
-from cashier.ui.operators import OperatorStore
 from cashier.ui.style import DIALOG_SIZE
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 

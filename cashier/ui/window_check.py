@@ -98,10 +98,10 @@ def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TI
     """Drive ``terminal`` (shown, demo mode) through one passive sale of 1.00 and check its
     receipt; returns the paid journal sale. ``current[0]`` names the step under way."""
     current = current if current is not None else [""]
+    from cashier.operators import DEMO_CASHIER_PIN
     from cashier.printing import receipt_bytes_for_sale
     from cashier.selfcheck import check_receipt
     from cashier.simulator import Scenario, demo_code
-    from cashier.ui.operators import DEMO_CASHIER_PIN
 
     window = terminal.window
     current[0] = "sign-in"

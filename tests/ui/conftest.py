@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from cashier.config import Config
+from cashier.operators import DEMO_CASHIER_PIN
 from cashier.ui.app import Terminal
 from cashier.ui.collector import keep_collection_on_gui_thread
-from cashier.ui.operators import DEMO_CASHIER_PIN
 from tests.ui.helpers import FAST
 
 _off_gui_thread_collections: list[str] = []

@@ -61,25 +61,3 @@ class NetworkPrinter:
 def printer_config(port: int) -> Config:
     return Config(printer=PrinterSettings(kind=PrinterKind.NETWORK, address=f"127.0.0.1:{port}",
                                           width=58))
-
-
-def assert_pin_only_hashed(path, name: str, pin: str) -> None:
-    """The rule for a stored PIN, checked as a rule rather than as text: no field of any stored
-    operator is or contains the PIN, and ``name``'s record holds a well-formed scrypt hash that
-    verifies it. (Searching the file for the digits fails at random: the salt and the hash are
-    random hex, where any short run of digits turns up now and then.)"""
-    import json
-
-    from cashier.ui.operators import verify_pin
-
-    records = json.loads(path.read_text(encoding="utf-8"))["operators"]
-    for record in records:
-        assert set(record) == {"name", "operator_id", "role", "pin_hash"}, record.keys()
-        for field in ("name", "operator_id", "role"):
-            assert pin not in record[field], field
-        scheme, salt, digest = record["pin_hash"].split("$")
-        assert scheme == "scrypt" and len(salt) == 32 and len(digest) == 128
-        assert pin not in (salt, digest)
-        int(salt, 16), int(digest, 16)  # hex, nothing else
-    (mine,) = [record for record in records if record["name"] == name]
-    assert verify_pin(pin, mine["pin_hash"])

@@ -11,11 +11,12 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from cashier.config import SignKeySource, load_config
+from cashier.operators import OperatorStore, operators_path
 from cashier.secrets import MemorySecretStore
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog, can_ask, maybe_run_first_run
-from cashier.ui.operators import OperatorStore, operators_path
-from tests.ui.helpers import NetworkPrinter, assert_pin_only_hashed
+from tests.test_operators import assert_pin_only_hashed
+from tests.ui.helpers import NetworkPrinter
 
 SIGN_KEY = "0123456789ABCDEF"
 WECHAT = "134567890123456789"

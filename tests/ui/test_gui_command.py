@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ui.helpers import assert_pin_only_hashed
+from tests.test_operators import assert_pin_only_hashed
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.simulator import Scenario, demo_code
-from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 

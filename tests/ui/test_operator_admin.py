@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from cashier.operators import OperatorStore
 from cashier.ui.bridge import Bridge
 from cashier.ui.operator_admin import OperatorAdmin, OperatorAdminDialog, ask_operator_admin
-from cashier.ui.operators import OperatorStore
 from cashier.ui.settings_dialog import SettingsDialog
-from tests.ui.helpers import assert_pin_only_hashed
+from tests.test_operators import assert_pin_only_hashed
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 
 from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
 from cashier.devices.scanner import ScannerStatus
+from cashier.operators import DEMO_CASHIER_PIN
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
-from cashier.ui.operators import DEMO_CASHIER_PIN
 
 FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "resolver_max_interval": 0.1}
 

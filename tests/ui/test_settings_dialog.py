@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from cashier.config import Config, config_from_dict, load_config
+from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.bridge import Bridge
-from cashier.ui.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.ui.settings_dialog import SettingsDialog
 from tests.ui.helpers import NetworkPrinter
 

@@ -16,10 +16,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from cashier.config import Config
+from cashier.operators import DEMO_CASHIER_PIN, OperatorStore
 from cashier.ui.app import Terminal
 from cashier.ui.bridge import Bridge
 from cashier.ui.operator_admin import OperatorAdmin, OperatorAdminDialog, ask_operator_admin
-from cashier.ui.operators import DEMO_CASHIER_PIN, OperatorStore
 from cashier.ui.slots import weak_slot
 from tests.ui.helpers import FAST
 
