@@ -17,7 +17,7 @@ PROTOCOL_VERSION = "1.0"
 
 
 @dataclass(frozen=True)
-class Request:
+class ParsedRequest:
     """A verified request as the gateway (the simulator) sees it."""
 
     action: str
@@ -130,14 +130,14 @@ def _text_field(envelope: Mapping[str, Any], name: str, *, required: bool = True
     return value
 
 
-def parse_request(body: bytes | str, sign_key: str) -> Request:
+def parse_request(body: bytes | str, sign_key: str) -> ParsedRequest:
     """Parse and verify a request envelope (the simulator's side)."""
     envelope = load_json_object(body)
     action = _text_field(envelope, "action")
     merchant_id = _text_field(envelope, "merchant_id")
     version = _text_field(envelope, "version", required=False) or PROTOCOL_VERSION
     data = decrypt(envelope.get("data"), envelope.get("md5"), sign_key)
-    return Request(
+    return ParsedRequest(
         action=action or "",
         version=version,
         merchant_id=merchant_id or "",

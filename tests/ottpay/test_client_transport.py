@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from cashier.ottpay.client import OttPayClient, check_endpoint, is_loopback_host
 from cashier.ottpay.codes import Outcome
-from cashier.ottpay.envelope import Request, build_response, parse_request
+from cashier.ottpay.envelope import ParsedRequest, build_response, parse_request
 from cashier.ottpay.errors import (
     GatewayMessageError,
     GatewayRejectedError,
@@ -43,7 +43,7 @@ def signed(rsp_code: str, data: dict | None, key: str = KEY, msg: str = "ok") ->
     return 200, "application/json", json.dumps(build_response(rsp_code, msg, data, key)).encode()
 
 
-def paid(req: Request, **overrides) -> Reply:
+def paid(req: ParsedRequest, **overrides) -> Reply:
     data = {"order_id": req.data.get("order_id"), "order_status": "success",
             "total_amount": req.data.get("amount", "100"), "trade_time": "20240101120000",
             **overrides}
@@ -54,10 +54,10 @@ class ScriptedGateway:
     """Answers each verified request with ``script(request, attempt_number)``."""
 
     def __init__(
-        self, script: Callable[[Request, int], Reply], *, tls: ssl.SSLContext | None = None
+        self, script: Callable[[ParsedRequest, int], Reply], *, tls: ssl.SSLContext | None = None
     ):
         self.script = script
-        self.hits: list[Request] = []
+        self.hits: list[ParsedRequest] = []
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -197,7 +197,7 @@ def test_query_retries_unusable_answers_then_raises_transport_error(reply, why):
 
 
 def test_query_recovers_when_a_retry_gets_an_answer():
-    def script(req: Request, n: int) -> Reply:
+    def script(req: ParsedRequest, n: int) -> Reply:
         return (503, "text/plain", b"busy") if n == 1 else paid(req)
 
     with ScriptedGateway(script) as gw, make_client(gw.url) as client:
@@ -312,7 +312,7 @@ def test_payment_paid_without_an_amount_is_unknown():
 
 
 def test_payment_read_timeout_is_unknown_and_sent_once():
-    def slow(req: Request, n: int) -> Reply:
+    def slow(req: ParsedRequest, n: int) -> Reply:
         time.sleep(0.4)
         return paid(req)
 
@@ -323,7 +323,7 @@ def test_payment_read_timeout_is_unknown_and_sent_once():
 
 
 def test_refund_answers_are_checked_against_the_request():
-    def script(req: Request, n: int) -> Reply:
+    def script(req: ParsedRequest, n: int) -> Reply:
         data = {"order_id": req.data["order_id"], "ori_order_id": req.data["ori_order_id"],
                 "refund_amt": req.data["refund_amt"], "order_status": "success"}
         if n == 2:
