@@ -132,6 +132,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """INSERT INTO journal_meta (key, value)
            VALUES ('journal_id', lower(hex(randomblob(16))))""",
     ),
+    # 5: the outbox of a lane that ships to a store database (see cashier/store/). Triggers
+    # write one row per change of a sale, refund or closed day in the same transaction as the
+    # change, so nothing can be committed without it. They fire only once the lane has joined a
+    # store ('outbox' in journal_meta, set with a backfill of everything before it): a single
+    # terminal writes nothing more than before. ``seq`` is AUTOINCREMENT: never reused, even
+    # after shipped rows are deleted, so it orders every change ever made.
+    (
+        """
+        CREATE TABLE outbox (
+            seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind  TEXT NOT NULL CHECK (kind IN ('sale', 'refund', 'day')),
+            key   TEXT NOT NULL,
+            at    REAL NOT NULL
+        )
+        """,
+        *(
+            f"""CREATE TRIGGER outbox_{table}_{event.lower()} AFTER {event} ON {table}
+                WHEN EXISTS (SELECT 1 FROM journal_meta WHERE key = 'outbox')
+                BEGIN
+                    INSERT INTO outbox (kind, key, at)
+                    VALUES ('{kind}', NEW.{key}, (julianday('now') - 2440587.5) * 86400.0);
+                END"""
+            for table, kind, key in (("sales", "sale", "order_id"),
+                                     ("refunds", "refund", "refund_id"),
+                                     ("z_reports", "day", "business_day"))
+            for event in ("INSERT", "UPDATE")
+        ),
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,247 @@
+"""The store database side: connecting, shipping a batch, and the store-wide history and reports.
+
+Shipping is idempotent: records are upserted by their natural keys (a newer journal state never
+loses to an older one), and the lane's shipped sequence only moves forward, in the same
+transaction, so a batch sent twice, or cut off by a crash or an outage at any point, leaves the
+store exactly as if it had been sent once.
+
+Store reports use the lanes' own rules (``cashier.payments.reports``): a lane's figures here equal
+its own X report once its outbox is shipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import psycopg
+import psycopg.rows
+
+from cashier.journal.records import OPEN_STATES, PAID_STATES
+from cashier.payments.reports import WalletTotals
+from cashier.store.outbox import Batch
+from cashier.store.schema import migrate
+
+#: Every wait on the store database is bounded: connecting, each statement, a dead peer.
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_MS = 15_000
+
+_SALE_COLUMNS = ("order_id", "mode", "wallet", "amount_cents", "tip_cents", "refunded_cents",
+                 "masked_code", "code_last4", "operator_id", "state", "rsp_code", "rsp_msg",
+                 "bizpay_order_id", "trade_time", "late", "late_resolution", "business_day",
+                 "created_at", "updated_at", "settled_at")
+_REFUND_COLUMNS = ("refund_id", "sale_order_id", "amount_cents", "state", "rsp_code", "rsp_msg",
+                   "operator_id", "business_day", "created_at", "updated_at")
+_TIMES = {"created_at", "updated_at", "settled_at", "closed_at"}
+_TOTAL_KEYS = ("sales_count", "sales_cents", "tips_cents", "refunds_count", "refunds_cents")
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store database cannot be reached or refused us; the message is one sentence."""
+
+
+def connect(database_url: str) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode (transactions are explicit), schema brought up to date.
+
+    Raises ``StoreUnavailableError`` whose message never holds the password.
+    """
+    try:
+        conn = psycopg.connect(
+            database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+            application_name="cashier",
+        )
+    except psycopg.Error as exc:
+        raise StoreUnavailableError(f"the store database cannot be reached ({reason(exc)})") \
+            from None
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def reason(exc: BaseException) -> str:
+    """The first line of a driver error (psycopg names host and user, never the password)."""
+    text = str(exc).strip().splitlines()
+    return text[0].rstrip(".") if text else type(exc).__name__
+
+
+def _value(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in _TIMES:
+        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+    if column == "business_day":
+        return dt.date.fromisoformat(value)
+    if column == "late":
+        return bool(value)
+    return value
+
+
+def _upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
+    names = ("terminal_id", *columns) + (("journal_id",) if table == "sales" else ())
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c not in ("terminal_id", key))
+    return (f"INSERT INTO {table} ({', '.join(names)}) "
+            f"VALUES ({', '.join(['%s'] * len(names))}) "
+            f"ON CONFLICT (terminal_id, {key}) DO UPDATE SET {updates} "
+            f"WHERE {table}.updated_at <= EXCLUDED.updated_at")
+
+
+_SALES_UPSERT = _upsert_sql("sales", "order_id", _SALE_COLUMNS)
+_REFUNDS_UPSERT = _upsert_sql("refunds", "refund_id", _REFUND_COLUMNS)
+
+
+def shipped_seq(conn: psycopg.Connection[Any], terminal_id: str, journal_id: str) -> int:
+    row = conn.execute(
+        "SELECT shipped_seq FROM shipments WHERE terminal_id = %s AND journal_id = %s",
+        (terminal_id, journal_id)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batch) -> int:
+    """Send one batch in one transaction; returns the lane's shipped sequence after it."""
+    with conn.transaction():
+        conn.execute("INSERT INTO terminals (terminal_id, name) VALUES (%s, %s) "
+                     "ON CONFLICT DO NOTHING", (terminal_id, name))
+        conn.execute("INSERT INTO shipments (terminal_id, journal_id) VALUES (%s, %s) "
+                     "ON CONFLICT DO NOTHING", (terminal_id, batch.journal_id))
+        # One shipper per lane at a time: a second one waits here, then finds the work done.
+        conn.execute("SELECT shipped_seq FROM shipments WHERE terminal_id = %s AND "
+                     "journal_id = %s FOR UPDATE", (terminal_id, batch.journal_id))
+        with conn.cursor() as cur:
+            if batch.sales:
+                cur.executemany(_SALES_UPSERT, [
+                    (terminal_id, *(_value(c, s[c]) for c in _SALE_COLUMNS), batch.journal_id)
+                    for s in batch.sales])
+            if batch.refunds:
+                cur.executemany(_REFUNDS_UPSERT, [
+                    (terminal_id, *(_value(c, r[c]) for c in _REFUND_COLUMNS))
+                    for r in batch.refunds])
+            if batch.days:
+                cur.executemany(
+                    "INSERT INTO business_days (terminal_id, business_day, z_number, closed_at, "
+                    "totals) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    [(terminal_id, _value("business_day", d["business_day"]), d["number"],
+                      _value("closed_at", d["closed_at"]), d["totals_json"])
+                     for d in batch.days])
+        row = conn.execute(
+            "UPDATE shipments SET shipped_seq = GREATEST(shipped_seq, %s), shipped_at = now() "
+            "WHERE terminal_id = %s AND journal_id = %s RETURNING shipped_seq",
+            (batch.last_seq, terminal_id, batch.journal_id)).fetchone()
+        conn.execute("UPDATE terminals SET name = %s, last_seen = now() WHERE terminal_id = %s",
+                     (name, terminal_id))
+    return int(row[0])
+
+
+# --- the store view ---------------------------------------------------------------------------
+
+
+def history(
+    conn: psycopg.Connection[Any],
+    *,
+    terminal_id: str | None = None,
+    day: str | None = None,
+    order_id_prefix: str | None = None,
+    amount_cents: int | None = None,
+    code_last4: str | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Sales of every lane, newest first, filtered (all filters combine; each index-backed)."""
+    where: list[str] = []
+    params: list[Any] = []
+    for sql, value in (("terminal_id = %s", terminal_id),
+                       ("business_day = %s", _value("business_day", day)),
+                       ("amount_cents = %s", amount_cents),
+                       ("code_last4 = %s", code_last4),
+                       ("created_at >= %s", _value("created_at", since)),
+                       ("created_at < %s", _value("created_at", until))):
+        if value is not None:
+            where.append(sql)
+            params.append(value)
+    if order_id_prefix:
+        where.append("order_id >= %s AND order_id < %s")
+        params += [order_id_prefix, order_id_prefix + "\U0010ffff"]
+    sql = ("SELECT s.*, t.name AS terminal_name FROM sales s "
+           "JOIN terminals t USING (terminal_id)")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY created_at DESC LIMIT %s"
+    params.append(max(0, int(limit)))
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        return [_plain(row) for row in cur.execute(sql, params)]
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as JSON-ready values: epoch seconds and ``YYYY-MM-DD`` like the journal's."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dt.datetime):
+            value = value.timestamp()
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+def report(conn: psycopg.Connection[Any], day: str) -> dict[str, Any]:
+    """The store's report of ``day``: per lane (with the lane's Z number if it closed the day)
+    and in total, with the lanes still open named."""
+    when = _value("business_day", day)
+    lanes: dict[str, dict[str, Any]] = {}
+    for terminal_id, name, z_number in conn.execute(
+            "SELECT t.terminal_id, t.name, d.z_number FROM terminals t LEFT JOIN business_days d "
+            "ON d.terminal_id = t.terminal_id AND d.business_day = %s ORDER BY t.terminal_id",
+            (when,)):
+        lanes[terminal_id] = {"terminal_id": terminal_id, "name": name, "z_number": z_number,
+                              "wallets": {}, "open_count": 0}
+
+    def bucket(terminal_id: str, wallet: str) -> dict[str, int]:
+        return lanes[terminal_id]["wallets"].setdefault(wallet, dict.fromkeys(_TOTAL_KEYS, 0))
+
+    for terminal_id, wallet, state, count, cents, tips in conn.execute(
+            "SELECT terminal_id, wallet, state, COUNT(*), SUM(amount_cents), SUM(tip_cents) "
+            "FROM sales WHERE business_day = %s GROUP BY terminal_id, wallet, state", (when,)):
+        if state in PAID_STATES:
+            b = bucket(terminal_id, wallet)
+            b["sales_count"] += count
+            b["sales_cents"] += int(cents)
+            b["tips_cents"] += int(tips)
+        elif state in OPEN_STATES:
+            lanes[terminal_id]["open_count"] += count
+    for terminal_id, wallet, count, cents in conn.execute(
+            "SELECT r.terminal_id, s.wallet, COUNT(*), SUM(r.amount_cents) FROM refunds r "
+            "JOIN sales s ON s.terminal_id = r.terminal_id AND s.order_id = r.sale_order_id "
+            "WHERE r.business_day = %s AND r.state = 'succeeded' "
+            "GROUP BY r.terminal_id, s.wallet", (when,)):
+        b = bucket(terminal_id, wallet)
+        b["refunds_count"] += count
+        b["refunds_cents"] += int(cents)
+    out_lanes = []
+    for lane in lanes.values():
+        wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
+        out_lanes.append({**lane, "wallets": [w.to_dict() for w in wallets],
+                          "total": _sum("ALL", wallets).to_dict()})
+    totals = [WalletTotals("ALL", **{k: lane["total"][k] for k in _TOTAL_KEYS})
+              for lane in out_lanes]
+    return {"business_day": day, "lanes": out_lanes, "total": _sum("ALL", totals).to_dict(),
+            "lanes_open": [lane["terminal_id"] for lane in out_lanes if lane["z_number"] is None]}
+
+
+def _sum(wallet: str, parts: Iterable[WalletTotals]) -> WalletTotals:
+    parts = list(parts)
+    return WalletTotals(wallet, **{k: sum(getattr(p, k) for p in parts) for k in _TOTAL_KEYS})
+
+
+def lanes(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Every lane with what it has shipped and when (for ``cashier store status``)."""
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        return [_plain(row) for row in cur.execute(
+            "SELECT t.terminal_id, t.name, MAX(s.shipped_at) AS shipped_at, t.last_seen "
+            "FROM terminals t LEFT JOIN shipments s USING (terminal_id) "
+            "GROUP BY t.terminal_id, t.name, t.last_seen ORDER BY t.terminal_id")]

@@ -1,0 +1,129 @@
+"""The store database's schema (PostgreSQL) and its migrations, plain enough for a shop's
+accountant or BI tool to read directly.
+
+- ``terminals``: one row per lane (``terminal_id`` from its settings, a display name).
+- ``shipments``: per lane and journal file, the outbox sequence number shipped so far. A lane
+  that starts a new journal starts a new row, so its numbering starting again loses nothing.
+- ``sales``, ``refunds``: the lanes' records, keyed by (``terminal_id``, order or refund id);
+  money in integer cents, times as ``timestamptz``, business days as ``date`` (the lane's local
+  calendar day).
+- ``business_days``: each Z report a lane printed (``totals`` is the lane's own JSON).
+
+Each migration runs in one transaction under an advisory lock, so two lanes starting together
+apply it once. Never edit a released migration: append one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE terminals (
+            terminal_id TEXT PRIMARY KEY,
+            name        TEXT NOT NULL DEFAULT '',
+            first_seen  TIMESTAMPTZ NOT NULL DEFAULT now(),
+            last_seen   TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE shipments (
+            terminal_id TEXT NOT NULL REFERENCES terminals (terminal_id),
+            journal_id  TEXT NOT NULL,
+            shipped_seq BIGINT NOT NULL DEFAULT 0,
+            shipped_at  TIMESTAMPTZ,
+            PRIMARY KEY (terminal_id, journal_id)
+        )
+        """,
+        """
+        CREATE TABLE sales (
+            terminal_id     TEXT NOT NULL REFERENCES terminals (terminal_id),
+            order_id        TEXT NOT NULL,
+            journal_id      TEXT NOT NULL,
+            mode            TEXT NOT NULL,
+            wallet          TEXT NOT NULL,
+            amount_cents    BIGINT NOT NULL CHECK (amount_cents > 0),
+            tip_cents       BIGINT NOT NULL CHECK (tip_cents >= 0),
+            refunded_cents  BIGINT NOT NULL CHECK (refunded_cents >= 0),
+            masked_code     TEXT,
+            code_last4      TEXT,
+            operator_id     TEXT,
+            state           TEXT NOT NULL,
+            rsp_code        TEXT,
+            rsp_msg         TEXT,
+            bizpay_order_id TEXT,
+            trade_time      TEXT,
+            late            BOOLEAN NOT NULL,
+            late_resolution TEXT,
+            business_day    DATE NOT NULL,
+            created_at      TIMESTAMPTZ NOT NULL,
+            updated_at      TIMESTAMPTZ NOT NULL,
+            settled_at      TIMESTAMPTZ,
+            PRIMARY KEY (terminal_id, order_id)
+        )
+        """,
+        "CREATE INDEX sales_order ON sales (order_id)",
+        "CREATE INDEX sales_day ON sales (business_day, terminal_id, state, wallet)",
+        "CREATE INDEX sales_created ON sales (created_at)",
+        "CREATE INDEX sales_amount ON sales (amount_cents, created_at)",
+        "CREATE INDEX sales_code_last4 ON sales (code_last4, created_at)",
+        """
+        CREATE TABLE refunds (
+            terminal_id   TEXT NOT NULL REFERENCES terminals (terminal_id),
+            refund_id     TEXT NOT NULL,
+            sale_order_id TEXT NOT NULL,
+            amount_cents  BIGINT NOT NULL CHECK (amount_cents > 0),
+            state         TEXT NOT NULL,
+            rsp_code      TEXT,
+            rsp_msg       TEXT,
+            operator_id   TEXT,
+            business_day  DATE NOT NULL,
+            created_at    TIMESTAMPTZ NOT NULL,
+            updated_at    TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (terminal_id, refund_id)
+        )
+        """,
+        "CREATE INDEX refunds_sale ON refunds (sale_order_id)",
+        "CREATE INDEX refunds_day ON refunds (business_day, terminal_id, state)",
+        """
+        CREATE TABLE business_days (
+            terminal_id  TEXT NOT NULL REFERENCES terminals (terminal_id),
+            business_day DATE NOT NULL,
+            z_number     INTEGER NOT NULL,
+            closed_at    TIMESTAMPTZ NOT NULL,
+            totals       JSONB NOT NULL,
+            PRIMARY KEY (terminal_id, business_day)
+        )
+        """,
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+#: pg_advisory_xact_lock key: "cashier" in ASCII, so no other application's lock collides.
+_LOCK_KEY = 0x63617368696572
+
+
+class StoreSchemaError(RuntimeError):
+    """The store database cannot be used by this version of cashier."""
+
+
+def migrate(conn: Any) -> int:
+    """Bring the store database to ``SCHEMA_VERSION`` (``conn``: a psycopg connection, not in
+    a transaction); returns the version found before."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        conn.execute("CREATE TABLE IF NOT EXISTS cashier_schema (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM cashier_schema").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO cashier_schema (version) VALUES (0)")
+        found = 0 if row is None else int(row[0])
+        if found > SCHEMA_VERSION:
+            raise StoreSchemaError(
+                f"the store database is at schema version {found}, newer than this cashier "
+                f"(version {SCHEMA_VERSION}); update cashier on this lane")
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute("UPDATE cashier_schema SET version = %s", (version,))
+    return found
