@@ -323,7 +323,7 @@ def scan(work: Path, sales: int) -> int:
     import os
     import tty
 
-    from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
+    from cashier.config import Config, ScannerKind, ScannerSection, ScanSuffix
     from cashier.devices.scanner import ScannerStatus
     from cashier.simulator import Scenario, demo_code
     from cashier.ui.app import Terminal
@@ -333,7 +333,7 @@ def scan(work: Path, sales: int) -> int:
     keep_collection_on_gui_thread(app)
     master, slave = os.openpty()
     tty.setraw(slave)
-    config = Config(scanner=ScannerSettings(kind=ScannerKind.SERIAL, port=os.ttyname(slave),
+    config = Config(scanner=ScannerSection(kind=ScannerKind.SERIAL, port=os.ttyname(slave),
                                             suffix=ScanSuffix.CR))
     terminal = Terminal(config, demo=True, journal_path=work / "journal.sqlite",
                         customer_display=True, payment_options={

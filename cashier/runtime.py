@@ -79,7 +79,7 @@ def make_shop_data_private(config: Config, journal_path: Path) -> list[Path]:
     return changed
 
 
-def default_journal_path(config: Config, *, demo: bool) -> Path:
+def journal_path_for(config: Config, *, demo: bool) -> Path:
     """The journal a command or the terminal uses: ``[journal] path``, or the demo journal."""
     return demo_journal_path(config) if demo else config.journal.path
 
@@ -194,7 +194,7 @@ class Runtime:
             simulator, client, sign_key = _open_gateway(config, demo, simulator_options or {},
                                                         closers)
             path = Path(journal_path) if journal_path is not None else \
-                default_journal_path(config, demo=demo)
+                journal_path_for(config, demo=demo)
             make_shop_data_private(config, path)
             journal = Journal(path)
             closers.append(journal.close)

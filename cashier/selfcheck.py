@@ -206,9 +206,9 @@ def _work_dir(work_dir: Path | None) -> Iterator[Path]:
 
 def _self_check_config(folder: Path) -> Any:
     """Built-in defaults (demo mode) with the journal, and so the demo state, inside ``folder``."""
-    from cashier.config import Config, JournalSettings
+    from cashier.config import Config, JournalSection
 
-    return Config(journal=JournalSettings(path=folder / "journal.sqlite3"))
+    return Config(journal=JournalSection(path=folder / "journal.sqlite3"))
 
 
 def run_self_check(

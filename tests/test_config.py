@@ -15,7 +15,7 @@ from cashier.config import (
     Config,
     ConfigError,
     Language,
-    LatePayment,
+    LatePaymentPolicy,
     PrinterKind,
     ScannerKind,
     ScanSuffix,
@@ -70,7 +70,7 @@ def test_defaults_for_every_key(tmp_path):
     assert config.payments.poll_interval_seconds == 3.0
     assert config.payments.passive_timeout_seconds == 60.0
     assert config.payments.active_timeout_seconds == 120.0
-    assert config.payments.late_payment is LatePayment.ASK
+    assert config.payments.late_payment is LatePaymentPolicy.ASK
     assert isinstance(config.payments.max_amount_cents, int)
     assert config.scanner.kind is ScannerKind.NONE and config.scanner.suffix is ScanSuffix.CR
     assert config.printer.kind is PrinterKind.NONE
@@ -111,7 +111,7 @@ def test_full_file_is_typed(tmp_path):
     assert config.payments.max_amount_cents == 500_000
     assert config.payments.confirm_above_cents is None  # "0": never ask
     assert config.shop.currency == "USD"
-    assert config.payments.late_payment is LatePayment.REFUND
+    assert config.payments.late_payment is LatePaymentPolicy.REFUND
     assert config.scanner.suffix.chars == "\r\n"
     assert config.printer.width == 58 and config.display.screen == 1
     assert config.ui.language is Language.ZH_CN
@@ -436,17 +436,18 @@ def test_payment_key_saved_unless_secrets_left_out(tmp_path):
     assert "merchant_payment_key" not in config_to_dict(config, include_sign_key=False)["ottpay"]
 
 
-def test_payment_key_is_masked_in_logs_also_url_encoded(tmp_path):
+def test_payment_key_is_masked_in_logs_also_url_encoded(tmp_path, monkeypatch):
     import logging
     from urllib.parse import quote_plus
 
-    from cashier.logsetup import LOG_FILE_NAME, setup_logging, stop_logging
+    from cashier.logsetup import LOG_DIR_ENV, LOG_FILE_NAME, start_logging, stop_logging
 
     logs = tmp_path / "logs"
-    setup_logging(logs)
+    monkeypatch.setenv(LOG_DIR_ENV, str(logs))
+    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
+                         env={})
+    start_logging(config)
     try:
-        load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
-                    env={})
         logging.getLogger("cashier.test").warning(
             "link ?merCode=%s raw %s", quote_plus(PAYMENT_KEY), PAYMENT_KEY
         )

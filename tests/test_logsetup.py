@@ -9,7 +9,15 @@ import sys
 import pytest
 
 from cashier.config import load_config
-from cashier.logsetup import LOG_FILE_NAME, redact, register_secret, setup_logging, stop_logging
+from cashier.logsetup import (
+    LOG_DIR_ENV,
+    LOG_FILE_NAME,
+    redact,
+    register_secret,
+    setup_logging,
+    start_logging,
+    stop_logging,
+)
 
 SIGN_KEY = "6698851A525C9433"
 CODE = "134567890123451111"  # an 18-digit WeChat Pay code
@@ -46,14 +54,17 @@ def test_secret_and_code_never_reach_the_file(log_dir):
     assert "RuntimeError: gateway said no to 1345**********1111 signed with ********" in text
 
 
-def test_secret_registered_later_and_by_load_config(log_dir, tmp_path):
+def test_secret_registered_later_and_by_start_logging(log_dir, tmp_path, monkeypatch):
+    """Loading the settings registers nothing; starting the log with them masks their keys."""
     setup_logging(log_dir)
     late_key = "FEDCBA9876543210"
     register_secret(late_key)
     config_file = tmp_path / "cashier.toml"
     config_file.write_text('[ottpay]\nmerchant_id = "QC00005496"\noperator_id = "0000020156"\n'
                            'sign_key = "a1b2c3d4e5f6a7b8"\n')
-    load_config(config_file, env={})
+    config = load_config(config_file, env={})
+    monkeypatch.setenv(LOG_DIR_ENV, str(log_dir))
+    start_logging(config)
     log = logging.getLogger("cashier")
     log.error("keys %s %s %s", late_key, "A1B2C3D4E5F6A7B8", "a1b2c3d4e5f6a7b8")
     text = read_logs(log_dir)

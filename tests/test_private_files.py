@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cashier.config import Config, JournalSettings, save_config
+from cashier.config import Config, JournalSection, save_config
 from cashier.journal.store import Journal
 from cashier.logsetup import setup_logging, stop_logging
 from cashier.operators import OperatorStore
@@ -112,7 +112,7 @@ def test_start_up_closes_what_an_older_version_left_open(
     (logs / "cashier.log").write_text("old log\n")
     settings = config_dir / "cashier.toml"
     settings.write_text("")
-    config = Config(journal=JournalSettings(path=journal), path=settings)
+    config = Config(journal=JournalSection(path=journal), path=settings)
     with caplog.at_level(logging.WARNING, logger="cashier.runtime"), \
             Runtime.open(config, demo=True) as runtime:
         assert runtime.journal_path.parent == data / "demo"

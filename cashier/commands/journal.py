@@ -40,10 +40,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _path(args: argparse.Namespace) -> Path:
     from cashier.commands.common import load
-    from cashier.runtime import default_journal_path
+    from cashier.runtime import journal_path_for
 
     config = load(args)
-    return default_journal_path(config, demo=config.demo)
+    return journal_path_for(config, demo=config.demo)
 
 
 def _opened(path: Path) -> Journal:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashier.config import Config
 from cashier.journal import JournalGoneError, TerminalRunningError
-from cashier.runtime import default_journal_path
+from cashier.runtime import journal_path_for
 from cashier.ui.app import Terminal
 from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.fonts import chinese_font_problem
@@ -122,7 +122,7 @@ def run_terminal(config: Config, *, demo: bool, language: str | None,
         print_ready = os.environ.get(STARTUP_PROBE_ENV) == "1"
     app = qt_application(argv)
     install_language(app, language)
-    journal_path = default_journal_path(config, demo=demo)
+    journal_path = journal_path_for(config, demo=demo)
     if bring_running_forward(journal_path):
         print("The terminal is already running on this journal; its window was brought forward.",
               flush=True)

@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from cashier.config import Config, JournalSettings, PrinterKind
+from cashier.config import Config, JournalSection, PrinterKind
 from cashier.ui.fonts import INSTALL_CHINESE_FONT, missing_glyphs, shown_texts
 from cashier.ui.i18n import install_language
 
@@ -156,7 +156,7 @@ def run_window_check(config: Config, *, language: str | None = None,
         app = qt_application()
         translators = install_language(app, language or "en")
         with tempfile.TemporaryDirectory(prefix="cashier-gui-check-") as folder:
-            check_config = Config(journal=JournalSettings(path=Path(folder) / "journal.sqlite3"),
+            check_config = Config(journal=JournalSection(path=Path(folder) / "journal.sqlite3"),
                                   printer=replace(config.printer, kind=PrinterKind.NONE),
                                   shop=config.shop, ui=config.ui)
             terminal = Terminal(check_config, demo=True, customer_display=True, wedge=True,

@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from cashier.config import Config, PrinterKind, PrinterSettings
+from cashier.config import Config, PrinterKind, PrinterSection
 from cashier.ui.app import Terminal
 
 FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "active_timeout": 5.0,
@@ -59,5 +59,5 @@ class NetworkPrinter:
 
 
 def printer_config(port: int) -> Config:
-    return Config(printer=PrinterSettings(kind=PrinterKind.NETWORK, address=f"127.0.0.1:{port}",
+    return Config(printer=PrinterSection(kind=PrinterKind.NETWORK, address=f"127.0.0.1:{port}",
                                           width=58))

@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from cashier.config import Config, OttPaySettings
+from cashier.config import Config, OttPaySection
 from cashier.journal import Journal
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
@@ -43,7 +43,7 @@ def test_closing_while_the_gateway_holds_an_answer_ends_at_once(qtbot, make_term
     """The gateway charges but answers only after 120 s (and the read timeout is 60 s): closing
     the terminal ends the request instead of waiting for it; the sale stays open in the journal
     for the next start's recovery, and the payment was sent once."""
-    config = Config(ottpay=OttPaySettings(timeout_seconds=60.0))
+    config = Config(ottpay=OttPaySection(timeout_seconds=60.0))
     terminal = make_terminal(config, slow_response_seconds=120.0)
     key_amount(qtbot, terminal, "5")
     terminal.window.handle_scan(demo_code(Scenario.SLOW_RESPONSE))

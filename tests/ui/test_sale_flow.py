@@ -11,7 +11,7 @@ import time
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from cashier.config import Config, Language, OttPaySettings, PaymentSettings, UiSettings
+from cashier.config import Config, Language, OttPaySection, PaymentsSection, UiSection
 from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
@@ -159,7 +159,7 @@ def test_receipts_follow_the_terminal_language(qtbot, make_terminal):
     printer = NetworkPrinter()
     try:
         config = dataclasses.replace(printer_config(printer.port),
-                                     ui=UiSettings(language=Language.ZH_CN))
+                                     ui=UiSection(language=Language.ZH_CN))
         terminal = make_terminal(config)
         window = terminal.window
         key_amount(qtbot, terminal, "9.99")
@@ -311,7 +311,7 @@ def test_keying_an_amount_opens_the_gateway_connection_on_a_bridge_worker_and_se
         qtbot, make_terminal):
     # The gateway is taken to drop idle connections after 0.2 s: the terminal reopens its
     # connection every 0.1 s idle while the amount stays keyed.
-    terminal = make_terminal(Config(ottpay=OttPaySettings(idle_timeout_seconds=0.2)))
+    terminal = make_terminal(Config(ottpay=OttPaySection(idle_timeout_seconds=0.2)))
     window, sim = terminal.window, terminal.simulator
     threads: list[str] = []
     prepare = window.controller.prepare
@@ -409,7 +409,7 @@ def test_code_scanned_before_the_amount_is_kept(qtbot, make_terminal):
 
 
 def test_unusually_large_amount_is_confirmed_first(qtbot, make_terminal):
-    terminal = make_terminal(Config(payments=PaymentSettings(confirm_above_cents=10_000)))
+    terminal = make_terminal(Config(payments=PaymentsSection(confirm_above_cents=10_000)))
     window = terminal.window
     key_amount(qtbot, terminal, "150")
 

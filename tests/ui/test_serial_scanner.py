@@ -6,7 +6,7 @@ import os
 
 from PySide6.QtCore import Qt
 
-from cashier.config import Config, ScannerKind, ScannerSettings, ScanSuffix
+from cashier.config import Config, ScannerKind, ScannerSection, ScanSuffix
 from cashier.devices.scanner import ScannerStatus
 from cashier.operators import DEMO_CASHIER_PIN
 from cashier.simulator import Scenario, demo_code
@@ -18,7 +18,7 @@ FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "resolver_max_interval": 
 
 def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
     master, port = pty_pair
-    config = Config(scanner=ScannerSettings(kind=ScannerKind.SERIAL, port=port,
+    config = Config(scanner=ScannerSection(kind=ScannerKind.SERIAL, port=port,
                                             suffix=ScanSuffix.CR))
     terminal = Terminal(config, demo=True, journal_path=tmp_path / "journal.sqlite",
                         payment_options=FAST, cny_currency=None)

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from cashier.config import load_config
-from cashier.runtime import default_journal_path
+from cashier.runtime import journal_path_for
 from cashier.ui.app import Terminal
 from cashier.ui.single_instance import InstanceServer
 from tests.cli.conftest import LONG_WAIT, WECHAT, Cli, settings_text
@@ -41,7 +41,7 @@ def terminal(qtbot, cli: Cli):
     """The running terminal on the CLI's journal (real gateway client to the simulator); its
     sales keep asking the gateway longer than the test lasts."""
     config = load_config(cli.config)
-    running = Terminal(config, demo=False, journal_path=default_journal_path(config, demo=False),
+    running = Terminal(config, demo=False, journal_path=journal_path_for(config, demo=False),
                        customer_display=False, wedge=False, cny_currency=None)
     qtbot.addWidget(running.window)
     yield running
@@ -52,7 +52,7 @@ def test_second_launch_brings_the_running_window_forward_and_exits(qtbot, cli):
     window = QWidget()
     qtbot.addWidget(window)
     config = load_config(cli.config)
-    server = InstanceServer(default_journal_path(config, demo=False), window)
+    server = InstanceServer(journal_path_for(config, demo=False), window)
     try:
         with qtbot.waitSignal(server.came_forward, timeout=60_000):
             second = cli.popen("gui")
@@ -105,7 +105,7 @@ def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli
 
 def test_after_the_terminal_closes_the_commands_work_again(qtbot, cli):
     config = load_config(cli.config)
-    first = Terminal(config, demo=False, journal_path=default_journal_path(config, demo=False),
+    first = Terminal(config, demo=False, journal_path=journal_path_for(config, demo=False),
                      customer_display=False, wedge=False, cny_currency=None)
     qtbot.addWidget(first.window)
     first.close()
