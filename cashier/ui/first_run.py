@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,11 @@ class ScanTestError(Exception):
 
 def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
                   timeout: float = SCAN_TEST_SECONDS,
-                  stop: threading.Event | None = None) -> str | None:
+                  stop: threading.Event | None = None,
+                  on_open: Callable[[], None] | None = None) -> str | None:
     """Open the serial scanner ``port`` and return the first whole code read within
-    ``timeout`` seconds (``None``: nothing scanned, or ``stop`` was set)."""
+    ``timeout`` seconds (``None``: nothing scanned, or ``stop`` was set). ``on_open`` is called
+    once the port is open: opening it drops what arrived before, so that is when to scan."""
     import serial
 
     from cashier.devices.scanner import CodeFramer, SerialSettings, open_serial, resolve_port
@@ -119,6 +121,8 @@ def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
         raise ScanTestError("unopenable", str(exc)) from None
     framer = CodeFramer(settings)
     deadline = time.monotonic() + timeout
+    if on_open is not None:
+        on_open()
     with device:
         while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
             data = device.read(max(1, device.in_waiting))
@@ -562,9 +566,13 @@ class FirstRunDialog(QDialog):
             return
         self.test_scan_button.setEnabled(False)
         self._scan_stop.clear()
-        self.scan_result.setText(self.tr("Scan a payment code now (%1 seconds)…")
-                                 .replace("%1", f"{self.scan_seconds:g}"))
+        self.scan_result.setText("")
+        prompt = self.tr("Scan a payment code now (%1 seconds)…").replace(
+            "%1", f"{self.scan_seconds:g}")
+        # Asked for only once the port is open: a code scanned before that would be lost.
         self.bridge.run(wait_for_scan, port, timeout=self.scan_seconds, stop=self._scan_stop,
+                        on_open=lambda: self.bridge.call_on_gui(
+                            lambda: self.scan_result.setText(prompt)),
                         on_done=self._show_scan,
                         on_error=lambda exc: self._scan_failed(port, exc))
 

@@ -185,7 +185,9 @@ def test_test_scan_through_a_real_pty_shows_the_wallet(qtbot, bridge, path, pty_
     dialog.scanner.setEditText(port)
     dialog.test_scan_button.click()
     assert not dialog.test_scan_button.isEnabled()
-    qtbot.wait(100)  # the port is opened on a bridge worker
+    # The port is opened on a bridge worker, which drops what arrived before: scan when asked.
+    qtbot.waitUntil(lambda: "Scan a payment code now" in dialog.scan_result.text(),
+                    timeout=10000)
     os.write(master, WECHAT.encode() + b"\r")
     qtbot.waitUntil(lambda: "works" in dialog.scan_result.text(), timeout=3000)
     assert "WeChat Pay" in dialog.scan_result.text()
