@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import time
 
 import pytest
 
@@ -67,26 +66,29 @@ def test_killed_while_passivepay_in_flight_recovers_paid(make_cli):
 
 
 def test_killed_while_polling_a_confirming_payment_recovers_paid(make_cli):
-    # 1111: the customer confirms after 6 queries; kill after the second one.
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=6) as sim:
+    # 1111: the customer is confirming until the test lets them (after the kill, however late
+    # it comes); kill after the second query.
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=10**9) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.2)
         proc = cashier.popen("pay", "18.80", "--code", WECHAT + "1111", "--tip", "2", "--json")
         [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
         wait_for(lambda: len(sim.requests(order_id=order_id, action="STATUS_QUERY")) >= 2)
         _kill(proc)
-        assert sim.order(order_id).queries < 6  # still confirming when it died
+        sim.gateway.config.confirm_after_queries = 0  # the customer confirms
         _recover_and_check(cashier, sim, order_id, "paid", passivepays=1)
 
 
 def test_killed_while_polling_a_payment_that_fails_recovers_declined(make_cli):
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=6) as sim:
+    # 2222: the customer's wallet fails the payment when the test lets it, after the kill.
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=10**9) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.2)
         proc = cashier.popen("pay", "9.99", "--code", WECHAT + "2222", "--json")
         [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
         wait_for(lambda: sim.requests(order_id=order_id, action="STATUS_QUERY"))
         _kill(proc)
+        sim.gateway.config.confirm_after_queries = 0
         _recover_and_check(cashier, sim, order_id, "declined", passivepays=1)
 
 
@@ -107,12 +109,14 @@ def test_killed_after_the_intent_before_the_request_recovers_closed(cashier, sim
 
 
 def test_ctrl_c_stops_waiting_and_leaves_the_sale_to_recover(make_cli):
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=3) as sim:
+    # The customer confirms only when the test lets them, however late the Ctrl-C comes.
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=10**9) as sim:
         cashier = make_cli(sim, passive_timeout_seconds=30, poll_interval_seconds=0.4)
         proc = cashier.popen("pay", "6.00", "--code", WECHAT + "1111", "--json")
         [request] = wait_for(lambda: sim.requests(action="PASSIVEPAY"))
         order_id = request.data["order_id"]
-        time.sleep(0.1)  # the cashier is waiting for the customer now (3rd query at 1.2 s)
+        # The cashier is waiting for the customer once it asks how the payment is going.
+        wait_for(lambda: sim.requests(order_id=order_id, action="STATUS_QUERY"))
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
         assert proc.returncode == 3, err
@@ -120,7 +124,8 @@ def test_ctrl_c_stops_waiting_and_leaves_the_sale_to_recover(make_cli):
         with cashier.journal() as journal:
             sale = journal.require_sale(order_id)
             assert sale.is_open and sale.abandoned
-        result = cashier("recover", "--json")  # confirms after the remaining queries
+        sim.gateway.config.confirm_after_queries = 0  # the customer confirms
+        result = cashier("recover", "--json")
         assert result.code == 0
         with cashier.journal() as journal:
             sale = journal.require_sale(order_id)
