@@ -143,7 +143,8 @@ def setup_logging(
 
 def start_logging(config: Config, *, demo: bool | None = None) -> Path:
     """How the commands and the terminal log: to the rotating file (``$CASHIER_LOG_DIR`` or the
-    platform log folder) with the sign key and the merchant payment key masked, also in the
+    platform log folder) with the sign key, the merchant payment key and the store database's
+    password masked, also in the
     URL-encoded forms a request line carries; in demo mode (``None``: as ``config.demo`` says)
     the simulator's keys too."""
     from urllib.parse import quote, quote_plus
@@ -154,6 +155,7 @@ def start_logging(config: Config, *, demo: bool | None = None) -> Path:
         from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
 
         keys += [DEMO_SIGN_KEY, DEMO_MERCHANT_PAYMENT_KEY]
+    keys.append(config.store.password)  # the store database's, in its address
     secrets = [form for key in keys if key for form in (key, quote_plus(key), quote(key, safe=""))]
     return setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=secrets)
 

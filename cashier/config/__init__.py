@@ -35,6 +35,7 @@ from cashier.config.model import (
     ScanSuffix,
     ShopSection,
     SignKeySource,
+    StoreSection,
     UiSection,
 )
 from cashier.config.paths import (
@@ -48,15 +49,22 @@ from cashier.config.paths import (
     default_journal_path,
     default_log_dir,
 )
-from cashier.config.saving import REDACTED, config_to_dict, redacted_dict, save_config
+from cashier.config.saving import (
+    REDACTED,
+    config_to_dict,
+    redacted_dict,
+    save_config,
+    shown_database_url,
+)
 
 __all__ = [
     "APP_NAME", "CONFIG_ENV", "CONFIG_FILE_NAME", "DEFAULT_CONFIRM_ABOVE_CENTS",
     "DEFAULT_ENDPOINT", "DEFAULT_LINK_VALID_SECONDS", "DEFAULT_WAPPAY_URL", "JOURNAL_FILE_NAME",
     "REDACTED", "Config", "ConfigError", "DisplaySection", "JournalSection", "Language",
     "LatePaymentPolicy", "OttPaySection", "PaymentsSection", "PrinterKind", "PrinterSection",
-    "ScanSuffix", "ScannerKind", "ScannerSection", "ShopSection", "SignKeySource", "UiSection",
+    "ScanSuffix", "ScannerKind", "ScannerSection", "ShopSection", "SignKeySource", "StoreSection",
+    "UiSection",
     "config_from_dict", "config_to_dict", "default_config_dir", "default_config_path",
     "default_data_dir", "default_journal_path", "default_log_dir", "load_config",
-    "redacted_dict", "save_config",
+    "redacted_dict", "save_config", "shown_database_url",
 ]

@@ -21,6 +21,7 @@ from cashier.config.model import (
     PrinterSection,
     ScannerKind,
     ScannerSection,
+    StoreSection,
     toml_key,
 )
 from cashier.config.paths import CONFIG_ENV, default_config_path
@@ -87,6 +88,7 @@ def config_from_dict(
             raise ConfigError(f"{where}: [{name}] must be a table of settings, not a single value.")
         sections[name] = _parse_section(where, name, cls, table, base)
     _check_devices(where, sections["scanner"], sections["printer"])
+    _check_store(where, sections["store"])
     ottpay = resolve_credentials(where, sections["ottpay"], secret_store)
     sections["ottpay"] = ottpay
     return Config(**sections, path=Path(source) if source is not None else None)
@@ -134,6 +136,15 @@ _PRINTER_ADDRESS_EXAMPLES = {
     PrinterKind.NETWORK: '"192.168.1.50" or "192.168.1.50:9100"',
     PrinterKind.FILE: '"/dev/usb/lp0"',
 }
+
+
+def _check_store(where: str, store: StoreSection) -> None:
+    if store.enabled and store.terminal_id is None:
+        raise ConfigError(f"{where}: [store] terminal_id is missing; each lane sharing the store "
+                          'database needs its own, like "lane-1".')
+    if not store.enabled and store.terminal_id is not None:
+        raise ConfigError(f"{where}: [store] terminal_id is set but database_url is missing; add "
+                          "the store database's address (or remove the [store] section).")
 
 
 def _check_devices(where: str, scanner: ScannerSection, printer: PrinterSection) -> None:

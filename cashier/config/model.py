@@ -202,6 +202,29 @@ class UiSection:
 
 
 @dataclass(frozen=True)
+class StoreSection:
+    """``[store]``: the PostgreSQL store database shared by several counters (README, "Several
+    counters"). Without ``database_url`` the terminal is on its own, as before.
+    ``database_url`` may hold the database password: it is never logged or shown."""
+
+    database_url: str | None = field(default=None, repr=False)
+    terminal_id: str | None = None
+    terminal_name: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def password(self) -> str | None:
+        """The password in ``database_url`` (for the log's masking), if it holds one."""
+        from urllib.parse import unquote, urlsplit
+
+        found = urlsplit(self.database_url or "").password
+        return unquote(found) if found else None
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings. ``path`` is the file they came from (None: built-in defaults)."""
 
@@ -213,6 +236,7 @@ class Config:
     printer: PrinterSection = field(default_factory=PrinterSection)
     display: DisplaySection = field(default_factory=DisplaySection)
     ui: UiSection = field(default_factory=UiSection)
+    store: StoreSection = field(default_factory=StoreSection)
     path: Path | None = field(default=None, compare=False)
 
     @property
@@ -230,6 +254,7 @@ SECTIONS: dict[str, type] = {
     "printer": PrinterSection,
     "display": DisplaySection,
     "ui": UiSection,
+    "store": StoreSection,
 }
 
 

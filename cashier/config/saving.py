@@ -96,9 +96,23 @@ def redacted_dict(config: Config) -> dict[str, Any]:
         data["ottpay"]["sign_key"] = REDACTED
     if config.ottpay.merchant_payment_key is not None:
         data["ottpay"]["merchant_payment_key"] = REDACTED
+    if config.store.database_url is not None:
+        data["store"]["database_url"] = shown_database_url(config.store.database_url)
     data["demo"] = config.demo
     data["path"] = str(config.path) if config.path is not None else None
     return data
+
+
+def shown_database_url(url: str) -> str:
+    """The store database's address with its password (if any) replaced by ``"********"``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{hostport}"))
 
 
 def _is_secret_key(key: str) -> bool:

@@ -11,6 +11,7 @@ import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cashier.config.model import (
     ConfigError,
@@ -27,6 +28,7 @@ from cashier.weburl import UrlProblem, hide_user_info, web_url_problem
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
 _OPERATOR_ID_RE = re.compile(r"\d{10}")
+_TERMINAL_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _SIGN_KEY_RE = re.compile(r"[0-9A-F]{16}")
 _PAYMENT_KEY_RE = re.compile(r"[!-~]{1,64}")  # printable ASCII, no spaces
 
@@ -291,6 +293,32 @@ def _screen(label: str, value: object, base: Path | None) -> int | str | None:
     raise ConfigError(f"{label} {value!r} must be a screen number (0, 1, ...) or a screen name.")
 
 
+def _database_url(label: str, value: object, base: Path | None) -> str | None:
+    text = _string(label, value, secret=True)
+    if not text:
+        return None
+    example = '"postgresql://user:password@host:5432/store"'
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ConfigError(f"{label} is not a valid address; write it like {example}.") from None
+    if "password" in parts.query.lower():
+        raise ConfigError(f"{label} has the password in its query; put it after the user name "
+                          f"({example}), where it is kept hidden.")
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise ConfigError(f"{label} must be a PostgreSQL address like {example}.")
+    return text
+
+
+def _terminal_id(label: str, value: object, base: Path | None) -> str | None:
+    text = _string(label, value)
+    if text and not _TERMINAL_ID_RE.fullmatch(text):
+        raise ConfigError(f"{label} {text!r} must be 1 to 32 letters, digits, '-' or '_', "
+                          'like "lane-1".')
+    return text or None
+
+
 PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("ottpay", "endpoint"): _url,
     ("ottpay", "merchant_id"): _merchant_id,
@@ -339,4 +367,7 @@ PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("display", "screen"): _screen,
     ("display", "kiosk"): _boolean,
     ("ui", "language"): _choice(Language),
+    ("store", "database_url"): _database_url,
+    ("store", "terminal_id"): _terminal_id,
+    ("store", "terminal_name"): _text,
 }

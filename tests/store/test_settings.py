@@ -1,0 +1,77 @@
+"""``[store]`` settings: typed, checked with one sentence, the password never shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from cashier.config import (
+    Config,
+    ConfigError,
+    config_from_dict,
+    load_config,
+    redacted_dict,
+    save_config,
+)
+
+URL = "postgresql://cashier:Pa55-w0rd@db.shop.lan:5432/store"
+
+
+def store(**table: object) -> Config:
+    return config_from_dict({"store": table})
+
+
+def test_no_store_section_is_a_lane_on_its_own():
+    assert not Config().store.enabled
+
+
+def test_a_lane_of_a_store_has_an_address_an_id_and_a_name():
+    config = store(database_url=URL, terminal_id="lane-1", terminal_name="Front counter")
+    assert config.store.enabled
+    assert (config.store.terminal_id, config.store.terminal_name) == ("lane-1", "Front counter")
+
+
+@pytest.mark.parametrize("table, says", [
+    ({"database_url": URL}, r"\[store\] terminal_id is missing"),
+    ({"terminal_id": "lane-1"}, r"\[store\] terminal_id is set but database_url is missing"),
+    ({"database_url": "mysql://db/store", "terminal_id": "a"}, "must be a PostgreSQL address"),
+    ({"database_url": "postgresql://db:port/store", "terminal_id": "a"}, "not a valid address"),
+    ({"database_url": "postgresql://db/store?password=x", "terminal_id": "a"},
+     "password in its query"),
+    ({"database_url": URL, "terminal_id": "lane 1"}, "1 to 32 letters"),
+    ({"database_url": 5, "terminal_id": "a"}, "must be a string"),
+])
+def test_bad_store_settings_get_one_sentence(table, says):
+    with pytest.raises(ConfigError, match=says) as caught:
+        store(**table)
+    assert "Pa55-w0rd" not in str(caught.value)
+    assert str(caught.value).endswith(".")
+
+
+def test_the_password_is_never_shown(tmp_path):
+    config = store(database_url=URL, terminal_id="lane-1")
+    shown = redacted_dict(config)
+    assert shown["store"]["database_url"] == \
+        "postgresql://cashier:********@db.shop.lan:5432/store"
+    assert "Pa55-w0rd" not in repr(shown) and "Pa55-w0rd" not in repr(config)
+
+
+def test_store_settings_survive_saving(tmp_path):
+    config = store(database_url=URL, terminal_id="lane-1", terminal_name="Front")
+    again = load_config(save_config(config, tmp_path / "c.toml"), env={})
+    assert again.store == config.store
+
+
+def test_the_password_is_masked_in_the_log(tmp_path, monkeypatch):
+    import logging
+
+    from cashier.logsetup import LOG_DIR_ENV, start_logging, stop_logging
+
+    monkeypatch.setenv(LOG_DIR_ENV, str(tmp_path))
+    path = start_logging(store(database_url=URL, terminal_id="lane-1"))
+    try:
+        logging.getLogger("cashier.store").warning("the server said: bad password Pa55-w0rd")
+    finally:
+        stop_logging()
+    text = path.read_text(encoding="utf-8")
+    assert "the server said: bad password ********" in text
+    assert "Pa55-w0rd" not in text
