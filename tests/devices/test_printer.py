@@ -40,15 +40,17 @@ def test_network_print_delivers_the_whole_receipt_in_one_connection(network_prin
 
 
 def test_network_printer_down_is_reported_offline(closed_port: int) -> None:
+    # A refused connection is reported at once, not after the job's timeout: the bound sits
+    # halfway, so a loaded machine cannot break it and waiting the timeout out still would.
     printer = ReceiptPrinter(PrinterSettings(kind="network", address=f"127.0.0.1:{closed_port}",
-                                             timeout=0.5))
+                                             timeout=10.0))
     started = time.monotonic()
     with pytest.raises(PrintError) as info:
         printer.send(receipt_bytes())
     assert info.value.kind == "offline"
     assert str(info.value).startswith("Printer offline")
     assert "127.0.0.1" in str(info.value) and "connection refused" in str(info.value)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0
     assert printer.status() is PrinterStatus.OFFLINE
 
 
@@ -100,11 +102,13 @@ def test_status_probe_reads_the_paper_sensor() -> None:
 
 
 def test_status_probe_says_unknown_when_the_printer_does_not_answer(network_printer) -> None:
+    # The printer never answers: the probe gives up after its own short timeout, not the
+    # job's (10 s here); the bound sits halfway, out of reach of a loaded machine.
     settings = PrinterSettings(kind="network", address=network_printer.address,
-                               status_timeout=0.1)
+                               status_timeout=0.1, timeout=10.0)
     started = time.monotonic()
     assert ReceiptPrinter(settings).status() is PrinterStatus.UNKNOWN
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5.0
 
 
 def test_paper_out_is_reported_when_checked_before_printing() -> None:
