@@ -41,7 +41,9 @@ def refuse_lost(path: Path) -> str | None:
         size = path.stat().st_size
     except FileNotFoundError:
         marker = marker_path(path)
-        if marker.exists():
+        # Look again once the marker is seen: another opener may have created the journal since
+        # the look above, and it writes the marker only after the journal is in place.
+        if marker.exists() and not path.exists():
             known = marker.read_text(encoding="utf-8").strip()
             return (f"The journal {path} is missing, but journal {known} was there; "
                     f"{NEW_JOURNAL_HINT}")

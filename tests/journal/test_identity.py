@@ -47,6 +47,27 @@ def test_missing_journal_where_one_was_is_refused(path):
     assert not path.exists()
 
 
+def test_a_journal_another_opener_creates_meanwhile_is_not_taken_for_lost(path, monkeypatch):
+    """Two openers of a new journal at once (a command and the terminal, or a test's customer
+    thread): the second looks, finds no file, and the first creates it and writes its marker
+    before the second looks for a marker. That journal is new, not lost."""
+    created: list[str] = []
+    looks: list[Path] = []
+    stat = type(path).stat
+
+    def first_look_finds_nothing(self: Path, **kwargs: bool) -> os.stat_result:
+        if self == path and not looks:
+            looks.append(self)
+            with Journal(path) as other:  # the other opener wins the race right now
+                created.append(other.journal_id)
+            raise FileNotFoundError(str(self))  # what the first look saw
+        return stat(self, **kwargs)
+
+    monkeypatch.setattr(type(path), "stat", first_look_finds_nothing)
+    with Journal(path) as journal:
+        assert created and journal.journal_id == created[0]  # the same journal, not refused
+
+
 def test_journal_deleted_while_open_refuses_new_sales_but_records_outcomes(path):
     with Journal(path) as journal:
         _sale(journal, "INFLIGHT1")
