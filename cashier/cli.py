@@ -22,6 +22,7 @@ from cashier.commands import (
     link,
     payments,
     records,
+    sales,
     selfcheck,
     simulator,
     support,
@@ -36,8 +37,8 @@ from cashier.commands.outcome import (
 
 #: The modules that add subcommands, in the order ``--help`` lists them; each has
 #: ``register(subparsers, common)``.
-COMMAND_MODULES = (demo, simulator, devices, gui, selfcheck, support, payments, link, records,
-                   journal, configure)
+COMMAND_MODULES = (demo, simulator, devices, gui, selfcheck, support, payments, sales, link,
+                   records, journal, configure)
 
 
 class _UsageError(Exception):

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cashier.config import Config
+from cashier.devices import printed_text, receipt_text
 from cashier.devices import receipt as r
-from cashier.devices import receipt_text
 from cashier.devices.printer import PrintError, PrinterSettings, ReceiptPrinter
 from cashier.devices.spooler import PrintJob, PrintSpooler
 from cashier.journal.records import PAID_STATES, Refund, Sale
@@ -86,7 +86,7 @@ _warned_lock = threading.Lock()
 
 
 def _warn_if_labels_unprintable(style: r.ReceiptStyle) -> None:
-    if r.can_print_labels(style.language, style.encoding):
+    if printed_text.can_print_labels(style.language, style.encoding):
         return
     with _warned_lock:
         if (style.language, style.encoding) in _warned:

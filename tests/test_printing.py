@@ -170,7 +170,7 @@ def _lines(data: bytes, encoding: str = "gb18030") -> list[str]:
 
 
 def _assert_within(lines: list[str], columns: int) -> None:
-    from cashier.devices.receipt import text_width
+    from cashier.devices.printed_text import text_width
 
     assert all(text_width(line, "gb18030") <= columns for line in lines), lines
 

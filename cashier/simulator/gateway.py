@@ -5,7 +5,8 @@ how to deliver it); the HTTP server only renders answers and sleeps where told t
 method takes the gateway's lock, so one instance is safe to share between request threads.
 Its parts live beside it: ``wire`` (request checks, answer data), ``orders`` (what is held about an
 order, expiry), ``customer`` (the simulated customer's payment and its callback), ``links``
-(payment links, ``wapPay``).
+(payment links, ``wapPay``). What stays here is one short method per action over the order
+book they all share under one lock.
 
 Decisions where the protocol file is silent (the ones a profile can turn are in
 ``cashier.simulator.readings``):

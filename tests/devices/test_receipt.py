@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from cashier.devices.printed_text import text_width, two_columns, wrap
 from cashier.devices.receipt import (
     ReceiptData,
     ReceiptError,
@@ -22,9 +23,6 @@ from cashier.devices.receipt import (
     render_receipt,
     render_report,
     render_test_page,
-    text_width,
-    two_columns,
-    wrap,
 )
 
 CUT = b"\x1dV\x00"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cashier.config import Language
 from cashier.devices import receipt_text
+from cashier.devices.printed_text import can_print_labels, text_width
 from cashier.devices.receipt import (
     ReceiptData,
     ReceiptLine,
@@ -18,11 +19,9 @@ from cashier.devices.receipt import (
     ReportData,
     ReportLatePayment,
     ReportWallet,
-    can_print_labels,
     render_receipt,
     render_report,
     render_test_page,
-    text_width,
 )
 from tests.devices.test_receipt import CUT, assert_fits, printed_lines
 
