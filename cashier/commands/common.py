@@ -19,7 +19,6 @@ from typing import Any
 from cashier.commands.outcome import (
     EXIT_BAD_INPUT,
     EXIT_DECLINED,
-    EXIT_GATEWAY,
     EXIT_OK,
     EXIT_PENDING,
     CommandError,
@@ -272,7 +271,6 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
 
 
 __all__ = [
-    "EXIT_BAD_INPUT", "EXIT_DECLINED", "EXIT_GATEWAY", "EXIT_OK", "EXIT_PENDING", "CommandError",
     "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
     "print_paid_receipt", "reports_errors",
     "running", "sale_json", "sale_line", "sale_text", "seconds",

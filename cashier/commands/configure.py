@@ -14,8 +14,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from cashier.commands.common import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, load
-from cashier.commands.outcome import emit
+from cashier.commands.common import load
+from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
 _SIGN_KEY_RE = re.compile(r"[0-9A-F]{16}")

@@ -12,7 +12,6 @@ import sys
 from typing import Any
 
 from cashier.commands.common import (
-    EXIT_PENDING,
     amount_and_tip,
     exit_for_sale,
     load,
@@ -23,7 +22,7 @@ from cashier.commands.common import (
     sale_json,
     sale_text,
 )
-from cashier.commands.outcome import emit
+from cashier.commands.outcome import EXIT_PENDING, emit
 from cashier.money import format_cents
 
 MAX_WAIT_SECONDS = 7 * 24 * 3600

@@ -15,9 +15,6 @@ import time
 from typing import Any
 
 from cashier.commands.common import (
-    EXIT_BAD_INPUT,
-    EXIT_PENDING,
-    CommandError,
     amount_and_tip,
     exit_for_sale,
     load,
@@ -29,7 +26,7 @@ from cashier.commands.common import (
     sale_text,
     seconds,
 )
-from cashier.commands.outcome import emit
+from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_PENDING, CommandError, emit
 from cashier.config import Config, ScannerKind
 from cashier.money import format_cents
 from cashier.sentence import sentence

@@ -14,20 +14,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cashier.commands.common import (
+from cashier.commands.common import day, load, reports_errors, running, sale_json, sale_line
+from cashier.commands.outcome import (
     EXIT_BAD_INPUT,
     EXIT_DECLINED,
     EXIT_GATEWAY,
     EXIT_OK,
     CommandError,
-    day,
-    load,
-    reports_errors,
-    running,
-    sale_json,
-    sale_line,
+    emit,
 )
-from cashier.commands.outcome import emit
 from cashier.config import PrinterKind
 from cashier.journal.store import local_business_day
 from cashier.money import format_cents

@@ -12,12 +12,6 @@ import dataclasses
 from typing import Any
 
 from cashier.commands.common import (
-    EXIT_BAD_INPUT,
-    EXIT_DECLINED,
-    EXIT_GATEWAY,
-    EXIT_OK,
-    EXIT_PENDING,
-    CommandError,
     exit_for_refund,
     exit_for_sale,
     load,
@@ -27,7 +21,15 @@ from cashier.commands.common import (
     sale_text,
     seconds,
 )
-from cashier.commands.outcome import emit
+from cashier.commands.outcome import (
+    EXIT_BAD_INPUT,
+    EXIT_DECLINED,
+    EXIT_GATEWAY,
+    EXIT_OK,
+    EXIT_PENDING,
+    CommandError,
+    emit,
+)
 from cashier.money import format_cents, parse_amount
 from cashier.sentence import sentence
 
