@@ -25,6 +25,7 @@ from cashier.commands import (
     sales,
     selfcheck,
     simulator,
+    store,
     support,
 )
 from cashier.commands.outcome import (
@@ -38,7 +39,7 @@ from cashier.commands.outcome import (
 #: The modules that add subcommands, in the order ``--help`` lists them; each has
 #: ``register(subparsers, common)``.
 COMMAND_MODULES = (demo, simulator, devices, gui, selfcheck, support, payments, sales, link,
-                   records, journal, configure)
+                   records, journal, configure, store)
 
 
 class _UsageError(Exception):

@@ -28,7 +28,7 @@ import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cashier.config import Config, default_config_dir, default_data_dir, default_log_dir
 from cashier.journal.store import Journal
@@ -39,6 +39,9 @@ from cashier.payments.engine import PaymentEngine
 from cashier.payments.events import Listener
 from cashier.payments.settings import PaymentSettings
 from cashier.private_files import tighten
+
+if TYPE_CHECKING:
+    from cashier.store.shipper import Shipper
 
 log = logging.getLogger("cashier.runtime")
 
@@ -165,6 +168,9 @@ class Runtime:
     engine: PaymentEngine
     simulator: Any = None  # cashier.simulator.Simulator in demo mode
     receiver: CallbackReceiver | None = None
+    #: Ships the journal to the store database (``[store]``, the terminal only); its
+    #: ``status()`` is what the status bar shows. None on a terminal on its own.
+    shipper: Shipper | None = None
     _closers: list[Any] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -198,8 +204,10 @@ class Runtime:
             make_shop_data_private(config, path)
             journal = Journal(path)
             closers.append(journal.close)
+            shipper = None
             if terminal:
                 journal.claim_terminal()
+                shipper = _start_shipper(config, demo, path, closers)
             holder: dict[str, PaymentEngine] = {}
             receiver = _open_receiver(config, demo, client.merchant_id, sign_key, holder,
                                       closers)
@@ -217,7 +225,7 @@ class Runtime:
             raise
         log.info("runtime open: %s, journal %s", "demo" if demo else client.endpoint, path)
         return cls(config=config, demo=demo, client=client, journal=journal, engine=engine,
-                   simulator=simulator, receiver=receiver, _closers=closers)
+                   simulator=simulator, receiver=receiver, shipper=shipper, _closers=closers)
 
     @property
     def callback_url(self) -> str | None:
@@ -238,6 +246,22 @@ class Runtime:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any]) -> Shipper | None:
+    """The terminal's shipper when the settings name a store database; never for demo sales."""
+    store = config.store
+    if not store.enabled or store.database_url is None or store.terminal_id is None:
+        return None
+    if demo:
+        log.info("store: demo mode; demo sales are not shipped to the store database")
+        return None
+    from cashier.store.shipper import Shipper  # psycopg only where a store is configured
+
+    shipper = Shipper(path, store.database_url, store.terminal_id, store.terminal_name)
+    shipper.start()
+    closers.append(shipper.stop)
+    return shipper
 
 
 def _close_all(closers: list[Any]) -> None:

@@ -189,9 +189,11 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def report(conn: psycopg.Connection[Any], day: str) -> dict[str, Any]:
+def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False) \
+        -> dict[str, Any]:
     """The store's report of ``day``: per lane (with the lane's Z number if it closed the day)
-    and in total, with the lanes still open named."""
+    and in total, with the lanes still open named. ``closed_only`` (the store's Z report):
+    only the lanes that closed the day count in it."""
     when = _value("business_day", day)
     lanes: dict[str, dict[str, Any]] = {}
     for terminal_id, name, z_number in conn.execute(
@@ -224,13 +226,16 @@ def report(conn: psycopg.Connection[Any], day: str) -> dict[str, Any]:
         b["refunds_cents"] += int(cents)
     out_lanes = []
     for lane in lanes.values():
+        if closed_only and lane["z_number"] is None:
+            continue
         wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
         out_lanes.append({**lane, "wallets": [w.to_dict() for w in wallets],
                           "total": _sum("ALL", wallets).to_dict()})
     totals = [WalletTotals("ALL", **{k: lane["total"][k] for k in _TOTAL_KEYS})
               for lane in out_lanes]
     return {"business_day": day, "lanes": out_lanes, "total": _sum("ALL", totals).to_dict(),
-            "lanes_open": [lane["terminal_id"] for lane in out_lanes if lane["z_number"] is None]}
+            "lanes_open": [lane["terminal_id"] for lane in lanes.values()
+                           if lane["z_number"] is None]}
 
 
 def _sum(wallet: str, parts: Iterable[WalletTotals]) -> WalletTotals:

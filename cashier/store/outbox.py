@@ -70,12 +70,17 @@ class Outbox:
         """Switch the outbox on, queueing every record already in the journal (one write
         transaction). Returns False when it was on already."""
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM journal_meta WHERE key = 'outbox'").fetchone():
+            if self.joined():
                 return False
             self._queue_everything(conn)
             conn.execute("INSERT INTO journal_meta (key, value) VALUES ('outbox', ?)",
                          (repr(time.time()),))
         return True
+
+    def joined(self) -> bool:
+        """Whether the outbox is on (the lane has joined a store)."""
+        return self._conn.execute(
+            "SELECT 1 FROM journal_meta WHERE key = 'outbox'").fetchone() is not None
 
     def shipped_beyond(self) -> int:
         """The highest sequence number deleted as shipped (0: none). A store that has shipped

@@ -56,6 +56,11 @@ ROWS: list[tuple[str, tuple[str, ...], int, str]] = [
     ("demo", (), 2, "broken"),
     ("self-check", ("--timeout", "0"), 2, "sim"),
     ("support-bundle", ("--output", "OUT.zip"), 0, "sim"),
+    # No [store] section here: refused with one sentence (tests/store runs them for real).
+    ("store status", (), 2, "sim"),
+    ("store sync", (), 2, "sim"),
+    ("store history", (), 2, "sim"),
+    ("store report", ("--z",), 2, "sim"),
 ]
 
 #: Commands that report events as they happen (one JSON object each) before their result.

@@ -1,0 +1,201 @@
+"""``cashier store status|sync|history|report``: this lane's shipping, and the store view of
+every lane (README, "Several counters"). They need a ``[store]`` section; ``status`` and ``sync``
+work on this lane's journal, ``history`` and ``report`` read the store database only."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_GATEWAY, EXIT_OK, CommandError, emit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from cashier.config import Config
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("store", help="several counters: this lane's shipping and "
+                                                 "the store view of every lane")
+    actions = parser.add_subparsers(dest="store_action", metavar="ACTION")
+    actions.required = True
+    status = actions.add_parser("status", parents=[common],
+                                help="what this lane has not shipped yet, and every lane's last "
+                                     "shipment")
+    status.set_defaults(handler=run_status)
+    sync = actions.add_parser("sync", parents=[common],
+                              help="ship this lane's journal now, until nothing is left")
+    sync.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                      help="give up after this long (default 120)")
+    sync.set_defaults(handler=run_sync)
+    history = actions.add_parser("history", parents=[common],
+                                 help="sales of every lane, newest first")
+    history.add_argument("--lane", metavar="TERMINAL_ID", help="only this lane")
+    history.add_argument("--date", metavar="YYYY-MM-DD", help="business day")
+    history.add_argument("--order", metavar="PREFIX", help="order ids starting with PREFIX")
+    history.add_argument("--amount", metavar="AMOUNT", help="this exact amount, like 12.34")
+    history.add_argument("--last4", metavar="DIGITS", help="last four digits of the code")
+    history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    history.set_defaults(handler=run_history)
+    report = actions.add_parser(
+        "report", parents=[common], help="the store's X or Z report, per lane and in total",
+        description="Totals of a business day (default: today) per lane and for the store. "
+        "--z counts only the lanes that closed the day with their own Z report and names the "
+        "lanes still open.")
+    report.add_argument("--date", metavar="YYYY-MM-DD", help="business day")
+    report.add_argument("--z", action="store_true", help="the closed lanes' Z reports")
+    report.set_defaults(handler=run_report)
+
+
+def _settings(args: argparse.Namespace) -> Config:
+    from cashier.commands.common import load
+
+    config = load(args)
+    if not config.store.enabled:
+        raise CommandError("This terminal has no store database: add a [store] section with "
+                           "database_url and terminal_id to the settings.", EXIT_BAD_INPUT)
+    return config
+
+
+@contextmanager
+def _store(config: Config) -> Iterator[Any]:
+    from cashier.store.central import StoreUnavailableError, connect
+
+    assert config.store.database_url is not None
+    try:
+        conn = connect(config.store.database_url)
+    except StoreUnavailableError as exc:
+        raise CommandError(f"{str(exc)[0].upper()}{str(exc)[1:]}; this lane keeps selling and "
+                           "ships when it is back.", EXIT_GATEWAY) from None
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _lane_journal(config: Config) -> Any:
+    from cashier.runtime import journal_path_for
+    from cashier.store.outbox import Outbox
+
+    path = journal_path_for(config, demo=False)
+    try:
+        return Outbox(path)
+    except FileNotFoundError:
+        raise CommandError(f"No journal at {path} yet: this lane has sold nothing.",
+                           EXIT_BAD_INPUT) from None
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from cashier.store import central
+    from cashier.store.central import StoreUnavailableError
+
+    config = _settings(args)
+    outbox = _lane_journal(config)
+    try:
+        payload: dict[str, Any] = {"terminal_id": config.store.terminal_id,
+                                   "journal_id": outbox.journal_id,
+                                   "joined": outbox.joined()}
+        try:
+            conn = central.connect(config.store.database_url or "")
+        except StoreUnavailableError as exc:
+            shipped, problem, lanes = 0, str(exc), []
+        else:
+            try:
+                shipped = central.shipped_seq(conn, config.store.terminal_id or "",
+                                              outbox.journal_id)
+                lanes, problem = central.lanes(conn), None
+            finally:
+                conn.close()
+        backlog = outbox.backlog(shipped)
+    finally:
+        outbox.close()
+    lag = 0.0 if backlog.oldest_at is None else max(0.0, time.time() - backlog.oldest_at)
+    payload.update(reachable=problem is None, problem=problem, shipped_seq=shipped,
+                   pending=backlog.changes, lag_seconds=round(lag, 3), lanes=lanes)
+    lines = [f"Lane {config.store.terminal_id}: " + (
+        "not joined yet (the terminal or 'cashier store sync' joins it)"
+        if not payload["joined"] else
+        f"{backlog.changes} change(s) not shipped yet" +
+        (f", the oldest {lag:.0f} s old" if backlog.changes else ""))]
+    lines.append("The store database is reachable." if problem is None else
+                 f"{problem[0].upper()}{problem[1:]}; this lane keeps selling and ships when it "
+                 "is back.")
+    lines += [f"  {lane['terminal_id']} {lane['name']}: last shipment "
+              + (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(lane["shipped_at"]))
+                 if lane["shipped_at"] else "never") for lane in lanes]
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK if problem is None else EXIT_GATEWAY
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from cashier.runtime import journal_path_for
+    from cashier.store.shipper import Shipper
+
+    config = _settings(args)
+    path = journal_path_for(config, demo=False)
+    if not path.is_file():
+        raise CommandError(f"No journal at {path} yet: this lane has sold nothing.",
+                           EXIT_BAD_INPUT)
+    shipper = Shipper(path, config.store.database_url or "", config.store.terminal_id or "",
+                      config.store.terminal_name, max_backoff=5.0)
+    shipper.start()
+    try:
+        done = shipper.wait_caught_up(args.timeout)
+    finally:
+        shipper.stop()
+    status = shipper.status()
+    payload = status.to_dict(time.time())
+    if done:
+        emit(args, payload, f"Everything is shipped (change {status.shipped_seq}).")
+        return EXIT_OK
+    emit(args, payload, f"Not everything is shipped: {status.pending} change(s) left"
+         + (f" ({status.problem})." if status.problem else "."))
+    return EXIT_GATEWAY
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from cashier.commands.common import amount, day
+    from cashier.store import central
+
+    config = _settings(args)
+    if args.limit <= 0:
+        raise CommandError("--limit must be a positive number.", EXIT_BAD_INPUT)
+    if args.last4 is not None and not (len(args.last4) == 4 and args.last4.isdigit()):
+        raise CommandError("--last4 must be the last four digits of a payment code.",
+                           EXIT_BAD_INPUT)
+    cents = amount(args.amount, config) if args.amount is not None else None
+    with _store(config) as conn:
+        sales = central.history(conn, terminal_id=args.lane, day=day(args.date),
+                                order_id_prefix=args.order, amount_cents=cents,
+                                code_last4=args.last4, limit=args.limit)
+    lines = [f"{s['terminal_id']:<10} {s['order_id']}  {s['amount_cents'] / 100:>10.2f}  "
+             f"{s['wallet']:<10} {s['state']}" for s in sales] or ["No sales."]
+    emit(args, {"count": len(sales), "sales": sales}, "\n".join(lines))
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from cashier.commands.common import day
+    from cashier.journal import local_business_day
+    from cashier.store import central
+
+    config = _settings(args)
+    business_day = day(args.date) or local_business_day(time.time())
+    with _store(config) as conn:
+        report = central.report(conn, business_day, closed_only=args.z)
+    report["kind"] = "Z" if args.z else "X"
+    lines = [f"Store {report['kind']} report, {business_day}"]
+    for lane in report["lanes"]:
+        lines.append(f"  {lane['terminal_id']} {lane['name']}: net "
+                     f"{lane['total']['net_cents'] / 100:.2f} ({lane['total']['sales_count']} "
+                     "sale(s))" + ("" if lane["z_number"] is None else
+                                   f", Z #{lane['z_number']}"))
+    lines.append(f"  Store: net {report['total']['net_cents'] / 100:.2f} "
+                 f"({report['total']['sales_count']} sale(s))")
+    if report["lanes_open"]:
+        lines.append(f"  Still open: {', '.join(report['lanes_open'])}")
+    emit(args, report, "\n".join(lines))
+    return EXIT_OK

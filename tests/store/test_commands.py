@@ -1,0 +1,92 @@
+"""``cashier store ...`` and the terminal's shipper, against the real throwaway PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cashier import cli
+from cashier.config import load_config
+from cashier.journal import Journal
+from cashier.payments.reports import x_report
+from cashier.runtime import Runtime
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from tests.store.lane import sell
+
+
+def settings(tmp_path: Path, url: str, *, lane: str = "lane-1", sim: Simulator | None = None) \
+        -> Path:
+    lines = ["[journal]", f'path = "{tmp_path / "journal.sqlite3"}"', "",
+             "[store]", f'database_url = "{url}"', f'terminal_id = "{lane}"',
+             'terminal_name = "Front counter"']
+    if sim is not None:
+        lines = ["[ottpay]", f'endpoint = "{sim.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
+                 f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"', "", *lines]
+    path = tmp_path / "cashier.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _log_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASHIER_LOG_DIR", str(tmp_path / "log"))
+
+
+def run(capsys, config: Path, *args: str) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = cli.main(["--config", str(config), "store", *args, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_sync_status_history_and_report(tmp_path, store_url, capsys):
+    config = settings(tmp_path, store_url)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 30)
+        day = journal.current_business_day()
+        lane_total = x_report(journal, day).total.to_dict()
+    code, status = run(capsys, config, "status")
+    assert code == 0 and not status["joined"] and status["reachable"]
+    code, synced = run(capsys, config, "sync")
+    assert code == 0 and synced["pending"] == 0 and synced["connected"]
+    code, status = run(capsys, config, "status")
+    assert (code, status["joined"], status["pending"]) == (0, True, 0)
+    assert [lane["terminal_id"] for lane in status["lanes"]] == ["lane-1"]
+    code, found = run(capsys, config, "history", "--amount", "1.05")
+    assert code == 0 and [s["order_id"] for s in found["sales"]] == ["A-00005"]
+    assert found["sales"][0]["terminal_name"] == "Front counter"
+    code, found = run(capsys, config, "history", "--order", "A-0002", "--lane", "lane-1")
+    assert sorted(s["order_id"] for s in found["sales"]) == [f"A-0002{n}" for n in range(10)]
+    code, report = run(capsys, config, "report", "--date", day)
+    assert code == 0 and report["kind"] == "X"
+    assert report["total"] == lane_total and report["lanes_open"] == ["lane-1"]
+    code, z = run(capsys, config, "report", "--date", day, "--z")
+    assert z["lanes"] == [] and z["lanes_open"] == ["lane-1"] and z["total"]["sales_count"] == 0
+
+
+def test_with_the_store_down_status_says_so_and_counts_what_waits(tmp_path, capsys):
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 3)
+    config = settings(tmp_path, "postgresql://cashier:Secr3t-pw@127.0.0.1:1/store")
+    code, status = run(capsys, config, "status")
+    assert code == 4 and not status["reachable"]
+    assert status["problem"].startswith("the store database cannot be reached")
+    assert "Secr3t-pw" not in json.dumps(status)
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "store", "report"]) == 4
+    err = capsys.readouterr().err
+    assert "The store database cannot be reached" in err and "Secr3t-pw" not in err
+
+
+def test_a_terminal_of_a_store_ships_while_it_runs(tmp_path, store_url):
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as sim:
+        config = load_config(settings(tmp_path, store_url, sim=sim), env={})
+        with Runtime.open(config, terminal=True) as rt:
+            assert rt.shipper is not None
+            sell(rt.journal, "T", 5)
+            assert rt.shipper.wait_caught_up(30), rt.shipper.status()
+            status = rt.shipper.status()
+            assert status.connected and status.pending == 0 and status.problem is None
+        with Runtime.open(config, terminal=True, demo=True) as rt:
+            assert rt.shipper is None  # demo sales never reach the store
