@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import socket
 import threading
@@ -19,10 +20,20 @@ from cashier.wallets import Wallet
 from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
-def wedge_scan(qtbot, widget, code: str) -> None:
-    """A keyboard-wedge scanner: the whole code in a few ms, then Enter."""
-    qtbot.keyClicks(widget, code)
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
+def wedge_scan(qtbot, terminal: Terminal, code: str) -> None:
+    """A keyboard-wedge scanner: the whole code 4 ms a key, then Enter, into the amount field.
+
+    The wedge tells a scan from typing by the time between keys, so while the burst is typed
+    its clock moves 4 ms a key: a loaded machine may pause this test between two keys for
+    longer than a scanner ever pauses, which would turn the scan into typing at random."""
+    wedge = terminal.wedge
+    real_clock, times = wedge._clock, itertools.count(time.monotonic(), 0.004)
+    wedge._clock = lambda: next(times)
+    try:
+        qtbot.keyClicks(terminal.window.amount_entry, code)
+        qtbot.keyClick(terminal.window.amount_entry, Qt.Key.Key_Return)
+    finally:
+        wedge._clock = real_clock
 
 
 def sale_in_journal(terminal: Terminal):
@@ -34,7 +45,7 @@ def test_passive_instant_success_from_a_wedge_scan(qtbot, make_terminal):
     window = terminal.window
     key_amount(qtbot, terminal, "12.34", tip="1")
     code = demo_code(Scenario.INSTANT_SUCCESS)
-    wedge_scan(qtbot, window.amount_entry, code)
+    wedge_scan(qtbot, terminal, code)
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
 
     assert window.result_title.text() == "PAID"
@@ -327,7 +338,7 @@ def test_keying_an_amount_opens_the_gateway_connection_on_a_bridge_worker_and_se
     qtbot.waitUntil(lambda: sim.connections_opened >= opened + 3, timeout=5000)
     assert threads and all(name.startswith("cashier-bridge") for name in threads)
     assert [r.action for r in sim.requests()] == ["EX_RATE_QUERY"]  # start-up's, nothing else
-    wedge_scan(qtbot, window.amount_entry, demo_code(Scenario.INSTANT_SUCCESS))
+    wedge_scan(qtbot, terminal, demo_code(Scenario.INSTANT_SUCCESS))
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
     assert window.result_title.text() == "PAID"
     # A warm-up already under way when the scan came may still be running: wait for its
