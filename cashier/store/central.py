@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import psycopg.rows
 
-from cashier.journal.records import OPEN_STATES, PAID_STATES
+from cashier.journal.records import OPEN_STATES, PAID_STATES, REFUNDABLE_STATES
 from cashier.payments.reports import WalletTotals
 from cashier.store.outbox import Batch
 from cashier.store.schema import migrate
@@ -135,6 +135,71 @@ def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batc
         conn.execute("UPDATE terminals SET name = %s, last_seen = now() WHERE terminal_id = %s",
                      (name, terminal_id))
     return int(row[0])
+
+
+# --- refunds across lanes ---------------------------------------------------------------------
+
+
+class RefundRefusedError(RuntimeError):
+    """The store refuses to reserve that refund; the message is one sentence."""
+
+
+def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: str,
+                   terminal_id: str, amount_cents: int | None = None) -> int:
+    """Reserve ``amount_cents`` (None: all that remains) of sale ``order_id`` for refund
+    ``refund_id`` at lane ``terminal_id``, before the refund is sent; returns the amount.
+
+    The sale's row is locked (``SELECT ... FOR UPDATE``) while what remains is counted, so two
+    lanes reserving at the same moment are served one after the other and cannot together
+    exceed the sale. Counted against it: its refunds not failed, and reservations neither
+    released nor shipped as a refund yet. Reserving the same ``refund_id`` again returns the
+    amount reserved before. Raises ``RefundRefusedError``.
+    """
+    if amount_cents is not None and amount_cents <= 0:
+        raise RefundRefusedError("a refund must be more than 0.00")
+    with conn.transaction():
+        rows = conn.execute(
+            "SELECT terminal_id, amount_cents + tip_cents, state FROM sales WHERE order_id = %s "
+            "FOR UPDATE", (order_id,)).fetchall()
+        if not rows:
+            raise RefundRefusedError(f"no sale with order id {order_id} in the store (a lane's "
+                                     "newest sales appear once it has shipped them)")
+        if len(rows) > 1:
+            raise RefundRefusedError(f"order id {order_id} was used by more than one lane; "
+                                     "refund it at the lane that made the sale")
+        _, total, state = rows[0]
+        if state not in REFUNDABLE_STATES:
+            raise RefundRefusedError(f"sale {order_id} is {state}; only paid sales can be "
+                                     "refunded")
+        before = conn.execute("SELECT amount_cents FROM refund_reservations WHERE refund_id = %s",
+                              (refund_id,)).fetchone()
+        if before is not None:
+            return int(before[0])
+        used = conn.execute(
+            """SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
+                       WHERE sale_order_id = %(o)s AND state != 'failed')
+                    + (SELECT COALESCE(SUM(v.amount_cents), 0) FROM refund_reservations v
+                       WHERE v.order_id = %(o)s AND NOT v.released AND NOT EXISTS (
+                           SELECT 1 FROM refunds r WHERE r.refund_id = v.refund_id))""",
+            {"o": order_id}).fetchone()[0]
+        remaining = int(total) - int(used)
+        if remaining <= 0:
+            raise RefundRefusedError(f"sale {order_id} has nothing left to refund")
+        wanted = remaining if amount_cents is None else amount_cents
+        if wanted > remaining:
+            raise RefundRefusedError(f"cannot refund {wanted / 100:.2f}: only "
+                                     f"{remaining / 100:.2f} of sale {order_id} remains "
+                                     "refundable")
+        conn.execute("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, "
+                     "amount_cents) VALUES (%s, %s, %s, %s)",
+                     (refund_id, order_id, terminal_id, wanted))
+    return wanted
+
+
+def release_refund(conn: psycopg.Connection[Any], refund_id: str) -> None:
+    """Give back a reservation whose refund was never sent."""
+    conn.execute("UPDATE refund_reservations SET released = true WHERE refund_id = %s",
+                 (refund_id,))
 
 
 # --- the store view ---------------------------------------------------------------------------

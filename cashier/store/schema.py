@@ -8,9 +8,10 @@ accountant or BI tool to read directly.
   money in integer cents, times as ``timestamptz``, business days as ``date`` (the lane's local
   calendar day).
 - ``business_days``: each Z report a lane printed (``totals`` is the lane's own JSON).
+- ``refund_reservations``: refunds reserved against a sale before they were sent.
 
-Each migration runs in one transaction under an advisory lock, so two lanes starting together
-apply it once. Never edit a released migration: append one.
+The migrations run in one transaction under an advisory lock, so two lanes starting together
+apply them once. Never edit a released migration: append one.
 """
 
 from __future__ import annotations
@@ -96,6 +97,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (terminal_id, business_day)
         )
         """,
+    ),
+    # 2: refunds reserved before they are sent (``central.reserve_refund``): a reservation
+    # counts against the sale until the lane ships the refund itself (same ``refund_id``), or
+    # until it is released because the refund was never sent.
+    (
+        """
+        CREATE TABLE refund_reservations (
+            refund_id     TEXT PRIMARY KEY,
+            order_id      TEXT NOT NULL,
+            terminal_id   TEXT NOT NULL,
+            amount_cents  BIGINT NOT NULL CHECK (amount_cents > 0),
+            reserved_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+            released      BOOLEAN NOT NULL DEFAULT false
+        )
+        """,
+        "CREATE INDEX refund_reservations_order ON refund_reservations (order_id)",
     ),
 )
 

@@ -1,0 +1,75 @@
+"""Refunds reserved in the store database under the sale's row lock: two lanes refunding the
+same sale at the same moment cannot both pass."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from cashier.journal import Journal
+from cashier.store import central
+from tests.store.lane import sell
+from tests.store.test_shipping import ship_all
+
+
+@pytest.fixture
+def shipped_sale(tmp_path, store_url) -> str:
+    """Sale L1-00001 (paid, 1.01 + 0.01 tip), shipped by lane L1."""
+    path = tmp_path / "lane1.sqlite3"
+    with Journal(path) as journal:
+        sell(journal, "L1", 2)
+    ship_all(path, store_url, "L1")
+    return "L1-00001"
+
+
+def reserve_at_once(url: str, order_id: str, amounts: list[int | None]) -> list[object]:
+    """Each lane reserves from its own connection, all released together by a barrier."""
+    barrier = threading.Barrier(len(amounts))
+    results: list[object] = [None] * len(amounts)
+
+    def lane(n: int) -> None:
+        conn = central.connect(url)
+        try:
+            barrier.wait(timeout=30)
+            results[n] = central.reserve_refund(conn, order_id=order_id, refund_id=f"R{n}",
+                                                terminal_id=f"L{n + 2}",
+                                                amount_cents=amounts[n])
+        except central.RefundRefusedError as exc:
+            results[n] = exc
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=lane, args=(n,)) for n in range(len(amounts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+@pytest.mark.parametrize("amounts", [[None, None], [70, 70, 70]])
+def test_lanes_refunding_one_sale_at_once_never_exceed_it(store_url, shipped_sale, amounts):
+    results = reserve_at_once(store_url, shipped_sale, amounts)
+    granted = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, central.RefundRefusedError)]
+    assert len(granted) == 1 and len(refused) == len(amounts) - 1
+    assert granted[0] == (102 if amounts[0] is None else 70)
+    assert all("refund" in str(exc) for exc in refused)
+
+
+def test_a_reservation_counts_until_released_and_again_returns_the_same(store_url,
+                                                                         shipped_sale):
+    conn = central.connect(store_url)
+    try:
+        reserve = dict(order_id=shipped_sale, terminal_id="L2")
+        assert central.reserve_refund(conn, refund_id="RA", amount_cents=100, **reserve) == 100
+        assert central.reserve_refund(conn, refund_id="RA", amount_cents=100, **reserve) == 100
+        with pytest.raises(central.RefundRefusedError, match="only 0.02 of sale"):
+            central.reserve_refund(conn, refund_id="RB", amount_cents=50, **reserve)
+        central.release_refund(conn, "RA")
+        assert central.reserve_refund(conn, refund_id="RB", **reserve) == 102
+        with pytest.raises(central.RefundRefusedError, match="no sale with order id NOPE"):
+            central.reserve_refund(conn, refund_id="RC", order_id="NOPE", terminal_id="L2")
+    finally:
+        conn.close()
