@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cashier.private_files import make_private_dir
+from cashier.private_files import write_private_file
 
 ROLES = ("cashier", "manager")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -136,19 +134,8 @@ class OperatorStore:
     def _save(self) -> None:
         if self.path is None:
             return
-        make_private_dir(self.path.parent)
         data = json.dumps({"operators": [asdict(o) for o in self._operators]}, indent=2)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".operators-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private_file(self.path, data)
 
 
 def operators_path(config_path: Path | None) -> Path:

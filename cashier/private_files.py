@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,6 +54,27 @@ def create_private_file(path: str | os.PathLike[str]) -> Path:
     os.close(fd)
     if POSIX:
         os.chmod(target, PRIVATE_FILE_MODE)
+    return target
+
+
+def write_private_file(path: str | os.PathLike[str], text: str) -> Path:
+    """Replace ``path`` with ``text`` (UTF-8) atomically: written to a private temporary file
+    beside it, flushed to disk, then renamed over it, so a crash leaves the old file or the new
+    one, never half of either. Its folder is made private if it is missing."""
+    target = Path(path)
+    make_private_dir(target.parent)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            if POSIX:
+                os.fchmod(handle.fileno(), PRIVATE_FILE_MODE)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
     return target
 
 

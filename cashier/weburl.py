@@ -6,7 +6,8 @@ No address carries a user name or password (``user:password@host``): nothing the
 to is reached that way, and a password in an address ends up on screens and in logs.
 ``hide_user_info`` is how a refused address is echoed (and how logs are scrubbed).
 The gateway client, the settings file and the payment-link builder all ask this module, so the
-rule cannot drift between them; each words its own refusal for its own reader.
+rule cannot drift between them, and ``url_refusal`` words the refusal the same way for all three
+(each names the address its own way: a settings key, "the return URL").
 """
 
 from __future__ import annotations
@@ -61,4 +62,20 @@ def web_url_problem(url: str) -> UrlProblem | None:
         return UrlProblem.USER_INFO
     if parts.scheme == "http" and not is_loopback_host(host):
         return UrlProblem.PLAIN_HTTP
+    return None
+
+
+def url_refusal(url: str, what: str, *, example: str = "https://host/path") -> str | None:
+    """Why ``url`` is refused, as a sentence without its full stop that names the address as
+    ``what`` and shows it with any password hidden; ``None`` when it is allowed."""
+    problem = web_url_problem(url)
+    shown = hide_user_info(url) if isinstance(url, str) else url
+    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
+        return f"{what} {shown!r} is not a web address like {example}"
+    if problem is UrlProblem.PLAIN_HTTP:
+        return (f"{what} {shown!r} must use https (plain http is allowed only on this computer: "
+                "127.0.0.1, localhost or ::1)")
+    if problem is UrlProblem.USER_INFO:
+        return (f"{what} {shown!r} must not hold a user name or password (user:password@); the "
+                "address alone is enough")
     return None

@@ -15,7 +15,7 @@ from cashier.config import Config, JournalSection, save_config
 from cashier.journal.store import Journal
 from cashier.logsetup import setup_logging, stop_logging
 from cashier.operators import OperatorStore
-from cashier.private_files import make_private_dir, tighten
+from cashier.private_files import make_private_dir, tighten, write_private_file
 from cashier.runtime import Runtime
 from cashier.support import build_support_bundle
 
@@ -121,3 +121,13 @@ def test_start_up_closes_what_an_older_version_left_open(
     assert {mode(p) for p in (journal, logs / "cashier.log", settings)} == {0o600}
     message = next(r.getMessage() for r in caplog.records if "private" in r.getMessage())
     assert message.startswith("made ") and str(journal) in message
+
+
+def test_a_rewritten_file_is_replaced_whole_and_stays_private(tmp_path: Path) -> None:
+    target = tmp_path / "state" / "simulator.json"
+    write_private_file(target, "old")
+    os.chmod(target, 0o644)  # an older version's open file
+    write_private_file(target, "新的 contents")
+    assert target.read_text(encoding="utf-8") == "新的 contents"
+    assert mode(target) == 0o600 and mode(target.parent) == 0o700
+    assert [p.name for p in target.parent.iterdir()] == ["simulator.json"]  # no temporary left

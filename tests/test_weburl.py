@@ -1,6 +1,6 @@
 import pytest
 
-from cashier.weburl import UrlProblem, is_loopback_host, web_url_problem
+from cashier.weburl import UrlProblem, is_loopback_host, url_refusal, web_url_problem
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,17 @@ def test_loopback_hosts():
     assert is_loopback_host("127.255.0.1") and is_loopback_host("::1")
     assert is_loopback_host("LOCALHOST")
     assert not is_loopback_host("128.0.0.1") and not is_loopback_host(None)
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("ftp://host/x", "the return URL 'ftp://host/x' is not a web address like https://host/path"),
+    ("http://shop.example.com/r", "the return URL 'http://shop.example.com/r' must use https"),
+    ("https://me:Hunter2pw@shop.example.com/r",
+     "the return URL 'https://********@shop.example.com/r' must not hold a user name or password"),
+])
+def test_a_refusal_names_the_address_and_never_its_password(url, said):
+    assert url_refusal(url, "the return URL").startswith(said)
+
+
+def test_an_allowed_address_is_not_refused():
+    assert url_refusal("http://127.0.0.1:8080/cb", "the callback URL") is None

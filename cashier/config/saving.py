@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from cashier.config.model import (
 )
 from cashier.config.paths import default_config_path
 from cashier.money import format_cents
-from cashier.private_files import make_private_dir
+from cashier.private_files import write_private_file
 
 REDACTED = "********"
 
@@ -69,20 +68,7 @@ def save_config(config: Config, path: str | os.PathLike[str] | None = None) -> P
     target = target.expanduser()
     text = "# cashier settings (see resources/cashier.sample.toml for every key)\n\n"
     text += tomli_w.dumps(config_to_dict(config))
-    make_private_dir(target.parent)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return target
+    return write_private_file(target, text)
 
 
 def redacted_dict(config: Config) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from cashier.config.model import (
     split_host_port,
 )
 from cashier.money import AmountError, parse_amount
-from cashier.weburl import UrlProblem, hide_user_info, web_url_problem
+from cashier.weburl import url_refusal
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
 _OPERATOR_ID_RE = re.compile(r"\d{10}")
@@ -108,18 +108,9 @@ def _optional_path(label: str, value: object, base: Path | None) -> Path | None:
 
 def _url(label: str, value: object, base: Path | None) -> str:
     text = _string(label, value)
-    problem = web_url_problem(text)
-    shown = hide_user_info(text)
-    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
-        raise ConfigError(f"{label} {shown!r} is not a web address like https://host/path.")
-    if problem is UrlProblem.PLAIN_HTTP:
-        raise ConfigError(
-            f"{label} {shown!r} must use https (plain http is allowed only on this computer, "
-            "127.0.0.1 or localhost)."
-        )
-    if problem is UrlProblem.USER_INFO:
-        raise ConfigError(f"{label} {shown!r} must not hold a user name or password "
-                          "(user:password@); remove it, the address alone is enough.")
+    refusal = url_refusal(text, label)
+    if refusal is not None:
+        raise ConfigError(f"{refusal}.")
     return text
 
 

@@ -74,7 +74,7 @@ from cashier.ottpay.results import (
 from cashier.ottpay.timeparse import parse_gateway_time_or_none
 from cashier.ottpay.transport import Watchdog
 from cashier.wallets import Wallet, mask_code
-from cashier.weburl import UrlProblem, hide_user_info, is_loopback_host, web_url_problem
+from cashier.weburl import is_loopback_host, url_refusal
 
 logger = logging.getLogger("cashier.ottpay")
 
@@ -101,22 +101,10 @@ _PAY_INFO_FIELDS = {
 def check_endpoint(endpoint: str) -> str:
     """Return ``endpoint`` (stripped) if it is https, or http on a loopback host; else raise."""
     text = endpoint.strip() if isinstance(endpoint, str) else ""
-    problem = web_url_problem(text)
-    shown = hide_user_info(endpoint) if isinstance(endpoint, str) else endpoint
-    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
-        raise InsecureEndpointError(
-            f"the gateway endpoint {shown!r} is not an https address like "
-            "https://frontapi.ottpay.com/processV2"
-        )
-    if problem is UrlProblem.PLAIN_HTTP:
-        raise InsecureEndpointError(
-            f"refusing the gateway endpoint {shown!r}: payments go over https only "
-            "(plain http is allowed just for a simulator on 127.0.0.1/localhost/::1)"
-        )
-    if problem is UrlProblem.USER_INFO:
-        raise InsecureEndpointError(
-            f"refusing the gateway endpoint {shown!r}: it must not hold a user name or password"
-        )
+    refusal = url_refusal(text, "the gateway endpoint",
+                          example="https://frontapi.ottpay.com/processV2")
+    if refusal is not None:
+        raise InsecureEndpointError(refusal)
     return text
 
 

@@ -37,7 +37,7 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cashier.money import DEFAULT_MAX_CENTS, check_cents
-from cashier.weburl import UrlProblem, hide_user_info, web_url_problem
+from cashier.weburl import url_refusal
 
 #: OTT Pay's production page for Alipay mobile-browser payments.
 DEFAULT_WAPPAY_URL = "https://mppay.ottpay.com/wapPay"
@@ -98,18 +98,9 @@ def check_link_url(url: str, name: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise WapPayLinkError(f"a payment link needs a {name}")
     text = url.strip()
-    problem = web_url_problem(text)
-    shown = hide_user_info(text)
-    if problem is UrlProblem.NOT_A_WEB_ADDRESS:
-        raise WapPayLinkError(f"the {name} {shown!r} is not a web address like https://host/path")
-    if problem is UrlProblem.PLAIN_HTTP:
-        raise WapPayLinkError(
-            f"refusing the {name} {shown!r}: it must use https (plain http is allowed only on "
-            "this computer, 127.0.0.1 or localhost, for demo mode)"
-        )
-    if problem is UrlProblem.USER_INFO:
-        raise WapPayLinkError(f"refusing the {name} {shown!r}: it must not hold a user name or "
-                              "password")
+    refusal = url_refusal(text, f"the {name}")
+    if refusal is not None:
+        raise WapPayLinkError(refusal)
     return text
 
 

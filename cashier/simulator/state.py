@@ -13,14 +13,13 @@ command at a time.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cashier.ottpay.codes import OrderStatus
+from cashier.private_files import write_private_file
 from cashier.simulator.orders import OrderSnapshot
 from cashier.simulator.scenarios import Scenario
 from cashier.wallets import Wallet, mask_code
@@ -65,17 +64,7 @@ def save_state(path: Path, orders: list[OrderSnapshot], serial: int) -> None:
     """Write the order book atomically: a crash leaves the old file or the new one."""
     payload = {"version": STATE_VERSION, "serial": serial,
                "orders": [order_to_json(order) for order in orders]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_private_file(path, json.dumps(payload, ensure_ascii=False))
 
 
 def load_state(path: Path) -> tuple[list[OrderSnapshot], int]:
