@@ -62,6 +62,7 @@ class Outbox:
         self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         self.journal_id: str = self._conn.execute(
             "SELECT value FROM journal_meta WHERE key = 'journal_id'").fetchone()[0]
+        self._joined = False  # known to be joined (it never goes back)
 
     def close(self) -> None:
         self._conn.close()
@@ -69,12 +70,16 @@ class Outbox:
     def join_store(self) -> bool:
         """Switch the outbox on, queueing every record already in the journal (one write
         transaction). Returns False when it was on already."""
+        if self._joined:
+            return False
         with self._write() as conn:
             if self.joined():
+                self._joined = True
                 return False
             self._queue_everything(conn)
             conn.execute("INSERT INTO journal_meta (key, value) VALUES ('outbox', ?)",
                          (repr(time.time()),))
+        self._joined = True
         return True
 
     def joined(self) -> bool:

@@ -121,18 +121,18 @@ class Shipper:
     def _run(self) -> None:
         outbox = Outbox(self.journal_path)
         try:
-            outbox.join_store()
             backoff = 1.0
             while not self._stop.is_set():
                 try:
+                    outbox.join_store()  # once; a journal busy beyond its wait: next pass
                     shipped_any = self._pass(outbox)
                     backoff = 1.0
                 except (psycopg.Error, central.StoreUnavailableError) as exc:
-                    self._drop_connection(str(exc) if isinstance(
-                        exc, central.StoreUnavailableError) else
-                        f"the store database failed ({central.reason(exc)})")
                     backlog = outbox.backlog(self._status.shipped_seq)
-                    self._set(pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
+                    self._drop_connection(
+                        str(exc) if isinstance(exc, central.StoreUnavailableError) else
+                        f"the store database failed ({central.reason(exc)})",
+                        pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self._max_backoff)
                     continue
@@ -179,7 +179,8 @@ class Shipper:
                   oldest_pending_at=backlog.oldest_at, last_shipped_at=time.time())
         return True
 
-    def _drop_connection(self, problem: str | None) -> None:
+    def _drop_connection(self, problem: str | None, **status: Any) -> None:
+        """Close the connection; with ``problem``, say why in the status (with ``status``)."""
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
@@ -190,4 +191,4 @@ class Shipper:
             if problem != self._status.problem:
                 log.warning("store: %s; the lane keeps selling and ships when it is back",
                             problem)
-            self._set(connected=False, problem=problem)
+            self._set(connected=False, problem=problem, **status)
