@@ -112,7 +112,6 @@ def test_full_file_is_typed(tmp_path):
     assert config.payments.confirm_above_cents is None  # "0": never ask
     assert config.shop.currency == "USD"
     assert config.payments.late_payment is LatePaymentPolicy.REFUND
-    assert config.scanner.suffix.chars == "\r\n"
     assert config.printer.width == 58 and config.display.screen == 1
     assert config.ui.language is Language.ZH_CN
 

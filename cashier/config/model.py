@@ -56,10 +56,6 @@ class ScanSuffix(enum.StrEnum):
     CRLF = "CRLF"
     NONE = "none"
 
-    @property
-    def chars(self) -> str:
-        return {"CR": "\r", "LF": "\n", "CRLF": "\r\n", "none": ""}[self.value]
-
 
 class PrinterKind(enum.StrEnum):
     NONE = "none"
