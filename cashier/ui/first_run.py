@@ -10,15 +10,16 @@ the OS keyring if asked, the file is written by ``save_config`` (atomic, 0600) a
 added to the operators file (PIN hashed). Device tests and saving run through the bridge.
 
 Start-up calls ``maybe_run_first_run(config_path)`` before loading the settings.
+The work itself (test scan, keyring probe, writing the setup) is ``cashier.first_setup``,
+without Qt; this module is the dialog around it.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,21 +40,26 @@ from PySide6.QtWidgets import (
 )
 
 from cashier.config import (
-    CONFIG_ENV,
     Config,
     ConfigError,
     config_from_dict,
-    default_config_path,
-    save_config,
 )
 from cashier.devices.scanner import serial_ports
+from cashier.first_setup import (
+    SCAN_TEST_SECONDS,
+    ScanTestError,
+    SetupPlan,
+    config_target,
+    keyring_problem,
+    needs_first_run,
+    wait_for_scan,
+    write_setup,
+)
 from cashier.operators import OperatorError, OperatorStore, check_pin, operators_path
 from cashier.secrets import (
-    KeyringSecretStore,
     MemorySecretStore,
     SecretStore,
     SecretStoreError,
-    os_keyring_problem,
 )
 from cashier.ui.bridge import Bridge
 from cashier.ui.collector import keep_collection_on_gui_thread
@@ -61,8 +67,6 @@ from cashier.ui.labels import wallet_label
 from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
-# How long "Test scan" waits for one scan (seconds).
-SCAN_TEST_SECONDS = 5.0
 #: Wide enough for the merchant page's notes to wrap into a few lines (pixels).
 MIN_WIDTH = 560
 
@@ -74,102 +78,6 @@ class FirstRunResult:
     mode: str
     config: Config
     path: Path
-
-
-def config_target(config_path: str | os.PathLike[str] | None,
-                  env: Mapping[str, str] = os.environ) -> Path:
-    """The settings file start-up will read (``--config``, ``$CASHIER_CONFIG``, the default)."""
-    chosen = config_path if config_path is not None else (env.get(CONFIG_ENV) or None)
-    return Path(chosen).expanduser() if chosen is not None else default_config_path()
-
-
-def needs_first_run(config_path: str | os.PathLike[str] | None,
-                    env: Mapping[str, str] = os.environ) -> bool:
-    return not config_target(config_path, env).exists()
-
-
-# --- work done on the bridge's workers (no Qt) ------------------------------------------------
-
-
-class ScanTestError(Exception):
-    """A scan test that could not listen; ``kind`` is ``"absent"`` or ``"unopenable"``."""
-
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(detail or kind)
-        self.kind = kind
-        self.detail = detail
-
-
-def wait_for_scan(port: str, *, baud: int = 9600, suffix: str = "CR",
-                  timeout: float = SCAN_TEST_SECONDS,
-                  stop: threading.Event | None = None,
-                  on_open: Callable[[], None] | None = None) -> str | None:
-    """Open the serial scanner ``port`` and return the first whole code read within
-    ``timeout`` seconds (``None``: nothing scanned, or ``stop`` was set). ``on_open`` is called
-    once the port is open: opening it drops what arrived before, so that is when to scan."""
-    import serial
-
-    from cashier.devices.scanner import CodeFramer, SerialSettings, open_serial, resolve_port
-
-    settings = SerialSettings(port=port, baud=baud, suffix=suffix)
-    path = resolve_port(port)
-    if path is None:
-        raise ScanTestError("absent")
-    try:
-        device = open_serial(path, settings)
-    except (serial.SerialException, OSError, ValueError) as exc:
-        raise ScanTestError("unopenable", str(exc)) from None
-    framer = CodeFramer(settings)
-    deadline = time.monotonic() + timeout
-    if on_open is not None:
-        on_open()
-    with device:
-        while time.monotonic() < deadline and not (stop is not None and stop.is_set()):
-            data = device.read(max(1, device.in_waiting))
-            now = time.monotonic()
-            codes = framer.feed(data, now) if data else framer.tick(now)
-            if codes:
-                return codes[0]
-    return None
-
-
-def keyring_problem(store: SecretStore | None) -> str | None:
-    """Why the OS keyring cannot keep the sign key here (``None``: it can, or ``store`` is
-    given). A plain-text file "keyring" does not count (see ``os_keyring_problem``)."""
-    return None if store is not None else os_keyring_problem()
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A fully validated setup, ready to be written."""
-
-    config: Config
-    path: Path
-    #: for the keyring (None: the key is in the file); never in a repr, like the PIN
-    sign_key: str | None = field(repr=False)
-    manager: tuple[str, str, str] | None = field(repr=False)  # name, operator id, PIN
-
-
-def _write_plan(plan: _Plan, store: SecretStore | None) -> Config:
-    """Keyring first (the file then refers to it), then the file, then the first manager.
-
-    The operators file is read before anything is written, so an unreadable one stops it all.
-    """
-    operators = OperatorStore(operators_path(plan.path)) if plan.manager is not None else None
-    if operators is not None and plan.manager is not None:
-        name, operator_id, pin = plan.manager
-        if any(o.name == name or o.operator_id == operator_id for o in operators.operators):
-            raise OperatorError(f"An operator named {name} or with id {operator_id} exists.")
-        if operators.find_by_pin(pin) is not None:
-            raise OperatorError("That PIN is already used by another operator; choose another.")
-    if plan.sign_key is not None:
-        merchant = plan.config.ottpay.merchant_id or ""
-        (store or KeyringSecretStore()).set_sign_key(merchant, plan.sign_key)
-    save_config(plan.config, plan.path)
-    if operators is not None and plan.manager is not None:
-        name, operator_id, pin = plan.manager
-        operators.add(name, operator_id, "manager", pin)
-    return plan.config
 
 
 # --- the dialog -------------------------------------------------------------------------------
@@ -478,7 +386,7 @@ class FirstRunDialog(QDialog):
                 return label + message[len(setting):]
         return message
 
-    def _plan(self, *, devices: bool = True) -> _Plan | None:
+    def _plan(self, *, devices: bool = True) -> SetupPlan | None:
         checked = self._validate(self.form_data(devices=devices))
         if checked is None:
             return None
@@ -500,7 +408,7 @@ class FirstRunDialog(QDialog):
                 self._error(self.tr("The two PINs differ."))
                 return None
             manager = (name, config.ottpay.operator_id or "", pin)
-        return _Plan(config, self.path, keyring_key, manager)
+        return SetupPlan(config, self.path, keyring_key, manager)
 
     # --- choices ------------------------------------------------------------------------------
     def choose_demo(self) -> None:
@@ -510,7 +418,7 @@ class FirstRunDialog(QDialog):
         except ConfigError as exc:
             self._error(str(exc))
             return
-        self._save(_Plan(config, self.path, None, None), "demo")
+        self._save(SetupPlan(config, self.path, None, None), "demo")
 
     def finish(self) -> None:
         plan = self._plan()
@@ -518,13 +426,13 @@ class FirstRunDialog(QDialog):
             return
         self._save(plan, "merchant")
 
-    def _save(self, plan: _Plan, mode: str) -> None:
+    def _save(self, plan: SetupPlan, mode: str) -> None:
         if self._busy:
             return
         self._set_busy(True)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Saving…"))
-        self.bridge.run(_write_plan, plan, self.secret_store,
+        self.bridge.run(write_setup, plan, self.secret_store,
                         on_done=lambda config: self._saved(mode, config),
                         on_error=self._save_failed)
 
