@@ -1,12 +1,10 @@
-"""Settings: defaults, every kind of bad file, demo mode, keyring keys, saving."""
+"""Reading the settings file: defaults, typed values, every kind of bad file in one sentence."""
+
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import stat
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -23,39 +21,17 @@ from cashier.config import (
     config_from_dict,
     default_config_path,
     load_config,
-    redacted_dict,
-    save_config,
 )
-from cashier.secrets import MemorySecretStore
 from cashier.simulator.tls import TestAuthority
-
-KEY = "6698851A525C9433"
-MERCHANT = "QC00005496"
-KEYRING_SETTINGS = (f'[ottpay]\nmerchant_id = "{MERCHANT}"\noperator_id = "0000020156"\n'
-                    'sign_key_source = "keyring"\n')
-
-
-def write(tmp_path: Path, text: str, name: str = "cashier.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def credentials(extra: str = "") -> str:
-    return (
-        f'[ottpay]\nmerchant_id = "{MERCHANT}"\noperator_id = "0000020156"\n'
-        f'sign_key = "{KEY}"\n{extra}'
-    )
-
-
-def error_for(tmp_path: Path, text: str, **kwargs) -> str:
-    path = write(tmp_path, text)
-    with pytest.raises(ConfigError) as info:
-        load_config(path, env={}, **kwargs)
-    message = str(info.value)
-    assert message.startswith(f"{path}: "), message
-    assert message.count(". ") == 0 and message.endswith("."), f"not one sentence: {message}"
-    return message
+from tests.config.helpers import (
+    KEY,
+    MERCHANT,
+    PAYMENT_KEY,
+    SAMPLE,
+    credentials,
+    error_for,
+    write,
+)
 
 
 def test_defaults_for_every_key(tmp_path):
@@ -116,16 +92,6 @@ def test_full_file_is_typed(tmp_path):
     assert config.ui.language is Language.ZH_CN
 
 
-def test_sign_key_never_in_repr_or_str(tmp_path):
-    config = load_config(write(tmp_path, credentials()), env={})
-    assert KEY not in repr(config) and KEY not in str(config.ottpay)
-
-
-def test_lower_case_sign_key_is_upper_cased(tmp_path):
-    config = load_config(write(tmp_path, credentials().replace(KEY, KEY.lower())), env={})
-    assert config.ottpay.sign_key == KEY
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -163,15 +129,6 @@ def test_lower_case_sign_key_is_upper_cased(tmp_path):
 )
 def test_bad_values_name_file_and_key(tmp_path, text, expected):
     assert expected in error_for(tmp_path, text)
-
-
-def test_real_credentials_without_an_operator_id_are_refused_at_load(tmp_path):
-    text = credentials().replace('operator_id = "0000020156"\n', "")
-    message = error_for(tmp_path, text)
-    assert message.endswith('[ottpay] merchant_id is set but operator_id is missing; add the '
-                            'operator id OTT Pay gave you (ten digits in quotes, like '
-                            '"0000020156").')
-    assert load_config(write(tmp_path, ""), env={}).demo  # demo mode needs none
 
 
 def test_a_byte_order_mark_from_windows_notepad_is_accepted(tmp_path):
@@ -213,22 +170,6 @@ def test_broken_toml_says_the_line(tmp_path):
     assert "broken TOML at line 3" in message
 
 
-def test_bad_sign_key_message_hides_the_value(tmp_path):
-    bad = "6698851A525C943Z"
-    message = error_for(tmp_path, credentials().replace(KEY, bad))
-    assert "[ottpay] sign_key is not a sign key" in message
-    assert bad not in message and bad.lower() not in message
-    message = error_for(tmp_path, f"[ottpay]\nsign_key = {int(KEY[:10], 16)}\n")
-    assert "sign_key must be a string" in message and str(int(KEY[:10], 16)) not in message
-
-
-def test_partial_credentials_say_what_is_missing(tmp_path):
-    message = error_for(tmp_path, f'[ottpay]\nmerchant_id = "{MERCHANT}"\n')
-    assert "merchant_id is set but sign_key is missing" in message
-    message = error_for(tmp_path, f'[ottpay]\nsign_key = "{KEY}"\n')
-    assert "sign_key is set but merchant_id is missing" in message and KEY not in message
-
-
 def test_explicit_missing_file_is_an_error(tmp_path):
     missing = tmp_path / "nope.toml"
     with pytest.raises(ConfigError, match=r"nope\.toml: no such settings file\.$"):
@@ -249,88 +190,6 @@ def test_missing_default_file_is_demo_with_defaults(tmp_path, monkeypatch):
     assert config.demo and config.path is None and config == Config()
 
 
-def test_sign_key_from_secret_store(tmp_path):
-    store = MemorySecretStore({MERCHANT: KEY.lower()})
-    text = KEYRING_SETTINGS
-    config = load_config(write(tmp_path, text), env={}, secret_store=store)
-    assert config.ottpay.sign_key == KEY and config.demo is False
-
-
-def test_keyring_problems_are_clear(tmp_path):
-    text = KEYRING_SETTINGS
-    message = error_for(tmp_path, text, secret_store=MemorySecretStore())
-    assert f"the OS keyring has no sign key for merchant {MERCHANT}" in message
-    message = error_for(
-        tmp_path, text, secret_store=MemorySecretStore({MERCHANT: "not-a-key-value"})
-    )
-    assert "sign_key (from the OS keyring) is not a sign key" in message
-    assert "not-a-key-value" not in message
-    message = error_for(tmp_path, text + f'sign_key = "{KEY}"\n', secret_store=MemorySecretStore())
-    assert "remove one of the two" in message and KEY not in message
-    message = error_for(tmp_path, '[ottpay]\nsign_key_source = "keyring"\n')
-    assert "merchant_id is missing" in message
-
-
-def test_save_then_load_round_trip(tmp_path):
-    original = load_config(
-        write(
-            tmp_path,
-            credentials('callback_listen = "127.0.0.1:0"\n')
-            + '[payments]\nmax_amount = "5000.00"\npoll_interval_seconds = 0.05\n'
-            '[scanner]\nkind = "wedge"\nwedge_prefix = "\\u0002"\nwedge_suffix = "\\r"\n'
-            '[printer]\nkind = "file"\naddress = "/dev/usb/lp0"\nlogo = "logo.png"\n'
-            '[display]\nscreen = "HDMI-1"\n[shop]\nname = "茶馆"\n',
-        ),
-        env={},
-    )
-    target = tmp_path / "out" / "saved.toml"
-    assert save_config(original, target) == target
-    again = load_config(target, env={})
-    assert again == original
-    assert again.scanner.wedge_prefix == "\x02" and again.shop.name == "茶馆"
-    assert tomllib.loads(target.read_text(encoding="utf-8"))["ottpay"]["sign_key"] == KEY
-    if os.name == "posix":
-        assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert [p.name for p in target.parent.iterdir()] == ["saved.toml"]  # no temp file left
-
-
-def test_save_defaults_round_trip(tmp_path):
-    target = save_config(Config(), tmp_path / "c.toml")
-    assert load_config(target, env={}) == Config()
-
-
-def test_keyring_sign_key_is_not_written(tmp_path):
-    store = MemorySecretStore({MERCHANT: KEY})
-    text = KEYRING_SETTINGS
-    config = load_config(write(tmp_path, text), env={}, secret_store=store)
-    target = save_config(config, tmp_path / "saved.toml")
-    assert KEY not in target.read_text(encoding="utf-8")
-    assert load_config(target, env={}, secret_store=store) == config
-
-
-def test_save_replaces_existing_file_atomically(tmp_path):
-    target = write(tmp_path, "old = garbage")
-    save_config(Config(), target)
-    assert load_config(target, env={}) == Config()
-
-
-def test_redacted_dict_hides_sign_key(tmp_path):
-    config = load_config(write(tmp_path, credentials()), env={})
-    data = redacted_dict(config)
-    assert data["ottpay"]["sign_key"] == "********"
-    assert data["ottpay"]["merchant_id"] == MERCHANT
-    assert data["ottpay"]["sign_key_source"] == "file"
-    assert data["demo"] is False and data["path"] == str(config.path)
-    assert KEY not in repr(data)
-
-
-def test_redacted_dict_hides_keyring_key_too(tmp_path):
-    store = MemorySecretStore({MERCHANT: KEY})
-    text = KEYRING_SETTINGS
-    data = redacted_dict(load_config(write(tmp_path, text), env={}, secret_store=store))
-    assert data["ottpay"]["sign_key"] == "********" and KEY not in repr(data)
-
-
 def test_config_from_dict_for_setup_forms():
     config = config_from_dict(
         {"ottpay": {"merchant_id": MERCHANT, "sign_key": KEY, "operator_id": "0000020156"}}
@@ -338,9 +197,6 @@ def test_config_from_dict_for_setup_forms():
     assert config.path is None and not config.demo
     with pytest.raises(ConfigError, match=r"^settings: \[ottpay\] operator_id"):
         config_from_dict({"ottpay": {"operator_id": "12"}})
-
-
-SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "cashier.sample.toml"
 
 
 def test_sample_file_loads_as_demo_defaults():
@@ -371,11 +227,6 @@ def test_sample_file_documents_every_key(tmp_path):
             assert lines[number - 1].startswith("#") or re.match(r"^\w+ = ", lines[number - 1])
 
 
-# -- the merchant payment key (merCode) and payment links --------------------------------------
-
-PAYMENT_KEY = "Zq9+Pay/Key=42"
-
-
 def test_payment_link_settings_are_typed(tmp_path):
     text = credentials(
         f'merchant_payment_key = "{PAYMENT_KEY}"\n'
@@ -402,62 +253,6 @@ def test_reconciliation_settings_reach_the_engine(tmp_path):
     settings = payment_settings(config)
     assert settings.recheck_seconds == 72 * 3600 and settings.reconcile_interval == 300.0
     assert payment_settings(Config()).recheck_seconds == 48 * 3600
-
-
-def test_payment_key_never_in_repr_redacted_dict_or_messages(tmp_path):
-    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
-                         env={})
-    assert PAYMENT_KEY not in repr(config) and PAYMENT_KEY not in str(config.ottpay)
-    data = redacted_dict(config)
-    assert data["ottpay"]["merchant_payment_key"] == "********"
-    assert PAYMENT_KEY not in repr(data)
-    bad = "has spaces " + PAYMENT_KEY
-    message = error_for(tmp_path, credentials(f'merchant_payment_key = "{bad}"\n'))
-    assert "merchant_payment_key is not a merchant payment key" in message
-    assert PAYMENT_KEY not in message
-    message = error_for(tmp_path, f"[ottpay]\nmerchant_payment_key = {12345678}\n")
-    assert "merchant_payment_key must be a string" in message and "12345678" not in message
-
-
-def test_payment_key_without_merchant_is_refused(tmp_path):
-    message = error_for(tmp_path, f'[ottpay]\nmerchant_payment_key = "{PAYMENT_KEY}"\n')
-    assert "merchant_payment_key is set but merchant_id is missing" in message
-    assert PAYMENT_KEY not in message
-
-
-def test_payment_key_saved_unless_secrets_left_out(tmp_path):
-    from cashier.config import config_to_dict
-
-    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
-                         env={})
-    target = save_config(config, tmp_path / "saved.toml")
-    assert load_config(target, env={}) == config
-    assert "merchant_payment_key" not in config_to_dict(config, include_sign_key=False)["ottpay"]
-
-
-def test_payment_key_is_masked_in_logs_also_url_encoded(tmp_path, monkeypatch):
-    import logging
-    from urllib.parse import quote_plus
-
-    from cashier.logsetup import LOG_DIR_ENV, LOG_FILE_NAME, start_logging, stop_logging
-
-    logs = tmp_path / "logs"
-    monkeypatch.setenv(LOG_DIR_ENV, str(logs))
-    config = load_config(write(tmp_path, credentials(f'merchant_payment_key = "{PAYMENT_KEY}"\n')),
-                         env={})
-    start_logging(config)
-    try:
-        logging.getLogger("cashier.test").warning(
-            "link ?merCode=%s raw %s", quote_plus(PAYMENT_KEY), PAYMENT_KEY
-        )
-    finally:
-        stop_logging()
-    text = (logs / LOG_FILE_NAME).read_text(encoding="utf-8")
-    assert "link ?merCode=******** raw ********" in text
-    assert PAYMENT_KEY not in text and quote_plus(PAYMENT_KEY) not in text
-
-
-# -- the gateway connection: trusted authorities, idle timeout, query cap ------------------------
 
 
 def test_ca_bundle_is_a_path_relative_to_the_file_and_must_hold_certificates(tmp_path):
