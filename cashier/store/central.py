@@ -21,7 +21,7 @@ import psycopg.rows
 from cashier.journal.records import OPEN_STATES, PAID_STATES, REFUNDABLE_STATES
 from cashier.payments.reports import WalletTotals
 from cashier.store.outbox import Batch
-from cashier.store.schema import migrate
+from cashier.store.schema import StoreSchemaError, migrate
 
 #: Every wait on the store database is bounded: connecting, each statement, a dead peer.
 CONNECT_TIMEOUT_SECONDS = 5
@@ -62,6 +62,19 @@ def connect(database_url: str) -> psycopg.Connection[Any]:
         conn.close()
         raise
     return conn
+
+
+def connection_problem(database_url: str) -> str | None:
+    """Try the store database as a lane would (the setup's "test connection"): None when it
+    answers and its tables are usable, else why not, in one sentence without the password."""
+    try:
+        conn = connect(database_url)
+    except StoreUnavailableError as exc:
+        return f"{str(exc)[0].upper()}{str(exc)[1:]}."
+    except (psycopg.Error, StoreSchemaError) as exc:
+        return f"The store database answered but cannot be used ({reason(exc)})."
+    conn.close()
+    return None
 
 
 def reason(exc: BaseException) -> str:

@@ -90,3 +90,14 @@ def test_a_terminal_of_a_store_ships_while_it_runs(tmp_path, store_url):
             assert status.connected and status.pending == 0 and status.problem is None
         with Runtime.open(config, terminal=True, demo=True) as rt:
             assert rt.shipper is None  # demo sales never reach the store
+
+
+def test_the_connection_test_of_the_setup_says_what_is_wrong(store_url):
+    from cashier.store.central import connection_problem
+
+    assert connection_problem(store_url) is None
+    problem = connection_problem("postgresql://cashier:Secr3t-pw@127.0.0.1:1/store")
+    assert problem.startswith("The store database cannot be reached (")
+    assert problem.endswith(").") and "Secr3t-pw" not in problem
+    missing = connection_problem(store_url.rsplit("/", 1)[0] + "/no_such_db")
+    assert "no_such_db" in missing and missing.endswith(".")
