@@ -157,7 +157,10 @@ class OttPayClient:
         first_contact: FirstContact = PROCESS_FIRST_CONTACT,
         ca_bundle: str | os.PathLike[str] | None = None,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``idle_timeout``: how long the gateway keeps an unused connection open; how long
+        one has been unused is read from ``idle_clock`` (tests move it instead of sleeping)."""
         self.endpoint = check_endpoint(endpoint)
         if not isinstance(merchant_id, str) or not merchant_id.strip():
             raise ValueError("a merchant id is required (for example QC00005496)")
@@ -181,7 +184,7 @@ class OttPayClient:
         # A loopback simulator must never be reached through an environment proxy.
         self._connection = GatewayConnection(
             self.endpoint, ca_bundle=ca_bundle, idle_timeout=idle_timeout,
-            trust_env=not is_loopback_host(urlsplit(self.endpoint).hostname),
+            trust_env=not is_loopback_host(urlsplit(self.endpoint).hostname), clock=idle_clock,
         )
 
     def __repr__(self) -> str:

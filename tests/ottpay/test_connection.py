@@ -73,22 +73,35 @@ def test_warm_up_connects_without_sending_anything_and_the_payment_uses_it(https
     assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
 
 
+class IdleClock:
+    """How long a connection has been unused, moved by the test: a real sleep could not say
+    that the next step comes less than ``refresh_after`` later on a loaded machine."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_a_connection_idle_for_half_the_idle_timeout_is_reopened_with_a_resumed_session(
         https_sim, authority):
-    with client_for(https_sim, authority, idle_timeout=0.2) as client:
+    clock = IdleClock()
+    with client_for(https_sim, authority, idle_timeout=0.2, idle_clock=clock) as client:
         client.exchange_rate("CAD")  # a request reads the server's TLS session ticket
-        time.sleep(0.15)  # past refresh_after (0.1 s): the gateway may be closing it
+        clock.now += 0.15  # past refresh_after (0.1 s): the gateway may be closing it
         assert client.warm_up() is True
-        client.exchange_rate("CAD")
+        client.exchange_rate("CAD")  # on the connection just opened
     assert https_sim.connections_opened == 2
     assert https_sim.sessions_resumed == 1
     assert [r.action for r in https_sim.requests()] == ["EX_RATE_QUERY", "EX_RATE_QUERY"]
 
 
 def test_a_payment_is_never_sent_over_a_connection_idle_that_long(https_sim, authority):
-    with client_for(https_sim, authority, idle_timeout=0.2) as client:
+    clock = IdleClock()
+    with client_for(https_sim, authority, idle_timeout=0.2, idle_clock=clock) as client:
         client.exchange_rate("CAD")
-        time.sleep(0.15)
+        clock.now += 0.15
         paid = client.passive_pay(order_id="TLS4", amount_cents=700, biz_type=Wallet.WECHATPAY,
                                   auth_code=demo_code(Scenario.INSTANT_SUCCESS))
     assert paid.outcome.name == "PAID"
