@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     actions.required = True
     show = actions.add_parser("show", parents=[common],
                               help="the settings in use, secrets replaced by ********")
-    show.set_defaults(handler=run_show)
+    show.set_defaults(handler=run_config_show)
     set_key = actions.add_parser(
         "set-key", parents=[common], help="store the sign key in the OS keyring",
         description="Read the sign key from stdin (no echo on a terminal) and store it in the OS "
@@ -35,10 +35,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "sign_key from the settings file.",
     )
     set_key.add_argument("--merchant-id", help="default: [ottpay] merchant_id of the settings")
-    set_key.set_defaults(handler=run_set_key)
+    set_key.set_defaults(handler=run_config_set_key)
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_config_show(args: argparse.Namespace) -> int:
     from cashier.config import redacted_dict
 
     config = load(args)
@@ -55,7 +55,7 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_set_key(args: argparse.Namespace) -> int:
+def run_config_set_key(args: argparse.Namespace) -> int:
     from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
 
     merchant_id = (args.merchant_id or _merchant_id_from_file(args.config) or "").strip().upper()

@@ -17,10 +17,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         help="interface language (default: the settings file, else English)")
     parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
                         help=argparse.SUPPRESS)  # tests
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_demo)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_demo(args: argparse.Namespace) -> int:
     from cashier.commands.common import load
     from cashier.commands.gui import open_terminal
 

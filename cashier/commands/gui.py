@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         "input (same as CASHIER_STARTUP_PROBE=1)")
     parser.add_argument("--screenshots", metavar="DIR", default=None,
                         help="save screenshots of the main screens (demo mode) to DIR and exit")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_gui)
     _register_operators(subparsers, common)
 
 
@@ -104,7 +104,7 @@ def _public(operator: object) -> dict[str, str]:
     return {key: getattr(operator, key) for key in ("name", "operator_id", "role")}
 
 
-def run(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace) -> int:
     from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError
     from cashier.config import ConfigError, load_config
 

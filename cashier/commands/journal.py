@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     actions.required = True
     show = actions.add_parser("show", parents=[common],
                               help="the journal file, its id, open sales, a running terminal")
-    show.set_defaults(handler=run_show)
+    show.set_defaults(handler=run_journal_show)
     new = actions.add_parser(
         "new", parents=[common], help="set the journal aside and start an empty one",
         description="Start a new, empty journal at the configured path (the demo journal in "
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     new.add_argument("--yes", action="store_true",
                      help="also when the current journal holds sales")
-    new.set_defaults(handler=run_new)
+    new.set_defaults(handler=run_journal_new)
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -56,7 +56,7 @@ def _opened(path: Path) -> Journal:
         raise CommandError(sentence(exc), EXIT_BAD_INPUT) from None
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_journal_show(args: argparse.Namespace) -> int:
     path = _path(args)
     with _opened(path) as journal:
         terminal = journal.running_terminal()
@@ -72,7 +72,7 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_new(args: argparse.Namespace) -> int:
+def run_journal_new(args: argparse.Namespace) -> int:
     from cashier.commands.common import refuse_while_terminal_runs
     from cashier.journal import identity
 

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--timeout", type=float, default=20.0,
                         help="seconds the payment may take (default 20)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_self_check_command)
 
 
 def _print_step(step: StepResult) -> None:
@@ -29,7 +29,8 @@ def _print_step(step: StepResult) -> None:
     print(f"[{mark}] {step.name:<10} {step.detail}", flush=True)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_self_check_command(args: argparse.Namespace) -> int:
+    """``cashier self-check``: the installation check (``cashier.selfcheck``), step by step."""
     if not args.timeout > 0:
         raise CommandError("--timeout must be a positive number of seconds.")
     report = run_self_check(timeout=args.timeout,

@@ -52,10 +52,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="how the gateway answers where OTT Pay's documents leave a choice (default: demo; "
         "an unknown name lists the profiles; see docs/ottpay-open-questions.md)",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_simulator)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_simulator(args: argparse.Namespace) -> int:
     return serve_forever(
         host=args.host, port=args.port, merchant_id=args.merchant_id, sign_key=args.sign_key,
         demo=False, json_output=args.json,

@@ -25,12 +25,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     status = actions.add_parser("status", parents=[common],
                                 help="what this lane has not shipped yet, and every lane's last "
                                      "shipment")
-    status.set_defaults(handler=run_status)
+    status.set_defaults(handler=run_store_status)
     sync = actions.add_parser("sync", parents=[common],
                               help="ship this lane's journal now, until nothing is left")
     sync.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                       help="give up after this long (default 120)")
-    sync.set_defaults(handler=run_sync)
+    sync.set_defaults(handler=run_store_sync)
     history = actions.add_parser("history", parents=[common],
                                  help="sales of every lane, newest first")
     history.add_argument("--lane", metavar="TERMINAL_ID", help="only this lane")
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     history.add_argument("--amount", metavar="AMOUNT", help="this exact amount, like 12.34")
     history.add_argument("--last4", metavar="DIGITS", help="last four digits of the code")
     history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    history.set_defaults(handler=run_history)
+    history.set_defaults(handler=run_store_history)
     report = actions.add_parser(
         "report", parents=[common], help="the store's X or Z report, per lane and in total",
         description="Totals of a business day (default: today) per lane and for the store. "
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "lanes still open.")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="business day")
     report.add_argument("--z", action="store_true", help="the closed lanes' Z reports")
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=run_store_report)
 
 
 def _settings(args: argparse.Namespace) -> Config:
@@ -88,7 +88,7 @@ def _lane_journal(config: Config) -> Any:
                            EXIT_BAD_INPUT) from None
 
 
-def run_status(args: argparse.Namespace) -> int:
+def run_store_status(args: argparse.Namespace) -> int:
     from cashier.store import central
     from cashier.store.central import StoreUnavailableError
 
@@ -130,7 +130,7 @@ def run_status(args: argparse.Namespace) -> int:
     return EXIT_OK if problem is None else EXIT_GATEWAY
 
 
-def run_sync(args: argparse.Namespace) -> int:
+def run_store_sync(args: argparse.Namespace) -> int:
     from cashier.runtime import journal_path_for
     from cashier.store.shipper import Shipper
 
@@ -156,7 +156,7 @@ def run_sync(args: argparse.Namespace) -> int:
     return EXIT_GATEWAY
 
 
-def run_history(args: argparse.Namespace) -> int:
+def run_store_history(args: argparse.Namespace) -> int:
     from cashier.commands.common import amount, day
     from cashier.store import central
 
@@ -177,7 +177,7 @@ def run_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_report(args: argparse.Namespace) -> int:
+def run_store_report(args: argparse.Namespace) -> int:
     from cashier.commands.common import day
     from cashier.journal import local_business_day
     from cashier.store import central

@@ -20,10 +20,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     parser.add_argument("--output", metavar="FILE.zip", type=Path, default=None,
                         help="where to write it (default: cashier-support-<time>.zip here)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run_support_bundle)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_support_bundle(args: argparse.Namespace) -> int:
     from cashier.config import ConfigError, load_config
 
     config, config_error = None, None
