@@ -123,8 +123,3 @@ def classify_order_status(status: str | OrderStatus | None) -> Outcome:
     if parsed is None:
         return Outcome.UNKNOWN
     return _STATUS_OUTCOMES[parsed]
-
-
-def is_final_payment_status(status: str | OrderStatus | None) -> bool:
-    """Section 5: success, failure, orderclosed and the two refunded states are final."""
-    return classify_order_status(status) in (Outcome.PAID, Outcome.DECLINED, Outcome.CLOSED)
