@@ -2,7 +2,8 @@
 
 - ``scanner``: serial / USB-CDC scanners (``SerialScanner``), found again after replugging;
 - ``wedge``: keyboard-wedge burst detection the UI feeds key presses to (``WedgeDetector``);
-- ``receipt``: receipts and X/Z reports as ESC/POS bytes (``render_receipt``, ``render_report``);
+- ``receipt``: receipts and X/Z reports as ESC/POS bytes (``render_receipt``, ``render_report``),
+  measured with ``printed_text`` (encodings, printer columns) in the words of ``receipt_text``;
 - ``printer``: one job in one write through python-escpos (``ReceiptPrinter``, ``PrintError``);
 - ``spooler``: the print queue that keeps failed jobs for reprint (``PrintSpooler``).
 """
