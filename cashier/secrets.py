@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Keyring service name for every secret cashier stores.
 KEYRING_SERVICE = "cashier"
+#: Keyring user names of store database passwords: this prefix, then ``user@host``.
+STORE_ACCOUNT_PREFIX = "store:"
 
 
 class SecretStoreError(Exception):
@@ -41,6 +43,12 @@ class SecretStore(Protocol):
     def delete_sign_key(self, merchant_id: str) -> None:
         """Forget the key; no error when there was none."""
         ...
+
+    def get_store_password(self, account: str) -> str | None:
+        """The store database's password for ``account`` (``user@host``), or ``None``."""
+        ...
+
+    def set_store_password(self, account: str, password: str) -> None: ...
 
 
 def os_keyring_problem() -> str | None:
@@ -127,6 +135,19 @@ class KeyringSecretStore:
         except KeyringError as exc:
             raise SecretStoreError(f"the OS keyring could not be changed ({exc})") from None
 
+    def get_store_password(self, account: str) -> str | None:
+        return self.get_sign_key(f"{STORE_ACCOUNT_PREFIX}{account}")
+
+    def set_store_password(self, account: str, password: str) -> None:
+        from keyring.errors import KeyringError
+
+        try:
+            self._keyring().set_password(self.service, f"{STORE_ACCOUNT_PREFIX}{account}",
+                                         password)
+        except KeyringError as exc:
+            raise SecretStoreError(f"the OS keyring refused to store the password "
+                                   f"({type(exc).__name__})") from None
+
     def __repr__(self) -> str:
         return f"KeyringSecretStore(service={self.service!r}, backend={self._backend!r})"
 
@@ -149,6 +170,12 @@ class MemorySecretStore:
     def delete_sign_key(self, merchant_id: str) -> None:
         with self._lock:
             self._keys.pop(merchant_id, None)
+
+    def get_store_password(self, account: str) -> str | None:
+        return self.get_sign_key(f"{STORE_ACCOUNT_PREFIX}{account}")
+
+    def set_store_password(self, account: str, password: str) -> None:
+        self.set_sign_key(f"{STORE_ACCOUNT_PREFIX}{account}", password)
 
     def __repr__(self) -> str:
         return f"MemorySecretStore(merchants={sorted(self._keys)!r})"

@@ -1,8 +1,10 @@
-"""``cashier config show`` (settings with secrets hidden) and ``cashier config set-key``.
+"""``cashier config show`` (settings with secrets hidden), ``cashier config set-key`` and
+``cashier config set-store-password``.
 
 ``set-key`` stores the sign key in the OS keyring, read from stdin without echo, so it never sits
-in the settings file, the shell history or the process list. It does not need a loadable
-settings file: a file saying ``sign_key_source = "keyring"`` fails to load until the key is there.
+in the settings file, the shell history or the process list; ``set-store-password`` does the same
+for the store database's password. Neither needs a loadable settings file: a file whose secret is
+in the keyring fails to load until the secret is there.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     set_key.add_argument("--merchant-id", help="default: [ottpay] merchant_id of the settings")
     set_key.set_defaults(handler=run_config_set_key)
+    set_password = actions.add_parser(
+        "set-store-password", parents=[common],
+        help="store the store database's password in the OS keyring",
+        description="Read the password from stdin (no echo on a terminal) and store it in the "
+        "OS keyring for the user and host of [store] database_url. Then set [store] "
+        "password_source = \"keyring\" and remove the password from database_url.",
+    )
+    set_password.set_defaults(handler=run_config_set_store_password)
 
 
 def run_config_show(args: argparse.Namespace) -> int:
@@ -58,7 +68,8 @@ def run_config_show(args: argparse.Namespace) -> int:
 def run_config_set_key(args: argparse.Namespace) -> int:
     from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
 
-    merchant_id = (args.merchant_id or _merchant_id_from_file(args.config) or "").strip().upper()
+    merchant_id = (args.merchant_id or _raw_setting(args.config, "ottpay", "merchant_id")
+                   or "").strip().upper()
     if not merchant_id:
         raise CommandError("No merchant id: give --merchant-id or set [ottpay] merchant_id.",
                            EXIT_BAD_INPUT)
@@ -88,8 +99,40 @@ def run_config_set_key(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _merchant_id_from_file(path: str | None) -> str | None:
-    """``[ottpay] merchant_id`` read straight from the file (it may not load without the key)."""
+def run_config_set_store_password(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
+    from cashier.config import StoreSection
+    from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
+
+    url = _raw_setting(args.config, "store", "database_url")
+    if not url or not urlsplit(url).username or not urlsplit(url).hostname:
+        raise CommandError("No store database user: set [store] database_url with a user and a "
+                           'host first, like "postgresql://cashier@192.168.1.10/store".',
+                           EXIT_BAD_INPUT)
+    account = StoreSection(database_url=url).account
+    if sys.stdin is not None and sys.stdin.isatty():
+        text = getpass.getpass(f"Password of {account} (not shown): ", stream=sys.stderr)
+    else:
+        text = sys.stdin.readline() if sys.stdin is not None else ""
+    password = text.rstrip("\r\n")
+    if not password:
+        raise CommandError("No password was given; nothing was stored.", EXIT_BAD_INPUT)
+    try:
+        KeyringSecretStore().set_store_password(account, password)
+    except SecretStoreError as exc:
+        raise CommandError(f"The password was not stored: {exc}; keep it in database_url "
+                           "instead (the settings file is readable only by you).",
+                           EXIT_DECLINED) from None
+    backend = os_keyring_name()
+    emit(args, {"stored": True, "account": account, "keyring": backend},
+         f"Password of {account} stored in the OS keyring ({backend}). In the settings file set "
+         "[store] password_source = \"keyring\" and remove the password from database_url.")
+    return EXIT_OK
+
+
+def _raw_setting(path: str | None, section: str, key: str) -> str | None:
+    """A string setting read straight from the file (it may not load without its secret)."""
     from cashier.config import default_config_path
 
     file = Path(path).expanduser() if path else default_config_path()
@@ -97,6 +140,6 @@ def _merchant_id_from_file(path: str | None) -> str | None:
         data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    value = data.get("ottpay", {}).get("merchant_id") if isinstance(data.get("ottpay"),
-                                                                    dict) else None
+    table = data.get(section)
+    value = table.get(key) if isinstance(table, dict) else None
     return value if isinstance(value, str) else None

@@ -9,9 +9,41 @@ from cashier.config.model import (
     ConfigError,
     OttPaySection,
     SignKeySource,
+    StoreSection,
 )
 from cashier.config.values import check_sign_key
 from cashier.secrets import KeyringSecretStore, SecretStore, SecretStoreError
+
+
+def resolve_store_password(
+    where: str, store: StoreSection, secret_store: SecretStore | None
+) -> StoreSection:
+    """Put the keyring's password into ``database_url`` when ``password_source = "keyring"``."""
+    if store.password_source is not SignKeySource.KEYRING or store.database_url is None:
+        return store
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    label = f"{where}: [store]"
+    parts = urlsplit(store.database_url)
+    if parts.password is not None:
+        raise ConfigError(f"{label} database_url holds a password although password_source is "
+                          '"keyring"; remove one of the two.')
+    if not parts.username:
+        raise ConfigError(f'{label} password_source is "keyring" but database_url names no user '
+                          '(the keyring entry is found by user and host, like '
+                          '"postgresql://cashier@host/store").')
+    keeper = secret_store if secret_store is not None else KeyringSecretStore()
+    try:
+        password = keeper.get_store_password(store.account)
+    except SecretStoreError as exc:
+        raise ConfigError(f'{label} password_source is "keyring" but {exc}.') from None
+    if not password:
+        raise ConfigError(f'{label} password_source is "keyring" but the OS keyring has no '
+                          f"password for {store.account}; store it with 'cashier config "
+                          "set-store-password'.")
+    netloc = f"{quote(parts.username, safe='')}:{quote(password, safe='')}@" \
+        f"{parts.netloc.rpartition('@')[2]}"
+    return dataclasses.replace(store, database_url=urlunsplit(parts._replace(netloc=netloc)))
 
 
 def resolve_credentials(

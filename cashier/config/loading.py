@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cashier.config.credentials import resolve_credentials
+from cashier.config.credentials import resolve_credentials, resolve_store_password
 from cashier.config.model import (
     SECTIONS,
     Config,
@@ -89,6 +89,7 @@ def config_from_dict(
         sections[name] = _parse_section(where, name, cls, table, base)
     _check_devices(where, sections["scanner"], sections["printer"])
     _check_store(where, sections["store"])
+    sections["store"] = resolve_store_password(where, sections["store"], secret_store)
     ottpay = resolve_credentials(where, sections["ottpay"], secret_store)
     sections["ottpay"] = ottpay
     return Config(**sections, path=Path(source) if source is not None else None)

@@ -206,10 +206,21 @@ class StoreSection:
     database_url: str | None = field(default=None, repr=False)
     terminal_id: str | None = None
     terminal_name: str = ""
+    #: "keyring": the password is not in ``database_url`` in the file but in the OS keyring
+    #: (``cashier config set-store-password``), put into the address when the file is loaded.
+    password_source: SignKeySource = SignKeySource.FILE
 
     @property
     def enabled(self) -> bool:
         return self.database_url is not None
+
+    @property
+    def account(self) -> str:
+        """``user@host`` of ``database_url``: whose password the keyring keeps."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.database_url or "")
+        return f"{parts.username or ''}@{parts.hostname or ''}"
 
     @property
     def password(self) -> str | None:

@@ -40,6 +40,8 @@ def config_to_dict(config: Config, *, include_sign_key: bool = True) -> dict[str
                 continue
             if f.name == "merchant_payment_key" and not include_sign_key:
                 continue
+            if f.name == "database_url" and section.password_source is not SignKeySource.FILE:
+                value = _without_password(value)  # it lives in the keyring
             table[toml_key(f)] = _to_toml_value(name, f.name, value)
         out[name] = table
     return out
@@ -87,6 +89,16 @@ def redacted_dict(config: Config) -> dict[str, Any]:
     data["demo"] = config.demo
     data["path"] = str(config.path) if config.path is not None else None
     return data
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}@{hostport}"))
 
 
 def shown_database_url(url: str) -> str:

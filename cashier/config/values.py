@@ -361,4 +361,5 @@ PARSERS: dict[tuple[str, str], Callable[[str, object, Path | None], Any]] = {
     ("store", "database_url"): _database_url,
     ("store", "terminal_id"): _terminal_id,
     ("store", "terminal_name"): _text,
+    ("store", "password_source"): _choice(SignKeySource),
 }

@@ -137,6 +137,24 @@ def test_a_plain_text_keyring_is_never_called_the_os_keyring(make_cli, tmp_path,
     assert shown.code == 2 and "no OS keyring is available on this computer" in shown.err
 
 
+def test_config_set_store_password_keeps_it_in_the_keyring(make_cli, monkeypatch, os_keyring):
+    cashier = make_cli(None)
+    cashier.config.write_text('[store]\ndatabase_url = "postgresql://cashier@db.lan/store"\n'
+                              'terminal_id = "lane-1"\npassword_source = "keyring"\n',
+                              encoding="utf-8")
+    shown = cashier("config", "show")
+    assert shown.code == 2 and "has no password for cashier@db.lan" in shown.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("Pa55 w0rd\n"))
+    result = cashier("config", "set-store-password", "--json")
+    assert result.code == 0, result.err
+    assert result.json() == {"stored": True, "account": "cashier@db.lan",
+                             "keyring": "test keyring", "exit_code": 0}
+    assert os_keyring.get_password("cashier", "store:cashier@db.lan") == "Pa55 w0rd"
+    shown = cashier("config", "show", "--json")
+    assert shown.json()["store"]["database_url"] == "postgresql://cashier:********@db.lan/store"
+    assert "Pa55" not in shown.out + result.out + result.err
+
+
 def test_config_set_key_refuses_a_bad_key(make_cli, monkeypatch, os_keyring):
     cashier = make_cli(None)
     monkeypatch.setattr("sys.stdin", io.StringIO("not-a-key\n"))

@@ -44,6 +44,7 @@ ROWS: list[tuple[str, tuple[str, ...], int, str]] = [
     ("config show", (), 0, "sim"),
     ("config show", (), 2, "broken"),
     ("config set-key", ("--merchant-id", "Q1"), 2, "sim"),
+    ("config set-store-password", (), 2, "sim"),  # no [store] database_url
     ("operators list", (), 0, "sim"),
     ("operators add", ("Ann", OPERATOR, "--pin-stdin"), 0, "sim"),
     ("operators remove", ("Nobody",), 2, "sim"),

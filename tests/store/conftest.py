@@ -25,7 +25,7 @@ import pytest
 def _bin_dir() -> Path | None:
     found = shutil.which("initdb")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent
     versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                       key=lambda p: int(Path(p).parent.parent.name))
     return Path(versions[-1]).parent if versions else None

@@ -75,3 +75,23 @@ def test_the_password_is_masked_in_the_log(tmp_path, monkeypatch):
     text = path.read_text(encoding="utf-8")
     assert "the server said: bad password ********" in text
     assert "Pa55-w0rd" not in text
+
+
+def test_a_password_in_the_keyring_is_put_into_the_address_and_never_saved(tmp_path):
+    from cashier.secrets import MemorySecretStore
+
+    keeper = MemorySecretStore()
+    keeper.set_store_password("cashier@db.shop.lan", "p@ss/word")
+    table = {"store": {"database_url": "postgresql://cashier@db.shop.lan:5432/store",
+                       "terminal_id": "lane-1", "password_source": "keyring"}}
+    config = config_from_dict(table, secret_store=keeper)
+    assert config.store.database_url == "postgresql://cashier:p%40ss%2Fword@db.shop.lan:5432/store"
+    assert config.store.password == "p@ss/word"
+    saved = save_config(config, tmp_path / "c.toml").read_text(encoding="utf-8")
+    assert "p%40ss" not in saved and "postgresql://cashier@db.shop.lan:5432/store" in saved
+    assert load_config(tmp_path / "c.toml", env={}, secret_store=keeper).store == config.store
+    with pytest.raises(ConfigError, match="has no password for cashier@db.shop.lan; store it"):
+        config_from_dict(table, secret_store=MemorySecretStore())
+    table["store"]["database_url"] = URL
+    with pytest.raises(ConfigError, match="holds a password although password_source"):
+        config_from_dict(table, secret_store=keeper)
