@@ -152,7 +152,8 @@ def test_pay_with_empty_stdin_exits_2(cashier, sim, monkeypatch):
     assert sim.requests() == []
 
 
-def test_pay_as_a_subprocess_reads_the_code_from_stdin(cashier, sim):
+def test_pay_as_a_subprocess_reads_the_code_from_stdin(make_cli, sim):
+    cashier = make_cli(sim, passive_timeout_seconds=30)  # a fresh process: no 1 s race
     result = cashier.run("pay", "2.25", "--json", input=f"{ALIPAY}0000\n")
     assert result.code == 0, result.err
     assert result.json()["sale"]["wallet"] == "ALIPAY"
