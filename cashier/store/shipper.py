@@ -25,6 +25,7 @@ import psycopg
 
 from cashier.store import central
 from cashier.store.outbox import Outbox
+from cashier.store.schema import StoreSchemaError
 
 log = logging.getLogger("cashier.store")
 
@@ -119,7 +120,12 @@ class Shipper:
             self._changed.notify_all()
 
     def _run(self) -> None:
-        outbox = Outbox(self.journal_path)
+        try:
+            outbox = Outbox(self.journal_path)
+        except (OSError, sqlite3.Error) as exc:
+            log.error("store: the journal cannot be read for shipping (%s)", exc)
+            self._set(problem=f"the journal cannot be read for shipping ({exc})")
+            return
         try:
             backoff = 1.0
             while not self._stop.is_set():
@@ -127,10 +133,10 @@ class Shipper:
                     outbox.join_store()  # once; a journal busy beyond its wait: next pass
                     shipped_any = self._pass(outbox)
                     backoff = 1.0
-                except (psycopg.Error, central.StoreUnavailableError) as exc:
+                except (psycopg.Error, central.StoreUnavailableError, StoreSchemaError) as exc:
                     backlog = outbox.backlog(self._status.shipped_seq)
                     self._drop_connection(
-                        str(exc) if isinstance(exc, central.StoreUnavailableError) else
+                        str(exc) if not isinstance(exc, psycopg.Error) else
                         f"the store database failed ({central.reason(exc)})",
                         pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
                     self._stop.wait(backoff)

@@ -198,3 +198,20 @@ def test_a_shipper_killed_mid_batch_resumes_exactly(tmp_path, store_url):
         with psycopg.connect(store_url) as conn:
             assert central.shipped_seq(conn, "L1", journal.journal_id) == \
                 Outbox(path).backlog(0).last_seq
+
+
+def test_a_store_database_newer_than_this_lane_is_reported_not_fatal(tmp_path, store_url):
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE cashier_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO cashier_schema VALUES (99)")
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        sell(journal, "L1", 2)
+        shipper = Shipper(path, store_url, "L1", idle_seconds=0.05, max_backoff=0.1)
+        shipper.start()
+        try:
+            wait_for(lambda: shipper.status().problem is not None, "the problem reported")
+            assert "newer than this cashier" in shipper.status().problem
+            sell(journal, "L1-more", 2)  # the lane sells on
+        finally:
+            shipper.stop()
