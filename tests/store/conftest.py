@@ -56,8 +56,13 @@ class PgServer:
                   "--no-sync", "-E", "UTF8")
 
     def _run(self, program: str, *args: str) -> None:
-        subprocess.run([*self._user, str(self.bin_dir / program), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        done = subprocess.run([*self._user, str(self.bin_dir / program), *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=60)
+        if done.returncode:
+            log = self.data.parent / "server.log"
+            raise RuntimeError(f"{program} failed ({done.returncode}): {done.stdout}"
+                               + (log.read_text(errors="replace") if log.exists() else ""))
 
     def start(self) -> None:
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
@@ -82,7 +87,9 @@ def pg_server() -> Iterator[PgServer]:
     bin_dir = _bin_dir()
     if bin_dir is None:
         pytest.skip("the PostgreSQL server is not installed (Debian: apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="cashier-pg-"))
+    # As root the server runs as another user, who must reach the folder: not under $TMPDIR,
+    # which may be inside root's home.
+    root = Path(tempfile.mkdtemp(prefix="cashier-pg-", dir="/tmp" if os.geteuid() == 0 else None))
     try:
         server = PgServer(bin_dir, root)
         server.start()
