@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from cashier.devices.printed_text import text_width, two_columns, wrap
+from cashier.devices.printed_text import text_width
 from cashier.devices.receipt import (
     ReceiptData,
     ReceiptError,
@@ -250,18 +250,6 @@ def test_bad_style_is_refused() -> None:
     with pytest.raises(ReceiptError, match="58 or 80"):
         columns_for_paper(76)
     assert columns_for_paper(58) == 32 and columns_for_paper(80) == 48
-
-
-def test_layout_helpers_measure_cjk_as_double_width() -> None:
-    assert text_width("收银台ab") == 8
-    assert text_width("×·“é”收", "gb18030") == 12  # Chinese mode: all non-ASCII is 2 wide
-    assert text_width("×·“é”收", "cp437") == 6  # one column each, "?" where cp437 has none
-    assert text_width("é\u0301", "cp1252") == 2  # the combining accent prints as a "?"
-    assert two_columns("单价×2", "9.00", 16, "gbk") == ["单价×2     9.00"]
-    assert wrap("收银台收银台", 7) == ["收银台", "收银台"]
-    assert two_columns("Total", "13.34", 12) == ["Total  13.34"]
-    assert two_columns("Just text", "", 12) == ["Just text"]
-    assert two_columns("A long label here", "99.00", 12) == ["A long label", "here", "       99.00"]
 
 
 @given(
