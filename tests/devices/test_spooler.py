@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from cashier.devices.printer import PrinterSettings, ReceiptPrinter
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
@@ -62,10 +61,12 @@ class SlowPrinter:
     """Blocks in send until released, like a printer that takes its time."""
 
     def __init__(self) -> None:
+        self.started = threading.Event()  # a job is in send
         self.release = threading.Event()
         self.printed: list[bytes] = []
 
     def send(self, data: bytes) -> None:
+        self.started.set()
         self.release.wait(2)
         self.printed.append(data)
 
@@ -91,9 +92,8 @@ def test_stop_keeps_unprinted_jobs_for_reprint() -> None:
     spooler.start()
     printing = spooler.submit(b"printing now")
     waiting = spooler.submit(b"still queued")
-    deadline = time.monotonic() + 2
-    while printing.state is not JobState.PRINTING and time.monotonic() < deadline:
-        time.sleep(0.005)
+    assert printer.started.wait(10)  # the first job is printing, the second still queued
+    assert printing.state is JobState.PRINTING
     threading.Timer(0.05, printer.release.set).start()
     spooler.stop()
     assert printer.printed == [b"printing now"]
