@@ -39,7 +39,10 @@ def _config(tmp_path, **printer) -> Config:
 
 @pytest.fixture
 def journal(tmp_path):
-    with Journal(tmp_path / "journal.sqlite3") as j:
+    # Every write at local noon of one day: the tests read the business day after writing
+    # sales, which midnight passing in between would make the next day.
+    noon = dt.datetime(2026, 11, 25, 12, 0).timestamp()
+    with Journal(tmp_path / "journal.sqlite3", clock=lambda: noon) as j:
         yield j
 
 
