@@ -11,7 +11,10 @@ Two jobs, both borrowed from projects that keep Qt out of their core:
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -26,20 +29,49 @@ DoneCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
+class _Work:
+    """One task's callable, arguments and callbacks, and then its outcome."""
+
+    __slots__ = ("fn", "args", "kwargs", "on_done", "on_error", "started", "result", "error",
+                 "trace")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                 on_done: DoneCallback | None, on_error: ErrorCallback | None) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.on_done, self.on_error = on_done, on_error
+        self.started = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.trace = ""
+
+
 class Bridge(QObject):
     """Runs core work off the GUI thread; ``on_done``/``on_error`` are called on the GUI thread.
 
     An error without an ``on_error`` handler is logged and emitted on ``task_failed`` so it is
     never silently lost.
+
+    Whatever a task holds (its callable, often a widget's bound method, its arguments, its
+    callbacks, which capture widgets) is let go on the GUI thread, never on a worker. A worker
+    that dropped the last reference to a widget would destroy it there, off its thread: its
+    timers stay registered with the GUI thread's event loop and fire on freed memory (seen as a
+    segmentation fault in ``QTimerInfoList::activateTimers`` right after a test whose widget
+    was released by a worker finishing its task). So the bridge keeps each task in a table of
+    its own; the worker takes it from there, runs it, puts the outcome back, lets go of it and
+    only then sends the task's number to the GUI thread, which takes the task out of the table
+    and is the last to hold it.
     """
 
     task_failed = Signal(object)  # the exception of a task that had no on_error handler
-    _deliver = Signal(object)  # internal: a no-argument callable to run on the GUI thread
+    _deliver = Signal(object)  # internal: the number of a kept task or call for the GUI thread
 
     def __init__(self, parent: QObject | None = None, *, max_workers: int = 4) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="cashier-bridge")
         self._closed = False
+        self._lock = threading.Lock()
+        self._numbers = itertools.count()
+        self._kept: dict[int, _Work | Callable[[], None]] = {}
         # Queued: the slot runs in this object's thread (the GUI thread) whatever thread emits.
         self._deliver.connect(self._run_delivered, Qt.ConnectionType.QueuedConnection)
 
@@ -63,38 +95,59 @@ class Bridge(QObject):
             refused: Future[Any] = Future()
             refused.cancel()
             return refused
-        future = self._executor.submit(fn, *args, **kwargs)
-
-        def finished(done: Future[Any]) -> None:
-            self._deliver.emit(lambda: self._complete(done, on_done, on_error))
-
-        future.add_done_callback(finished)
-        return future
+        number = self._keep(_Work(fn, args, kwargs, on_done, on_error))
+        return self._executor.submit(self._work, number)
 
     def call_on_gui(self, fn: Callable[[], None]) -> None:
         """Schedule ``fn()`` on the GUI thread (callable from any thread)."""
-        self._deliver.emit(fn)
+        self._deliver.emit(self._keep(fn))
 
-    def _complete(
-        self, future: Future[Any], on_done: DoneCallback | None, on_error: ErrorCallback | None
-    ) -> None:
-        if future.cancelled():
+    def _keep(self, item: _Work | Callable[[], None]) -> int:
+        with self._lock:
+            number = next(self._numbers)
+            self._kept[number] = item
+        return number
+
+    def _work(self, number: int) -> Any:
+        """Worker thread: run kept task ``number``; the GUI thread gets it back by its number."""
+        with self._lock:
+            work = self._kept.get(number)
+            if not isinstance(work, _Work):
+                return None  # dropped by shutdown before it started
+            work.started = True
+        try:
+            work.result = work.fn(*work.args, **work.kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread and the future
+            work.trace = "".join(traceback.format_exception(exc))
+            _forget_frames(exc)  # the frames hold the callable's locals: widgets, maybe
+            work.error = exc
+        result, error = work.result, work.error
+        del work  # the table holds it now, for the GUI thread to take
+        self._deliver.emit(number)
+        if error is not None:
+            raise error
+        return result
+
+    def _complete(self, work: _Work) -> None:
+        if work.error is None:
+            if work.on_done is not None:
+                work.on_done(work.result)
             return
-        error = future.exception()
-        if error is None:
-            if on_done is not None:
-                on_done(future.result())
-            return
-        if on_error is not None:
-            on_error(error)
+        if work.on_error is not None:
+            work.on_error(work.error)
         else:
-            log.error("background task failed: %s", error, exc_info=error)
-            self.task_failed.emit(error)
+            log.error("background task failed: %s\n%s", work.error, work.trace.rstrip())
+            self.task_failed.emit(work.error)
 
     @Slot(object)
-    def _run_delivered(self, fn: Callable[[], None]) -> None:
+    def _run_delivered(self, number: int) -> None:
+        with self._lock:
+            item = self._kept.pop(number, None)
         try:
-            fn()
+            if isinstance(item, _Work):
+                self._complete(item)
+            elif item is not None:
+                item()
         except Exception:  # a GUI callback bug must not kill the event loop
             log.exception("GUI callback of a background task failed")
 
@@ -102,10 +155,28 @@ class Bridge(QObject):
         """Refuse new work, drop queued work that has not started, and join the workers."""
         self._closed = True
         self._executor.shutdown(wait=wait, cancel_futures=True)
+        with self._lock:  # let go of what will never run here, on the caller's thread
+            dropped = [n for n, item in self._kept.items()
+                       if isinstance(item, _Work) and not item.started]
+            for number in dropped:
+                del self._kept[number]
 
     @property
     def closed(self) -> bool:
         return self._closed
+
+
+def _forget_frames(error: BaseException) -> None:
+    """Drop the tracebacks of ``error`` and the errors it was raised from or during."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += [current.__cause__, current.__context__]
 
 
 class CoreEvents(QObject):

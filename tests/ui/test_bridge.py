@@ -138,3 +138,44 @@ def test_an_event_of_another_class_with_the_same_name_is_not_taken_for_it(qtbot,
     events(impostor)
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     assert lates == []
+
+
+class _Owner:
+    """Stands for a widget: records the thread that lets go of it last."""
+
+    freed_on: list[str] = []
+
+    def work(self, gate: threading.Event) -> int:
+        gate.wait(5)
+        return 1
+
+    def fail(self, gate: threading.Event) -> int:
+        gate.wait(5)
+        raise ValueError("refused")
+
+    def __del__(self) -> None:
+        _Owner.freed_on.append(threading.current_thread().name)
+
+
+@pytest.mark.parametrize("method", ["work", "fail"])
+def test_a_task_is_let_go_of_on_the_gui_thread_not_on_the_worker(qtbot, method):
+    """The task is the last thing that holds its owner (as when a window closes while its
+    look-up runs): the owner must be freed on the GUI thread, since a widget freed on a worker
+    is destroyed off its thread. Before, the worker let go of the callable as it finished."""
+    bridge = Bridge()
+    _Owner.freed_on.clear()
+    try:
+        gate = threading.Event()
+        owner = _Owner()
+        outcomes: list[object] = []
+        future = bridge.run(getattr(owner, method), gate, on_done=outcomes.append,
+                            on_error=outcomes.append)
+        del owner
+        gate.set()
+        qtbot.waitUntil(lambda: bool(outcomes), timeout=5000)
+        del future
+        qtbot.waitUntil(lambda: bool(_Owner.freed_on), timeout=5000)
+    finally:
+        bridge.shutdown()
+    assert _Owner.freed_on == [threading.main_thread().name]
+    assert outcomes == [1] if method == "work" else isinstance(outcomes[0], ValueError)
