@@ -12,6 +12,9 @@ added to the operators file (PIN hashed). Device tests and saving run through th
 Start-up calls ``maybe_run_first_run(config_path)`` before loading the settings.
 The work itself (test scan, keyring probe, writing the setup) is ``cashier.first_setup``,
 without Qt; this module is the dialog around it.
+
+Why one module this long: it is one dialog whose three pages feed one settings form, checked
+and written together; split, each page would need the others' fields.
 """
 
 from __future__ import annotations
