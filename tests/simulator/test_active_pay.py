@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -123,14 +124,16 @@ def test_callback_reaches_a_receiver_that_starts_late(http):
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()  # nothing listens there yet: connections are refused
-    with Simulator(callback_retries=40, callback_retry_interval=0.05) as sim:
+    # Retries enough to outlast any pause of the test before its receiver starts (it stops
+    # at the first delivery): 40 of them, 2 s, were not.
+    with Simulator(callback_retries=1000, callback_retry_interval=0.05) as sim:
         gw = Gateway(sim, http)
         _active(gw, "LATE1", f"http://127.0.0.1:{port}/cb")
         sim.customer_pays("LATE1")
-        for _ in range(200):
-            if sim.callback_deliveries("LATE1")[0].attempts:
-                break
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 10
+        while not sim.callback_deliveries("LATE1")[0].attempts:  # refused at least once
+            assert time.monotonic() < deadline, "the callback was never attempted"
+            time.sleep(0.01)
         rx = Receiver(port=port)
         try:
             assert sim.wait_for_callbacks(5)
