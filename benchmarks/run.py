@@ -35,11 +35,12 @@ BENCHES = {
     "7": "benchmarks.bench_memory",
     "8": "benchmarks.bench_callbacks",
     "9": "benchmarks.bench_wan",
+    "10": "benchmarks.bench_store",
 }
 NAMES = {
     "1": "1 client overhead", "2": "2 scan to paid", "3": "3 start-up", "4": "4 UI stall",
     "5": "5 receipt", "6": "6 journal at scale", "7": "7 memory", "8": "8 callback receiver",
-    "9": "9 internet path",
+    "9": "9 internet path", "10": "10 several counters",
 }
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -49,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for CI (~1 minute)")
     parser.add_argument("--only", default="", metavar="N,N",
-                        help="run only these benchmarks (numbers 1-9, comma separated)")
+                        help="run only these benchmarks (numbers 1-10, comma separated)")
     parser.add_argument("--output", type=Path, default=None,
                         help=f"where to write the markdown (default {RESULTS.name} next to this "
                         "file; with --only or --quick the default is not overwritten)")
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [n.strip() for n in args.only.split(",") if n.strip()] or list(BENCHES)
     unknown = [n for n in wanted if n not in BENCHES]
     if unknown:
-        print(f"unknown benchmark(s) {', '.join(unknown)}; choose from 1-9", file=sys.stderr)
+        print(f"unknown benchmark(s) {', '.join(unknown)}; choose from 1-10", file=sys.stderr)
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     ctx = Context(quick=args.quick, work=args.work)
