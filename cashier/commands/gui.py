@@ -69,12 +69,12 @@ def run_operators(args: argparse.Namespace) -> int:
     import getpass
     from pathlib import Path
 
+    from cashier.commands.common import load
     from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError, emit
-    from cashier.config import ConfigError, load_config
     from cashier.operators import OperatorError, OperatorStore, operators_path
 
+    config = load(args)
     try:
-        config = load_config(args.config)
         store = OperatorStore(operators_path(Path(config.path) if config.path else None))
         if args.operators_action == "add":
             if args.pin_stdin:
@@ -94,7 +94,7 @@ def run_operators(args: argparse.Namespace) -> int:
             rows = [_public(o) for o in store.operators]
             text = "\n".join(f"{o['name']}\t{o['role']}\t{o['operator_id']}" for o in rows)
             emit(args, {"operators": rows}, text or "No operators yet.")
-    except (ConfigError, OperatorError) as exc:
+    except OperatorError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None
     return 0
 
@@ -105,17 +105,13 @@ def _public(operator: object) -> dict[str, str]:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from cashier.commands.outcome import EXIT_BAD_INPUT, CommandError
-    from cashier.config import ConfigError, load_config
+    from cashier.commands.common import load
 
     if not (args.demo or args.screenshots or args.self_check):
         from cashier.ui.first_run import maybe_run_first_run
 
         maybe_run_first_run(args.config, language=args.language)
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise CommandError(str(exc), EXIT_BAD_INPUT) from None
+    config = load(args)
     if args.screenshots:
         from cashier.commands.outcome import emit
         from cashier.ui.launch import save_screenshots
