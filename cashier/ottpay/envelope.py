@@ -2,6 +2,11 @@
 
 Building and parsing only: no I/O. Parsers accept arbitrary bytes and raise ``MessageError``
 (never anything else) for whatever is not a well-formed, correctly signed envelope.
+
+The gateway's half (``parse_request``, ``build_response``, ``build_callback``) is deliberate
+public API that the terminal itself never calls: it lets a test script a gateway that fails in
+ways the simulator does not (half-written answers, dropped connections). The simulator keeps its
+own envelope code on purpose, so the two implementations check each other.
 """
 
 from __future__ import annotations
