@@ -55,7 +55,7 @@ class FakeNetworkPrinter:
                 self.jobs.append(bytes(data))
                 self._received.notify_all()
 
-    def wait_jobs(self, count: int, timeout: float = 2.0) -> list[bytes]:
+    def wait_jobs(self, count: int, timeout: float = 10.0) -> list[bytes]:
         with self._received:
             self._received.wait_for(lambda: len(self.jobs) >= count, timeout)
             return list(self.jobs)
