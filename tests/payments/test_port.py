@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from cashier.journal import Journal
 from cashier.port import CounterPort
 from tests.payments.conftest import WECHAT
+
+
+@pytest.fixture
+def journal(journal_path):
+    """Every write at local noon of one day: "today's" history is read after the sales, which
+    midnight passing in between would make the next day."""
+    noon = dt.datetime(2026, 11, 25, 12, 0).timestamp()
+    with Journal(journal_path, clock=lambda: noon) as j:
+        yield j
 
 
 def test_history_detail_and_refund_through_the_port(engine, journal):
