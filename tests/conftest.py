@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -46,3 +48,13 @@ def pty_pair():
         except OSError:
             pass
 
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections: held bound but not listening for the
+    whole test, so no other server on the machine can take it meanwhile (a released port
+    could be). A stand-in printer may still listen on it later: both allow address reuse."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]

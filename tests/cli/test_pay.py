@@ -186,13 +186,9 @@ def test_pay_prints_the_receipt_when_auto_print_is_on(make_cli, sim, tmp_path):
     assert as_json["receipt_printed_on"] and "receipt_error" not in as_json
 
 
-def test_pay_says_when_the_receipt_could_not_be_printed_and_still_exits_0(make_cli, sim):
-    import socket
-
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()  # nothing listens: the printer is "off"
+def test_pay_says_when_the_receipt_could_not_be_printed_and_still_exits_0(make_cli, sim,
+                                                                         closed_port):
+    port = closed_port  # nothing listens: the printer is "off"
     cashier = make_cli(sim, extra=f'\n[printer]\nkind = "network"\naddress = "127.0.0.1:{port}"\n')
     result = cashier("pay", "2", "--code", WECHAT + "0000")
     assert result.code == 0, result.err  # paid: never charge again because of a printer

@@ -71,11 +71,3 @@ def network_printer() -> Iterator[FakeNetworkPrinter]:
     printer = FakeNetworkPrinter()
     yield printer
     printer.close()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 where nothing listens (bound then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -6,7 +6,6 @@ trouble, refused connections, redirects and an untrusted TLS certificate.
 
 import datetime as dt
 import json
-import socket
 import ssl
 import threading
 import time
@@ -214,11 +213,8 @@ def test_query_backoff_doubles():
     assert sleeps == [0.02, 0.04]
 
 
-def test_query_to_a_closed_port_raises_transport_error_after_retries():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with make_client(f"http://127.0.0.1:{port}/processV2") as client:
+def test_query_to_a_closed_port_raises_transport_error_after_retries(closed_port):
+    with make_client(f"http://127.0.0.1:{closed_port}/processV2") as client:
         with pytest.raises(TransportError, match="connection failed"):
             client.status_query("A1")
         with pytest.raises(OutcomeUnknownError, match="connection failed"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-import socket
 import threading
 import time
 
@@ -187,10 +186,9 @@ def test_receipts_follow_the_terminal_language(qtbot, make_terminal):
     assert "支付成功" in text and "微信支付" in text and "9.99" in text
 
 
-def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_terminal):
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        dead_port = probe.getsockname()[1]  # closed again: nothing listens there
-    terminal = make_terminal(printer_config(dead_port))
+def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_terminal,
+                                                                  closed_port):
+    terminal = make_terminal(printer_config(closed_port))
     window = terminal.window
     key_amount(qtbot, terminal, "4")
     window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
@@ -203,7 +201,7 @@ def test_printer_offline_never_blocks_the_sale_and_shows_a_banner(qtbot, make_te
     window.new_sale()
     assert any("Printer problem" in t for t in window.banners.texts())  # stays until resolved
 
-    printer = NetworkPrinter(port=dead_port)  # the printer is back
+    printer = NetworkPrinter(port=closed_port)  # the printer is back
     try:
         [line] = [line for line in window.banners.lines if line.kind == "printer"]
         assert line.button.isVisible() and line.button.text() == "Reprint"
