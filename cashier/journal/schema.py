@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from cashier.journal.transaction import immediate_transaction
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: sales, their transitions, refunds and Z reports.
     (
@@ -186,16 +188,10 @@ def migrate(conn: sqlite3.Connection) -> int:
             f"(version {SCHEMA_VERSION}); update cashier before opening it"
         )
     for version in range(found + 1, SCHEMA_VERSION + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(conn):
             if schema_version(conn) >= version:  # another process got there first
-                conn.execute("COMMIT")
                 continue
             for statement in MIGRATIONS[version - 1]:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {int(version)}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return found

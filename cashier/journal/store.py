@@ -45,6 +45,7 @@ from cashier.journal.records import (
     ZRecord,
 )
 from cashier.journal.schema import migrate
+from cashier.journal.transaction import immediate_transaction
 from cashier.private_files import make_private_dir
 
 log = logging.getLogger("cashier.journal")
@@ -203,13 +204,8 @@ class Journal:
         with self._lock:
             self._check_open()
             self._check_file(refuse=creates)
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+            with immediate_transaction(self._conn) as conn:
+                yield conn
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -19,9 +19,10 @@ import contextlib
 import dataclasses
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from cashier.journal.transaction import immediate_transaction
 
 _KINDS = {"sale": ("sales", "order_id"), "refund": ("refunds", "refund_id"),
           "day": ("z_reports", "business_day")}
@@ -110,15 +111,8 @@ class Outbox:
             conn.execute(f"INSERT INTO outbox (kind, key, at) "
                          f"SELECT ?, {key}, ? FROM {table} ORDER BY {order}", (kind, now))
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return immediate_transaction(self._conn)
 
     def read(self, after_seq: int, limit: int = 500) -> Batch | None:
         """The next changes after ``after_seq`` with their records; None when all are shipped."""
