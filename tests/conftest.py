@@ -10,6 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from tests.faults import FaultProxy
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -58,3 +61,18 @@ def closed_port() -> Iterator[int]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         yield sock.getsockname()[1]
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    """The simulator with the demo merchant and its defaults (a folder's conftest may define a
+    ``sim`` of its own, which then wins there)."""
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def proxy(sim: Simulator) -> Iterator[FaultProxy]:
+    """A ``FaultProxy`` in front of the test's ``sim``, without rules until the test adds some."""
+    with FaultProxy(sim.url) as fault_proxy:
+        yield fault_proxy

@@ -11,24 +11,17 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
 
-from cashier.simulator import Simulator
 from tests.cli.conftest import WECHAT, Cli
 from tests.faults import Drip, FaultProxy, Hold, Stall
 
 DRIP = Drip(interval=0.2)
 BOUND = 30.0
 EXIT_PENDING = 3
-
-
-@pytest.fixture
-def proxy(sim: Simulator) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

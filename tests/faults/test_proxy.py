@@ -11,23 +11,11 @@ import pytest
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OutcomeUnknownError, TransportError
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
 from tests.faults import Delay, Drip, Drop, FaultProxy, Hold, Stall, Tamper, Truncate
 
 CODE = "134567890123450000"  # instant success
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def proxy(sim: Simulator) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import Outcome
 from cashier.ottpay.errors import OutcomeUnknownError, TransportError
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
 from tests.faults import Drip, FaultProxy, Stall
 
@@ -25,18 +25,6 @@ CODE = "134567890123450000"  # instant success
 #: would take over a minute.
 DRIP = Drip(interval=0.2)
 BOUND = 30.0  # far above the 1 s limit, far below the drip's minute
-
-
-@pytest.fixture
-def sim() -> Iterator[Simulator]:
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def proxy(sim: Simulator) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

@@ -21,18 +21,12 @@ from cashier.payments.settings import PaymentSettings
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
 from cashier.simulator.readings import PROFILES
 from cashier.wallets import Wallet
-from tests.faults.proxy import Drop, FaultProxy
+from tests.faults.proxy import Drop
 
 from .conftest import FAST, OPERATOR, WECHAT
 from .helpers import wait_until
 
 pytestmark = pytest.mark.parametrize("sim", list(PROFILES), indirect=True)
-
-
-@pytest.fixture
-def proxy(sim) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as running:
-        yield running
 
 
 @pytest.fixture

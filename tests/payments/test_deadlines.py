@@ -8,23 +8,15 @@ read timeout; a whole answer would take over a minute). Bounds are generous: the
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from cashier.payments.states import RefundState
-from cashier.simulator import Simulator
 from tests.faults import Drip, FaultProxy
 
 from .conftest import WECHAT
 
 BOUND = 30.0
-
-
-@pytest.fixture
-def proxy(sim: Simulator) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 from cashier.wallets import Wallet
-from tests.faults import Drop, FaultProxy, Hold
+from tests.faults import Drop, Hold
 
 from .conftest import FAST, OPERATOR, WECHAT
 from .helpers import wait_until
@@ -284,12 +284,6 @@ def test_the_running_terminal_sweeps_in_the_background(make_shifted, clock, clie
 
 
 # -- 5. end to end through a network that holds requests ----------------------------------------
-
-
-@pytest.fixture
-def proxy(sim) -> Iterator[FaultProxy]:
-    with FaultProxy(sim.url) as fault_proxy:
-        yield fault_proxy
 
 
 @pytest.fixture

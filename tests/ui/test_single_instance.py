@@ -29,14 +29,6 @@ def cli(tmp_path: Path, capsys, sim) -> Cli:
 
 
 @pytest.fixture
-def sim():
-    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
-
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as simulator:
-        yield simulator
-
-
-@pytest.fixture
 def terminal(qtbot, cli: Cli):
     """The running terminal on the CLI's journal (real gateway client to the simulator); its
     sales keep asking the gateway longer than the test lasts."""
