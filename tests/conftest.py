@@ -1,12 +1,20 @@
-"""Shared fixtures. Every test is checked for leaked threads: servers and resolvers must stop."""
+"""Shared fixtures. Every test is checked for leaked threads: servers and resolvers must stop.
+
+The store tests and the UI's store screens share one throwaway PostgreSQL
+(``benchmarks.pgserver``), stopped at the end of the session. They skip, saying why, only when
+the server's programs are not installed (``.ci/run`` installs them).
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -76,3 +84,38 @@ def proxy(sim: Simulator) -> Iterator[FaultProxy]:
     """A ``FaultProxy`` in front of the test's ``sim``, without rules until the test adds some."""
     with FaultProxy(sim.url) as fault_proxy:
         yield fault_proxy
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    from benchmarks.pgserver import PgServer, scratch_root, server_programs
+
+    bin_dir = server_programs()
+    if bin_dir is None:
+        pytest.skip("the PostgreSQL server is not installed (Debian: apt-get install postgresql)")
+    root = scratch_root()
+    try:
+        server = PgServer(bin_dir, root)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def store_url(pg_server: Any) -> Iterator[str]:
+    """An empty store database of its own for each test."""
+    import psycopg
+
+    name = f"store_{os.getpid()}_{next(_store_numbers)}"
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield pg_server.url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+_store_numbers = itertools.count()
