@@ -41,6 +41,8 @@ class ShipperStatus:
     oldest_pending_at: float | None
     last_shipped_at: float | None
     problem: str | None
+    #: When the store database stopped answering (epoch seconds; None while it answers).
+    problem_since: float | None = None
 
     def lag_seconds(self, now: float) -> float:
         """How old the oldest change still to ship is (0 when none waits)."""
@@ -116,6 +118,9 @@ class Shipper:
 
     def _set(self, **changes: Any) -> None:
         with self._changed:
+            if "problem" in changes:  # the outage's start is kept while it lasts
+                changes["problem_since"] = None if changes["problem"] is None else (
+                    self._status.problem_since or time.time())
             self._status = dataclasses.replace(self._status, **changes)
             self._changed.notify_all()
 

@@ -126,7 +126,7 @@ class Terminal:
                                     "account.)") from None
         rt = self.runtime
         self.simulator, self.client, self.journal = rt.simulator, rt.client, rt.journal
-        self.engine, self.receiver = rt.engine, rt.receiver
+        self.engine, self.receiver, self.shipper = rt.engine, rt.receiver, rt.shipper
         self.port = CounterPort(self.engine)
         self.controller = EngineSaleController(self.engine,
                                                operator_id=self.config.ottpay.operator_id)
@@ -147,6 +147,8 @@ class Terminal:
             demo_codes=demo_codes() if self.demo else None,
             qr_offered=qr_wallets(config.ottpay.unionpay_qr),
         )
+        if self.shipper is not None:
+            self.window.show_store_status(self.shipper.status)
         self.settings: SettingsDialog | None = None
         self.history: HistoryDialog | None = None
         self.reports: ReportWindow | None = None

@@ -50,6 +50,7 @@ from cashier.ui.labels import wallet_label
 from cashier.ui.qrwidget import QrWidget
 from cashier.ui.questions import ask
 from cashier.ui.sale_controller import SaleController, SaleView
+from cashier.ui.store_status import StoreStatusLabel
 from cashier.ui.style import STYLE_SHEET, BoldTitle
 from cashier.wallets import (
     PaymentCodeError,
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         for page in (self.entry_page, self.waiting_page, self.result_page, self.signin_page):
             self.pages.addWidget(page)
         self.operator_name: str | None = None
+        self.store_status: StoreStatusLabel | None = None
         self._add_shortcuts()
 
         demo_text = self.tr("DEMO")
@@ -419,6 +421,13 @@ class MainWindow(QMainWindow):
                  WALLET_KEYS.items()}
         for key, slot in keys.items():
             QShortcut(QKeySequence(key), self, activated=slot)
+
+    def show_store_status(self, status: Callable[[], Any]) -> StoreStatusLabel:
+        """With a store database: the status bar says how shipping to it goes (``status``
+        returns the shipper's ``ShipperStatus``). Without one there is no status bar."""
+        self.store_status = StoreStatusLabel(status, self)
+        self.statusBar().addPermanentWidget(self.store_status, 1)
+        return self.store_status
 
     # --- state ---------------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:

@@ -86,7 +86,7 @@
     <name>FirstRunDialog</name>
     <message>
         <source>Set up the cashier terminal</source>
-        <extracomment>Wide enough for the merchant page&apos;s notes to wrap into a few lines (pixels). for the keyring (None: the key is in the file); never in a repr, like the PIN</extracomment>
+        <extracomment>Wide enough for the merchant page&apos;s notes to wrap into a few lines (pixels).</extracomment>
         <translation>设置收银台</translation>
     </message>
     <message>
@@ -1206,6 +1206,33 @@
     <message>
         <source>The test page was printed.</source>
         <translation>测试页已打印。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreStatus</name>
+    <message>
+        <source>Store unreachable since %1, sales continue</source>
+        <translation>门店数据库自 %1 起无法连接，收款照常进行</translation>
+    </message>
+    <message>
+        <source>Store: connecting…</source>
+        <translation>门店：正在连接…</translation>
+    </message>
+    <message>
+        <source>Store: up to date</source>
+        <translation>门店：已同步</translation>
+    </message>
+    <message>
+        <source>%1 s behind</source>
+        <translation>落后 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min behind</source>
+        <translation>落后 %1 分钟</translation>
+    </message>
+    <message>
+        <source>Store: %1 changes waiting, %2</source>
+        <translation>门店：%1 项更改待发送，%2</translation>
     </message>
 </context>
 <context>

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 import threading
+from pathlib import Path
 
 import pytest
 
-from cashier.config import Config
-from cashier.operators import DEMO_CASHIER_PIN
+from cashier.config import Config, load_config
+from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN, OperatorStore, operators_path
 from cashier.ui.app import Terminal
 from cashier.ui.collector import keep_collection_on_gui_thread
 from tests.ui.helpers import FAST
@@ -61,6 +62,60 @@ def make_terminal(qtbot, tmp_path):
         qtbot.waitExposed(terminal.window)
         if signed_in:
             terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
+        return terminal
+
+    yield make
+    for terminal in terminals:
+        terminal.close()
+
+
+MANAGER_ID = "0000000009"
+
+
+def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
+                   name: str = "Front counter") -> Path:
+    """A lane's settings file in ``folder``: the simulator as its gateway, ``url`` as its store
+    database, and a manager (PIN ``DEMO_MANAGER_PIN``) for refunds."""
+    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "cashier.toml"
+    path.write_text("\n".join([
+        "[ottpay]", f'endpoint = "{sim.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
+        f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"', "",
+        "[journal]", f'path = "{folder / "journal.sqlite3"}"', "",
+        "[store]", f'database_url = "{url}"', f'terminal_id = "{lane}"',
+        f'terminal_name = "{name}"']) + "\n", encoding="utf-8")
+    if not operators_path(path).exists():
+        OperatorStore(operators_path(path)).add("Manager", MANAGER_ID, "manager",
+                                                DEMO_MANAGER_PIN)
+    return path
+
+
+@pytest.fixture
+def sim():
+    """The gateway of lanes that run for real (not in demo mode), over HTTP on 127.0.0.1."""
+    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=2) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def make_store_terminal(qtbot, tmp_path, sim):
+    """A lane of a shop with a store database: ``make(url, lane=...)`` runs its terminal (real
+    gateway client to ``sim``, its journal in ``tmp_path/lane``, its shipper to ``url``)."""
+    terminals: list[Terminal] = []
+
+    def make(url: str, *, lane: str = "lane-1", name: str = "Front counter") -> Terminal:
+        config = load_config(store_settings(tmp_path / lane, url, sim, lane=lane, name=name))
+        terminal = Terminal(config, demo=False, journal_path=config.journal.path,
+                            customer_display=False, wedge=False, cny_currency=None,
+                            payment_options=FAST)
+        terminals.append(terminal)
+        terminal.show()
+        qtbot.waitExposed(terminal.window)
+        terminal.sign_in(terminal.operators.operators[0])
         return terminal
 
     yield make

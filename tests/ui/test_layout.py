@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from cashier.simulator import Scenario, demo_code
+from cashier.store.shipper import ShipperStatus
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog
 from cashier.ui.i18n import install_language, remove_language
@@ -60,6 +61,9 @@ def late(order_id: str) -> SaleView:
 def test_every_screen_fits(qtbot, make_terminal, language, size):
     terminal = make_terminal(confirm_after_queries=10_000)
     window = terminal.window
+    # a lane of a shop with a store database, while the store is down: the longest phrase
+    window.show_store_status(lambda: ShipperStatus("lane-1", False, 0, 12, 0.0, None,
+                                                   "the store database cannot be reached", 0.0))
     window.resize(*size)
     walk = Walk(window, size)
     terminal.sign_out()
