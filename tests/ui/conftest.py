@@ -93,15 +93,6 @@ def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
 
 
 @pytest.fixture
-def sim():
-    """The gateway of lanes that run for real (not in demo mode), over HTTP on 127.0.0.1."""
-    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
-
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=2) as simulator:
-        yield simulator
-
-
-@pytest.fixture
 def make_store_terminal(qtbot, tmp_path, sim):
     """A lane of a shop with a store database: ``make(url, lane=...)`` runs its terminal (real
     gateway client to ``sim``, its journal in ``tmp_path/lane``, its shipper to ``url``)."""
