@@ -183,7 +183,7 @@ class OttPayClient:
         self._local = threading.local()  # this thread's time_limit
         # A loopback simulator must never be reached through an environment proxy.
         self._connection = GatewayConnection(
-            self.endpoint, ca_bundle=ca_bundle, idle_timeout=idle_timeout,
+            self.endpoint, watchdog=self._watchdog, ca_bundle=ca_bundle, idle_timeout=idle_timeout,
             trust_env=not is_loopback_host(urlsplit(self.endpoint).hostname), clock=idle_clock,
         )
 
@@ -241,12 +241,17 @@ class OttPayClient:
 
     def warm_up(self) -> bool:
         """Open the gateway connection ahead of need (no request is sent); see
-        ``GatewayConnection.warm_up``. ``True`` if a connection was opened now.
+        ``GatewayConnection.warm_up``. ``True`` if a connection was opened now. Ends within
+        the connect timeout, TCP connect and TLS handshake together, whatever the gateway does.
 
-        Raises ``TransportError`` when the gateway cannot be reached or its certificate is not
-        trusted (nothing was sent, so nothing is unknown)."""
+        Raises ``TransportError`` when the gateway cannot be reached in time or its certificate
+        is not trusted (nothing was sent, so nothing is unknown)."""
+        seconds = self.timeout[0]
         try:
-            return self._connection.warm_up(self.timeout[0])
+            return self._connection.warm_up(seconds)
+        except TimeoutError:
+            raise TransportError(f"the gateway connection was not open within the connect "
+                                 f"timeout of {seconds:g}s", action="CONNECT") from None
         except ssl.SSLError as exc:
             raise TransportError("the gateway's TLS certificate could not be verified "
                                  f"({certificate_problem(exc)})", action="CONNECT") from None

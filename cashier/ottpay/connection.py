@@ -6,7 +6,9 @@ pays TCP connect + TLS handshake + the request (3-4 round trips, where the reque
 
 - ``warm_up()`` opens the connection (TCP + TLS, no request at all) ahead of need, e.g. while the
   cashier keys an amount, and reopens it once it has been idle for half the gateway's idle
-  timeout, so the gateway's front end never closes it under a payment;
+  timeout, so the gateway's front end never closes it under a payment. The whole warm-up has one
+  deadline (a gateway that drips its handshake is cut off at it), and a payment never waits for
+  a warm-up: one sent meanwhile opens a connection of its own;
 - never sends a request on a connection idle that long (it is dropped and a new one opened);
 - offers the previous TLS session to the next handshake (resumption: one round trip less on
   TLS 1.2, less CPU on TLS 1.3), with TLS 1.2 as the oldest version and 1.3 where offered;
@@ -35,7 +37,12 @@ from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.util.wait import wait_for_read
 
-from cashier.ottpay.transport import WatchedHTTPSConnection, deadline_session
+from cashier.ottpay.transport import (
+    Watchdog,
+    WatchedHTTPSConnection,
+    WatchedSSLContext,
+    deadline_session,
+)
 
 logger = logging.getLogger("cashier.ottpay")
 
@@ -53,7 +60,7 @@ def certificate_problem(exc: BaseException) -> str:
     return match[1].lower().replace("_", " ") if match else type(exc).__name__
 
 
-class _ResumingContext(ssl.SSLContext):
+class _ResumingContext(WatchedSSLContext):
     """A client TLS context that offers each host the last session it gave us."""
 
     def __init__(self, protocol: int = ssl.PROTOCOL_TLS_CLIENT) -> None:
@@ -132,9 +139,11 @@ class GatewayConnection:
     ``idle_timeout``: how long the gateway keeps an unused connection open (seconds); a
     connection idle for half of it is not used for a request and is reopened by ``warm_up``.
     ``trust_env``: whether environment proxies apply (never for a loopback simulator).
+    ``watchdog``: what holds ``warm_up`` to its deadline (the client's, so closing the client
+    ends a warm-up too).
     """
 
-    def __init__(self, endpoint: str, *, ca_bundle: str | Path | None = None,
+    def __init__(self, endpoint: str, *, watchdog: Watchdog, ca_bundle: str | Path | None = None,
                  idle_timeout: float = DEFAULT_IDLE_TIMEOUT, trust_env: bool = True,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if isinstance(idle_timeout, bool) or not isinstance(idle_timeout, int | float) or \
@@ -144,6 +153,7 @@ class GatewayConnection:
         self.verify: str | bool = str(ca_bundle) if ca_bundle else True
         self.idle_timeout = float(idle_timeout)
         self._clock = clock
+        self._watchdog = watchdog
         self._context = _client_context()
         self.session = deadline_session(ssl_context=self._context,
                                         https_connection=_GatewayHTTPSConnection)
@@ -169,13 +179,18 @@ class GatewayConnection:
         finally:
             self._touch()
 
-    def warm_up(self, connect_timeout: float = 3.05) -> bool:
+    def warm_up(self, seconds: float) -> bool:
         """Have an open, recently used connection ready; ``True`` if one was opened now.
 
         Sends nothing to the gateway: it connects (TCP + TLS, certificate verified) and parks
-        the connection in the pool the next request takes it from. Returns ``False`` at once
+        the connection in the pool the next request takes it from. Ends within ``seconds``,
+        connect and handshake together, whatever the gateway does. Returns ``False`` at once
         when another warm-up is under way or a fresh connection is already open. Raises
-        ``ssl.SSLError`` when the gateway is not trusted, ``OSError`` when it cannot be reached.
+        ``TimeoutError`` past ``seconds``, ``ssl.SSLError`` when the gateway is not trusted,
+        ``OSError`` when it cannot be reached.
+
+        A request sent meanwhile never waits for it: the connection being opened is out of the
+        pool until it is ready, so the request takes another one or opens its own.
         """
         if not self._warming.acquire(blocking=False):
             return False
@@ -188,13 +203,9 @@ class GatewayConnection:
             opened = False
             try:
                 if conn.sock is None:
-                    conn.timeout = connect_timeout
-                    conn.connect()
+                    self._connect(conn, seconds)
                     opened = True
                     self._touch()
-            except urllib3.exceptions.HTTPError as exc:  # refused, unreachable, timed out
-                conn.close()
-                raise ConnectionError(str(exc)) from None
             except BaseException:
                 conn.close()
                 raise
@@ -211,6 +222,23 @@ class GatewayConnection:
         self.session.close()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _connect(self, conn: Any, seconds: float) -> None:
+        """``conn.connect()`` (TCP, then TLS) within ``seconds`` in all."""
+        with self._watchdog.watch(seconds) as watch:
+            if watch.expired:
+                raise ConnectionError("the gateway client is closed")
+            conn.timeout = seconds  # each step's own limit; the watch holds them to one total
+            try:
+                conn.connect()
+            except BaseException as exc:
+                if watch.expired:
+                    raise TimeoutError(f"no connection within {seconds:g}s") from None
+                if isinstance(exc, urllib3.exceptions.HTTPError):  # refused, unreachable
+                    raise ConnectionError(str(exc)) from None
+                raise
+            if watch.expired:  # connected just as the deadline cut it: not usable
+                raise TimeoutError(f"no connection within {seconds:g}s")
 
     def _touch(self) -> None:
         with self._lock:

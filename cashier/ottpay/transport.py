@@ -4,7 +4,9 @@
 every few seconds keeps a request alive for ever. Here a ``Watchdog`` thread shuts the request's
 socket down when its deadline passes; the blocked read then fails at once, and the caller sees
 ``watch.expired``. Shutting the socket down works the same under TLS, and the connection is then
-discarded by the pool, never reused.
+discarded by the pool, never reused. The socket is watched from the moment it is connected, so a
+peer that drips its side of the TLS handshake is cut off by the same deadline as one that drips
+its answer (for the handshake, the TLS context must be a ``WatchedSSLContext``).
 
     session = deadline_session()             # a requests.Session whose connections can be watched
     watchdog = Watchdog("ottpay")
@@ -169,7 +171,29 @@ def _attach_to_current(sock: Any) -> None:
         watch.attach(sock)
 
 
+class WatchedSSLContext(ssl.SSLContext):
+    """A client TLS context whose handshakes the current ``Watch`` may cut short: the TLS
+    socket is handed to the watch before the handshake starts, not once it is done."""
+
+    def wrap_socket(self, sock: Any, *args: Any, do_handshake_on_connect: bool = True,
+                    **kwargs: Any) -> ssl.SSLSocket:
+        wrapped = super().wrap_socket(sock, *args, do_handshake_on_connect=False, **kwargs)
+        if do_handshake_on_connect:
+            _attach_to_current(wrapped)
+            try:
+                wrapped.do_handshake()
+            except BaseException:
+                wrapped.close()
+                raise
+        return wrapped
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _attach_to_current(sock)  # sending the request is watched too
+        return sock
+
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _attach_to_current(self.sock)
         return super().getresponse(*args, **kwargs)
@@ -177,6 +201,11 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class WatchedHTTPSConnection(HTTPSConnection):
     """An https connection whose socket the current ``Watch`` may shut (subclass to refine)."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _attach_to_current(sock)  # until the TLS context takes it over for the handshake
+        return sock
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         _attach_to_current(self.sock)

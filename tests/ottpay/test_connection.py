@@ -3,15 +3,24 @@ certificate authority made for the test, which the client trusts only through ``
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
+from cashier.journal import Journal
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.errors import TransportError
+from cashier.payments.engine import PaymentEngine
+from cashier.payments.settings import PaymentSettings
+from cashier.payments.states import SaleState
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
 from cashier.simulator.tls import TestAuthority
 from cashier.wallets import Wallet
+from tests.faults import DrippingRelay
 
 OPERATOR = "0000000001"
 
@@ -119,3 +128,59 @@ def test_a_connection_the_server_closed_while_idle_is_replaced_by_warm_up(author
         assert sim.connections_opened >= 2
         assert client.exchange_rate("CAD").rate_e8 > 0
         assert [r.action for r in sim.requests()] == ["EX_RATE_QUERY"]
+
+
+# -- a gateway that drips its handshake ------------------------------------------------------
+
+#: One byte of the gateway's handshake every 0.2 s: no read ever waits the 0.5 s connect
+#: timeout, and the gateway's first flight (about a kilobyte) would take minutes.
+DRIP_INTERVAL = 0.2
+BOUND = 30.0  # far above the 0.5 s warm-up deadline, far below the drip's minutes
+FOREVER = 600.0  # a connect timeout longer than any test may run
+
+
+@contextmanager
+def engine_through(relay: DrippingRelay, authority: TestAuthority, folder: Path,
+                   connect_timeout: float) -> Iterator[PaymentEngine]:
+    """An engine whose client reaches the gateway through ``relay``; shut down, aborting
+    whatever is in flight, at the end."""
+    with OttPayClient(relay.url("/processV2"), DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
+                      operator_id=OPERATOR, ca_bundle=authority.ca_file,
+                      connect_timeout=connect_timeout, read_timeout=5) as client, \
+            Journal(folder / "journal.sqlite") as journal:
+        engine = PaymentEngine(client, journal, PaymentSettings(operator_id=OPERATOR))
+        try:
+            yield engine
+        finally:
+            engine.shutdown(abort_requests=True)
+
+
+def test_a_warm_up_whose_handshake_drips_ends_at_its_deadline_and_the_payment_goes_out(
+        https_sim, authority, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="cashier.payments")
+    with DrippingRelay(https_sim.port, interval=DRIP_INTERVAL) as relay, \
+            engine_through(relay, authority, tmp_path, connect_timeout=0.5) as engine:
+        started = time.monotonic()
+        assert engine.prepare() is False
+        assert time.monotonic() - started < BOUND
+        assert "could not open the gateway connection ahead of a sale: the gateway connection " \
+            "was not open within the connect timeout of 0.5s" in caplog.text
+        assert relay.hung_up.wait(BOUND) and relay.dripped > 0  # let go mid-handshake
+        sale = engine.pay_passive(800, demo_code(Scenario.INSTANT_SUCCESS))
+    assert sale.state == SaleState.PAID
+    assert relay.connections == 2 and https_sim.connections_opened == 1  # only one got through
+    assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
+
+
+def test_a_payment_never_waits_for_a_warm_up_stuck_in_its_handshake(https_sim, authority,
+                                                                     tmp_path):
+    with DrippingRelay(https_sim.port, interval=DRIP_INTERVAL) as relay:
+        with engine_through(relay, authority, tmp_path, connect_timeout=FOREVER) as engine:
+            assert engine.prepare_soon() is True  # on the engine's thread, as the CLI does
+            assert relay.dripping.wait(BOUND)  # the warm-up is in its crawling handshake
+            sale = engine.pay_passive(900, demo_code(Scenario.INSTANT_SUCCESS))
+            assert sale.state == SaleState.PAID
+            assert not relay.hung_up.is_set()  # paid while the warm-up still hangs
+        # Shutting down (closing the client) ended the warm-up rather than waiting it out.
+        assert relay.hung_up.wait(BOUND)
+    assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
