@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cashier.config import Config
 from cashier.devices import printed_text, receipt_text
@@ -45,6 +45,8 @@ __all__ = [
     "refund_receipt",
     "report_bytes",
     "report_data",
+    "store_report_bytes",
+    "store_report_data",
     "sale_receipt",
     "send_to_printer",
 ]
@@ -227,6 +229,39 @@ def report_bytes(report: DayReport, config: Config, *, operator: str = "") -> by
     return r.render_report(report_data(report, config, operator=operator), receipt_style(config))
 
 
+def store_report_data(report: dict[str, Any], config: Config) -> r.ReportData:
+    """The store's X or Z report (``central.report``'s dict with its ``kind``) for the
+    printer: one section per lane (its Z number if it closed the day), the store's total, and
+    the lanes still open."""
+    name, address = _merchant(config)
+    language = receipt_language(config)
+    closure = report.get("store_z") if report["kind"] == "Z" else None
+    start = dt.datetime.combine(dt.date.fromisoformat(report["business_day"]), dt.time())
+    end = _local(closure["closed_at"]) if closure else dt.datetime.now()
+    lanes = []
+    for lane in report["lanes"]:
+        label = f"{lane['terminal_id']} {lane['name']}".strip()
+        if lane["z_number"] is not None:
+            label = receipt_text.text("lane_closed", language, lane=label,
+                                      number=lane["z_number"])
+        total = lane["total"]
+        lanes.append(r.ReportWallet(
+            wallet_label=label, sale_count=total["sales_count"], sale_cents=total["sales_cents"],
+            tip_cents=total["tips_cents"], refund_count=total["refunds_count"],
+            refund_cents=total["refunds_cents"]))
+    notes = (receipt_text.text("lanes_open", language, lanes=", ".join(report["lanes_open"])),) \
+        if report["lanes_open"] else ()
+    return r.ReportData(
+        kind=report["kind"], merchant_name=name, merchant_address=address, period_start=start,
+        period_end=end, wallets=tuple(lanes),
+        report_number=closure["number"] if closure else None, store=True, notes=notes)
+
+
+def store_report_bytes(report: dict[str, Any], config: Config) -> bytes:
+    """ESC/POS bytes of the store's X or Z report for the configured printer."""
+    return r.render_report(store_report_data(report, config), receipt_style(config))
+
+
 # --- output ----------------------------------------------------------------------------------
 
 
@@ -291,6 +326,11 @@ class ReceiptQueue:
         """Queue an X or Z report."""
         return self.spooler.submit(report_bytes(report, self.config),
                                    description=f"{report.kind} report")
+
+    def store_report(self, report: dict[str, Any]) -> PrintJob:
+        """Queue the store's X or Z report (``CounterPort.store_report``'s)."""
+        return self.spooler.submit(store_report_bytes(report, self.config),
+                                   description=f"store {report['kind']} report")
 
     def reprint_kept(self) -> None:
         """Queue again every job that did not print."""

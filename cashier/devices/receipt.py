@@ -149,7 +149,8 @@ class ReceiptData:
 
 @dataclass(frozen=True)
 class ReportWallet:
-    """One wallet's figures for a report period. Net = sales + tips - refunds."""
+    """One wallet's figures for a report period (on a store report: one lane's, its label the
+    lane). Net = sales + tips - refunds."""
 
     wallet_label: str
     sale_count: int = 0
@@ -176,7 +177,11 @@ class ReportLatePayment:
 
 @dataclass(frozen=True)
 class ReportData:
-    """An X (interim) or Z (closing) report. Totals are computed from ``wallets``."""
+    """An X (interim) or Z (closing) report. Totals are computed from ``wallets``.
+
+    ``store``: the store's report of every lane, one section per lane in ``wallets``;
+    ``notes`` are printed after the totals (the lanes still open).
+    """
 
     kind: str  # "X" | "Z"
     merchant_name: str
@@ -187,6 +192,8 @@ class ReportData:
     late_payments: tuple[ReportLatePayment, ...] = ()
     merchant_address: str = ""
     report_number: int | None = None
+    store: bool = False
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in ("X", "Z"):
@@ -377,7 +384,8 @@ def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
     doc = _start(style)
     _header(doc, data.merchant_name, data.merchant_address)
     label = style.label
-    title = label("z_report" if data.kind == "Z" else "x_report")
+    kind = "z_report" if data.kind == "Z" else "x_report"
+    title = label(f"store_{kind}" if data.store else kind)
     if data.report_number is not None:
         title += f" #{data.report_number}"
     doc.centered(title, bold=True, double_height=True)
@@ -403,6 +411,8 @@ def render_report(data: ReportData, style: ReceiptStyle | None = None) -> bytes:
     doc.printer.set(bold=True)
     doc.pair(label("net_total"), _money(data.net_cents))
     doc.printer.set(bold=False)
+    for note in data.notes:
+        doc.wrapped(note)
     if data.late_payments:
         doc.rule()
         doc.centered(label("late_payments", count=len(data.late_payments)), bold=True)
