@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashier.config import Config, default_config_dir, default_data_dir, default_log_dir
-from cashier.journal.store import Journal
+from cashier.journal.store import DayAlreadyClosedError, Journal
 from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.wappay import WapPayReturn
@@ -205,10 +205,10 @@ class Runtime:
             journal = Journal(path)
             closers.append(journal.close)
             shipper = None
+            holder: dict[str, PaymentEngine] = {}
             if terminal:
                 journal.claim_terminal()
-                shipper = _start_shipper(config, demo, path, closers)
-            holder: dict[str, PaymentEngine] = {}
+                shipper = _start_shipper(config, demo, path, closers, holder)
             receiver = _open_receiver(config, demo, client.merchant_id, sign_key, holder,
                                       closers)
             callback_url = config.ottpay.callback_url
@@ -248,8 +248,13 @@ class Runtime:
         self.close()
 
 
-def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any]) -> Shipper | None:
-    """The terminal's shipper when the settings name a store database; never for demo sales."""
+def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any],
+                   holder: dict[str, PaymentEngine]) -> Shipper | None:
+    """The terminal's shipper when the settings name a store database; never for demo sales.
+
+    It closes the days the store's Z report closed through the engine (``close_store_days``),
+    which is built after it: until then the days wait for its next look.
+    """
     store = config.store
     if not store.enabled or store.database_url is None or store.terminal_id is None:
         return None
@@ -258,10 +263,49 @@ def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any]) -
         return None
     from cashier.store.shipper import Shipper  # psycopg only where a store is configured
 
-    shipper = Shipper(path, store.database_url, store.terminal_id, store.terminal_name)
+    def store_closed(days: list[str]) -> None:
+        engine = holder.get("engine")
+        if engine is not None:
+            close_store_days(engine, days)
+
+    shipper = Shipper(path, store.database_url, store.terminal_id, store.terminal_name,
+                      on_store_closed=store_closed)
     shipper.start()
     closers.append(shipper.stop)
     return shipper
+
+
+def close_store_days(engine: PaymentEngine, days: list[str]) -> list[str]:
+    """Close, each through the lane's own Z report, the business ``days`` the store's Z report
+    closed; returns the days closed now.
+
+    A day with a sale being taken at the counter waits (the store asks again on the shipper's
+    next look); sales of the day still waiting for the gateway's answer do not stop it, as they
+    do not stop the lane's own Z: it counts them as open and the log says so.
+    """
+    journal = engine.journal
+    closed: list[str] = []
+    for day in days:
+        if journal.z_record(day) is not None:
+            continue
+        live = [order_id for order_id in engine.live_sales()
+                if (sale := journal.get_sale(order_id)) is not None and sale.business_day == day]
+        if live:
+            log.info("store: the store closed business day %s; closing it here once sale(s) %s "
+                     "in progress settle", day, ", ".join(live))
+            continue
+        try:
+            report = engine.z_report(day)
+        except DayAlreadyClosedError:  # the cashier's own Z came first
+            continue
+        if report.open_count:
+            log.warning("store: business day %s closed with %d sale(s) still waiting for the "
+                        "gateway's answer; the Z report counts them as open", day,
+                        report.open_count)
+        log.info("store: business day %s closed by Z report #%s, as the store's Z report asked",
+                 day, report.number)
+        closed.append(day)
+    return closed
 
 
 def _close_all(closers: list[Any]) -> None:

@@ -9,7 +9,14 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_GATEWAY, EXIT_OK, CommandError, emit
+from cashier.commands.outcome import (
+    EXIT_BAD_INPUT,
+    EXIT_DECLINED,
+    EXIT_GATEWAY,
+    EXIT_OK,
+    CommandError,
+    emit,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,10 +50,16 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     report = actions.add_parser(
         "report", parents=[common], help="the store's X or Z report, per lane and in total",
         description="Totals of a business day (default: today) per lane and for the store. "
-        "--z counts only the lanes that closed the day with their own Z report and names the "
-        "lanes still open.")
+        "--z is the store's Z report: the first one closes the day for every lane (the lanes "
+        "still open close it with their own Z report as soon as they learn of it); it counts "
+        "the lanes that closed the day, each as its own Z report printed it, and names the "
+        "lanes still open. Run again, it shows the same store Z with the figures as they are "
+        "now.")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="business day")
-    report.add_argument("--z", action="store_true", help="the closed lanes' Z reports")
+    report.add_argument("--z", action="store_true",
+                        help="the store's Z report (closes the day for every lane)")
+    report.add_argument("--print", dest="print_it", action="store_true",
+                        help="also print it on this lane's receipt printer")
     report.set_defaults(handler=run_store_report)
 
 
@@ -179,15 +192,53 @@ def run_store_history(args: argparse.Namespace) -> int:
 
 def run_store_report(args: argparse.Namespace) -> int:
     from cashier.commands.common import day
+    from cashier.config import PrinterKind
     from cashier.journal import local_business_day
+    from cashier.printing import PrintError, send_to_printer, store_report_bytes
+    from cashier.sentence import sentence
     from cashier.store import central
 
     config = _settings(args)
-    business_day = day(args.date) or local_business_day(time.time())
+    today = local_business_day(time.time())
+    business_day = day(args.date) or today
+    if args.print_it and config.printer.kind is PrinterKind.NONE:
+        raise CommandError("No receipt printer is configured ([printer] kind); nothing was "
+                           "done.", EXIT_BAD_INPUT)
+    if args.z and business_day > today:
+        raise CommandError(f"Business day {business_day} has not begun; nothing was closed.",
+                           EXIT_BAD_INPUT)
+    notice = None
     with _store(config) as conn:
+        if args.z:
+            try:
+                central.close_store_day(conn, business_day, config.store.terminal_id or "")
+            except central.StoreDayClosedError as exc:
+                notice = f"{sentence(str(exc))[:-1]}; nothing was closed again."
         report = central.report(conn, business_day, closed_only=args.z)
     report["kind"] = "Z" if args.z else "X"
-    lines = [f"Store {report['kind']} report, {business_day}"]
+    report["closed_now"] = args.z and notice is None
+    code = EXIT_OK
+    if args.print_it:
+        try:
+            report["printed_on"] = send_to_printer(store_report_bytes(report, config), config)
+        except PrintError as exc:
+            report["print_error"] = str(exc)
+            code = EXIT_DECLINED
+    lines = [notice] if notice else []
+    lines += store_report_text(report)
+    if report.get("print_error"):
+        lines.append(f"Not printed: {report['print_error']}")
+    emit(args, report, "\n".join(lines))
+    return code
+
+
+def store_report_text(report: dict[str, Any]) -> list[str]:
+    """The store's X or Z report as lines for the screen."""
+    closure = report["store_z"] if report["kind"] == "Z" else None
+    title = f"Store {report['kind']} report"
+    if closure:
+        title += f" #{closure['number']} (day closed by {closure['closed_by']})"
+    lines = [f"{title}, {report['business_day']}"]
     for lane in report["lanes"]:
         lines.append(f"  {lane['terminal_id']} {lane['name']}: net "
                      f"{lane['total']['net_cents'] / 100:.2f} ({lane['total']['sales_count']} "
@@ -196,6 +247,7 @@ def run_store_report(args: argparse.Namespace) -> int:
     lines.append(f"  Store: net {report['total']['net_cents'] / 100:.2f} "
                  f"({report['total']['sales_count']} sale(s))")
     if report["lanes_open"]:
-        lines.append(f"  Still open: {', '.join(report['lanes_open'])}")
-    emit(args, report, "\n".join(lines))
-    return EXIT_OK
+        asked = report["kind"] == "Z" and closure is not None
+        lines.append(f"  Still open{', asked to close' if asked else ''}: "
+                     f"{', '.join(report['lanes_open'])}")
+    return lines

@@ -625,6 +625,12 @@ class PaymentEngine:
         """Running totals of a business day (default: the current one); changes nothing."""
         return x_report(self.journal, day or self.journal.current_business_day())
 
+    def live_sales(self) -> list[str]:
+        """Order ids of the sales being taken right now (their flow still runs at the counter),
+        which no Z report closed by the store may cut short."""
+        with self._lock:
+            return [order_id for order_id, handle in self._handles.items() if not handle.done]
+
     def z_report(self, day: str | None = None) -> DayReport:
         """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed.
 

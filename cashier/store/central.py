@@ -12,6 +12,7 @@ its own X report once its outbox is shipped.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -215,6 +216,64 @@ def release_refund(conn: psycopg.Connection[Any], refund_id: str) -> None:
                  (refund_id,))
 
 
+# --- the store's Z: closing a business day for every lane --------------------------------------
+
+
+class StoreDayClosedError(RuntimeError):
+    """The store closed that business day already; the message is one sentence."""
+
+
+def close_store_day(conn: psycopg.Connection[Any], day: str, closed_by: str) -> dict[str, Any]:
+    """The store's Z report of ``day``: record, numbered next, that the store closed it.
+
+    The lanes that have closed the day by then are named with their Z numbers; every other lane
+    is asked to close it (``days_to_close``) and does so through its own Z report, which it
+    then ships like any other. Returns the closure (see ``store_closure``);
+    ``StoreDayClosedError`` if the store closed that day already.
+    """
+    when = _value("business_day", day)
+    with conn.transaction():
+        # One closing at a time: numbers follow each other and a day is closed once.
+        conn.execute("LOCK TABLE store_closures IN EXCLUSIVE MODE")
+        before = store_closure(conn, day)
+        if before is not None:
+            raise StoreDayClosedError(
+                f"business day {day} was already closed by store Z report #{before['number']}")
+        closed = dict(conn.execute(
+            "SELECT terminal_id, z_number FROM business_days WHERE business_day = %s",
+            (when,)).fetchall())
+        asked = [terminal_id for (terminal_id,) in conn.execute(
+            "SELECT terminal_id FROM terminals ORDER BY terminal_id") if terminal_id not in closed]
+        conn.execute(
+            "INSERT INTO store_closures (business_day, number, closed_by, lanes_closed, "
+            "lanes_asked) SELECT %s, COALESCE(MAX(number), 0) + 1, %s, %s, %s "
+            "FROM store_closures", (when, closed_by, json.dumps(closed), asked))
+    closure = store_closure(conn, day)
+    assert closure is not None
+    return closure
+
+
+def store_closure(conn: psycopg.Connection[Any], day: str) -> dict[str, Any] | None:
+    """The store's Z report of ``day`` (None: the store has not closed it): ``number``,
+    ``closed_at`` (epoch seconds), ``closed_by``, ``lanes_closed`` (terminal id: its Z number,
+    when the store closed the day) and ``lanes_asked`` (the lanes still open then)."""
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        row = cur.execute(
+            "SELECT number, business_day, closed_at, closed_by, lanes_closed, lanes_asked "
+            "FROM store_closures WHERE business_day = %s",
+            (_value("business_day", day),)).fetchone()
+    return None if row is None else _plain(row)
+
+
+def days_to_close(conn: psycopg.Connection[Any], terminal_id: str) -> list[str]:
+    """The business days the store closed that lane ``terminal_id`` was asked to close and
+    has not shipped a Z report of yet, oldest first."""
+    return [day.isoformat() for (day,) in conn.execute(
+        "SELECT c.business_day FROM store_closures c WHERE %(t)s = ANY (c.lanes_asked) "
+        "AND NOT EXISTS (SELECT 1 FROM business_days d WHERE d.terminal_id = %(t)s "
+        "AND d.business_day = c.business_day) ORDER BY c.business_day", {"t": terminal_id})]
+
+
 # --- the store view ---------------------------------------------------------------------------
 
 
@@ -270,16 +329,19 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False) \
         -> dict[str, Any]:
     """The store's report of ``day``: per lane (with the lane's Z number if it closed the day)
-    and in total, with the lanes still open named. ``closed_only`` (the store's Z report):
-    only the lanes that closed the day count in it."""
+    and in total, with the lanes still open named, and the store's Z of the day if there is one
+    (``store_z``, see ``store_closure``). ``closed_only`` (the store's Z report): only the lanes
+    that closed the day count, each with the totals of its own Z report as it printed them."""
     when = _value("business_day", day)
     lanes: dict[str, dict[str, Any]] = {}
-    for terminal_id, name, z_number in conn.execute(
-            "SELECT t.terminal_id, t.name, d.z_number FROM terminals t LEFT JOIN business_days d "
-            "ON d.terminal_id = t.terminal_id AND d.business_day = %s ORDER BY t.terminal_id",
-            (when,)):
+    for terminal_id, name, z_number, z_totals in conn.execute(
+            "SELECT t.terminal_id, t.name, d.z_number, d.totals FROM terminals t "
+            "LEFT JOIN business_days d ON d.terminal_id = t.terminal_id AND d.business_day = %s "
+            "ORDER BY t.terminal_id", (when,)):
         lanes[terminal_id] = {"terminal_id": terminal_id, "name": name, "z_number": z_number,
                               "wallets": {}, "open_count": 0}
+        if closed_only and z_totals is not None:
+            lanes[terminal_id]["z_totals"] = z_totals
 
     def bucket(terminal_id: str, wallet: str) -> dict[str, int]:
         return lanes[terminal_id]["wallets"].setdefault(wallet, dict.fromkeys(_TOTAL_KEYS, 0))
@@ -306,14 +368,23 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
     for lane in lanes.values():
         if closed_only and lane["z_number"] is None:
             continue
-        wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
+        z_totals = lane.pop("z_totals", None)
+        if z_totals is not None:  # what the lane's Z printed, whatever changed since
+            wallets = [_totals(w) for w in z_totals["wallets"]]
+            lane["open_count"] = z_totals["open_count"]
+        else:
+            wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
         out_lanes.append({**lane, "wallets": [w.to_dict() for w in wallets],
                           "total": _sum("ALL", wallets).to_dict()})
-    totals = [WalletTotals("ALL", **{k: lane["total"][k] for k in _TOTAL_KEYS})
-              for lane in out_lanes]
+    totals = [_totals(lane["total"]) for lane in out_lanes]
     return {"business_day": day, "lanes": out_lanes, "total": _sum("ALL", totals).to_dict(),
             "lanes_open": [lane["terminal_id"] for lane in lanes.values()
-                           if lane["z_number"] is None]}
+                           if lane["z_number"] is None],
+            "store_z": store_closure(conn, day)}
+
+
+def _totals(figures: dict[str, Any]) -> WalletTotals:
+    return WalletTotals(figures["wallet"], **{k: int(figures[k]) for k in _TOTAL_KEYS})
 
 
 def _sum(wallet: str, parts: Iterable[WalletTotals]) -> WalletTotals:

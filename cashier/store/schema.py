@@ -9,6 +9,9 @@ accountant or BI tool to read directly.
   calendar day).
 - ``business_days``: each Z report a lane printed (``totals`` is the lane's own JSON).
 - ``refund_reservations``: refunds reserved against a sale before they were sent.
+- ``store_closures``: each store Z report (one per business day, numbered): when, by whom, the
+  lanes that had closed the day by then (with their Z numbers) and the lanes still open, which
+  were asked to close it (each does, through its own Z report, when its shipper learns of it).
 
 The migrations run in one transaction under an advisory lock, so two lanes starting together
 apply them once. Never edit a released migration: append one.
@@ -113,6 +116,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         "CREATE INDEX refund_reservations_order ON refund_reservations (order_id)",
+    ),
+    # 3: the store's Z report closes a business day for every lane (``central.close_store_day``);
+    # ``lanes_asked`` are the lanes still open then, each closing the day itself when it learns.
+    (
+        """
+        CREATE TABLE store_closures (
+            business_day DATE PRIMARY KEY,
+            number       INTEGER NOT NULL UNIQUE,
+            closed_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+            closed_by    TEXT NOT NULL,
+            lanes_closed JSONB NOT NULL,
+            lanes_asked  TEXT[] NOT NULL
+        )
+        """,
     ),
 )
 

@@ -8,6 +8,12 @@ of any length, or a shipper killed mid-batch, ships every change exactly once mo
 shipping one twice changes nothing (see ``central.ship``).
 
 ``status()`` is safe from any thread (the UI's status bar, ``cashier store status``).
+
+The store's Z report reaches the lane here too: every ``closures_every`` seconds the shipper asks
+the store which business days it closed that this lane has not (``central.days_to_close``) and
+hands them to ``on_store_closed``, which closes them through the lane's own Z report (the shipper
+knows no engine; ``cashier.runtime`` wires it). A lane offline at the time learns of it on its
+first pass back.
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ class Shipper:
         idle_seconds: float = 0.5,
         max_backoff: float = 30.0,
         connect: Callable[[str], psycopg.Connection[Any]] = central.connect,
+        on_store_closed: Callable[[list[str]], object] | None = None,
+        closures_every: float = 2.0,
     ) -> None:
         self.journal_path = Path(journal_path)
         self._url = database_url
@@ -75,6 +83,9 @@ class Shipper:
         self._idle = idle_seconds
         self._max_backoff = max_backoff
         self._connect = connect
+        self._on_store_closed = on_store_closed
+        self._closures_every = closures_every
+        self._closures_due = 0.0  # monotonic time of the next look at the store's closings
         self._stop = threading.Event()
         self._changed = threading.Condition()
         self._empty_passes = 0
@@ -137,6 +148,7 @@ class Shipper:
                 try:
                     outbox.join_store()  # once; a journal busy beyond its wait: next pass
                     shipped_any = self._pass(outbox)
+                    self._store_closings()
                     backoff = 1.0
                 except (psycopg.Error, central.StoreUnavailableError, StoreSchemaError) as exc:
                     backlog = outbox.backlog(self._status.shipped_seq)
@@ -189,6 +201,20 @@ class Shipper:
         self._set(shipped_seq=shipped, pending=backlog.changes,
                   oldest_pending_at=backlog.oldest_at, last_shipped_at=time.time())
         return True
+
+    def _store_closings(self) -> None:
+        """Hand the days the store closed and this lane has not to ``on_store_closed``."""
+        conn = self._conn
+        if self._on_store_closed is None or conn is None or time.monotonic() < self._closures_due:
+            return
+        self._closures_due = time.monotonic() + self._closures_every
+        days = central.days_to_close(conn, self.terminal_id)
+        if not days:
+            return
+        try:
+            self._on_store_closed(days)
+        except Exception:  # the lane's business; shipping goes on, and so will the next look
+            log.exception("store: closing the day(s) %s the store closed failed", ", ".join(days))
 
     def _drop_connection(self, problem: str | None, **status: Any) -> None:
         """Close the connection; with ``problem``, say why in the status (with ``status``)."""
