@@ -15,7 +15,7 @@ import pytest
 from cashier import cli
 from cashier.journal import Journal
 from cashier.payments.reports import closed_report
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator import Simulator
 from tests.store.test_commands import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,47 +99,47 @@ def store_z(capsys, lane: Lane, day: str) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_the_store_z_closes_the_day_on_every_lane_once_it_can(tmp_path, store_url, capsys):
-    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as sim:
-        one, two, three = (Lane(tmp_path / t, store_url, t, sim) for t in LANES)
-        lanes = (one, two, three)
-        try:
-            for lane, count in zip(lanes, (6, 5, 4), strict=True):
-                lane.start(count)
-            day = {lane.said()["day"] for lane in lanes}.pop()
-            live = two.tell("qr")["live"]  # a payment in progress on lane 2
-            three.stop()  # lane 3 is off when the store closes the day
-            code, z = store_z(capsys, one, day)
-            assert (code, z["kind"], z["closed_now"]) == (0, "Z", True)
-            assert z["store_z"]["number"] == 1 and z["store_z"]["closed_by"] == "lane-1"
-            assert sorted(z["store_z"]["lanes_asked"]) == list(LANES)
+def test_the_store_z_closes_the_day_on_every_lane_once_it_can(tmp_path, store_url, sim,
+                                                              capsys):
+    one, two, three = (Lane(tmp_path / t, store_url, t, sim) for t in LANES)
+    lanes = (one, two, three)
+    try:
+        for lane, count in zip(lanes, (6, 5, 4), strict=True):
+            lane.start(count)
+        day = {lane.said()["day"] for lane in lanes}.pop()
+        live = two.tell("qr")["live"]  # a payment in progress on lane 2
+        three.stop()  # lane 3 is off when the store closes the day
+        code, z = store_z(capsys, one, day)
+        assert (code, z["kind"], z["closed_now"]) == (0, "Z", True)
+        assert z["store_z"]["number"] == 1 and z["store_z"]["closed_by"] == "lane-1"
+        assert sorted(z["store_z"]["lanes_asked"]) == list(LANES)
 
-            wait_for(lambda: "lane-1" in closed_lanes(store_url, day), "lane 1 closes the day")
-            wait_for(lambda: "in progress settle" in two.log.read_text(encoding="utf-8"),
-                     "lane 2 waits for its payment in progress")
-            assert "lane-2" not in closed_lanes(store_url, day)  # the sale cannot settle yet
+        wait_for(lambda: "lane-1" in closed_lanes(store_url, day), "lane 1 closes the day")
+        wait_for(lambda: "in progress settle" in two.log.read_text(encoding="utf-8"),
+                 "lane 2 waits for its payment in progress")
+        assert "lane-2" not in closed_lanes(store_url, day)  # the sale cannot settle yet
 
-            sim.customer_pays(live)
-            wait_for(lambda: "lane-2" in closed_lanes(store_url, day), "lane 2 closes the day")
-            assert "lane-3" not in closed_lanes(store_url, day)
-            three.start(0)  # back: it learns of the store's Z and closes the day
-            three.said()
-            wait_for(lambda: "lane-3" in closed_lanes(store_url, day), "lane 3 closes the day")
-            for lane in lanes:
-                lane.stop()
+        sim.customer_pays(live)
+        wait_for(lambda: "lane-2" in closed_lanes(store_url, day), "lane 2 closes the day")
+        assert "lane-3" not in closed_lanes(store_url, day)
+        three.start(0)  # back: it learns of the store's Z and closes the day
+        three.said()
+        wait_for(lambda: "lane-3" in closed_lanes(store_url, day), "lane 3 closes the day")
+        for lane in lanes:
+            lane.stop()
 
-            code, again = store_z(capsys, one, day)
-            assert (code, again["closed_now"], again["lanes_open"]) == (0, False, [])
-            assert again["store_z"]["number"] == 1
-            totals = {lane.terminal_id: lane.z_total(day) for lane in lanes}
-            assert {x["terminal_id"]: x["total"] for x in again["lanes"]} == totals
-            assert again["total"] == {key: sum(t[key] for t in totals.values())
-                                      for key in again["total"] if key != "wallet"} | \
-                {"wallet": "ALL"}
-            # lane 2's Z counts the payment it waited for
-            assert totals["lane-2"]["sales_count"] == 5 + 1
-            assert totals["lane-1"]["sales_count"] == 6
-            assert totals["lane-3"]["sales_count"] == 4
-        finally:
-            for lane in lanes:
-                lane.kill()
+        code, again = store_z(capsys, one, day)
+        assert (code, again["closed_now"], again["lanes_open"]) == (0, False, [])
+        assert again["store_z"]["number"] == 1
+        totals = {lane.terminal_id: lane.z_total(day) for lane in lanes}
+        assert {x["terminal_id"]: x["total"] for x in again["lanes"]} == totals
+        assert again["total"] == {key: sum(t[key] for t in totals.values())
+                                  for key in again["total"] if key != "wallet"} | \
+            {"wallet": "ALL"}
+        # lane 2's Z counts the payment it waited for
+        assert totals["lane-2"]["sales_count"] == 5 + 1
+        assert totals["lane-1"]["sales_count"] == 6
+        assert totals["lane-3"]["sales_count"] == 4
+    finally:
+        for lane in lanes:
+            lane.kill()
