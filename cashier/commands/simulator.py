@@ -2,17 +2,28 @@
 
 Prints the endpoint URL and the demo payment codes (never the sign key), then serves until
 Ctrl-C or SIGTERM; ``serve_forever`` does the same from Python.
+
+``--https`` serves TLS with a certificate authority made for the run (nothing of it comes from
+outside): its certificate is written to ``--ca-folder`` (a temporary folder, removed when the
+simulator stops, if not given) and its path printed, so a terminal is pointed at the simulator
+with ``[ottpay] ca_bundle`` and keeps checking certificates. ``--idle-timeout`` is how long a
+keep-alive connection may stay unused before the simulator closes it, as a gateway's front end
+does.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cashier.commands.common import seconds
 from cashier.commands.outcome import CommandError
 from cashier.wallets import Wallet
 
@@ -52,11 +63,29 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="how the gateway answers where OTT Pay's documents leave a choice (default: demo; "
         "an unknown name lists the profiles; see docs/ottpay-open-questions.md)",
     )
+    parser.add_argument(
+        "--https", action="store_true",
+        help="serve HTTPS with a certificate authority made for this run; its certificate file "
+        "is printed (trust it with [ottpay] ca_bundle)",
+    )
+    parser.add_argument(
+        "--ca-folder", type=Path, default=None, metavar="FOLDER",
+        help="with --https: write the certificate authority here and keep it (default: a "
+        "temporary folder, removed when the simulator stops)",
+    )
+    parser.add_argument(
+        "--idle-timeout", type=seconds, default=60.0, metavar="SECONDS",
+        help="close a keep-alive connection unused this long, as a gateway's front end does "
+        "(default 60)",
+    )
     parser.set_defaults(handler=run_simulator)
 
 
 def run_simulator(args: argparse.Namespace) -> int:
+    if args.ca_folder is not None and not args.https:
+        raise CommandError("--ca-folder only applies with --https.")
     return serve_forever(
+        https=args.https, ca_folder=args.ca_folder, idle_timeout=args.idle_timeout,
         host=args.host, port=args.port, merchant_id=args.merchant_id, sign_key=args.sign_key,
         demo=False, json_output=args.json,
         confirm_after_queries=args.confirm_after_queries,
@@ -68,13 +97,16 @@ def run_simulator(args: argparse.Namespace) -> int:
     )
 
 
-def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
-    """The human text printed at start-up: endpoint, merchant and the demo codes."""
+def banner(sim: Simulator, *, custom_key: bool, demo: bool, ca_bundle: Path | None = None) -> str:
+    """The human text printed at start-up: endpoint, the certificate authority to trust (with
+    HTTPS), merchant and the demo codes."""
     from cashier.simulator import Scenario, demo_code
 
     key = "the one you passed (not shown)" if custom_key else "the built-in demo key"
     lines = [
         f"OTT Pay simulator serving {sim.url}",
+        *([f"  HTTPS with a certificate authority made for this run: trust it with "
+           f"[ottpay] ca_bundle = '{ca_bundle}'"] if ca_bundle else []),
         f"  also {sim.base_url}/process; demo codes page: {sim.base_url}/",
         f"  merchant id: {sim.merchant_id}; sign key: {key}",
         "  demo payment codes (WeChat Pay; last four digits choose the outcome):",
@@ -83,7 +115,7 @@ def banner(sim: Simulator, *, custom_key: bool, demo: bool) -> str:
         from cashier.simulator.readings import PROFILE_HELP
 
         what = PROFILE_HELP.get(sim.profile_name, "a reading of the documents' open questions")
-        lines.insert(3, f"  profile: {sim.profile_name} ({what})")
+        lines.insert(len(lines) - 1, f"  profile: {sim.profile_name} ({what})")
     lines += [f"    {demo_code(s, Wallet.WECHATPAY)}  {s.description}" for s in Scenario]
     lines.append(f"  payment links (wapPay): {sim.wappay_url} (merCode: the built-in demo "
                  "payment key, cashier.simulator.DEMO_MERCHANT_PAYMENT_KEY)")
@@ -101,11 +133,38 @@ def serve_forever(
     demo: bool = False,
     *,
     json_output: bool = False,
+    https: bool = False,
+    ca_folder: Path | None = None,
     **options: Any,
 ) -> int:
-    """Run a simulator until Ctrl-C/SIGTERM; ``None`` merchant id / sign key mean the demo ones."""
+    """Run a simulator until Ctrl-C/SIGTERM; ``None`` merchant id / sign key mean the demo ones.
+
+    ``https``: serve TLS with a certificate authority made now in ``ca_folder`` (a temporary
+    folder, removed at the end, when ``None``)."""
+    temporary = https and ca_folder is None
+    folder = Path(tempfile.mkdtemp(prefix="cashier-simulator-ca-")) if temporary else ca_folder
+    try:
+        return _serve(host, port, merchant_id, sign_key, demo, json_output, folder, options)
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _serve(host: str, port: int, merchant_id: str | None, sign_key: str | None, demo: bool,
+           json_output: bool, ca_folder: Path | None, options: dict[str, Any]) -> int:
     from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, Simulator, demo_code
 
+    ca_bundle = None
+    if ca_folder is not None:
+        from cashier.simulator.tls import TestAuthority
+
+        try:
+            authority = TestAuthority.create(ca_folder)
+        except OSError as exc:
+            raise CommandError(f"cannot write the certificate authority to {ca_folder} "
+                               f"({exc.strerror or exc}).") from None
+        ca_bundle = authority.ca_file.resolve()
+        options["tls"] = authority.server_context()
     try:
         sim = Simulator(
             merchant_id or DEMO_MERCHANT_ID, sign_key or DEMO_SIGN_KEY, host=host, port=port,
@@ -127,10 +186,12 @@ def serve_forever(
                 "url": sim.url, "base_url": sim.base_url, "merchant_id": sim.merchant_id,
                 "profile": sim.profile_name,
                 "wappay_url": sim.wappay_url,
+                "ca_bundle": str(ca_bundle) if ca_bundle else None,
+                "idle_timeout": sim.idle_timeout,
                 "demo_codes": {s.name.lower(): demo_code(s) for s in Scenario},
             }))
         else:
-            print(banner(sim, custom_key=bool(sign_key), demo=demo))
+            print(banner(sim, custom_key=bool(sign_key), demo=demo, ca_bundle=ca_bundle))
         sys.stdout.flush()
         while not stop.wait(0.2):
             pass

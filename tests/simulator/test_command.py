@@ -1,19 +1,27 @@
-"""``cashier simulator`` as a real subprocess: prints its URL, answers, stops on SIGTERM/Ctrl-C."""
+"""``cashier simulator`` as a real subprocess: prints its URL, answers, stops on SIGTERM/Ctrl-C;
+with ``--https`` the real client talks to it with certificate checks on."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
 
+from cashier.ottpay.client import OttPayClient
+from cashier.ottpay.codes import Outcome
 from cashier.ottpay.envelope import build_request, parse_response
-from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
+from cashier.ottpay.errors import TransportError
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Scenario, demo_code
+from cashier.wallets import Wallet
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
@@ -131,3 +139,61 @@ def test_command_serves_a_named_profile_and_refuses_an_unknown_one(http, stopper
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "unknown simulator profile 'nope'" in bad.stderr and "no-order-id" in bad.stderr
+
+
+def test_command_serves_https_with_a_ca_it_names_and_removes_when_it_stops(stopper):
+    proc = _start("--https", "--idle-timeout", "0.5", "--json")
+    stopper.append(proc)
+    info = json.loads(proc.stdout.readline())
+    assert info["url"].startswith("https://127.0.0.1:") and info["idle_timeout"] == 0.5
+    ca_bundle = Path(info["ca_bundle"])
+    assert ca_bundle.name == "ca.pem" and ca_bundle.is_file()
+    with OttPayClient(info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id="0000000001",
+                      ca_bundle=ca_bundle) as client:
+        paid = client.passive_pay(order_id="CLI2", amount_cents=1234, biz_type=Wallet.WECHATPAY,
+                                  auth_code=demo_code(Scenario.INSTANT_SUCCESS))
+        assert paid.outcome is Outcome.PAID
+    with OttPayClient(info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY, query_retries=0) as client:
+        with pytest.raises(TransportError, match="certificate could not be verified"):
+            client.status_query("CLI2")  # without the bundle the certificate is not trusted
+    # An idle connection is closed by the simulator after --idle-timeout (default 60 s).
+    context = ssl.create_default_context(cafile=ca_bundle)
+    port = int(info["url"].split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw, \
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+        assert tls.recv(1) == b""  # closed by the server, well before the 30 s timeout
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert not ca_bundle.parent.exists()  # the temporary folder went with the simulator
+
+
+def test_command_writes_the_ca_to_a_given_folder_and_prints_where(tmp_path, stopper):
+    folder = tmp_path / "sim-ca"
+    proc = _start("--https", "--ca-folder", str(folder))
+    stopper.append(proc)
+    first, second = proc.stdout.readline(), proc.stdout.readline()
+    assert first.startswith("OTT Pay simulator serving https://127.0.0.1:")
+    ca_bundle = (folder / "ca.pem").resolve()
+    assert second.strip() == ("HTTPS with a certificate authority made for this run: trust it "
+                              f"with [ottpay] ca_bundle = '{ca_bundle}'")
+    with OttPayClient(first.split()[-1], DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
+                      ca_bundle=ca_bundle) as client:
+        assert client.exchange_rate("CAD").rate_e8 > 0
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=10)
+    assert ca_bundle.is_file()  # a folder the engineer chose is kept
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--ca-folder", "x"], "--ca-folder only applies with --https."),
+    (["--idle-timeout", "0"], "0 must be more than 0 and at most 3600 seconds"),
+    (["--idle-timeout", "soon"], "'soon' is not a number of seconds"),
+])
+def test_command_refuses_bad_https_and_idle_options_in_one_sentence(tmp_path, args, says):
+    proc = subprocess.run(
+        [sys.executable, "-m", "cashier.cli", "simulator", "--port", "0", *args],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )
+    assert proc.returncode == 2 and says in proc.stderr and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
