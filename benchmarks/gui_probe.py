@@ -215,10 +215,10 @@ def sign_in_demo_cashier(terminal) -> None:
         return
     from cashier.operators import DEMO_CASHIER_PIN
 
-    operator = terminal.operators.find_by_pin(DEMO_CASHIER_PIN)
+    operator = terminal.signin.operators.find_by_pin(DEMO_CASHIER_PIN)
     if operator is None:
         raise RuntimeError("the demo cashier's PIN was not accepted")
-    terminal.sign_in(operator)
+    terminal.signin.sign_in(operator)
     if terminal.window.state != "entry":
         raise RuntimeError(f"after sign-in the window is in state {terminal.window.state}")
 

@@ -7,7 +7,8 @@
 - ``bridge``: the one way core work runs off the GUI thread, and core events become signals.
 - ``main_window`` (sale screen), ``keypad`` (amount entry), ``banners``, ``customer_display``,
   ``qrwidget``, ``history``, ``report_window``, ``settings_dialog``, ``first_run``,
-  ``operator_admin``, ``pin_dialog``, ``questions``, ``demo`` (demo mode's customer).
+  ``operator_admin``, ``pin_dialog``, ``signin`` (who is selling), ``questions``, ``demo`` (demo
+  mode's customer).
 - ``wedge_filter``: keyboard-wedge scans recognised wherever the focus is.
 - ``i18n``, ``labels``, ``fonts``, ``style``: the interface language, translated names of core
   values, whether Chinese can be drawn, the one visual style; ``slots`` for self-deleting dialogs;

@@ -1,6 +1,6 @@
 """Assemble the terminal: the core (``cashier.runtime.Runtime``: gateway client or the embedded
 simulator in demo mode, journal, callback receiver, payment engine), scanners, printer, main
-window and customer display; and take it all down again.
+window, customer display and sign-in (``cashier.ui.signin``); and take it all down again.
 
 ``Terminal`` owns every part it starts and ``close()`` stops them in reverse order, so tests and
 the app leave no thread or server behind.
@@ -23,14 +23,7 @@ from cashier.devices.printer import ReceiptPrinter
 from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
-from cashier.operators import (
-    DEMO_CASHIER_PIN,
-    DEMO_MANAGER_PIN,
-    Operator,
-    OperatorStore,
-    demo_operators,
-    operators_path,
-)
+from cashier.operators import Operator
 from cashier.ottpay.client import OttPayClient
 from cashier.port import CounterPort
 from cashier.printing import ReceiptQueue
@@ -45,6 +38,7 @@ from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.report_window import ReportWindow
 from cashier.ui.sale_controller import SaleView
 from cashier.ui.settings_dialog import SettingsDialog
+from cashier.ui.signin import SignIn
 from cashier.ui.slots import weak_slot
 from cashier.ui.wedge_filter import WedgeFilter
 from cashier.wallets import qr_wallets
@@ -94,7 +88,8 @@ class Terminal:
                payment_options: dict[str, Any], cny_currency: str | None) -> None:
         self._build_core(journal_path, simulator_options, payment_options)
         self._build_windows(customer_display, cny_currency)
-        self._build_operators()
+        self.signin = SignIn(self.config, self.window, self.controller, self.bridge,
+                             demo=self.demo)
         self._build_printer()
         self._build_scanners(wedge)
         self.bridge.run(self.port.recover, on_done=self._show_late_payments,
@@ -165,23 +160,6 @@ class Terminal:
                             on_done=self.window.set_exchange_rate,
                             on_error=lambda exc: log.warning("no exchange rate: %s", exc))
 
-    def _build_operators(self) -> None:
-        """Who may sell: each operator signs in with a PIN (none configured: no sign-in)."""
-        self.operators = demo_operators() if self.demo else OperatorStore(
-            operators_path(self.config.path))
-        #: Demo mode names its public PINs wherever one is asked for.
-        self.pin_hint = translate("Terminal", "Demo PINs: cashier %1, manager %2").replace(
-            "%1", DEMO_CASHIER_PIN).replace("%2", DEMO_MANAGER_PIN) if self.demo else ""
-        if self.demo:
-            self.window.demo_label.setToolTip(
-                self.window.demo_label.toolTip() + "\n" + self.pin_hint)
-            self.window.set_signin_hint(self.pin_hint)
-        self.signin_dialog: PinDialog | None = None
-        self.window.signin_requested.connect(self.ask_signin)
-        self.window.signout_requested.connect(self.sign_out)
-        if self.operators.operators:
-            self.window.set_operator(None)
-
     def _build_printer(self) -> None:
         self.printer_settings = printing.printer_settings(self.config)
         if self.printer_settings.kind == "none":
@@ -193,7 +171,7 @@ class Terminal:
         )
         self.spooler.start()
         self.receipts = ReceiptQueue(self.config, self.spooler, self.port,
-                                     self.operators.name_of)
+                                     self.signin.operators.name_of)
         self.window.reprint_requested.connect(self.receipts.reprint_kept)
 
     def _build_scanners(self, wedge: bool | None) -> None:
@@ -267,29 +245,6 @@ class Terminal:
         elif status is ScannerStatus.CONNECTED:
             self.window.banners.clear_banner("scanner")
 
-    def ask_signin(self) -> PinDialog:
-        """The PIN pad; the operator found becomes the one whose id goes on every sale."""
-        dialog = PinDialog(self.operators.find_by_pin, self.bridge,
-                           self._with_pin_hint(translate("Terminal", "Sign in with your PIN:")),
-                           self.window, wrong=translate("Terminal", "Wrong PIN."))
-        dialog.verified.connect(weak_slot(self.sign_in))
-        dialog.open()
-        self.signin_dialog = dialog
-        return dialog
-
-    def _with_pin_hint(self, prompt: str) -> str:
-        return f"{prompt}\n{self.pin_hint}" if self.pin_hint else prompt
-
-    def sign_in(self, operator: Operator) -> None:
-        self.controller.operator_id = operator.operator_id
-        self.window.set_operator(operator.name)
-
-    def sign_out(self) -> None:
-        if self.window.state in ("starting", "waiting"):
-            return
-        self.controller.operator_id = self.config.ottpay.operator_id
-        self.window.set_operator(None)
-
     def _scanned(self, code: str) -> None:
         """Every scanner's codes: a test scan while settings are open, else a payment."""
         if self.settings is not None and self.settings.isVisible():
@@ -299,8 +254,8 @@ class Terminal:
 
     def ask_settings(self) -> PinDialog:
         """Settings need a manager's PIN."""
-        dialog = PinDialog(self.operators.verify_manager, self.bridge,
-                           self._with_pin_hint(translate("Terminal",
+        dialog = PinDialog(self.signin.operators.verify_manager, self.bridge,
+                           self.signin.with_pin_hint(translate("Terminal",
                                                          "Manager's PIN to change settings:")),
                            self.window)
         dialog.verified.connect(weak_slot(self._open_settings_for))
@@ -313,7 +268,7 @@ class Terminal:
     def open_settings(self) -> SettingsDialog:
         if self.settings is None:
             self.settings = SettingsDialog(self.config, self.bridge, test_print=self.test_print,
-                                           operators=self.operators, parent=self.window)
+                                           operators=self.signin.operators, parent=self.window)
             self.settings.saved.connect(lambda _config: self.window.banners.show_banner(
                 "settings", translate("Terminal", "Settings saved; restart the terminal to "
                                                   "use them."), "info"))
@@ -332,11 +287,11 @@ class Terminal:
         """The history window (one at a time; reopening brings it back, reloaded)."""
         if self.history is None:
             self.history = HistoryDialog(
-                self.port, self.bridge, manager_check=self.operators.verify_manager,
+                self.port, self.bridge, manager_check=self.signin.operators.verify_manager,
                 print_receipt=self.receipts.sale if self.receipts is not None else None,
                 print_refund=self.receipts.refund if self.receipts is not None
                 and self.config.printer.auto_print else None,
-                operator_name=self.operators.name_of, currency=self.config.shop.currency,
+                operator_name=self.signin.operators.name_of, currency=self.config.shop.currency,
                 parent=self.window)
         else:
             self.history.reload()
@@ -348,7 +303,7 @@ class Terminal:
         """The X/Z report window, showing the current business day's X report."""
         if self.reports is None:
             self.reports = ReportWindow(
-                self.port, self.bridge, manager_check=self.operators.verify_manager,
+                self.port, self.bridge, manager_check=self.signin.operators.verify_manager,
                 print_report=self.receipts.report if self.receipts is not None else None,
                 parent=self.window)
         else:

@@ -63,7 +63,7 @@ def take_screenshots(out_dir: Path, prefix: str = "en", *,
             window.resize(*SIZE)
             display.resize(800, 600)
             shots.append(_save(window, out_dir / f"{prefix}-signin.png"))
-            terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
+            terminal.signin.sign_in(terminal.signin.operators.find_by_pin(DEMO_CASHIER_PIN))
             for key in "128.50":
                 window.amount_entry.press(key)
             window.amount_entry.press("tip")

@@ -106,7 +106,7 @@ def check_window_payment(terminal: Any, config: Config, timeout: float = STEP_TI
     window = terminal.window
     current[0] = "sign-in"
     if window.state == "signin":
-        dialog = terminal.ask_signin()
+        dialog = terminal.signin.ask()
         type_text(dialog.pin, DEMO_CASHIER_PIN)
         type_key(dialog.pin, Qt.Key.Key_Return, "\r")
         wait_until(lambda: window.state == "entry", timeout, "signing in", "sign-in")

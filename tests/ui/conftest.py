@@ -61,7 +61,7 @@ def make_terminal(qtbot, tmp_path):
         terminal.show()
         qtbot.waitExposed(terminal.window)
         if signed_in:
-            terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
+            terminal.signin.sign_in(terminal.signin.operators.find_by_pin(DEMO_CASHIER_PIN))
         return terminal
 
     yield make
@@ -106,7 +106,7 @@ def make_store_terminal(qtbot, tmp_path, sim):
         terminals.append(terminal)
         terminal.show()
         qtbot.waitExposed(terminal.window)
-        terminal.sign_in(terminal.operators.operators[0])
+        terminal.signin.sign_in(terminal.signin.operators.operators[0])
         return terminal
 
     yield make

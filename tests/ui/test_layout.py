@@ -66,9 +66,9 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
                                                    "the store database cannot be reached", 0.0))
     window.resize(*size)
     walk = Walk(window, size)
-    terminal.sign_out()
+    terminal.signin.sign_out()
     walk.page("sign-in")
-    terminal.sign_in(terminal.operators.operators[0])
+    terminal.signin.sign_in(terminal.signin.operators.operators[0])
 
     for key in ("1", "2", "8", ".", "5", "0", "tip", "1", "0"):
         window.amount_entry.press(key)
@@ -116,7 +116,7 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
     walk.dialog("unusually large amount", window.large_question)
     window.large_question.reject()
 
-    pin = terminal.ask_signin()
+    pin = terminal.signin.ask()
     walk.dialog("PIN pad", pin)
     pin.reject()
     history = terminal.open_history()

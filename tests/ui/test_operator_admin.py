@@ -150,5 +150,5 @@ def test_the_terminals_settings_manage_its_own_operators(make_terminal):
     terminal = make_terminal()
     settings = terminal.open_settings()
     assert settings.operator_admin is not None
-    assert settings.operator_admin.store is terminal.operators
+    assert settings.operator_admin.store is terminal.signin.operators
     assert settings.operator_admin.names() == ["Demo cashier", "Demo manager"]

@@ -25,7 +25,7 @@ def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
     try:
         terminal.show()
         window = terminal.window
-        terminal.sign_in(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))
+        terminal.signin.sign_in(terminal.signin.operators.find_by_pin(DEMO_CASHIER_PIN))
         qtbot.waitUntil(lambda: terminal.scanner.status is ScannerStatus.CONNECTED, timeout=5000)
         for char in "15":
             qtbot.keyClick(window.amount_entry, char)

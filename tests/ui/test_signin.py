@@ -11,7 +11,7 @@ from tests.ui.helpers import key_amount
 
 def sign_in(qtbot, terminal, pin: str):
     qtbot.mouseClick(terminal.window.signin_button, Qt.MouseButton.LeftButton)
-    dialog = terminal.signin_dialog
+    dialog = terminal.signin.dialog
     for digit in pin:
         qtbot.mouseClick(dialog.findChild(type(terminal.window.signin_button), f"key_{digit}"),
                          Qt.MouseButton.LeftButton)

@@ -82,8 +82,9 @@ def test_terminal_sign_in_dialog_deleted_after_the_terminal_was_dropped(qtbot, t
                         customer_display=False, wedge=False, payment_options=FAST)
     try:
         terminal.show()
-        dialog = terminal.ask_signin()
-        dialog._checked(terminal.operators.find_by_pin(DEMO_CASHIER_PIN))  # as the bridge does
+        dialog = terminal.signin.ask()
+        operator = terminal.signin.operators.find_by_pin(DEMO_CASHIER_PIN)
+        dialog._checked(operator)  # as the bridge does
         assert terminal.window.operator_name is not None
     finally:
         terminal.close()
