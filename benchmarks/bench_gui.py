@@ -8,7 +8,7 @@ screen (and 0.3 s of it) while the sale waits on the gateway:
 
 - scenario 4444: the simulator holds the PASSIVEPAY answer for the whole wait (one blocked
   request on a bridge worker). The demo client's 5 s read timeout is raised to wait + 10 s on
-  ``terminal.client.timeout`` so the request really waits; nothing else is changed.
+  ``terminal.runtime.client.timeout`` so the request really waits; nothing else is changed.
 - scenario 1111: the customer "confirms on the phone" after wait / 0.5 s STATUS_QUERY polls.
 
 The figure is the single longest gap (n = 1 per scenario and run); a gap includes the 5 ms

@@ -265,7 +265,7 @@ def stall(work: Path, wait: float, scenario: str, idle: float) -> int:
     try:
         if scenario == "4444":
             # The demo client's read timeout (5 s) would cut the wait short: let it wait.
-            terminal.client.timeout = (terminal.client.timeout[0], wait + 10)
+            terminal.runtime.client.timeout = (terminal.runtime.client.timeout[0], wait + 10)
         recorder = GapRecorder()
         wait_until(lambda: False, 0.5)  # start-up work (recover, exchange rate) settles
         recorder.start()
@@ -311,7 +311,7 @@ def memory(work: Path, sales: int, checkpoints: list[int]) -> int:
                 wait_until(lambda: False, 0.05)
                 rss[str(i)] = rss_mb()
         emit({"rss_mb": rss, "sale_seconds": seconds, "states": states,
-              "journal_sales": len(terminal.journal.history(limit=sales + 10))})
+              "journal_sales": len(terminal.runtime.journal.history(limit=sales + 10))})
     finally:
         terminal.close()
         app.processEvents()
@@ -370,7 +370,7 @@ def scan(work: Path, sales: int) -> int:
                 raise RuntimeError(f"no result screen within 10 s (state {window.state})")
             if not (window.sale and window.sale.is_paid):
                 raise RuntimeError(f"the scanned sale ended {window.sale}")
-            sale = terminal.journal.require_sale(window.sale.order_id)
+            sale = terminal.runtime.journal.require_sale(window.sale.order_id)
             if sale.state != "paid":
                 raise RuntimeError(f"the PAID screen shows a sale journaled {sale.state}")
             seconds.append(shown[0] - started)

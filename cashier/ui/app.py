@@ -24,7 +24,6 @@ from cashier.devices.scanner import ScannerStatus, SerialScanner, SerialSettings
 from cashier.devices.spooler import JobState, PrintJob, PrintSpooler
 from cashier.devices.wedge import WedgeSettings
 from cashier.operators import Operator
-from cashier.ottpay.client import OttPayClient
 from cashier.port import CounterPort
 from cashier.printing import ReceiptQueue
 from cashier.runtime import DEMO_SIMULATOR_STATE_NAME, Runtime, RuntimeSetupError
@@ -66,8 +65,6 @@ class Terminal:
         self.demo = demo
         self.runtime: Runtime | None = None
         self.simulator: Any = None
-        self.client: OttPayClient | None = None
-        self.journal: Any = None
         self.engine: Any = None
         self.receiver: Any = None
         self.scanner: SerialScanner | None = None
@@ -120,8 +117,8 @@ class Terminal:
             raise RuntimeSetupError(f"{exc} (cashier gui --demo tries the terminal without an "
                                     "account.)") from None
         rt = self.runtime
-        self.simulator, self.client, self.journal = rt.simulator, rt.client, rt.journal
-        self.engine, self.receiver, self.shipper = rt.engine, rt.receiver, rt.shipper
+        self.simulator, self.engine = rt.simulator, rt.engine
+        self.receiver, self.shipper = rt.receiver, rt.shipper
         self.port = CounterPort(self.engine)
         self.controller = EngineSaleController(self.engine,
                                                operator_id=self.config.ottpay.operator_id)

@@ -76,14 +76,14 @@ def test_partial_refund_needs_the_managers_pin(qtbot, make_terminal):
 
     refund(qtbot, history, "5", DEMO_MANAGER_PIN)
     qtbot.waitUntil(lambda: "Refunded $5.00." in history.notice.text(), timeout=5000)
-    sale = terminal.journal.require_sale(order_id)
+    sale = terminal.port.sale(order_id)
     assert (sale.state, sale.refunded_cents) == ("partially_refunded", 500)
     assert len(terminal.simulator.requests(action="REFUND")) == 1
     qtbot.waitUntil(lambda: "Refundable: $15.00" in history.detail.text(), timeout=3000)
 
     refund(qtbot, history, "", DEMO_MANAGER_PIN)  # the rest
     qtbot.waitUntil(lambda: "Refunded $15.00." in history.notice.text(), timeout=5000)
-    assert terminal.journal.require_sale(order_id).state == "refunded"
+    assert terminal.port.sale(order_id).state == "refunded"
     qtbot.waitUntil(lambda: not history.refund_button.isEnabled(), timeout=3000)
 
 
@@ -104,7 +104,7 @@ def test_late_payment_kept_by_the_manager_clears_the_banner(qtbot, make_terminal
     dialog.pin.setText(DEMO_MANAGER_PIN)
     dialog.submit()
     qtbot.waitUntil(lambda: f"late:{order_id}" not in window.banners.banners, timeout=5000)
-    assert terminal.journal.require_sale(order_id).late_resolution == "kept"
+    assert terminal.port.sale(order_id).late_resolution == "kept"
 
 
 def test_refund_receipt_is_printed(qtbot, make_terminal):
@@ -119,7 +119,7 @@ def test_refund_receipt_is_printed(qtbot, make_terminal):
         qtbot.waitUntil(lambda: len(printer.jobs) == 2, timeout=5000)
     finally:
         printer.stop()
-    (refund_row,) = terminal.journal.refunds_for(order_id)
+    (refund_row,) = terminal.runtime.journal.refunds_for(order_id)
     job = printer.jobs[1]
     assert b"REFUND" in job
     assert refund_row.refund_id.encode() in job and order_id.encode() in job
@@ -168,7 +168,7 @@ def test_status_line_follows_the_selection_and_today_is_the_business_day(qtbot, 
     first = pay(qtbot, terminal, "3")
     pay(qtbot, terminal, "4")
     history = open_history(qtbot, terminal)
-    day = terminal.journal.current_business_day()
+    day = terminal.runtime.journal.current_business_day()
     assert history.today_only.text() == f"Business day {day} only"
     assert history.status.text() == "2 sale(s)"
     select(qtbot, history, first)

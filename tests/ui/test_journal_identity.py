@@ -33,14 +33,14 @@ def test_sale_refused_with_a_clear_message_when_the_journal_is_gone(qtbot, make_
                                                                     damage, said):
     terminal = make_terminal()
     window = terminal.window
-    damage(terminal.journal.path)
+    damage(terminal.runtime.journal.path)
     key_amount(qtbot, terminal, "12.34")
     window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
     qtbot.waitUntil(lambda: said in window.amount_entry.message.text(), timeout=5000)
     assert window.state == "entry"
     assert "cashier journal new" in window.amount_entry.message.text()
     assert terminal.simulator.requests(action="PASSIVEPAY") == []  # nothing charged
-    assert terminal.journal.history() == []  # nothing written into the ghost either
+    assert terminal.runtime.journal.history() == []  # nothing written into the ghost either
 
 
 def test_terminal_does_not_start_on_an_emptied_journal(tmp_path, capsys):

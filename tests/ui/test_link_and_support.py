@@ -47,7 +47,7 @@ def test_link_shown_as_qr_and_text_then_paid_by_the_customer(qtbot, make_termina
         assert terminal.customer_display.qr.data == link
         assert window.waiting_title.text() == "Send the customer this payment link (Alipay)"
         assert re.fullmatch(r"\d+:\d\d left", window.countdown_label.text())
-        assert "merCode=********" in terminal.journal.require_sale(order_id).code_url
+        assert "merCode=********" in terminal.port.sale(order_id).code_url
         qtbot.mouseClick(window.copy_link_button, Qt.MouseButton.LeftButton)
         assert QGuiApplication.clipboard().text() == link
         assert terminal.simulator.order(order_id) is None  # nothing at the gateway until opened
@@ -58,7 +58,7 @@ def test_link_shown_as_qr_and_text_then_paid_by_the_customer(qtbot, make_termina
         customer_opens_and_pays(terminal, link, order_id)
         qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
         assert window.result_title.text() == "PAID" and window.result_amount.text() == "$22.00"
-        sale = terminal.journal.require_sale(order_id)
+        sale = terminal.port.sale(order_id)
         assert (sale.state, sale.mode, sale.wallet, sale.amount_cents, sale.tip_cents) == (
             "paid", "link", "ALIPAY", 2000, 200)
         assert not window.link_row.isVisible()
@@ -96,7 +96,7 @@ def test_cancelled_link_paid_later_is_a_late_payment_banner(qtbot, make_terminal
     assert any("not charged — still being checked" in t for t in window.banners.texts())
     customer_opens_and_pays(terminal, link, order_id)
     qtbot.waitUntil(lambda: f"late:{order_id}" in window.banners.banners, timeout=8000)
-    assert terminal.journal.require_sale(order_id).late
+    assert terminal.port.sale(order_id).late
     assert window.state == "entry"
 
 
@@ -108,7 +108,7 @@ def test_link_refused_without_a_merchant_payment_key_changes_nothing(qtbot, make
     qtbot.waitUntil(lambda: window.amount_entry.message.text() != "", timeout=3000)
     assert window.state == "entry"
     assert "merchant payment key" in window.amount_entry.message.text()
-    assert terminal.journal.open_sales() == []
+    assert terminal.runtime.journal.open_sales() == []
 
 
 def test_support_bundle_from_the_help_menu(qtbot, make_terminal, tmp_path, monkeypatch):

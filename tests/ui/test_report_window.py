@@ -58,7 +58,7 @@ def test_x_then_z_report_printed_and_not_closed_twice(qtbot, make_terminal):
         dialog = close_day(qtbot, reports, DEMO_CASHIER_PIN)
         qtbot.waitUntil(lambda: "Wrong PIN" in dialog.message.text(), timeout=3000)
         dialog.reject()
-        assert terminal.journal.z_records() == []
+        assert terminal.runtime.journal.z_records() == []
 
         close_day(qtbot, reports, DEMO_MANAGER_PIN)
         qtbot.waitUntil(lambda: "sent to the printer" in reports.notice.text(), timeout=5000)
@@ -71,7 +71,7 @@ def test_x_then_z_report_printed_and_not_closed_twice(qtbot, make_terminal):
         assert reports.notice.text() == (
             f"Business day {reports.report.business_day} is already closed (Z report #1); "
             "a day can be closed only once.")
-        assert len(terminal.journal.z_records()) == 1
+        assert len(terminal.runtime.journal.z_records()) == 1
     finally:
         printer.stop()
 
@@ -94,4 +94,4 @@ def test_closing_a_day_with_open_sales_says_so_and_asks(qtbot, make_terminal):
     assert "still waiting" in reports.close_question.text()
     [keep] = [b for b in reports.close_question.buttons() if b.text() == "Keep the day open"]
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
-    assert terminal.journal.z_records() == []
+    assert terminal.runtime.journal.z_records() == []

@@ -36,7 +36,7 @@ def wedge_scan(qtbot, terminal: Terminal, code: str) -> None:
 
 
 def sale_in_journal(terminal: Terminal):
-    return terminal.journal.require_sale(terminal.window.sale.order_id)
+    return terminal.port.sale(terminal.window.sale.order_id)
 
 
 def test_passive_instant_success_from_a_wedge_scan(qtbot, make_terminal):
@@ -99,7 +99,7 @@ def test_cancel_then_late_payment_banner(qtbot, make_terminal):
     qtbot.waitUntil(lambda: any("Late payment" in t for t in window.banners.texts()),
                     timeout=8000)
     assert any(order_id in t for t in window.banners.texts())
-    assert terminal.journal.require_sale(order_id).late
+    assert terminal.port.sale(order_id).late
     assert window.state == "entry"  # the late payment did not hijack the fresh sale
 
 
@@ -114,13 +114,13 @@ def test_active_pay_paid_by_the_simulated_customer(qtbot, make_terminal):
     assert url and url.endswith(order_id)
     assert terminal.customer_display.page == "qr"
     assert terminal.customer_display.qr.data == url
-    cny = format_cents(terminal.client.exchange_rate("CAD").to_cny_fen(8880))
+    cny = format_cents(terminal.port.exchange_rate("CAD").to_cny_fen(8880))
     qtbot.waitUntil(lambda: terminal.customer_display.qr_cny.text() == f"≈ CNY {cny}",
                     timeout=3000)
     terminal.simulator.customer_pays(order_id)
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
     assert window.result_title.text() == "PAID"
-    assert terminal.journal.require_sale(order_id).state == "paid"
+    assert terminal.port.sale(order_id).state == "paid"
 
 
 @pytest.mark.parametrize("gateway_seconds", [10.0])  # the figure
@@ -295,7 +295,7 @@ def test_closing_during_a_payment_asks_first(qtbot, make_terminal):
     window.close()
     _answer_close_question(qtbot, window, "Close anyway")
     assert not window.isVisible()
-    assert terminal.journal.require_sale(window.sale.order_id).is_open  # left for recovery
+    assert terminal.port.sale(window.sale.order_id).is_open  # left for recovery
 
 
 def test_sale_paid_after_the_terminal_was_closed_says_so(qtbot, make_terminal):
@@ -309,14 +309,14 @@ def test_sale_paid_after_the_terminal_was_closed_says_so(qtbot, make_terminal):
     first.close()
 
     second = make_terminal()  # the same journal and simulator state: the next start
-    qtbot.waitUntil(lambda: second.journal.require_sale(order_id).abandoned, timeout=5000)
+    qtbot.waitUntil(lambda: second.port.sale(order_id).abandoned, timeout=5000)
     second.simulator.customer_pays(order_id)
     qtbot.waitUntil(lambda: any(order_id in t for t in second.window.banners.texts()),
                     timeout=8000)
     [text] = [t for t in second.window.banners.texts() if order_id in t]
     assert "the terminal was closed while waiting" in text
     assert "after you stopped waiting" not in text
-    sale = second.journal.require_sale(order_id)
+    sale = second.port.sale(order_id)
     assert sale.late and sale.abandon_reason == "terminal_closed"
 
 
@@ -391,7 +391,7 @@ def test_cancel_says_not_charged_until_the_background_check_ends(qtbot, make_ter
     assert "not charged — still being checked" in text and order_id in text
     qtbot.waitUntil(lambda: any("was not charged (checked)" in t
                                 for t in window.banners.texts()), timeout=8000)
-    assert terminal.journal.require_sale(order_id).state == "declined"
+    assert terminal.port.sale(order_id).state == "declined"
 
 
 def test_escape_while_waiting_asks_before_it_stops(qtbot, make_terminal):
@@ -405,7 +405,7 @@ def test_escape_while_waiting_asks_before_it_stops(qtbot, make_terminal):
                     and window.stop_question.isVisible(), timeout=2000)
     qtbot.keyClick(window.stop_question, Qt.Key.Key_Escape)  # a second Escape: keep waiting
     assert window.state == "waiting"
-    assert not terminal.journal.require_sale(window.sale.order_id).abandoned
+    assert not terminal.port.sale(window.sale.order_id).abandoned
     window.cancel()
 
 

@@ -32,7 +32,7 @@ def test_serial_scan_pays_and_unplug_shows_a_banner(qtbot, tmp_path, pty_pair):
         os.write(master, demo_code(Scenario.INSTANT_SUCCESS).encode() + b"\r")
         qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
         assert window.result_title.text() == "PAID"
-        assert terminal.journal.require_sale(window.sale.order_id).amount_cents == 1500
+        assert terminal.port.sale(window.sale.order_id).amount_cents == 1500
         qtbot.keyClick(window, Qt.Key.Key_Return)
 
         os.close(master)  # unplug

@@ -39,7 +39,7 @@ def test_sign_in_then_sale_carries_the_operator_id_then_sign_out(qtbot, make_ter
     key_amount(qtbot, terminal, "6")
     window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
     qtbot.waitUntil(lambda: window.state == "result", timeout=5000)
-    assert terminal.journal.require_sale(window.sale.order_id).operator_id == DEMO_MANAGER_ID
+    assert terminal.port.sale(window.sale.order_id).operator_id == DEMO_MANAGER_ID
     passive = terminal.simulator.requests(action="PASSIVEPAY")[0]
     assert DEMO_MANAGER_ID in str(passive)
 

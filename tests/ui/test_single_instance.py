@@ -63,7 +63,7 @@ def test_second_launch_with_the_terminal_still_starting_says_so(terminal, cli, s
     result = cli.run("gui")
     assert result.code == 2
     assert f"already running (pid {os.getpid()})" in result.err
-    sale = terminal.journal.require_sale(handle.order_id)  # its start-up recovery never ran
+    sale = terminal.port.sale(handle.order_id)  # its start-up recovery never ran
     assert sale.state == "pending" and not sale.abandoned
     handle.cancel()
 
@@ -84,7 +84,7 @@ def test_money_commands_refuse_while_the_terminal_runs_a_live_sale(terminal, cli
     assert cli.run("report", "--x").code == 0
     shown = cli.run("status", order_id, "--json")
     assert shown.json()["sale"]["state"] == "pending"
-    sale = terminal.journal.require_sale(order_id)
+    sale = terminal.port.sale(order_id)
     assert sale.state == "pending" and not sale.abandoned
 
     sim.gateway.config.confirm_after_queries = 0  # the customer confirms
