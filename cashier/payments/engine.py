@@ -191,6 +191,13 @@ class PaymentEngine:
             log.info("could not open the gateway connection ahead of a sale: %s", exc)
             return False
 
+    @property
+    def prepare_interval(self) -> float:
+        """Seconds between ``prepare`` calls while a sale is being keyed: a quarter of the
+        gateway's idle timeout, so a connection idle long enough to be retired (half of it) is
+        reopened well before the gateway would close it under the payment."""
+        return self.client.idle_timeout / 4
+
     def prepare_soon(self) -> bool:
         """``prepare`` on the engine's background thread (for callers with no worker of their
         own, like the command line waiting for a scan); ``False`` when stopping."""

@@ -26,8 +26,7 @@ class EngineSaleController:
         self.passive_timeout = float(engine.settings.passive_timeout)
         self.active_timeout = float(engine.settings.active_timeout)
         self.link_timeout = float(engine.settings.link_valid_seconds)
-        # Often enough that the connection is reopened before the gateway's idle timeout.
-        self.prepare_interval = float(engine.client.idle_timeout) / 4
+        self.prepare_interval = float(engine.prepare_interval)
         self._handles: dict[str, Any] = {}
         self._lock = threading.Lock()
 

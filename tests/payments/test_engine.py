@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cashier.journal import DayAlreadyClosedError
+from cashier.ottpay.client import OttPayClient
+from cashier.payments.engine import PaymentEngine
 from cashier.payments.events import SaleUpdated
+from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 
-from .conftest import ALIPAY, WECHAT
+from .conftest import ALIPAY, FAST, WECHAT
 
 
 def test_every_event_is_already_committed_when_emitted(make_engine, journal, recorder):
@@ -85,6 +89,29 @@ def test_prepare_opens_the_gateway_connection_and_sends_no_request(make_engine, 
     sale = engine.pay_passive(100, WECHAT + "0000")
     assert sale.state == SaleState.PAID
     assert [r.action for r in sim.requests()] == ["PASSIVEPAY"] and sim.connections_opened == 1
+
+
+def test_preparing_at_the_engines_interval_reopens_a_connection_before_the_gateway_drops_it(
+        sim, journal):
+    now = [0.0]  # how long the connection has been unused, moved here rather than slept
+    with OttPayClient(sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, idle_timeout=0.2,
+                      idle_clock=lambda: now[0]) as client:
+        engine = PaymentEngine(client, journal, PaymentSettings(**FAST))
+        try:
+            assert engine.prepare() is True
+            now[0] = 0.03
+            client.exchange_rate("CAD")  # the connection last carried a request here
+            last_used, idle_spans = now[0], []
+            while now[0] < 1.0:  # the amount stays keyed; the window prepares on its timer
+                now[0] += engine.prepare_interval
+                if engine.prepare():
+                    idle_spans.append(now[0] - last_used)
+                    last_used = now[0]
+        finally:
+            engine.shutdown()
+    assert len(idle_spans) >= 3
+    assert max(idle_spans) < client.idle_timeout  # never left to the gateway to close
+    assert [r.action for r in sim.requests()] == ["EX_RATE_QUERY"]  # prepare sends nothing
 
 
 def test_prepare_when_the_gateway_is_unreachable_is_only_logged(make_engine, sim):

@@ -56,3 +56,20 @@ def test_closing_while_the_gateway_holds_an_answer_ends_at_once(qtbot, make_term
     assert time.monotonic() - started < 30.0  # bounded: far below the 60 s read timeout
     with Journal(tmp_path / "journal.sqlite") as journal:
         assert journal.require_sale(order_id).is_open
+
+
+def test_nothing_in_the_ui_reaches_the_journal_or_the_gateway_client():
+    """The screens go through the port and the sale controller; an attribute read of
+    ``.journal`` or ``.client`` anywhere in ``cashier/ui`` would bypass both."""
+    import ast
+    from pathlib import Path
+
+    import cashier.ui
+
+    reached = [
+        f"{path.name}:{node.lineno} .{node.attr}"
+        for path in sorted(Path(cashier.ui.__file__).parent.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in ("journal", "client")
+    ]
+    assert reached == []
