@@ -302,7 +302,7 @@ class Terminal:
             self.reports = ReportWindow(
                 self.port, self.bridge, manager_check=self.signin.operators.verify_manager,
                 print_report=self.receipts.report if self.receipts is not None else None,
-                parent=self.window)
+                currency=self.config.shop.currency, parent=self.window)
         else:
             self.reports.load_x()
         self.reports.show()

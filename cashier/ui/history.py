@@ -42,7 +42,7 @@ class RefundDialog(PinDialog):
     a full refund. The amount is checked before the PIN, and nothing is sent from here."""
 
     def __init__(self, check: PinCheck, bridge: Bridge, refundable_cents: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, currency: str = "") -> None:
         super().__init__(check, bridge, "", parent)
         self.setWindowTitle(self.tr("Refund"))
         self.refundable_cents = refundable_cents
@@ -53,7 +53,7 @@ class RefundDialog(PinDialog):
         self.amount.setPlaceholderText(format_cents(refundable_cents))
         self.amount_label = self.add_field(
             self.tr("Amount to refund (leave empty to refund everything left, %1):")
-            .replace("%1", format_cents(refundable_cents)), self.amount, decimal=True)
+            .replace("%1", format_money(refundable_cents, currency)), self.amount, decimal=True)
 
     def submit(self) -> None:
         text = self.amount.text().strip()
@@ -76,7 +76,7 @@ class HistoryDialog(QDialog):
                  currency: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("History"))
-        self.currency = currency  # the shop's: its symbol goes on the amounts in sentences
+        self.currency = currency  # the shop's: its symbol goes on every amount shown
         self.resize(*DIALOG_SIZE)
         self.port = port
         self.bridge = bridge
@@ -175,8 +175,8 @@ class HistoryDialog(QDialog):
         for row, sale in enumerate(sales):
             values = (
                 datetime.fromtimestamp(sale.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                sale.order_id, wallet_label(sale.wallet), format_cents(sale.amount_cents),
-                format_cents(sale.tip_cents), state_label(sale.state, sale.late),
+                sale.order_id, wallet_label(sale.wallet), self._money(sale.amount_cents),
+                self._money(sale.tip_cents), state_label(sale.state, sale.late),
                 sale.masked_code or "",
             )
             for col, value in enumerate(values):
@@ -275,7 +275,8 @@ class HistoryDialog(QDialog):
         if self.selected is None or self.refundable_cents <= 0:
             return None
         order_id = self.selected.order_id
-        dialog = RefundDialog(self.manager_check, self.bridge, self.refundable_cents, self)
+        dialog = RefundDialog(self.manager_check, self.bridge, self.refundable_cents, self,
+                              currency=self.currency)
         dialog.verified.connect(weak_slot(self._refund_verified, order_id, dialog))
         dialog.open()
         return dialog

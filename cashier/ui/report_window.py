@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cashier.money import format_cents
+from cashier.money import format_money
 from cashier.port import CounterPort
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
@@ -38,9 +38,10 @@ class ReportWindow(QDialog):
 
     def __init__(self, port: CounterPort, bridge: Bridge, *, manager_check: PinCheck,
                  print_report: Callable[..., object] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 currency: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reports"))
+        self.currency = currency  # the shop's: its symbol goes on every amount shown
         self.resize(*DIALOG_SIZE)
         self.port = port
         self.bridge = bridge
@@ -112,10 +113,10 @@ class ReportWindow(QDialog):
         self.table.setRowCount(len(rows))
         for row, totals in enumerate(rows):
             name = self.tr("Total") if totals is report.total else wallet_label(totals.wallet)
-            values = (name, str(totals.sales_count), format_cents(totals.sales_cents),
-                      format_cents(totals.tips_cents),
-                      f"{totals.refunds_count} / {format_cents(totals.refunds_cents)}",
-                      format_cents(totals.net_cents))
+            values = (name, str(totals.sales_count), self._money(totals.sales_cents),
+                      self._money(totals.tips_cents),
+                      f"{totals.refunds_count} / {self._money(totals.refunds_cents)}",
+                      self._money(totals.net_cents))
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -124,6 +125,9 @@ class ReportWindow(QDialog):
             .replace("%3", str(report.open_count)).replace("%4", str(len(report.late_payments)))
         self.summary.setText(summary)
         self.print_button.setEnabled(self.print_report is not None)
+
+    def _money(self, cents: int) -> str:
+        return format_money(cents, self.currency)
 
     def print_current(self, *, after: str = "") -> None:
         if self.report is None or self.print_report is None:

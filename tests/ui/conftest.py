@@ -13,6 +13,7 @@ from cashier.config import Config, load_config
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN, OperatorStore, operators_path
 from cashier.ui.app import Terminal
 from cashier.ui.collector import keep_collection_on_gui_thread
+from cashier.ui.i18n import install_language, remove_language
 from tests.ui.helpers import FAST
 
 _off_gui_thread_collections: list[str] = []
@@ -44,6 +45,15 @@ def garbage_freed_on_the_gui_thread(gui_thread_collection):
     gc.collect()
     assert not _off_gui_thread_collections, (
         f"garbage was collected off the GUI thread, in {_off_gui_thread_collections}")
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request, qapp):
+    """Each test that asks for it runs in English and in Chinese (installed before its windows
+    are built: widgets translate their texts when they are created)."""
+    translators = install_language(qapp, request.param) if request.param != "en" else []
+    yield request.param
+    remove_language(qapp, translators)
 
 
 @pytest.fixture

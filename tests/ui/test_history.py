@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from cashier.config import Config, PaymentsSection, ShopSection
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.simulator import Scenario, demo_code
+from cashier.ui.history import COLUMNS
 from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
@@ -175,3 +177,20 @@ def test_status_line_follows_the_selection_and_today_is_the_business_day(qtbot, 
     assert history.status.text() == f"Sale 2 of 2: order {first}, paid"
     history.table.clearSelection()
     assert history.status.text() == "2 sale(s)"
+
+
+def test_table_amounts_carry_the_shops_currency_symbol_as_the_detail_does(qtbot, make_terminal,
+                                                                         language):
+    # above 1,000.00 so the thousands separator shows; not asked about as unusually large
+    terminal = make_terminal(Config(shop=ShopSection(currency="EUR"),
+                                    payments=PaymentsSection(confirm_above_cents=None)))
+    key_amount(qtbot, terminal, "1234.5", tip="2")
+    terminal.window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: terminal.window.state == "result", timeout=5000)
+    history = terminal.open_history()
+    qtbot.waitUntil(lambda: len(history.sales) == 1, timeout=3000)
+    cells = [history.table.item(0, COLUMNS.index(column)).text() for column in ("amount", "tip")]
+    assert cells == ["€1,234.50", "€2.00"]
+    history.select_order(history.sales[0].order_id)
+    qtbot.waitUntil(history.refund_button.isEnabled, timeout=3000)
+    assert all(cell in history.detail.text() for cell in cells)  # one way of writing money

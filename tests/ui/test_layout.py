@@ -13,19 +13,11 @@ from cashier.simulator import Scenario, demo_code
 from cashier.store.shipper import ShipperStatus
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog
-from cashier.ui.i18n import install_language, remove_language
 from cashier.ui.sale_controller import SaleView
 from cashier.wallets import Wallet
 from tests.ui.layout import layout_problems, settle
 
 SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
-
-
-@pytest.fixture(params=["en", "zh_CN"])
-def language(request, qapp):
-    translators = install_language(qapp, request.param) if request.param != "en" else []
-    yield request.param
-    remove_language(qapp, translators)
 
 
 class Walk:

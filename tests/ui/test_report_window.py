@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from cashier.config import Config, PaymentsSection, ShopSection
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.simulator import Scenario, demo_code
 from cashier.wallets import Wallet
@@ -49,9 +50,9 @@ def test_x_then_z_report_printed_and_not_closed_twice(qtbot, make_terminal):
         qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
         assert reports.report.kind == "X"
         assert table_rows(reports) == [
-            ["Alipay", "1", "5.00", "0.00", "0 / 0.00", "5.00"],
-            ["WeChat Pay", "1", "10.00", "0.00", "1 / 2.00", "8.00"],
-            ["Total", "2", "15.00", "0.00", "1 / 2.00", "13.00"],
+            ["Alipay", "1", "$5.00", "$0.00", "0 / $0.00", "$5.00"],
+            ["WeChat Pay", "1", "$10.00", "$0.00", "1 / $2.00", "$8.00"],
+            ["Total", "2", "$15.00", "$0.00", "1 / $2.00", "$13.00"],
         ]
         assert "Declined: 1" in reports.summary.text()
 
@@ -95,3 +96,14 @@ def test_closing_a_day_with_open_sales_says_so_and_asks(qtbot, make_terminal):
     [keep] = [b for b in reports.close_question.buttons() if b.text() == "Keep the day open"]
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
     assert terminal.runtime.journal.z_records() == []
+
+
+def test_report_amounts_carry_the_shops_currency_symbol(qtbot, make_terminal, language):
+    # above 1,000.00 so the thousands separator shows; not asked about as unusually large
+    terminal = make_terminal(Config(shop=ShopSection(currency="EUR"),
+                                    payments=PaymentsSection(confirm_above_cents=None)))
+    pay(qtbot, terminal, "1234.50", demo_code(Scenario.INSTANT_SUCCESS))
+    reports = terminal.open_reports()
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+    *_, total = table_rows(reports)
+    assert total[1:] == ["1", "€1,234.50", "€0.00", "0 / €0.00", "€1,234.50"]
