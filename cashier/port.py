@@ -3,24 +3,42 @@
 History, reports, refunds, late payments, receipts and the exchange rate all go through
 ``CounterPort``, so a screen never reads the journal or calls the gateway client itself (the
 sale screen has its own seam, ``cashier.ui.sale_controller``). Every method may block (SQLite,
-the gateway): the Qt terminal calls them through its bridge, never on the GUI thread.
+the gateway, the store database): the Qt terminal calls them through its bridge, never on the
+GUI thread.
+
+With a ``[store]`` section the port also reads the store database's view of every lane (the
+``store_*`` methods); each raises ``StoreUnavailableError`` (one sentence) when that database
+cannot be reached, and nothing of this lane's own work depends on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
+from cashier.config import StoreSection
 from cashier.journal.records import Refund, Sale
 from cashier.payments.reports import DayReport
+from cashier.payments.search import parse_search
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A terminal sharing the store database: its ``terminal_id`` and display name."""
+
+    terminal_id: str
+    name: str
 
 
 @dataclass(frozen=True)
 class HistoryPage:
-    """Sales newest first, and the business day "today" is (whether or not they are of it)."""
+    """Sales newest first, and the business day "today" is (whether or not they are of it).
+    From the store (every lane), ``lanes`` holds the lane of each sale, in the same order."""
 
     business_day: str
     sales: list[Sale]
+    lanes: list[Lane] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -33,11 +51,23 @@ class SaleDetail:
 
 
 class CounterPort:
-    """What the screens may ask of the core; ``engine`` is the ``PaymentEngine``."""
+    """What the screens may ask of the core; ``engine`` is the ``PaymentEngine``, ``store``
+    the ``[store]`` settings (the store view needs ``database_url`` and ``terminal_id``)."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, store: StoreSection | None = None) -> None:
         self._engine = engine
         self._journal = engine.journal
+        self._store = store if store is not None and store.enabled else None
+
+    @property
+    def has_store(self) -> bool:
+        """Whether this lane shares a store database (the store view is there to ask)."""
+        return self._store is not None
+
+    @property
+    def lane_id(self) -> str | None:
+        """This lane's ``terminal_id`` in the store database (None without one)."""
+        return self._store.terminal_id if self._store is not None else None
 
     def history(self, *, today: bool, query: str | None = None, limit: int = 200) -> HistoryPage:
         """Today's business day's sales (or all days'), optionally searched."""
@@ -84,3 +114,57 @@ class CounterPort:
     def exchange_rate(self, currency: str) -> Any:
         """The gateway's CNY rate for ``currency`` (an ``ExchangeRate``)."""
         return self._engine.client.exchange_rate(currency)
+
+    # --- the store view: every lane's sales, from the store database --------------------------
+
+    def store_history(self, *, today: bool, query: str | None = None, late: bool = False,
+                      limit: int = 200) -> HistoryPage:
+        """Every lane's sales of this lane's business day (or all days'), searched like
+        ``history``; ``late``: only late payments nobody has resolved yet."""
+        from cashier.store import central
+
+        day = self._journal.current_business_day()
+        with central.opened(self._store_url()) as conn:
+            rows = central.history(conn, day=day if today else None, late=late, limit=limit,
+                                   **parse_search(query)._asdict())
+        return HistoryPage(day, [_record(Sale, row) for row in rows],
+                           [Lane(row["terminal_id"], row["terminal_name"]) for row in rows])
+
+    def store_sale_detail(self, terminal_id: str, order_id: str) -> SaleDetail:
+        """A sale of lane ``terminal_id`` as the store has it, with its refunds from every lane
+        and what is still refundable of it (``LookupError`` if the store has no such sale)."""
+        from cashier.store import central
+
+        with central.opened(self._store_url()) as conn:
+            found = central.sale_detail(conn, terminal_id, order_id)
+        if found is None:
+            raise LookupError(f"no sale {order_id} of lane {terminal_id} in the store")
+        return SaleDetail(_record(Sale, found["sale"]),
+                          [_record(Refund, row) for row in found["refunds"]],
+                          found["refundable_cents"])
+
+    def late_at_other_lanes(self) -> HistoryPage:
+        """Late payments of the other lanes that nobody has resolved yet (every lane's banner
+        shows them; this lane's own are on its banner already)."""
+        page = self.store_history(today=False, late=True)
+        kept = [(sale, lane) for sale, lane in zip(page.sales, page.lanes, strict=True)
+                if lane.terminal_id != self.lane_id]
+        return HistoryPage(page.business_day, [sale for sale, _ in kept],
+                           [lane for _, lane in kept])
+
+    def _store_url(self) -> str:
+        if self._store is None or self._store.database_url is None:
+            raise LookupError("this lane has no store database")
+        return self._store.database_url
+
+
+def _record(cls: Any, row: dict[str, Any]) -> Any:
+    """A journal record (``Sale``, ``Refund``) from a store row: the store keeps what every lane
+    shares; what only the lane itself needs (its terminal number, payment URL...) stays empty."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in row:
+            values[f.name] = row[f.name]
+        elif f.default is dataclasses.MISSING:
+            values[f.name] = False if f.type in ("bool", bool) else None
+    return cls(**values)

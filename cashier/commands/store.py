@@ -45,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     history.add_argument("--order", metavar="PREFIX", help="order ids starting with PREFIX")
     history.add_argument("--amount", metavar="AMOUNT", help="this exact amount, like 12.34")
     history.add_argument("--last4", metavar="DIGITS", help="last four digits of the code")
+    history.add_argument("--late", action="store_true",
+                         help="only late payments nobody has kept or refunded yet")
     history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     history.set_defaults(handler=run_store_history)
     report = actions.add_parser(
@@ -183,9 +185,10 @@ def run_store_history(args: argparse.Namespace) -> int:
     with _store(config) as conn:
         sales = central.history(conn, terminal_id=args.lane, day=day(args.date),
                                 order_id_prefix=args.order, amount_cents=cents,
-                                code_last4=args.last4, limit=args.limit)
+                                code_last4=args.last4, late=args.late, limit=args.limit)
     lines = [f"{s['terminal_id']:<10} {s['order_id']}  {s['amount_cents'] / 100:>10.2f}  "
-             f"{s['wallet']:<10} {s['state']}" for s in sales] or ["No sales."]
+             f"{s['wallet']:<10} {s['state']}{' (late)' if s['late'] else ''}"
+             for s in sales] or ["No sales."]
     emit(args, {"count": len(sales), "sales": sales}, "\n".join(lines))
     return EXIT_OK
 

@@ -50,14 +50,13 @@ recovery).
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
 
 from cashier.journal.records import Refund, Sale, SaleEvent
 from cashier.journal.store import DuplicateOrderError, Journal
-from cashier.money import check_cents, check_total, parse_amount
+from cashier.money import check_cents, check_total
 from cashier.ottpay.callbacks import PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.codes import OrderStatus
@@ -75,6 +74,7 @@ from cashier.payments.reconcile import SweepResult, sweep
 from cashier.payments.refunds import Refunder
 from cashier.payments.reports import DayReport, x_report, z_report
 from cashier.payments.resolver import Resolver
+from cashier.payments.search import parse_search
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.settle import Settler
 from cashier.payments.states import AbandonReason, LateResolution, RefundState, SaleState
@@ -616,17 +616,10 @@ class PaymentEngine:
         limit: int = 50,
         offset: int = 0,
     ) -> list[Sale]:
-        """Sales newest first, of one business day (``YYYY-MM-DD``) or all, optionally searched.
-
-        ``query``: an amount with a decimal point (``12.34``) matches the amount; four digits
-        match the last four digits of the scanned code; anything else is an order id prefix.
-        """
-        text = (query or "").strip()
-        amount = parse_amount(text, max_cents=10**12) if "." in text else None
-        last4 = text if amount is None and re.fullmatch(r"\d{4}", text) else None
-        prefix = text if text and amount is None and last4 is None else None
-        return self.journal.history(day=day, amount_cents=amount, code_last4=last4,
-                                    order_id_prefix=prefix, limit=limit, offset=offset)
+        """Sales newest first, of one business day (``YYYY-MM-DD``) or all, optionally searched
+        (``query``: see ``cashier.payments.search``)."""
+        return self.journal.history(day=day, **parse_search(query)._asdict(), limit=limit,
+                                    offset=offset)
 
     def x_report(self, day: str | None = None) -> DayReport:
         """Running totals of a business day (default: the current one); changes nothing."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -63,6 +64,23 @@ def connect(database_url: str) -> psycopg.Connection[Any]:
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def opened(database_url: str) -> Iterator[psycopg.Connection[Any]]:
+    """A connection for a few store-view queries, closed after them. Any failure, connecting
+    or in a query, is a ``StoreUnavailableError`` (one sentence, without the password)."""
+    try:
+        conn = connect(database_url)
+    except (psycopg.Error, StoreSchemaError) as exc:
+        raise StoreUnavailableError(f"the store database cannot be used ({reason(exc)})") \
+            from None
+    try:
+        yield conn
+    except psycopg.Error as exc:
+        raise StoreUnavailableError(f"the store database failed ({reason(exc)})") from None
+    finally:
+        conn.close()
 
 
 def connection_problem(database_url: str) -> str | None:
@@ -189,14 +207,7 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
                               (refund_id,)).fetchone()
         if before is not None:
             return int(before[0])
-        used = conn.execute(
-            """SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
-                       WHERE sale_order_id = %(o)s AND state != 'failed')
-                    + (SELECT COALESCE(SUM(v.amount_cents), 0) FROM refund_reservations v
-                       WHERE v.order_id = %(o)s AND NOT v.released AND NOT EXISTS (
-                           SELECT 1 FROM refunds r WHERE r.refund_id = v.refund_id))""",
-            {"o": order_id}).fetchone()[0]
-        remaining = int(total) - int(used)
+        remaining = int(total) - _refunds_counted(conn, order_id)
         if remaining <= 0:
             raise RefundRefusedError(f"sale {order_id} has nothing left to refund")
         wanted = remaining if amount_cents is None else amount_cents
@@ -208,6 +219,18 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
                      "amount_cents) VALUES (%s, %s, %s, %s)",
                      (refund_id, order_id, terminal_id, wanted))
     return wanted
+
+
+def _refunds_counted(conn: psycopg.Connection[Any], order_id: str) -> int:
+    """What is gone from sale ``order_id``: its refunds not failed, and reservations neither
+    released nor shipped as a refund yet."""
+    return int(conn.execute(
+        """SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
+                   WHERE sale_order_id = %(o)s AND state != 'failed')
+                + (SELECT COALESCE(SUM(v.amount_cents), 0) FROM refund_reservations v
+                   WHERE v.order_id = %(o)s AND NOT v.released AND NOT EXISTS (
+                       SELECT 1 FROM refunds r WHERE r.refund_id = v.refund_id))""",
+        {"o": order_id}).fetchone()[0])
 
 
 def release_refund(conn: psycopg.Connection[Any], refund_id: str) -> None:
@@ -287,9 +310,11 @@ def history(
     code_last4: str | None = None,
     since: float | None = None,
     until: float | None = None,
+    late: bool = False,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Sales of every lane, newest first, filtered (all filters combine; each index-backed)."""
+    """Sales of every lane, newest first, filtered (all filters combine; each index-backed).
+    ``late``: only late payments nobody has resolved yet (kept or refunded at their lane)."""
     where: list[str] = []
     params: list[Any] = []
     for sql, value in (("terminal_id = %s", terminal_id),
@@ -301,6 +326,8 @@ def history(
         if value is not None:
             where.append(sql)
             params.append(value)
+    if late:
+        where.append("late AND late_resolution IS NULL")
     if order_id_prefix:
         where.append("order_id >= %s AND order_id < %s")
         params += [order_id_prefix, order_id_prefix + "\U0010ffff"]
@@ -312,6 +339,28 @@ def history(
     params.append(max(0, int(limit)))
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         return [_plain(row) for row in cur.execute(sql, params)]
+
+
+def sale_detail(conn: psycopg.Connection[Any], terminal_id: str, order_id: str) \
+        -> dict[str, Any] | None:
+    """Sale ``order_id`` of lane ``terminal_id`` (as in ``history``), its refunds oldest first
+    and what is still refundable of it store-wide; None if the store has no such sale."""
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        sale = cur.execute(
+            "SELECT s.*, t.name AS terminal_name FROM sales s JOIN terminals t "
+            "USING (terminal_id) WHERE s.terminal_id = %s AND s.order_id = %s",
+            (terminal_id, order_id)).fetchone()
+        if sale is None:
+            return None
+        refunds = cur.execute(  # made at any lane (a sale is refundable at every lane)
+            "SELECT * FROM refunds WHERE sale_order_id = %s ORDER BY created_at",
+            (order_id,)).fetchall()
+    refundable = 0
+    if sale["state"] in REFUNDABLE_STATES:
+        refundable = max(0, sale["amount_cents"] + sale["tip_cents"]
+                         - _refunds_counted(conn, order_id))
+    return {"sale": _plain(sale), "refunds": [_plain(r) for r in refunds],
+            "refundable_cents": refundable}
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

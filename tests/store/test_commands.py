@@ -101,3 +101,22 @@ def test_the_connection_test_of_the_setup_says_what_is_wrong(store_url):
     assert problem.endswith(").") and "Secr3t-pw" not in problem
     missing = connection_problem(store_url.rsplit("/", 1)[0] + "/no_such_db")
     assert "no_such_db" in missing and missing.endswith(".")
+
+
+def test_history_late_lists_the_late_payments_nobody_resolved(tmp_path, store_url, capsys):
+    config = settings(tmp_path, store_url)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 3)
+        for order_id in ("LATE-1", "LATE-2"):
+            journal.create_sale(order_id=order_id, mode="passive", wallet="ALIPAY",
+                                amount_cents=700, tip_cents=0)
+            journal.mark_abandoned(order_id)
+            journal.transition(order_id, "paid", from_states=("pending",))
+        journal.resolve_late("LATE-2", "keep")
+    assert run(capsys, config, "sync")[0] == 0
+    code, found = run(capsys, config, "history", "--late")
+    assert code == 0 and [(s["order_id"], s["late"]) for s in found["sales"]] == [
+        ("LATE-1", True)]
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "store", "history", "--late"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("ALIPAY     paid (late)")
