@@ -119,7 +119,9 @@ class Terminal:
         rt = self.runtime
         self.simulator, self.engine = rt.simulator, rt.engine
         self.receiver, self.shipper = rt.receiver, rt.shipper
-        self.port = CounterPort(self.engine)
+        # demo sales are never shipped, so a demo terminal has no store view either
+        self.port = CounterPort(self.engine, self.config.store if rt.shipper is not None
+                                else None)
         self.controller = EngineSaleController(self.engine,
                                                operator_id=self.config.ottpay.operator_id)
 

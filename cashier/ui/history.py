@@ -3,6 +3,11 @@
 Everything that reads the journal or talks to the gateway runs through the bridge. Refunds and
 resolving a late payment need a manager's PIN; amounts are checked against what is still
 refundable before anything is sent.
+
+A lane sharing a store database can switch to "All lanes": the store's view of every lane's
+sales, searched the same way, with each sale's lane. Another lane's sale can be refunded here;
+reprinting it or resolving its late payment happens at its own lane. When the store database
+cannot be reached the dialog says so in one sentence and goes back to this lane.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -27,14 +33,15 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money, parse_amount
 from cashier.operators import Operator
-from cashier.port import CounterPort, HistoryPage, SaleDetail
+from cashier.port import CounterPort, HistoryPage, Lane, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
 from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows
 
-COLUMNS = ("time", "order", "wallet", "amount", "tip", "state", "code")
+COLUMNS = ("time", "order", "wallet", "amount", "tip", "state", "code", "lane")
+LANE_COLUMN = COLUMNS.index("lane")  # shown for "All lanes" only
 
 
 class RefundDialog(PinDialog):
@@ -85,9 +92,31 @@ class HistoryDialog(QDialog):
         self.print_refund = print_refund  # prints a refund's receipt once it succeeded
         self.operator_name = operator_name  # an operator id -> who that is
         self.sales: list[Any] = []
+        self.lanes: list[Lane] = []  # "All lanes": the lane of each sale listed
         self.selected: Any = None
+        self.selected_lane: Lane | None = None
         self.refundable_cents = 0
         self.business_day: str | None = None  # the current one, known after the first load
+        self._loads = 0  # numbers each load, so an answer overtaken by a newer one is dropped
+
+        self.this_lane_button = QPushButton(self.tr("This lane"), self)
+        self.this_lane_button.setObjectName("history_this_lane")
+        self.all_lanes_button = QPushButton(self.tr("All lanes"), self)
+        self.all_lanes_button.setObjectName("history_all_lanes")
+        self.scope = QButtonGroup(self)
+        for button in (self.this_lane_button, self.all_lanes_button):
+            button.setCheckable(True)
+            button.setVisible(port.has_store)
+            self.scope.addButton(button)
+        self.this_lane_button.setChecked(True)
+        self.all_lanes_button.toggled.connect(self._scope_changed)
+        self.late_only = QCheckBox(self.tr("Unresolved late payments only"), self)
+        self.late_only.setVisible(False)
+        self.late_only.toggled.connect(self.reload)
+        scope_row = QHBoxLayout()
+        for widget in (self.this_lane_button, self.all_lanes_button, self.late_only):
+            scope_row.addWidget(widget)
+        scope_row.addStretch(1)
 
         self.search = QLineEdit(self)
         self.search.setObjectName("history_search")
@@ -107,7 +136,8 @@ class HistoryDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels([
             self.tr("Time"), self.tr("Order"), self.tr("Wallet"), self.tr("Amount"),
-            self.tr("Tip"), self.tr("State"), self.tr("Code")])
+            self.tr("Tip"), self.tr("State"), self.tr("Code"), self.tr("Lane")])
+        self.table.setColumnHidden(LANE_COLUMN, True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         touch_rows(self.table)
@@ -141,6 +171,8 @@ class HistoryDialog(QDialog):
         actions.addWidget(close_button)
 
         layout = QVBoxLayout(self)
+        if port.has_store:
+            layout.addLayout(scope_row)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
@@ -151,16 +183,68 @@ class HistoryDialog(QDialog):
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------
+    @property
+    def all_lanes(self) -> bool:
+        """Showing the store's view of every lane (else this lane's journal)."""
+        return self.all_lanes_button.isChecked()
+
     def reload(self) -> None:
         query = self.search.text().strip()
         today = self.today_only.isChecked()
         self.status.setText(self.tr("Loading…"))
+        self._loads += 1
+        number = self._loads
+
+        def show(page: HistoryPage) -> None:
+            if number == self._loads:
+                self._show_sales(page)
+
+        if self.all_lanes:
+            late = self.late_only.isChecked()
+            self.bridge.run(lambda: self.port.store_history(today=today, query=query, late=late),
+                            on_done=show, on_error=self._store_failed)
+            return
         self.bridge.run(lambda: self.port.history(today=today, query=query),
-                        on_done=self._show_sales, on_error=self._show_error)
+                        on_done=show, on_error=self._show_error)
+
+    def show_late_at_other_lanes(self) -> None:
+        """All lanes, their late payments nobody has resolved yet, of any day (the banner's
+        way in)."""
+        self.search.clear()
+        for box, checked in ((self.today_only, False), (self.late_only, True)):
+            box.blockSignals(True)
+            box.setChecked(checked)
+            box.blockSignals(False)
+        self.late_only.setVisible(True)
+        if self.all_lanes:
+            self.reload()
+        else:
+            self.all_lanes_button.setChecked(True)  # reloads
+
+    def _scope_changed(self, all_lanes: bool) -> None:
+        self.table.setColumnHidden(LANE_COLUMN, not all_lanes)
+        self.late_only.setVisible(all_lanes)
+        if not all_lanes:
+            self.late_only.blockSignals(True)
+            self.late_only.setChecked(False)
+            self.late_only.blockSignals(False)
+        self.reload()
 
     def _show_error(self, exc: BaseException) -> None:
         self.status.setText("")
         self.notice.setText(str(exc))
+
+    def _store_failed(self, exc: BaseException) -> None:
+        """The store view failed: unreachable -> one sentence and back to this lane."""
+        from cashier.store.central import StoreUnavailableError  # only with a store
+
+        if not isinstance(exc, StoreUnavailableError):
+            self._show_error(exc)
+            return
+        self.status.setText("")
+        self.notice.setText(self.tr("The store database cannot be reached, so only this "
+                                    "lane's sales are shown."))
+        self.this_lane_button.setChecked(True)  # reloads this lane's
 
     def _show_sales(self, page: HistoryPage) -> None:
         day, sales = page.business_day, page.sales
@@ -168,6 +252,7 @@ class HistoryDialog(QDialog):
         self.today_only.setText(self.tr("Business day %1 only").replace("%1", day))
         keep = self.selected.order_id if self.selected is not None else None
         self.sales = sales
+        self.lanes = page.lanes
         self.table.blockSignals(True)
         self.table.clearSelection()
         self.table.blockSignals(False)
@@ -178,11 +263,13 @@ class HistoryDialog(QDialog):
                 sale.order_id, wallet_label(sale.wallet), self._money(sale.amount_cents),
                 self._money(sale.tip_cents), state_label(sale.state, sale.late),
                 sale.masked_code or "",
+                (page.lanes[row].name or page.lanes[row].terminal_id) if page.lanes else "",
             )
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
         self.selected = None
+        self.selected_lane = None
         self._show_status()
         self.detail.setText("")
         self._update_buttons()
@@ -214,7 +301,9 @@ class HistoryDialog(QDialog):
 
     def _selection_changed(self) -> None:
         rows = {index.row() for index in self.table.selectedIndexes()}
-        self.selected = self.sales[rows.pop()] if len(rows) == 1 else None
+        row = rows.pop() if len(rows) == 1 else None
+        self.selected = self.sales[row] if row is not None else None
+        self.selected_lane = self.lanes[row] if row is not None and self.lanes else None
         self.refundable_cents = 0
         self._update_buttons()
         self._show_status()
@@ -223,8 +312,18 @@ class HistoryDialog(QDialog):
             return
         if self.bridge.closed:  # the terminal is closing: its table empties as it is deleted
             return
+        if self._elsewhere() and self.selected_lane is not None:
+            self.bridge.run(self.port.store_sale_detail, self.selected_lane.terminal_id,
+                            self.selected.order_id, on_done=self._show_detail,
+                            on_error=self._store_failed)
+            return
         self.bridge.run(self.port.sale_detail, self.selected.order_id,
                         on_done=self._show_detail, on_error=self._show_error)
+
+    def _elsewhere(self) -> bool:
+        """The selected sale was made at another lane (known from the store only)."""
+        return self.selected_lane is not None and \
+            self.selected_lane.terminal_id != self.port.lane_id
 
     def _show_detail(self, detail: SaleDetail) -> None:
         sale, refunds, refundable = detail.sale, detail.refunds, detail.refundable_cents
@@ -232,7 +331,10 @@ class HistoryDialog(QDialog):
             return
         self.selected = sale
         self.refundable_cents = refundable
-        lines = [
+        lines = [self.tr("Sold at lane %1").replace("%1", self.selected_lane.name or
+                                                    self.selected_lane.terminal_id)
+                 ] if self._elsewhere() and self.selected_lane is not None else []
+        lines += [
             self.tr("Order %1 · %2 · %3").replace("%1", sale.order_id)
             .replace("%2", wallet_label(sale.wallet)).replace("%3", state_label(sale.state,
                                                                                 sale.late)),
@@ -254,8 +356,9 @@ class HistoryDialog(QDialog):
     def _update_buttons(self) -> None:
         sale = self.selected
         paid = sale is not None and sale.is_paid
-        unresolved_late = paid and sale.late and sale.late_resolution is None
-        self.reprint_button.setEnabled(paid and self.print_receipt is not None)
+        here = not self._elsewhere()  # its receipt and its late payment belong to its lane
+        unresolved_late = here and paid and sale.late and sale.late_resolution is None
+        self.reprint_button.setEnabled(here and paid and self.print_receipt is not None)
         self.refund_button.setEnabled(paid and self.refundable_cents > 0)
         self.keep_late_button.setEnabled(bool(unresolved_late))
         self.refund_late_button.setEnabled(bool(unresolved_late))

@@ -321,6 +321,18 @@
         <translation>历史记录</translation>
     </message>
     <message>
+        <source>This lane</source>
+        <translation>本收银台</translation>
+    </message>
+    <message>
+        <source>All lanes</source>
+        <translation>所有收银台</translation>
+    </message>
+    <message>
+        <source>Unresolved late payments only</source>
+        <translation>仅未处理的延迟付款</translation>
+    </message>
+    <message>
         <source>Order id, amount (12.34) or last 4 digits of the code</source>
         <translation>订单号、金额（12.34）或付款码后4位</translation>
     </message>
@@ -361,6 +373,10 @@
         <translation>付款码</translation>
     </message>
     <message>
+        <source>Lane</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
         <source>Reprint</source>
         <translation>重打小票</translation>
     </message>
@@ -385,6 +401,10 @@
         <translation>正在加载…</translation>
     </message>
     <message>
+        <source>The store database cannot be reached, so only this lane&apos;s sales are shown.</source>
+        <translation>无法连接门店数据库，因此只显示本收银台的交易。</translation>
+    </message>
+    <message>
         <source>Business day %1 only</source>
         <translation>仅营业日 %1</translation>
     </message>
@@ -395,6 +415,10 @@
     <message>
         <source>Sale %1 of %2: order %3, %4</source>
         <translation>第 %1 笔，共 %2 笔：订单 %3，%4</translation>
+    </message>
+    <message>
+        <source>Sold at lane %1</source>
+        <translation>在收银台 %1 售出</translation>
     </message>
     <message>
         <source>Order %1 · %2 · %3</source>

@@ -13,6 +13,7 @@ from cashier.simulator import Scenario, demo_code
 from cashier.store.shipper import ShipperStatus
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog
+from cashier.ui.history import LANE_COLUMN
 from cashier.ui.sale_controller import SaleView
 from cashier.wallets import Wallet
 from tests.ui.layout import layout_problems, settle
@@ -156,3 +157,19 @@ def test_first_run_setup_fits_the_smallest_screen(qtbot, language, tmp_path):
         assert not walk.problems, "\n".join(walk.problems)
     finally:
         bridge.shutdown()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_history_of_all_lanes_fits(qtbot, make_store_terminal, store_url, language, size):
+    terminal = make_store_terminal(store_url)
+    terminal.window.showNormal()  # a lane runs full screen; here it gets each size in turn
+    terminal.window.resize(*size)
+    walk = Walk(terminal.window, size)
+    walk.page("sale screen of a lane with a store")
+    history = terminal.open_history()
+    history.show_late_at_other_lanes()
+    loading = history.status.text()
+    qtbot.waitUntil(lambda: history.status.text() not in ("", loading), timeout=10_000)
+    assert history.all_lanes and not history.table.isColumnHidden(LANE_COLUMN)
+    walk.dialog("history, all lanes", history)
+    assert not walk.problems, "\n".join(walk.problems)
