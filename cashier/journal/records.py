@@ -52,6 +52,10 @@ class Sale:
     recheck_until: float | None = None
     #: The lease (``cashier.journal.owners``) of the process that works on it while it is open.
     owner: str | None = None
+    #: The lane (terminal id, and its name) that made the sale when it was another lane of the
+    #: store: this lane only refunded it (``ForeignSale``). ``None``: made here.
+    lane: str | None = None
+    lane_name: str | None = None
 
     @property
     def total_cents(self) -> int:
@@ -80,6 +84,38 @@ class Sale:
         values["abandoned"] = bool(values["abandoned"])
         values["late"] = bool(values["late"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class ForeignSale:
+    """What the store database says about a sale another lane (``lane``) made, as this lane
+    journals it before refunding it. ``others_refunded_cents``: what other lanes refunded of it
+    (succeeded refunds in the store). ``merchant_id``: the OTT Pay merchant that lane uses, if
+    the store knows it."""
+
+    order_id: str
+    lane: str
+    lane_name: str
+    merchant_id: str | None
+    mode: str
+    wallet: str
+    amount_cents: int
+    tip_cents: int
+    others_refunded_cents: int
+    masked_code: str | None
+    code_last4: str | None
+    operator_id: str | None
+    state: str
+    bizpay_order_id: str | None
+    trade_time: str | None
+    business_day: str
+    created_at: float
+    updated_at: float
+    settled_at: float | None
+
+    @property
+    def total_cents(self) -> int:
+        return self.amount_cents + self.tip_cents
 
 
 @dataclass(frozen=True)

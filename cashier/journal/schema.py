@@ -14,6 +14,17 @@ import sqlite3
 
 from cashier.journal.transaction import immediate_transaction
 
+
+def _outbox_trigger(table: str, kind: str, key: str, event: str) -> str:
+    """The trigger writing one outbox row per ``event`` on ``table`` (migrations 5 and 6)."""
+    return f"""CREATE TRIGGER outbox_{table}_{event.lower()} AFTER {event} ON {table}
+                WHEN EXISTS (SELECT 1 FROM journal_meta WHERE key = 'outbox')
+                BEGIN
+                    INSERT INTO outbox (kind, key, at)
+                    VALUES ('{kind}', NEW.{key}, (julianday('now') - 2440587.5) * 86400.0);
+                END"""
+
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: sales, their transitions, refunds and Z reports.
     (
@@ -150,17 +161,80 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         *(
-            f"""CREATE TRIGGER outbox_{table}_{event.lower()} AFTER {event} ON {table}
-                WHEN EXISTS (SELECT 1 FROM journal_meta WHERE key = 'outbox')
-                BEGIN
-                    INSERT INTO outbox (kind, key, at)
-                    VALUES ('{kind}', NEW.{key}, (julianday('now') - 2440587.5) * 86400.0);
-                END"""
+            _outbox_trigger(table, kind, key, event)
             for table, kind, key in (("sales", "sale", "order_id"),
                                      ("refunds", "refund", "refund_id"),
                                      ("z_reports", "day", "business_day"))
             for event in ("INSERT", "UPDATE")
         ),
+    ),
+    # 6: refunds of sales made at another lane of the store (see cashier/store/refunds.py).
+    # ``foreign_sales`` holds what the store database said about such a sale when this lane
+    # refunded it, and which lane (``lane``, its terminal id) made it; its ``refunded_cents`` is
+    # what other lanes had refunded (``others_refunded_cents``, per the store) plus this lane's
+    # refunds confirmed since. Such a sale's refunds are in ``refunds`` like any other, so
+    # ``refunds.sale_order_id`` names a sale in ``sales`` or in ``foreign_sales``: the table is
+    # rebuilt without its foreign key (SQLite cannot drop one), keeping every row, index and
+    # outbox trigger.
+    (
+        """
+        CREATE TABLE foreign_sales (
+            order_id              TEXT PRIMARY KEY,
+            lane                  TEXT NOT NULL,
+            lane_name             TEXT NOT NULL DEFAULT '',
+            merchant_id           TEXT,
+            mode                  TEXT NOT NULL,
+            wallet                TEXT NOT NULL,
+            amount_cents          INTEGER NOT NULL CHECK (amount_cents > 0),
+            tip_cents             INTEGER NOT NULL CHECK (tip_cents >= 0),
+            refunded_cents        INTEGER NOT NULL CHECK (refunded_cents >= 0),
+            others_refunded_cents INTEGER NOT NULL CHECK (others_refunded_cents >= 0),
+            masked_code           TEXT,
+            code_last4            TEXT,
+            operator_id           TEXT,
+            state                 TEXT NOT NULL,
+            bizpay_order_id       TEXT,
+            trade_time            TEXT,
+            business_day          TEXT NOT NULL,
+            created_at            REAL NOT NULL,
+            updated_at            REAL NOT NULL,
+            settled_at            REAL,
+            fetched_at            REAL NOT NULL
+        )
+        """,
+        # History lists them with the lane's own sales: the same searches, index-backed.
+        "CREATE INDEX foreign_sales_created ON foreign_sales (created_at)",
+        "CREATE INDEX foreign_sales_day ON foreign_sales (business_day, created_at)",
+        "CREATE INDEX foreign_sales_amount ON foreign_sales (amount_cents, created_at)",
+        "CREATE INDEX foreign_sales_code_last4 ON foreign_sales (code_last4, created_at)",
+        """
+        CREATE TABLE refunds_v6 (
+            refund_id     TEXT PRIMARY KEY,
+            sale_order_id TEXT NOT NULL,
+            amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
+            state         TEXT NOT NULL,
+            rsp_code      TEXT,
+            rsp_msg       TEXT,
+            operator_id   TEXT,
+            business_day  TEXT NOT NULL,
+            created_at    REAL NOT NULL,
+            updated_at    REAL NOT NULL,
+            recheck_until REAL,
+            owner         TEXT
+        )
+        """,
+        """INSERT INTO refunds_v6 (refund_id, sale_order_id, amount_cents, state, rsp_code,
+               rsp_msg, operator_id, business_day, created_at, updated_at, recheck_until, owner)
+           SELECT refund_id, sale_order_id, amount_cents, state, rsp_code, rsp_msg, operator_id,
+               business_day, created_at, updated_at, recheck_until, owner FROM refunds""",
+        "DROP TABLE refunds",  # its indexes and triggers go with it
+        "ALTER TABLE refunds_v6 RENAME TO refunds",
+        "CREATE INDEX refunds_sale ON refunds (sale_order_id, created_at)",
+        "CREATE INDEX refunds_day ON refunds (business_day, state)",
+        "CREATE INDEX refunds_open ON refunds (created_at) WHERE state IN ('pending', 'unknown')",
+        "CREATE INDEX refunds_recheck ON refunds (recheck_until) WHERE recheck_until IS NOT NULL",
+        *(_outbox_trigger("refunds", "refund", "refund_id", event)
+          for event in ("INSERT", "UPDATE")),
     ),
 )
 

@@ -22,6 +22,7 @@ live beside it: owners.py (leases), identity.py (the file), schema.py, records.p
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import sqlite3
@@ -37,6 +38,7 @@ from cashier.journal.records import (
     REFUND_OPEN_STATES,
     REFUND_STATES,
     REFUNDABLE_STATES,
+    ForeignSale,
     Refund,
     RefundsSummaryRow,
     Sale,
@@ -97,6 +99,22 @@ class TerminalRunningError(JournalError):
 def local_business_day(epoch: float) -> str:
     """The terminal's local calendar date of ``epoch`` as ``YYYY-MM-DD``."""
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
+
+
+def _refunded_state(refunded_cents: int, total_cents: int) -> str:
+    """A paid sale's state once ``refunded_cents`` of it went back."""
+    if refunded_cents <= 0:
+        return "paid"
+    return "refunded" if refunded_cents >= total_cents else "partially_refunded"
+
+
+def _foreign_sale(row: sqlite3.Row) -> Sale:
+    """Another lane's sale (a ``foreign_sales`` row) as a ``Sale``, its lane named."""
+    names = {f.name for f in dataclasses.fields(Sale)}
+    values = {name: row[name] for name in row.keys() if name in names}
+    return Sale(**{**dict.fromkeys(("terminal_no", "rsp_code", "rsp_msg", "buyer_login_id",
+                                     "code_url", "late_resolution")),
+                   "abandoned": False, "late": False, **values})
 
 
 def _next_day(day: str) -> str:
@@ -243,8 +261,13 @@ class Journal:
 
     @staticmethod
     def _sale(conn: sqlite3.Connection, order_id: str) -> Sale | None:
+        """A sale of this lane, else one of another lane that this lane refunded."""
         row = conn.execute("SELECT * FROM sales WHERE order_id = ?", (order_id,)).fetchone()
-        return None if row is None else Sale.from_row(row)
+        if row is not None:
+            return Sale.from_row(row)
+        row = conn.execute("SELECT * FROM foreign_sales WHERE order_id = ?",
+                           (order_id,)).fetchone()
+        return None if row is None else _foreign_sale(row)
 
     @staticmethod
     def _event(
@@ -571,14 +594,23 @@ class Journal:
         if states:
             where.append(f"state IN ({','.join('?' * len(states))})")
             params += list(states)
-        sql = "SELECT * FROM sales"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY created_at DESC LIMIT ? OFFSET ?"
-        params += [max(0, int(limit)), max(0, int(offset))]
+        limit, offset = max(0, int(limit)), max(0, int(offset))
+        filters = (" WHERE " + " AND ".join(where)) if where else ""
+        newest = " ORDER BY created_at DESC LIMIT ? OFFSET ?"
         with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [Sale.from_row(row) for row in rows]
+            # Other lanes' sales this lane refunded are few: listed with its own when any match.
+            foreign = [_foreign_sale(row) for row in conn.execute(
+                "SELECT * FROM foreign_sales" + filters + newest,
+                (*params, limit + offset, 0)).fetchall()]
+            if not foreign:
+                rows = conn.execute("SELECT * FROM sales" + filters + newest,
+                                    (*params, limit, offset)).fetchall()
+                return [Sale.from_row(row) for row in rows]
+            rows = conn.execute("SELECT * FROM sales" + filters + newest,
+                                (*params, limit + offset, 0)).fetchall()
+        merged = sorted([Sale.from_row(row) for row in rows] + foreign,
+                        key=lambda sale: sale.created_at, reverse=True)
+        return merged[offset:offset + limit]
 
     # -- refunds ------------------------------------------------------------------------------
 
@@ -589,15 +621,24 @@ class Journal:
         sale_order_id: str,
         amount_cents: int | None,
         operator_id: str | None = None,
+        foreign: ForeignSale | None = None,
     ) -> Refund:
         """Record a refund's intent, checking the refundable remainder in the same transaction.
 
         ``amount_cents=None`` refunds everything that remains. Refunds not ``failed`` count
         against the remainder, so two refunds racing cannot together exceed the sale.
+        ``foreign``: the sale is another lane's, as the store database describes it now; it is
+        journaled (or brought up to date) in the same transaction.
         Raises ``SaleNotFoundError`` or ``RefundNotAllowedError``; nothing is recorded then.
         """
         now = self._clock()
         with self._write(creates=True) as conn:
+            if foreign is not None:
+                if conn.execute("SELECT 1 FROM sales WHERE order_id = ?",
+                                (foreign.order_id,)).fetchone() is not None:
+                    raise RefundNotAllowedError(f"sale {foreign.order_id} was made at this lane; "
+                                                "refund it as this lane's own sale")
+                self._keep_foreign(conn, foreign, now)
             sale = self._sale(conn, sale_order_id)
             if sale is None:
                 raise SaleNotFoundError(f"no sale with order id {sale_order_id} in the journal")
@@ -605,7 +646,7 @@ class Journal:
                 raise RefundNotAllowedError(
                     f"sale {sale_order_id} is {sale.state}; only paid sales can be refunded"
                 )
-            remaining = sale.total_cents - self._reserved(conn, sale_order_id)
+            remaining = self._remaining(conn, sale)
             if amount_cents is None:
                 amount_cents = remaining
             if remaining <= 0:
@@ -624,10 +665,11 @@ class Journal:
                 (refund_id, sale_order_id, amount_cents, "pending", operator_id,
                  self._open_day(conn, now), now, now, self.leases.token),
             )
-            self._event(
-                conn, sale_order_id, now, sale.state, sale.state,
-                f"refund {refund_id} of {amount_cents} cents journaled",
-            )
+            if sale.lane is None:  # another lane's sale has no events here: its refunds tell
+                self._event(
+                    conn, sale_order_id, now, sale.state, sale.state,
+                    f"refund {refund_id} of {amount_cents} cents journaled",
+                )
             row = conn.execute("SELECT * FROM refunds WHERE refund_id = ?", (refund_id,)).fetchone()
         self.leases.keep_alive()
         return Refund.from_row(row)
@@ -647,6 +689,33 @@ class Journal:
                 "asks it, and only a manager can release it)")
 
     @staticmethod
+    def _keep_foreign(conn: sqlite3.Connection, foreign: ForeignSale, now: float) -> None:
+        """Journal another lane's sale as the store describes it (or bring it up to date):
+        what others refunded per the store, plus what this lane's refunds added."""
+        mine = int(conn.execute(
+            """SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
+               WHERE sale_order_id = ? AND state = 'succeeded'""",
+            (foreign.order_id,)).fetchone()[0])
+        refunded = foreign.others_refunded_cents + mine
+        values = {**dataclasses.asdict(foreign), "refunded_cents": refunded, "fetched_at": now,
+                  "state": _refunded_state(refunded, foreign.total_cents)}
+        names = ", ".join(values)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in values if name != "order_id")
+        conn.execute(f"INSERT INTO foreign_sales ({names}) VALUES "
+                     f"({', '.join('?' * len(values))}) "
+                     f"ON CONFLICT (order_id) DO UPDATE SET {updates}", tuple(values.values()))
+
+    def _remaining(self, conn: sqlite3.Connection, sale: Sale) -> int:
+        """What may still be refunded of a refundable sale: its total minus this lane's refunds
+        not failed and, for another lane's sale, what the store said others refunded."""
+        others = 0
+        if sale.lane is not None:
+            others = int(conn.execute(
+                "SELECT others_refunded_cents FROM foreign_sales WHERE order_id = ?",
+                (sale.order_id,)).fetchone()[0])
+        return sale.total_cents - others - self._reserved(conn, sale.order_id)
+
+    @staticmethod
     def _reserved(conn: sqlite3.Connection, sale_order_id: str) -> int:
         row = conn.execute(
             """SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
@@ -663,7 +732,7 @@ class Journal:
                 raise SaleNotFoundError(f"no sale with order id {sale_order_id} in the journal")
             if sale.state not in REFUNDABLE_STATES:
                 return 0
-            return sale.total_cents - self._reserved(conn, sale_order_id)
+            return self._remaining(conn, sale)
 
     def get_refund(self, refund_id: str) -> Refund | None:
         with self._read() as conn:
@@ -739,9 +808,18 @@ class Journal:
             )
             sale = self._sale(conn, refund.sale_order_id)
             assert sale is not None
-            if to_state == "succeeded":
+            if sale.lane is not None:  # another lane's sale: only its copy here changes
+                if to_state == "succeeded":
+                    refunded = sale.refunded_cents + refund.amount_cents
+                    conn.execute(
+                        """UPDATE foreign_sales SET refunded_cents = ?, state = ?, updated_at = ?
+                           WHERE order_id = ?""",
+                        (refunded, _refunded_state(refunded, sale.total_cents), now,
+                         sale.order_id),
+                    )
+            elif to_state == "succeeded":
                 refunded = sale.refunded_cents + refund.amount_cents
-                new_state = "refunded" if refunded >= sale.total_cents else "partially_refunded"
+                new_state = _refunded_state(refunded, sale.total_cents)
                 conn.execute(
                     """UPDATE sales SET refunded_cents = ?, state = ?, updated_at = ?
                        WHERE order_id = ?""",
@@ -774,12 +852,16 @@ class Journal:
         return [SalesSummaryRow(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
     def refunds_summary(self, day: str) -> list[RefundsSummaryRow]:
-        """Succeeded refunds booked on ``day``, per wallet of the sale they refund."""
+        """Succeeded refunds booked on ``day``, per wallet of the sale they refund (this lane's
+        sales and other lanes' sales this lane refunded)."""
         with self._read() as conn:
             rows = conn.execute(
-                """SELECT s.wallet, COUNT(*), COALESCE(SUM(r.amount_cents), 0)
-                   FROM refunds r JOIN sales s ON s.order_id = r.sale_order_id
-                   WHERE r.business_day = ? AND r.state = 'succeeded' GROUP BY s.wallet""",
+                """SELECT COALESCE(s.wallet, f.wallet), COUNT(*),
+                          COALESCE(SUM(r.amount_cents), 0)
+                   FROM refunds r LEFT JOIN sales s ON s.order_id = r.sale_order_id
+                   LEFT JOIN foreign_sales f ON f.order_id = r.sale_order_id
+                   WHERE r.business_day = ? AND r.state = 'succeeded'
+                   GROUP BY COALESCE(s.wallet, f.wallet)""",
                 (day,),
             ).fetchall()
         return [RefundsSummaryRow(r[0], int(r[1]), int(r[2])) for r in rows]

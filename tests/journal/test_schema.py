@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from cashier.journal import SCHEMA_VERSION, Journal, SchemaError
+from cashier.journal import SCHEMA_VERSION, Journal, SaleNotFoundError, SchemaError
 from cashier.journal.schema import migrate, schema_version
 
 
@@ -80,3 +80,42 @@ def test_version_3_marks_outcomes_of_older_journals_that_rest_on_silence(tmp_pat
         assert journal.require_sale("S1").recheck_until == 1000.0 + 48 * 3600
         assert [r.refund_id for r in journal.silent_refunds(0.0)] == ["R1"]
         assert journal.silent_sales(1000.0 + 48 * 3600) == []
+
+
+def test_version_6_keeps_every_refund_and_its_outbox_of_a_version_5_journal(tmp_path):
+    """Version 6 rebuilds ``refunds`` (its sale may be another lane's): rows, indexes and the
+    outbox triggers of a journal already shipping to a store all survive."""
+    from cashier.journal.schema import MIGRATIONS
+
+    path = tmp_path / "v5.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in MIGRATIONS[:5]:
+        for statement in version:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO journal_meta (key, value) VALUES ('outbox', '1.0')")
+    conn.execute("INSERT INTO sales (order_id, mode, wallet, amount_cents, refunded_cents, state, "
+                 "business_day, created_at, updated_at) VALUES ('S1', 'passive', 'ALIPAY', "
+                 "800, 300, 'partially_refunded', '2026-01-05', 1000.0, 1000.0)")
+    conn.execute("INSERT INTO refunds (refund_id, sale_order_id, amount_cents, state, "
+                 "business_day, created_at, updated_at, recheck_until, owner) VALUES "
+                 "('R1', 'S1', 300, 'succeeded', '2026-01-05', 2000.0, 2000.0, NULL, 'me')")
+    conn.execute("DELETE FROM outbox")
+    conn.close()
+    with Journal(path, business_day_of=lambda _t: "2026-01-06") as journal:
+        [kept] = journal.refunds_for("S1")
+        assert (kept.refund_id, kept.amount_cents, kept.state, kept.owner) == (
+            "R1", 300, "succeeded", "me")
+        assert journal.refundable_cents("S1") == 500
+        journal.create_refund(refund_id="R2", sale_order_id="S1", amount_cents=100)
+        journal.finish_refund("R2", "succeeded")
+        assert journal.require_sale("S1").refunded_cents == 400
+        with pytest.raises(SaleNotFoundError):
+            journal.create_refund(refund_id="R3", sale_order_id="NOPE", amount_cents=1)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT kind, key FROM outbox ORDER BY seq").fetchall() == [
+        ("refund", "R2"), ("refund", "R2"), ("sale", "S1")]
+    indexes = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'refunds'")}
+    assert {"refunds_sale", "refunds_day", "refunds_open", "refunds_recheck"} <= indexes
+    conn.close()
