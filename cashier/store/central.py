@@ -28,6 +28,9 @@ from cashier.store.schema import StoreSchemaError, migrate
 #: Every wait on the store database is bounded: connecting, each statement, a dead peer.
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 15_000
+#: A store gone silent mid-statement (a cable pulled) fails the wait after this, not the
+#: operating system's minutes of retransmissions.
+TCP_USER_TIMEOUT_MS = 20_000
 
 _SALE_COLUMNS = ("order_id", "mode", "wallet", "amount_cents", "tip_cents", "refunded_cents",
                  "masked_code", "code_last4", "operator_id", "state", "rsp_code", "rsp_msg",
@@ -53,6 +56,7 @@ def connect(database_url: str) -> psycopg.Connection[Any]:
             database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
             options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
             keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+            tcp_user_timeout=TCP_USER_TIMEOUT_MS,
             application_name="cashier",
         )
     except psycopg.Error as exc:
@@ -114,8 +118,8 @@ def _value(column: str, value: Any) -> Any:
     return value
 
 
-def _upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
-    names = ("terminal_id", *columns) + (("journal_id",) if table == "sales" else ())
+def _upsert_sql(table: str, key: str, columns: tuple[str, ...], extra: str) -> str:
+    names = ("terminal_id", *columns, extra)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c not in ("terminal_id", key))
     return (f"INSERT INTO {table} ({', '.join(names)}) "
             f"VALUES ({', '.join(['%s'] * len(names))}) "
@@ -123,8 +127,8 @@ def _upsert_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
             f"WHERE {table}.updated_at <= EXCLUDED.updated_at")
 
 
-_SALES_UPSERT = _upsert_sql("sales", "order_id", _SALE_COLUMNS)
-_REFUNDS_UPSERT = _upsert_sql("refunds", "refund_id", _REFUND_COLUMNS)
+_SALES_UPSERT = _upsert_sql("sales", "order_id", _SALE_COLUMNS, "journal_id")
+_REFUNDS_UPSERT = _upsert_sql("refunds", "refund_id", _REFUND_COLUMNS, "sale_terminal_id")
 
 
 def shipped_seq(conn: psycopg.Connection[Any], terminal_id: str, journal_id: str) -> int:
@@ -134,8 +138,12 @@ def shipped_seq(conn: psycopg.Connection[Any], terminal_id: str, journal_id: str
     return 0 if row is None else int(row[0])
 
 
-def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batch) -> int:
-    """Send one batch in one transaction; returns the lane's shipped sequence after it."""
+def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batch,
+         merchant_id: str | None = None) -> int:
+    """Send one batch in one transaction; returns the lane's shipped sequence after it.
+
+    ``merchant_id``: the OTT Pay merchant the lane uses (kept on its ``terminals`` row, so
+    another lane can tell whether it may refund this lane's sales)."""
     with conn.transaction():
         conn.execute("INSERT INTO terminals (terminal_id, name) VALUES (%s, %s) "
                      "ON CONFLICT DO NOTHING", (terminal_id, name))
@@ -151,7 +159,8 @@ def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batc
                     for s in batch.sales])
             if batch.refunds:
                 cur.executemany(_REFUNDS_UPSERT, [
-                    (terminal_id, *(_value(c, r[c]) for c in _REFUND_COLUMNS))
+                    (terminal_id, *(_value(c, r[c]) for c in _REFUND_COLUMNS),
+                     r.get("sale_lane") or terminal_id)
                     for r in batch.refunds])
             if batch.days:
                 cur.executemany(
@@ -164,8 +173,9 @@ def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batc
             "UPDATE shipments SET shipped_seq = GREATEST(shipped_seq, %s), shipped_at = now() "
             "WHERE terminal_id = %s AND journal_id = %s RETURNING shipped_seq",
             (batch.last_seq, terminal_id, batch.journal_id)).fetchone()
-        conn.execute("UPDATE terminals SET name = %s, last_seen = now() WHERE terminal_id = %s",
-                     (name, terminal_id))
+        conn.execute("UPDATE terminals SET name = %s, last_seen = now(), "
+                     "merchant_id = COALESCE(%s, merchant_id) WHERE terminal_id = %s",
+                     (name, merchant_id, terminal_id))
     return int(row[0])
 
 
@@ -176,10 +186,36 @@ class RefundRefusedError(RuntimeError):
     """The store refuses to reserve that refund; the message is one sentence."""
 
 
+class StoreBehindError(RefundRefusedError):
+    """The store does not know the sale, or not that it was paid: its lane has not shipped it
+    yet. (For the lane that made the sale this is no refusal: its journal knows better.)"""
+
+
+def store_sale(conn: psycopg.Connection[Any], order_id: str, terminal_id: str) \
+        -> dict[str, Any] | None:
+    """Sale ``order_id`` as the store knows it, for lane ``terminal_id`` about to refund it:
+    the sale's columns, its lane's ``terminal_name`` and ``merchant_id``, and
+    ``others_refunded_cents`` (its succeeded refunds made at lanes other than
+    ``terminal_id``). None when no lane has shipped it."""
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        row = cur.execute(
+            """SELECT s.*, t.name AS terminal_name, t.merchant_id,
+                      (SELECT COALESCE(SUM(r.amount_cents), 0) FROM refunds r
+                       WHERE r.sale_order_id = s.order_id AND r.sale_terminal_id = s.terminal_id
+                         AND r.state = 'succeeded' AND r.terminal_id != %(me)s)
+                      AS others_refunded_cents
+               FROM sales s JOIN terminals t USING (terminal_id)
+               WHERE s.order_id = %(o)s ORDER BY s.terminal_id LIMIT 1""",
+            {"o": order_id, "me": terminal_id}).fetchone()
+    return None if row is None else _plain(row)
+
+
 def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: str,
-                   terminal_id: str, amount_cents: int | None = None) -> int:
-    """Reserve ``amount_cents`` (None: all that remains) of sale ``order_id`` for refund
-    ``refund_id`` at lane ``terminal_id``, before the refund is sent; returns the amount.
+                   terminal_id: str, amount_cents: int | None = None,
+                   at_most: int | None = None) -> int:
+    """Reserve ``amount_cents`` (None: all that remains, but no more than ``at_most``) of sale
+    ``order_id`` for refund ``refund_id`` at lane ``terminal_id``, before the refund is sent;
+    returns the amount.
 
     The sale's row is locked (``SELECT ... FOR UPDATE``) while what remains is counted, so two
     lanes reserving at the same moment are served one after the other and cannot together
@@ -194,12 +230,15 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
             "SELECT terminal_id, amount_cents + tip_cents, state FROM sales WHERE order_id = %s "
             "FOR UPDATE", (order_id,)).fetchall()
         if not rows:
-            raise RefundRefusedError(f"no sale with order id {order_id} in the store (a lane's "
-                                     "newest sales appear once it has shipped them)")
+            raise StoreBehindError(f"no sale with order id {order_id} in the store (a lane's "
+                                   "newest sales appear once it has shipped them)")
         if len(rows) > 1:
             raise RefundRefusedError(f"order id {order_id} was used by more than one lane; "
                                      "refund it at the lane that made the sale")
         _, total, state = rows[0]
+        if state in OPEN_STATES:
+            raise StoreBehindError(f"sale {order_id} is {state} in the store; only paid sales "
+                                   "can be refunded")
         if state not in REFUNDABLE_STATES:
             raise RefundRefusedError(f"sale {order_id} is {state}; only paid sales can be "
                                      "refunded")
@@ -210,7 +249,9 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
         remaining = int(total) - _refunds_counted(conn, order_id)
         if remaining <= 0:
             raise RefundRefusedError(f"sale {order_id} has nothing left to refund")
-        wanted = remaining if amount_cents is None else amount_cents
+        wanted = amount_cents
+        if wanted is None:
+            wanted = remaining if at_most is None else min(remaining, at_most)
         if wanted > remaining:
             raise RefundRefusedError(f"cannot refund {wanted / 100:.2f}: only "
                                      f"{remaining / 100:.2f} of sale {order_id} remains "
@@ -380,7 +421,10 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
     """The store's report of ``day``: per lane (with the lane's Z number if it closed the day)
     and in total, with the lanes still open named, and the store's Z of the day if there is one
     (``store_z``, see ``store_closure``). ``closed_only`` (the store's Z report): only the lanes
-    that closed the day count, each with the totals of its own Z report as it printed them."""
+    that closed the day count, each with the totals of its own Z report as it printed them.
+    A refund counts at the lane that made it, under its sale's wallet, even when another lane
+    made the sale (see ``schema``): each lane's figures equal its own X/Z report, and the total
+    counts every refund once."""
     when = _value("business_day", day)
     lanes: dict[str, dict[str, Any]] = {}
     for terminal_id, name, z_number, z_totals in conn.execute(
@@ -407,7 +451,7 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
             lanes[terminal_id]["open_count"] += count
     for terminal_id, wallet, count, cents in conn.execute(
             "SELECT r.terminal_id, s.wallet, COUNT(*), SUM(r.amount_cents) FROM refunds r "
-            "JOIN sales s ON s.terminal_id = r.terminal_id AND s.order_id = r.sale_order_id "
+            "JOIN sales s ON s.terminal_id = r.sale_terminal_id AND s.order_id = r.sale_order_id "
             "WHERE r.business_day = %s AND r.state = 'succeeded' "
             "GROUP BY r.terminal_id, s.wallet", (when,)):
         b = bucket(terminal_id, wallet)

@@ -135,12 +135,18 @@ class Outbox:
                      records["sale"], records["refund"], records["day"])
 
     def _records(self, kind: str, keys: list[str]) -> list[dict[str, Any]]:
+        """The records named; a refund says which lane made its sale (``sale_lane``, None:
+        this one), from the journal's copy of another lane's sale (schema version 6)."""
         table, key = _KINDS[kind]
+        select = f"SELECT * FROM {table}"
+        if kind == "refund":
+            select = ("SELECT refunds.*, foreign_sales.lane AS sale_lane FROM refunds "
+                      "LEFT JOIN foreign_sales ON foreign_sales.order_id = refunds.sale_order_id")
         found: list[dict[str, Any]] = []
         for start in range(0, len(keys), 400):  # under SQLite's parameter limit
             chunk = keys[start:start + 400]
             found += [dict(row) for row in self._conn.execute(
-                f"SELECT * FROM {table} WHERE {key} IN ({','.join('?' * len(chunk))})", chunk)]
+                f"{select} WHERE {table}.{key} IN ({','.join('?' * len(chunk))})", chunk)]
         return found
 
     def backlog(self, after_seq: int) -> Backlog:

@@ -1,12 +1,19 @@
 """The store database's schema (PostgreSQL) and its migrations, plain enough for a shop's
 accountant or BI tool to read directly.
 
-- ``terminals``: one row per lane (``terminal_id`` from its settings, a display name).
+- ``terminals``: one row per lane (``terminal_id`` from its settings, a display name, the OTT
+  Pay ``merchant_id`` it uses).
 - ``shipments``: per lane and journal file, the outbox sequence number shipped so far. A lane
   that starts a new journal starts a new row, so its numbering starting again loses nothing.
 - ``sales``, ``refunds``: the lanes' records, keyed by (``terminal_id``, order or refund id);
   money in integer cents, times as ``timestamptz``, business days as ``date`` (the lane's local
-  calendar day).
+  calendar day). A refund's ``terminal_id`` is the lane that made the refund, its
+  ``sale_terminal_id`` the lane that made the sale: they differ when a customer who paid at one
+  lane is refunded at another. Such a refund counts in the refunding lane's figures (its own X
+  and Z reports hold it, so the lane's Z equals what the store shows for that lane), under the
+  wallet of the sale, and once in the store total; the sale's own row (``refunded_cents``,
+  ``state``) is its lane's journal and does not include it. Join refunds to their sale on
+  (``sale_terminal_id``, ``sale_order_id``).
 - ``business_days``: each Z report a lane printed (``totals`` is the lane's own JSON).
 - ``refund_reservations``: refunds reserved against a sale before they were sent.
 - ``store_closures``: each store Z report (one per business day, numbered): when, by whom, the
@@ -136,6 +143,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         "CREATE INDEX sales_late_unresolved ON sales (created_at) "
         "WHERE late AND late_resolution IS NULL",
+    ),
+    # 5: refunds across lanes. ``refunds.sale_terminal_id``: the lane that made the refunded
+    # sale (the refunding lane is ``terminal_id``; before this, always the same lane).
+    # ``terminals.merchant_id``: the OTT Pay merchant a lane uses (NULL until it ships again),
+    # so a lane refunds another's sale only under the same merchant.
+    (
+        "ALTER TABLE refunds ADD COLUMN sale_terminal_id TEXT",
+        "UPDATE refunds SET sale_terminal_id = terminal_id",
+        "ALTER TABLE refunds ALTER COLUMN sale_terminal_id SET NOT NULL",
+        "ALTER TABLE terminals ADD COLUMN merchant_id TEXT",
     ),
 )
 

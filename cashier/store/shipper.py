@@ -59,7 +59,8 @@ class ShipperStatus:
 
 
 class Shipper:
-    """Ships one journal's outbox as lane ``terminal_id``; ``start()``, then ``stop()``."""
+    """Ships one journal's outbox as lane ``terminal_id``; ``start()``, then ``stop()``.
+    ``merchant_id``: the lane's OTT Pay merchant, recorded in the store with what it ships."""
 
     def __init__(
         self,
@@ -74,11 +75,13 @@ class Shipper:
         connect: Callable[[str], psycopg.Connection[Any]] = central.connect,
         on_store_closed: Callable[[list[str]], object] | None = None,
         closures_every: float = 2.0,
+        merchant_id: str | None = None,
     ) -> None:
         self.journal_path = Path(journal_path)
         self._url = database_url
         self.terminal_id = terminal_id
         self.terminal_name = terminal_name
+        self.merchant_id = merchant_id
         self._batch_size = batch_size
         self._idle = idle_seconds
         self._max_backoff = max_backoff
@@ -192,7 +195,8 @@ class Shipper:
                     self._status, pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
                 self._changed.notify_all()
             return False
-        shipped = central.ship(conn, self.terminal_id, self.terminal_name, batch)
+        shipped = central.ship(conn, self.terminal_id, self.terminal_name, batch,
+                               self.merchant_id)
         try:
             outbox.trim(shipped)
         except sqlite3.OperationalError:  # busy: trimmed with a later batch

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import psycopg
 import pytest
 
 from cashier.journal import Journal
@@ -73,3 +74,23 @@ def test_a_reservation_counts_until_released_and_again_returns_the_same(store_ur
             central.reserve_refund(conn, refund_id="RC", order_id="NOPE", terminal_id="L2")
     finally:
         conn.close()
+
+
+def test_migration_3_names_the_sale_lane_of_refunds_already_shipped(store_url):
+    """A store from before cross-lane refunds: every refund there was of its own lane's sale."""
+    from cashier.store.schema import MIGRATIONS, migrate
+
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE cashier_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO cashier_schema VALUES (2)")
+        for version in MIGRATIONS[:2]:
+            for statement in version:
+                conn.execute(statement)
+        conn.execute("INSERT INTO terminals (terminal_id) VALUES ('L1')")
+        conn.execute("INSERT INTO refunds (terminal_id, refund_id, sale_order_id, amount_cents, "
+                     "state, business_day, created_at, updated_at) VALUES ('L1', 'R1', 'S1', "
+                     "5, 'succeeded', '2026-01-05', now(), now())")
+        assert migrate(conn) == 2
+        assert conn.execute("SELECT terminal_id, sale_terminal_id FROM refunds").fetchall() == [
+            ("L1", "L1")]
+        assert conn.execute("SELECT merchant_id FROM terminals").fetchall() == [(None,)]
