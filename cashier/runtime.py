@@ -41,6 +41,7 @@ from cashier.payments.settings import PaymentSettings
 from cashier.private_files import tighten
 
 if TYPE_CHECKING:
+    from cashier.store.refunds import StoreRefunds
     from cashier.store.shipper import Shipper
 
 log = logging.getLogger("cashier.runtime")
@@ -208,7 +209,8 @@ class Runtime:
             holder: dict[str, PaymentEngine] = {}
             if terminal:
                 journal.claim_terminal()
-                shipper = _start_shipper(config, demo, path, closers, holder)
+                shipper = _start_shipper(config, demo, path, client.merchant_id, closers,
+                                         holder)
             receiver = _open_receiver(config, demo, client.merchant_id, sign_key, holder,
                                       closers)
             callback_url = config.ottpay.callback_url
@@ -217,7 +219,8 @@ class Runtime:
             links = _demo_link_settings(simulator, receiver) if demo else {}
             settings = payment_settings(config, demo=demo, callback_url=callback_url,
                                         **{**links, **(payment_overrides or {})})
-            engine = PaymentEngine(client, journal, settings, listener=listener)
+            engine = PaymentEngine(client, journal, settings, listener=listener,
+                                   store_refunds=_store_refunds(config, demo, client.merchant_id))
             holder["engine"] = engine
             closers.append(engine.shutdown)
         except BaseException:
@@ -248,8 +251,8 @@ class Runtime:
         self.close()
 
 
-def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any],
-                   holder: dict[str, PaymentEngine]) -> Shipper | None:
+def _start_shipper(config: Config, demo: bool, path: Path, merchant_id: str,
+                   closers: list[Any], holder: dict[str, PaymentEngine]) -> Shipper | None:
     """The terminal's shipper when the settings name a store database; never for demo sales.
 
     It closes the days the store's Z report closed through the engine (``close_store_days``),
@@ -269,7 +272,7 @@ def _start_shipper(config: Config, demo: bool, path: Path, closers: list[Any],
             close_store_days(engine, days)
 
     shipper = Shipper(path, store.database_url, store.terminal_id, store.terminal_name,
-                      on_store_closed=store_closed)
+                      on_store_closed=store_closed, merchant_id=merchant_id)
     shipper.start()
     closers.append(shipper.stop)
     return shipper
@@ -306,6 +309,17 @@ def close_store_days(engine: PaymentEngine, days: list[str]) -> list[str]:
                  day, report.number)
         closed.append(day)
     return closed
+
+
+def _store_refunds(config: Config, demo: bool, merchant_id: str) -> StoreRefunds | None:
+    """Refunds checked against the store database (any lane's sale) on a lane of a store,
+    in the terminal and in the commands alike; never in demo mode."""
+    store = config.store
+    if demo or store.database_url is None or store.terminal_id is None:
+        return None
+    from cashier.store.refunds import StoreRefunds  # psycopg only where a store is configured
+
+    return StoreRefunds(store.database_url, store.terminal_id, merchant_id)
 
 
 def _close_all(closers: list[Any]) -> None:

@@ -53,6 +53,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from cashier.journal.records import Refund, Sale, SaleEvent
 from cashier.journal.store import DuplicateOrderError, Journal
@@ -80,6 +81,9 @@ from cashier.payments.settle import Settler
 from cashier.payments.states import AbandonReason, LateResolution, RefundState, SaleState
 from cashier.wallets import Wallet, classify_payment_code, clean_scan, mask_code, qr_wallets
 
+if TYPE_CHECKING:
+    from cashier.store.refunds import StoreRefunds
+
 log = logging.getLogger("cashier.payments")
 
 _REFUND_KEY = "refund:"
@@ -102,8 +106,11 @@ class PaymentEngine:
         listener: Listener | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        store_refunds: StoreRefunds | None = None,
     ) -> None:
         self.client = client
+        #: A lane of a store refunds through it: any lane's sale, reserved in the store first.
+        self.store_refunds = store_refunds
         self.journal = journal
         self.settings = settings or PaymentSettings()
         self.clock = clock
@@ -502,14 +509,21 @@ class PaymentEngine:
         """Refund part (``amount_cents``) or all that is left (``None``) of a paid sale.
 
         Refused locally, before any request, with ``SaleNotFoundError`` /
-        ``RefundNotAllowedError`` / ``AmountError``. Returns the refund: ``succeeded``,
-        ``failed``, or ``pending``/``unknown`` (then confirmed in the background). Returns
-        within ``passive_timeout`` plus one request's time limit, whatever the gateway does.
+        ``RefundNotAllowedError`` / ``AmountError``. On a lane of a store (``store_refunds``)
+        ``order_id`` may be another lane's sale (``cashier.store.refunds``); with the store
+        database down that is refused with ``StoreUnreachableError``. Returns the refund:
+        ``succeeded``, ``failed``, or ``pending``/``unknown`` (then confirmed in the
+        background). Returns within ``passive_timeout`` plus one request's time limit (plus the
+        store database's bounded waits, ``central.connect``), whatever the gateway does.
         """
         if self.stopping:
             raise EngineClosedError("the payment engine is shut down; nothing was refunded")
         with self.client.time_limit(self.settings.passive_timeout):
-            refund = self.refunder.refund(order_id, amount_cents, operator_id=operator_id)
+            if self.store_refunds is not None:
+                refund = self.store_refunds.refund(self.refunder, order_id, amount_cents,
+                                                   operator_id=operator_id)
+            else:
+                refund = self.refunder.refund(order_id, amount_cents, operator_id=operator_id)
         if RefundState(refund.state).is_open:
             self.resolver.watch(_REFUND_KEY + refund.refund_id)
         self._after_refund(refund)

@@ -19,11 +19,26 @@ class EngineClosedError(PaymentError):
     """The engine was shut down; nothing new was started."""
 
 
+class StoreUnreachableError(RefundNotAllowedError):
+    """A sale this lane did not make cannot be refunded now: the store database, which knows
+    it, cannot be reached. Nothing was recorded or sent."""
+
+    def __init__(self) -> None:
+        super().__init__(STORE_UNREACHABLE)
+
+
+#: ``StoreUnreachableError``'s sentence (the screens show their translation of it).
+STORE_UNREACHABLE = ("The store database cannot be reached, so only sales made at this lane "
+                     "can be refunded now.")
+
+
 __all__ = [
     "DayAlreadyClosedError",
     "EngineClosedError",
     "IllegalTransition",
     "PaymentError",
     "RefundNotAllowedError",
+    "STORE_UNREACHABLE",
     "SaleNotFoundError",
+    "StoreUnreachableError",
 ]

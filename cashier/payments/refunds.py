@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from cashier.journal.records import Refund
+from cashier.journal.records import ForeignSale, Refund, Sale
 from cashier.journal.store import Journal
 from cashier.money import check_cents
 from cashier.ottpay.client import OttPayClient
@@ -75,6 +75,9 @@ class Refunder:
         *,
         operator_id: str | None = None,
         confirm_attempts: int = 3,
+        refund_id: str | None = None,
+        foreign: ForeignSale | None = None,
+        on_unsent: Callable[[], None] | None = None,
     ) -> Refund:
         """Refund ``amount_cents`` (everything left when ``None``) of a paid sale.
 
@@ -82,10 +85,14 @@ class Refunder:
         ``RefundNotAllowedError`` (not paid, or more than remains) before anything is recorded
         or sent. Otherwise returns the refund: ``succeeded``, ``failed``, or still ``pending`` /
         ``unknown`` when the gateway could not confirm it yet (the engine keeps checking).
+
+        For a lane of a store (``cashier.store.refunds``): ``refund_id`` was chosen (and
+        reserved in the store) before; ``foreign`` is another lane's sale, journaled with the
+        intent; ``on_unsent`` is called when the refund is journaled but never sent.
         """
         if amount_cents is not None:
             check_cents(amount_cents, max_cents=10**12)
-        refund = self._journal_intent(order_id, amount_cents, operator_id)
+        refund = self._journal_intent(order_id, amount_cents, operator_id, refund_id, foreign)
         try:
             result = self.client.refund(
                 ori_order_id=order_id, refund_cents=refund.amount_cents, order_id=refund.refund_id
@@ -95,6 +102,8 @@ class Refunder:
                          rsp_msg=exc.message)
         except ValueError as exc:  # refused by the client before sending
             self._finish(refund.refund_id, RefundState.FAILED, rsp_msg=f"not sent: {exc}")
+            if on_unsent is not None:
+                on_unsent()
             return self._get(refund.refund_id)
         except OttPayError as exc:
             self._finish(refund.refund_id, RefundState.UNKNOWN, rsp_code=exc.rsp_code,
@@ -115,17 +124,24 @@ class Refunder:
                 self._sleep(self.settings.poll_interval)
         return self._get(refund.refund_id)
 
-    def _journal_intent(self, order_id: str, amount_cents: int | None,
-                        operator_id: str | None) -> Refund:
-        sale = self.journal.require_sale(order_id)
+    def new_refund_id(self, sale: Sale | None) -> str:
+        """A gateway order id for a refund of ``sale`` (None: another lane's), unused here."""
+        terminal_no = sale.terminal_no if sale is not None else None
         for _ in range(5):
-            refund_id = new_order_id(sale.terminal_no or self.settings.terminal_no)
+            refund_id = new_order_id(terminal_no or self.settings.terminal_no)
             if self.journal.get_refund(refund_id) is None and \
                     self.journal.get_sale(refund_id) is None:
                 break
+        return refund_id
+
+    def _journal_intent(self, order_id: str, amount_cents: int | None,
+                        operator_id: str | None, refund_id: str | None,
+                        foreign: ForeignSale | None) -> Refund:
+        if refund_id is None:
+            refund_id = self.new_refund_id(self.journal.require_sale(order_id))
         refund = self.journal.create_refund(
             refund_id=refund_id, sale_order_id=order_id, amount_cents=amount_cents,
-            operator_id=operator_id,
+            operator_id=operator_id, foreign=foreign,
         )
         self._emit(RefundUpdated(refund, self.journal.require_sale(order_id)))
         return refund

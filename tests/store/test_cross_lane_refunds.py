@@ -1,0 +1,249 @@
+"""A customer who paid at one lane is refunded at another: the sale found in the store database,
+its amount reserved there under the sale's row lock before the REFUND is sent, the refund
+journaled and shipped by the lane that made it. Real PostgreSQL, real simulator over HTTP, real
+journal files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from cashier.journal import Journal, RefundNotAllowedError, SaleNotFoundError
+from cashier.ottpay.client import OttPayClient
+from cashier.payments.engine import PaymentEngine
+from cashier.payments.errors import STORE_UNREACHABLE, StoreUnreachableError
+from cashier.payments.settings import PaymentSettings
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.store import central
+from cashier.store.refunds import StoreRefunds
+from tests.cli.conftest import Cli, settings_text
+from tests.faults.proxy import Drop, FaultProxy
+from tests.store.lane import sell
+from tests.store.test_shipping import ship_all
+
+WECHAT = "134567890123450000"  # paid at once
+OPERATOR = "0000020156"
+FAST = dict(poll_interval=0.03, passive_timeout=3.0, active_timeout=3.0, unknown_grace=1.0,
+            resolver_max_interval=0.1, operator_id=OPERATOR, terminal_no="T001")
+
+
+@dataclass
+class Lane:
+    terminal_id: str
+    path: Path
+    journal: Journal
+    engine: PaymentEngine
+
+    def ship(self, url: str) -> None:
+        ship_all(self.path, url, self.terminal_id, merchant_id=DEMO_MERCHANT_ID)
+
+    def x_total(self) -> dict:
+        return self.engine.x_report().total.to_dict()
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, confirm_after_queries=2,
+                   close_after_queries=3) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def lanes(tmp_path, sim, store_url):
+    """``lanes(terminal_id, gateway_url=None, store_url=None, merchant_id=...)``: a lane's
+    journal and engine (its client at the simulator, or ``gateway_url``), refunding through the
+    store at ``store_url`` (default: the test's store database)."""
+    with ExitStack() as stack:
+        def make(terminal_id: str, *, gateway_url: str | None = None, url: str | None = None,
+                 merchant_id: str = DEMO_MERCHANT_ID) -> Lane:
+            path = tmp_path / f"{terminal_id}.sqlite3"
+            journal = stack.enter_context(Journal(path))
+            client = stack.enter_context(OttPayClient(
+                gateway_url or sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                connect_timeout=0.5, read_timeout=0.5, query_retries=1, query_backoff=0.01))
+            engine = PaymentEngine(client, journal, PaymentSettings(**FAST),
+                                   store_refunds=StoreRefunds(url or store_url, terminal_id,
+                                                              merchant_id))
+            stack.callback(engine.shutdown)
+            return Lane(terminal_id, path, journal, engine)
+
+        yield make
+
+
+def reservations(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT refund_id, order_id, terminal_id, amount_cents, released "
+                            "FROM refund_reservations ORDER BY reserved_at").fetchall()
+
+
+def store_lane(report: dict, terminal_id: str) -> dict:
+    return next(lane for lane in report["lanes"] if lane["terminal_id"] == terminal_id)
+
+
+def test_lane_2_refunds_part_of_a_sale_made_at_lane_1(sim, lanes, store_url):
+    lane1, lane2 = lanes("L1"), lanes("L2")
+    sale = lane1.engine.pay_passive(1000, WECHAT, tip_cents=100)
+    assert sale.state == "paid"
+    lane1.ship(store_url)
+
+    refund = lane2.engine.refund(sale.order_id, 300, operator_id=OPERATOR)
+
+    assert refund.state == "succeeded" and refund.amount_cents == 300
+    assert [r.data["ori_order_id"] for r in sim.requests(action="REFUND")] == [sale.order_id]
+    assert sim.order(sale.order_id).refunded_cents == 300
+    # Lane 2 journaled the store's sale with its lane, and shows the refund with it.
+    foreign = lane2.journal.require_sale(sale.order_id)
+    assert (foreign.lane, foreign.lane_name, foreign.wallet, foreign.total_cents) == \
+        ("L1", "Lane L1", sale.wallet, 1100)
+    assert (foreign.state, foreign.refunded_cents) == ("partially_refunded", 300)
+    assert [r.refund_id for r in lane2.engine.refunds(sale.order_id)] == [refund.refund_id]
+    assert lane2.journal.refundable_cents(sale.order_id) == 800
+    assert [s.order_id for s in lane2.engine.history()] == [sale.order_id]
+    assert lane2.journal.history(order_id_prefix=sale.order_id[:6])[0].lane == "L1"
+    assert lane1.journal.refunds_for(sale.order_id) == []  # lane 1's journal is its own
+
+    lane2.ship(store_url)
+    day = lane2.journal.current_business_day()
+    assert day == lane1.journal.current_business_day()
+    with central.connect(store_url) as conn:
+        report = central.report(conn, day)
+        shipped = conn.execute("SELECT terminal_id, sale_terminal_id, amount_cents, state "
+                               "FROM refunds").fetchall()
+    assert shipped == [("L2", "L1", 300, "succeeded")]
+    # Each lane's X report equals what the store shows for it; the refund counts once, at L2.
+    assert store_lane(report, "L1")["total"] == lane1.x_total()
+    assert store_lane(report, "L2")["total"] == lane2.x_total()
+    assert lane2.x_total()["refunds_cents"] == 300 and lane2.x_total()["sales_count"] == 0
+    assert [w["wallet"] for w in store_lane(report, "L2")["wallets"]] == [sale.wallet]
+    assert report["total"]["refunds_cents"] == 300 and report["total"]["gross_cents"] == 1100
+    assert len(sim.requests(action="REFUND")) == 1
+
+    # Lane 1 refunds the rest of its own sale: reserved too, so only what is left (8.00) passes.
+    with pytest.raises(RefundNotAllowedError, match="only 8.00 of sale"):
+        lane1.engine.refund(sale.order_id, 1100, operator_id=OPERATOR)
+    rest = lane1.engine.refund(sale.order_id, operator_id=OPERATOR)
+    assert (rest.state, rest.amount_cents) == ("succeeded", 800)
+    assert sim.order(sale.order_id).refunded_cents == 1100
+    assert len(sim.requests(action="REFUND")) == 2
+
+
+def test_a_foreign_refund_whose_answer_is_lost_is_queried_not_resent(sim, lanes, store_url):
+    lane1 = lanes("L1")
+    sale = lane1.engine.pay_passive(500, WECHAT)
+    lane1.ship(store_url)
+    with FaultProxy(sim.url) as proxy:
+        lane2 = lanes("L2", gateway_url=proxy.url)
+        proxy.on("REFUND", Drop(answer=True), times=1)  # the gateway refunds; we never hear
+        refund = lane2.engine.refund(sale.order_id, 200, operator_id=OPERATOR)
+        assert refund.state == "succeeded"
+        assert proxy.forwarded["REFUND"] == 1
+    assert sim.requests(refund.refund_id, "STATUS_QUERY")
+    assert sim.order(sale.order_id).refunded_cents == 200
+    assert len(sim.requests(action="REFUND")) == 1
+
+
+def test_store_down_own_sales_refund_others_are_refused_and_nothing_is_journaled(
+        sim, lanes, store_url, closed_port):
+    lane1 = lanes("L1")
+    theirs = lane1.engine.pay_passive(700, WECHAT)
+    lane1.ship(store_url)
+    down = f"postgresql://cashier@127.0.0.1:{closed_port}/store"
+    lane2 = lanes("L2", url=down)
+    mine = lane2.engine.pay_passive(400, WECHAT)
+
+    with pytest.raises(StoreUnreachableError) as refused:
+        lane2.engine.refund(theirs.order_id, 100, operator_id=OPERATOR)
+    assert str(refused.value) == STORE_UNREACHABLE
+    assert isinstance(refused.value, RefundNotAllowedError)
+    own = lane2.engine.refund(mine.order_id, 100, operator_id=OPERATOR)
+
+    assert own.state == "succeeded"
+    assert [r.data["ori_order_id"] for r in sim.requests(action="REFUND")] == [mine.order_id]
+    assert lane2.journal.get_sale(theirs.order_id) is None
+    with sqlite3.connect(lane2.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM foreign_sales").fetchone()[0] == 0
+        assert conn.execute("SELECT sale_order_id FROM refunds").fetchall() == [
+            (mine.order_id,)]
+    assert reservations(store_url) == []
+
+
+def test_refusals_from_the_store_reserve_nothing_and_send_nothing(sim, lanes, store_url):
+    lane1 = lanes("L1")
+    sale = lane1.engine.pay_passive(500, WECHAT)
+    lane1.ship(store_url)
+    lane2 = lanes("L2")
+    other_merchant = lanes("L3", merchant_id="OTHER")
+
+    with pytest.raises(SaleNotFoundError, match="NOSUCHORDER1 in this lane's journal or in "
+                                                "the store"):
+        lane2.engine.refund("NOSUCHORDER1", 100, operator_id=OPERATOR)
+    with pytest.raises(RefundNotAllowedError, match="only 5.00 of sale"):
+        lane2.engine.refund(sale.order_id, 501, operator_id=OPERATOR)
+    with pytest.raises(RefundNotAllowedError, match="under another OTT Pay merchant"):
+        other_merchant.engine.refund(sale.order_id, 100, operator_id=OPERATOR)
+
+    assert sim.requests(action="REFUND") == []
+    assert reservations(store_url) == []
+    assert lane2.journal.get_sale(sale.order_id) is None
+
+
+def test_a_reservation_is_released_when_the_refund_is_refused_before_sending(
+        tmp_path, lanes, store_url, sim):
+    # Sale L1-00001 (paid 1.02) was shipped by a lane whose order ids the gateway client
+    # refuses ("-"): the REFUND cannot be sent, so its reservation must not hold the money.
+    path = tmp_path / "old-lane.sqlite3"
+    with Journal(path) as journal:
+        sell(journal, "L1", 2)
+    ship_all(path, store_url, "L1")
+    lane2 = lanes("L2")
+
+    refund = lane2.engine.refund("L1-00001", 100, operator_id=OPERATOR)
+
+    assert refund.state == "failed" and refund.rsp_msg.startswith("not sent")
+    assert sim.requests(action="REFUND") == []
+    [(refund_id, order_id, terminal_id, cents, released)] = reservations(store_url)
+    assert (refund_id, order_id, terminal_id, cents, released) == (
+        refund.refund_id, "L1-00001", "L2", 100, True)
+    with central.connect(store_url) as conn:  # the whole sale is refundable again
+        assert central.reserve_refund(conn, order_id="L1-00001", refund_id="AGAIN",
+                                      terminal_id="L3") == 102
+
+
+def test_lanes_as_processes_refunding_one_sale_at_once_exactly_one_passes(
+        tmp_path, store_url, capsys, monkeypatch):
+    monkeypatch.setenv("CASHIER_LOG_DIR", str(tmp_path / "log"))
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as sim:
+        clis = {}
+        for terminal in ("L1", "L2", "L3"):
+            folder = tmp_path / terminal
+            folder.mkdir()
+            settings = folder / "cashier.toml"
+            settings.write_text(settings_text(sim, folder, extra=(
+                f'[store]\ndatabase_url = "{store_url}"\nterminal_id = "{terminal}"\n')),
+                encoding="utf-8")
+            clis[terminal] = Cli(settings, folder, capsys)
+        paid = clis["L1"]("pay", "10.00", "--code", WECHAT, "--json")
+        assert paid.code == 0, paid.err
+        order_id = paid.json()["sale"]["order_id"]
+        ship_all(tmp_path / "L1" / "journal.sqlite3", store_url, "L1",
+                 merchant_id=DEMO_MERCHANT_ID)
+
+        procs = [clis[t].popen("refund", order_id, "6.00", "--json") for t in ("L2", "L3")]
+        results = [(proc.wait(60), *proc.communicate()) for proc in procs]
+        refunds_sent = len(sim.requests(action="REFUND"))
+        refunded = sim.order(order_id).refunded_cents
+
+    assert sorted(code for code, _, _ in results) == [0, 2], results
+    passed = next(json.loads(out) for code, out, _ in results if code == 0)
+    refused = next(json.loads(out)["error"] for code, out, _ in results if code == 2)
+    assert passed["refund"]["state"] == "succeeded"
+    assert passed["sale"]["lane"] == "L1"
+    assert "only 4.00 of sale" in refused
+    assert refunds_sent == 1 and refunded == 600
