@@ -32,6 +32,7 @@ from cashier.ui.customer_display import CustomerDisplay
 from cashier.ui.demo import demo_codes, demo_pay
 from cashier.ui.engine_controller import EngineSaleController
 from cashier.ui.history import HistoryDialog
+from cashier.ui.lanes_late import OtherLanesLate
 from cashier.ui.main_window import MainWindow
 from cashier.ui.pin_dialog import PinDialog
 from cashier.ui.report_window import ReportWindow
@@ -143,6 +144,9 @@ class Terminal:
         )
         if self.shipper is not None:
             self.window.show_store_status(self.shipper.status)
+        self.other_lanes_late = OtherLanesLate(
+            self.port, self.bridge, self.window.banners, self.open_late_at_other_lanes,
+            parent=self.window) if self.port.has_store else None
         self.settings: SettingsDialog | None = None
         self.history: HistoryDialog | None = None
         self.reports: ReportWindow | None = None
@@ -297,6 +301,12 @@ class Terminal:
         self.history.show()
         self.history.raise_()
         return self.history
+
+    def open_late_at_other_lanes(self) -> HistoryDialog:
+        """History, All lanes, showing the late payments nobody has resolved yet."""
+        history = self.open_history()
+        history.show_late_at_other_lanes()
+        return history
 
     def open_reports(self) -> ReportWindow:
         """The X/Z report window, showing the current business day's X report."""

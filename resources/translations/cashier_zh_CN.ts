@@ -862,6 +862,22 @@
     </message>
 </context>
 <context>
+    <name>OtherLanesLate</name>
+    <message>
+        <source>Open</source>
+        <extracomment>The banner&apos;s key and kind.</extracomment>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>1 late payment at another lane</source>
+        <translation>其他收银台有 1 笔延迟付款</translation>
+    </message>
+    <message>
+        <source>%1 late payments at other lanes</source>
+        <translation>其他收银台有 %1 笔延迟付款</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>PIN</source>

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
+from cashier.port import HistoryPage
 from cashier.simulator import Scenario, demo_code
 from cashier.store.shipper import ShipperStatus
 from cashier.ui.bridge import Bridge
@@ -165,7 +166,10 @@ def test_history_of_all_lanes_fits(qtbot, make_store_terminal, store_url, langua
     terminal.window.showNormal()  # a lane runs full screen; here it gets each size in turn
     terminal.window.resize(*size)
     walk = Walk(terminal.window, size)
-    walk.page("sale screen of a lane with a store")
+    qtbot.waitUntil(lambda: not terminal.other_lanes_late.busy, timeout=10_000)
+    terminal.other_lanes_late.show(HistoryPage("2026-12-02", [late("1"), late("2")]))
+    terminal.window.on_late_payment(late("20261202000000000001"))
+    walk.page("sale screen of a lane with a store, late payments here and elsewhere")
     history = terminal.open_history()
     history.show_late_at_other_lanes()
     loading = history.status.text()
