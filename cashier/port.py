@@ -7,19 +7,22 @@ the gateway, the store database): the Qt terminal calls them through its bridge,
 GUI thread.
 
 With a ``[store]`` section the port also reads the store database's view of every lane (the
-``store_*`` methods); each raises ``StoreUnavailableError`` (one sentence) when that database
-cannot be reached, and nothing of this lane's own work depends on it.
+``store_*`` methods), and closes the store's business day (``store_z_report``); each raises
+``StoreUnavailableError`` (one sentence) when that database cannot be reached, and nothing of
+this lane's own work depends on it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from cashier.config import StoreSection
+from cashier.journal import local_business_day
 from cashier.journal.records import Refund, Sale
-from cashier.payments.reports import DayReport
+from cashier.payments.reports import DayReport, WalletTotals
 from cashier.payments.search import parse_search
 
 
@@ -48,6 +51,36 @@ class SaleDetail:
     sale: Sale
     refunds: list[Refund]
     refundable_cents: int
+
+
+@dataclass(frozen=True)
+class StoreLane:
+    """One lane in a store report: its figures, and its Z number once it closed the day."""
+
+    terminal_id: str
+    name: str
+    z_number: int | None
+    total: WalletTotals
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    """The store's X or Z report of a business day, per lane and in total.
+
+    ``number``: the store Z's number (None: the store has not closed the day);
+    ``closed_now``: this call closed the day; ``lanes_open``: the lanes that have not closed it
+    (on a Z report: asked to). ``data`` is the report as ``cashier store report --json`` gives
+    it (for the printer).
+    """
+
+    kind: str
+    business_day: str
+    lanes: tuple[StoreLane, ...]
+    total: WalletTotals
+    lanes_open: tuple[str, ...]
+    number: int | None
+    closed_now: bool
+    data: dict[str, Any]
 
 
 class CounterPort:
@@ -152,6 +185,33 @@ class CounterPort:
         return HistoryPage(page.business_day, [sale for sale, _ in kept],
                            [lane for _, lane in kept])
 
+    def store_x_report(self) -> StoreReport:
+        """Today's running totals of every lane and of the store."""
+        return self._store_report(z=False, closed_by=None)
+
+    def store_z_report(self, closed_by: str) -> StoreReport:
+        """The store's Z report of today: closes the day for every lane (``closed_by``: who,
+        as the store shows it). ``StoreDayClosedError`` if the store closed it already."""
+        return self._store_report(z=True, closed_by=closed_by)
+
+    def _store_report(self, *, z: bool, closed_by: str | None) -> StoreReport:
+        from cashier.store import central
+
+        day = local_business_day(time.time())
+        with central.opened(self._store_url()) as conn:
+            if closed_by is not None:
+                central.close_store_day(conn, day, f"{self.lane_id}, {closed_by}")
+            data = central.report(conn, day, closed_only=z)
+        data.update(kind="Z" if z else "X", closed_now=closed_by is not None)
+        closure = data["store_z"]
+        return StoreReport(
+            kind=data["kind"], business_day=day,
+            lanes=tuple(StoreLane(lane["terminal_id"], lane["name"], lane["z_number"],
+                                  _wallet_totals(lane["total"])) for lane in data["lanes"]),
+            total=_wallet_totals(data["total"]), lanes_open=tuple(data["lanes_open"]),
+            number=closure["number"] if closure else None, closed_now=closed_by is not None,
+            data=data)
+
     def _store_url(self) -> str:
         if self._store is None or self._store.database_url is None:
             raise LookupError("this lane has no store database")
@@ -168,3 +228,8 @@ def _record(cls: Any, row: dict[str, Any]) -> Any:
         elif f.default is dataclasses.MISSING:
             values[f.name] = False if f.type in ("bool", bool) else None
     return cls(**values)
+
+
+def _wallet_totals(figures: dict[str, Any]) -> WalletTotals:
+    return WalletTotals(figures["wallet"], figures["sales_count"], figures["sales_cents"],
+                        figures["tips_cents"], figures["refunds_count"], figures["refunds_cents"])

@@ -314,7 +314,8 @@ class Terminal:
             self.reports = ReportWindow(
                 self.port, self.bridge, manager_check=self.signin.operators.verify_manager,
                 print_report=self.receipts.report if self.receipts is not None else None,
-                currency=self.config.shop.currency, parent=self.window)
+                print_store_report=self.receipts.store_report if self.receipts is not None
+                else None, currency=self.config.shop.currency, parent=self.window)
         else:
             self.reports.load_x()
         self.reports.show()

@@ -958,6 +958,14 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>Store X report (every lane)</source>
+        <translation>门店X报表（所有收银台）</translation>
+    </message>
+    <message>
+        <source>Close the store&apos;s day (store Z)…</source>
+        <translation>门店日结（门店Z报表）…</translation>
+    </message>
+    <message>
         <source>Z report #%1 — business day %2 (closed)</source>
         <translation>Z报表 #%1 — 营业日 %2（已日结）</translation>
     </message>
@@ -1004,6 +1012,66 @@
     <message>
         <source>Business day %1 closed (Z report #%2).</source>
         <translation>营业日 %1 已日结（Z报表 #%2）。</translation>
+    </message>
+    <message>
+        <source>The store database cannot be reached, so the store&apos;s reports are not available; this lane&apos;s own reports still work.</source>
+        <translation>无法连接门店数据库，门店报表暂不可用；本收银台自己的报表照常可用。</translation>
+    </message>
+    <message>
+        <source>The store has already closed today&apos;s business day; a day can be closed only once.</source>
+        <translation>门店今天的营业日已日结；每个营业日只能日结一次。</translation>
+    </message>
+    <message>
+        <source>Business day %1 is already closed (store Z report #%2); a day can be closed only once.</source>
+        <translation>营业日 %1 已日结（门店Z报表 #%2）；每个营业日只能日结一次。</translation>
+    </message>
+    <message>
+        <source>Store Z report #%1 — business day %2</source>
+        <translation>门店Z报表 #%1 — 营业日 %2</translation>
+    </message>
+    <message>
+        <source>Store X report — business day %1 (running totals)</source>
+        <translation>门店X报表 — 营业日 %1（当前累计）</translation>
+    </message>
+    <message>
+        <source>%1 (Z #%2)</source>
+        <translation>%1（Z #%2）</translation>
+    </message>
+    <message>
+        <source>Lane</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Store total</source>
+        <translation>门店合计</translation>
+    </message>
+    <message>
+        <source>Every lane has closed the day.</source>
+        <translation>所有收银台均已日结。</translation>
+    </message>
+    <message>
+        <source>Still open, asked to close the day: %1</source>
+        <translation>尚未日结，已通知日结：%1</translation>
+    </message>
+    <message>
+        <source>Lanes that have not closed the day: %1</source>
+        <translation>尚未日结的收银台：%1</translation>
+    </message>
+    <message>
+        <source>Closing the store&apos;s day cannot be undone. Manager&apos;s PIN:</source>
+        <translation>门店日结后无法撤销。请输入经理PIN码：</translation>
+    </message>
+    <message>
+        <source>Close the store&apos;s day</source>
+        <translation>门店日结</translation>
+    </message>
+    <message>
+        <source>Close today&apos;s business day for every lane? The lanes still open close it with their own Z report as soon as they can.</source>
+        <translation>为所有收银台结束今天的营业日吗？尚未日结的收银台会尽快用各自的Z报表日结。</translation>
+    </message>
+    <message>
+        <source>The store closed business day %1 (store Z report #%2).</source>
+        <translation>门店已结束营业日 %1（门店Z报表 #%2）。</translation>
     </message>
 </context>
 <context>

@@ -9,8 +9,9 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from cashier.port import HistoryPage
+from cashier.port import HistoryPage, StoreReport
 from cashier.simulator import Scenario, demo_code
+from cashier.store.central import StoreUnavailableError
 from cashier.store.shipper import ShipperStatus
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog
@@ -143,6 +144,21 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
     display.show_result(True, 13850)
     walk.dialog("customer display, paid", display)
 
+    assert not walk.problems, "\n".join(walk.problems)
+
+
+def test_the_store_reports_fit_the_smallest_screen(qtbot, make_store_terminal, store_url,
+                                                   language):
+    terminal = make_store_terminal(store_url)
+    terminal.window.resize(*SIZES[0])
+    walk = Walk(terminal.window, SIZES[0])
+    reports = terminal.open_reports()
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=5000)
+    reports.load_store_x()
+    qtbot.waitUntil(lambda: isinstance(reports.report, StoreReport), timeout=10_000)
+    # the longest sentence the window says
+    reports._store_error(StoreUnavailableError("the store database cannot be reached"))
+    walk.dialog("store reports", reports)
     assert not walk.problems, "\n".join(walk.problems)
 
 
