@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from cashier.journal import Journal
+from cashier.money import format_money
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.payments.reports import DayReport, x_report
 from cashier.port import StoreReport
@@ -51,11 +52,13 @@ def test_the_store_reports_show_every_lane_and_the_store_z_closes_the_day(
     day = reports.report.business_day
     assert reports.report.kind == "X"
     assert reports.title.text() == f"Store X report — business day {day} (running totals)"
-    net2 = f"{lane2.net_cents / 100:.2f}"
-    store_net = f"{(1950 + lane2.net_cents) / 100:.2f}"
+    def money(cents: int) -> str:
+        return format_money(cents, terminal.config.shop.currency)
+
     assert [(row[0], row[1], row[-1]) for row in table_rows(reports)] == [
-        ("lane-1 Front counter", "2", "19.50"), ("lane-2 Lane lane-2", "6", net2),
-        ("Store total", "8", store_net)]
+        ("lane-1 Front counter", "2", money(1950)),
+        ("lane-2 Lane lane-2", "6", money(lane2.net_cents)),
+        ("Store total", "8", money(1950 + lane2.net_cents))]
     assert reports.summary.text() == "Lanes that have not closed the day: lane-1, lane-2"
 
     dialog = reports.ask_close_store_day()
@@ -99,8 +102,8 @@ def test_with_the_store_down_the_lane_reports_still_work(qtbot, make_store_termi
     assert isinstance(reports.report, DayReport)
     pay(qtbot, terminal, "3")  # the lane sells, and its own X report counts it
     reports.load_x()
-    qtbot.waitUntil(lambda: table_rows(reports)[-1][:3] == ["Total", "1", "3.00"],
-                    timeout=5000)
+    qtbot.waitUntil(lambda: table_rows(reports)[-1][:3] == [
+        "Total", "1", format_money(300, terminal.config.shop.currency)], timeout=5000)
 
 
 def test_a_terminal_on_its_own_has_no_store_reports(make_terminal):
