@@ -183,7 +183,8 @@ class GatewayConnection:
         """Have an open, recently used connection ready; ``True`` if one was opened now.
 
         Sends nothing to the gateway: it connects (TCP + TLS, certificate verified) and parks
-        the connection in the pool the next request takes it from. Ends within ``seconds``,
+        the connection in the pool the next request takes it from, and has the watchdog's
+        thread running for as long as the connection stays fresh. Ends within ``seconds``,
         connect and handshake together, whatever the gateway does. Returns ``False`` at once
         when another warm-up is under way or a fresh connection is already open. Raises
         ``TimeoutError`` past ``seconds``, ``ssl.SSLError`` when the gateway is not trusted,
@@ -195,6 +196,8 @@ class GatewayConnection:
         if not self._warming.acquire(blocking=False):
             return False
         try:
+            # The payment that follows should not start the deadline's thread either.
+            self._watchdog.keep_ready(self.refresh_after)
             self._retire_if_idle()
             pool = self._pool()
             if pool is None:

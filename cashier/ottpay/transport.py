@@ -15,9 +15,10 @@ its answer (for the handshake, the TLS context must be a ``WatchedSSLContext``).
     # on an exception: watch.expired says whether the deadline (not the network) ended it
     watchdog.stop()                          # ends its thread; it also ends by itself when idle
 
-The watchdog thread runs only while requests are in flight (and ``IDLE_SECONDS`` after), so a
-client that is never closed leaves no thread behind for long. ``abort()`` ends every request in
-flight at once (shutting down).
+The watchdog thread runs only while requests are in flight (and ``IDLE_SECONDS`` after), or
+for the time asked by ``keep_ready`` (a warm-up: the scan that follows should not wait for a
+thread to start), so a client that is never closed leaves no thread behind for long.
+``abort()`` ends every request in flight at once (shutting down).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Watchdog:
         self._watches: set[Watch] = set()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._ready_until = 0.0  # keep_ready: the thread stays until then, watches or not
 
     @contextmanager
     def watch(self, seconds: float) -> Iterator[Watch]:
@@ -81,10 +83,7 @@ class Watchdog:
                 watch.expired = True
             else:
                 self._watches.add(watch)
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name=self._name,
-                                                    daemon=True)
-                    self._thread.start()
+                self._start_thread()
                 self._cond.notify()
         previous = getattr(_current, "watch", None)
         _current.watch = watch
@@ -96,6 +95,23 @@ class Watchdog:
                 self._watches.discard(watch)
                 if not self._watches:
                     self._cond.notify()
+
+    def keep_ready(self, seconds: float) -> None:
+        """Have the thread running now and for ``seconds`` more, watches or not, so a request
+        made meanwhile does not start it first (a thread start, on a busy machine
+        milliseconds, before the request may leave). Does nothing once stopped."""
+        with self._cond:
+            if self._stopping:
+                return
+            self._ready_until = max(self._ready_until, time.monotonic() + seconds)
+            self._start_thread()
+            self._cond.notify()
+
+    def _start_thread(self) -> None:
+        """Start the thread if it is not running (with ``_cond`` held)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
 
     @property
     def stopped(self) -> bool:
@@ -129,6 +145,8 @@ class Watchdog:
                     watch.expire()
                 if self._watches:
                     self._cond.wait(min(w.deadline for w in self._watches) - now)
+                elif now < self._ready_until:
+                    self._cond.wait(self._ready_until - now)
                 elif not self._cond.wait(IDLE_SECONDS) and not self._watches:
                     break
             self._thread = None

@@ -4,6 +4,7 @@ certificate authority made for the test, which the client trusts only through ``
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import pytest
 from cashier.journal import Journal
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.errors import TransportError
+from cashier.ottpay.transport import IDLE_SECONDS
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import SaleState
@@ -80,6 +82,25 @@ def test_warm_up_connects_without_sending_anything_and_the_payment_uses_it(https
     assert paid.outcome.name == "PAID"
     assert https_sim.connections_opened == 1  # the payment went over the warmed connection
     assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
+
+
+def _watchdog_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "ottpay-watchdog" and t.is_alive()}
+
+
+def test_warm_up_has_the_deadline_thread_running_for_the_payment_that_follows(https_sim,
+                                                                              authority):
+    before = _watchdog_threads()
+    with client_for(https_sim, authority) as client:
+        assert client.warm_up() is True
+        started = _watchdog_threads() - before
+        assert len(started) == 1
+        time.sleep(IDLE_SECONDS * 3)  # long enough for a thread kept only while idle to end
+        paid = client.passive_pay(order_id="TLS6", amount_cents=600, biz_type=Wallet.ALIPAY,
+                                  auth_code=demo_code(Scenario.INSTANT_SUCCESS, Wallet.ALIPAY))
+        assert paid.outcome.name == "PAID"
+        assert _watchdog_threads() - before == started  # the payment started no thread
+    assert not any(thread.is_alive() for thread in started)  # closing the client ends it
 
 
 class IdleClock:
