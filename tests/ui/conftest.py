@@ -83,9 +83,10 @@ MANAGER_ID = "0000000009"
 
 
 def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
-                   name: str = "Front counter") -> Path:
+                   name: str = "Front counter", printer_port: int | None = None) -> Path:
     """A lane's settings file in ``folder``: the simulator as its gateway, ``url`` as its store
-    database, and a manager (PIN ``DEMO_MANAGER_PIN``) for refunds."""
+    database, a manager (PIN ``DEMO_MANAGER_PIN``) for refunds, and with ``printer_port`` a
+    network receipt printer there (``tests.ui.helpers.NetworkPrinter``)."""
     from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,7 +96,9 @@ def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
         f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"', "",
         "[journal]", f'path = "{folder / "journal.sqlite3"}"', "",
         "[store]", f'database_url = "{url}"', f'terminal_id = "{lane}"',
-        f'terminal_name = "{name}"']) + "\n", encoding="utf-8")
+        f'terminal_name = "{name}"', *([] if printer_port is None else [
+            "", "[printer]", 'kind = "network"', f'address = "127.0.0.1:{printer_port}"',
+            "width = 58"])]) + "\n", encoding="utf-8")
     if not operators_path(path).exists():
         OperatorStore(operators_path(path)).add("Manager", MANAGER_ID, "manager",
                                                 DEMO_MANAGER_PIN)
@@ -108,8 +111,10 @@ def make_store_terminal(qtbot, tmp_path, sim):
     gateway client to ``sim``, its journal in ``tmp_path/lane``, its shipper to ``url``)."""
     terminals: list[Terminal] = []
 
-    def make(url: str, *, lane: str = "lane-1", name: str = "Front counter") -> Terminal:
-        config = load_config(store_settings(tmp_path / lane, url, sim, lane=lane, name=name))
+    def make(url: str, *, lane: str = "lane-1", name: str = "Front counter",
+             printer_port: int | None = None) -> Terminal:
+        config = load_config(store_settings(tmp_path / lane, url, sim, lane=lane, name=name,
+                                            printer_port=printer_port))
         terminal = Terminal(config, demo=False, journal_path=config.journal.path,
                             customer_display=False, wedge=False, cny_currency=None,
                             payment_options=FAST)
