@@ -254,6 +254,10 @@ class ReportWindow(QDialog):
             self.title.setText(self.tr("Store Z report #%1 — business day %2")
                                .replace("%1", str(report.number))
                                .replace("%2", report.business_day))
+        elif report.number is not None:
+            self.title.setText(self.tr("Store X report — business day %1 (closed by store Z "
+                                       "report #%2)").replace("%1", report.business_day)
+                               .replace("%2", str(report.number)))
         else:
             self.title.setText(self.tr("Store X report — business day %1 (running totals)")
                                .replace("%1", report.business_day))

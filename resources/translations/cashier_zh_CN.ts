@@ -1030,6 +1030,10 @@
         <translation>门店Z报表 #%1 — 营业日 %2</translation>
     </message>
     <message>
+        <source>Store X report — business day %1 (closed by store Z report #%2)</source>
+        <translation>门店X报表 — 营业日 %1（已由门店Z报表 #%2 日结）</translation>
+    </message>
+    <message>
         <source>Store X report — business day %1 (running totals)</source>
         <translation>门店X报表 — 营业日 %1（当前累计）</translation>
     </message>

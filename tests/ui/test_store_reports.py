@@ -119,6 +119,8 @@ def test_the_store_reports_show_every_lane_and_the_store_z_closes_the_day(
     qtbot.waitUntil(lambda: table_rows(reports)[0][0] == "lane-1 Front counter (Z #1)",
                     timeout=10_000)
     assert reports.summary.text() == "Lanes that have not closed the day: lane-2"
+    assert reports.title.text() == \
+        f"Store X report — business day {day} (closed by store Z report #1)"
 
     assert reports.ask_close_store_day() is None  # refused before any PIN is asked
     assert reports.notice.text() == (f"Business day {day} is already closed (store Z report #1); "
