@@ -46,7 +46,7 @@ class StoreRefunds:
 
     def __init__(self, database_url: str, terminal_id: str, merchant_id: str | None, *,
                  connect: Callable[[str], psycopg.Connection[Any]] = central.connect) -> None:
-        self._url = database_url
+        self.database_url = database_url
         self.terminal_id = terminal_id
         self.merchant_id = merchant_id
         self._connect = connect
@@ -61,7 +61,7 @@ class StoreRefunds:
         sale = refunder.journal.get_sale(order_id)
         own = sale is not None and sale.lane is None
         try:
-            conn = self._connect(self._url)
+            conn = self._connect(self.database_url)
         except (central.StoreUnavailableError, psycopg.Error, central.StoreSchemaError) as exc:
             if not own:
                 log.warning("refund of %s refused: the store database cannot be reached (%s)",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money, parse_amount
 from cashier.operators import Operator
+from cashier.payments.errors import StoreUnreachableError
 from cashier.port import CounterPort, HistoryPage, Lane, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import state_label, wallet_label
@@ -321,7 +322,10 @@ class HistoryDialog(QDialog):
                         on_done=self._show_detail, on_error=self._show_error)
 
     def _elsewhere(self) -> bool:
-        """The selected sale was made at another lane (known from the store only)."""
+        """The selected sale was made at another lane: known from the store, or in this lane's
+        journal only because this lane refunded it."""
+        if self.selected is not None and self.selected.lane is not None:
+            return True
         return self.selected_lane is not None and \
             self.selected_lane.terminal_id != self.port.lane_id
 
@@ -331,9 +335,10 @@ class HistoryDialog(QDialog):
             return
         self.selected = sale
         self.refundable_cents = refundable
-        lines = [self.tr("Sold at lane %1").replace("%1", self.selected_lane.name or
-                                                    self.selected_lane.terminal_id)
-                 ] if self._elsewhere() and self.selected_lane is not None else []
+        lane = sale.lane_name or sale.lane  # another lane's sale this lane refunded
+        if self._elsewhere() and self.selected_lane is not None:
+            lane = self.selected_lane.name or self.selected_lane.terminal_id
+        lines = [self.tr("Sold at lane %1").replace("%1", lane)] if lane else []
         lines += [
             self.tr("Order %1 · %2 · %3").replace("%1", sale.order_id)
             .replace("%2", wallet_label(sale.wallet)).replace("%3", state_label(sale.state,
@@ -391,7 +396,15 @@ class HistoryDialog(QDialog):
         self.notice.setText(self.tr("Refunding…"))
         self.bridge.run(self.port.refund, order_id, amount_cents,
                         operator_id=manager.operator_id, on_done=self._refunded,
-                        on_error=self._show_error)
+                        on_error=self._refund_refused)
+
+    def _refund_refused(self, exc: BaseException) -> None:
+        if not isinstance(exc, StoreUnreachableError):
+            self._show_error(exc)
+            return
+        self.status.setText("")
+        self.notice.setText(self.tr("The store database cannot be reached, so only sales made "
+                                    "at this lane can be refunded now."))
 
     def _refunded(self, refund: Any) -> None:
         amount = self._money(refund.amount_cents)

@@ -405,6 +405,10 @@
         <translation>无法连接门店数据库，因此只显示本收银台的交易。</translation>
     </message>
     <message>
+        <source>The store database cannot be reached, so only sales made at this lane can be refunded now.</source>
+        <translation>无法连接门店数据库，因此现在只能为本收银台的交易退款。</translation>
+    </message>
+    <message>
         <source>Business day %1 only</source>
         <translation>仅营业日 %1</translation>
     </message>

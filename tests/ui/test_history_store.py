@@ -83,6 +83,41 @@ def test_another_lanes_sale_shows_its_detail_and_is_refunded_here(
     qtbot.waitUntil(lambda: "Refundable: $4.67" in history.detail.text(), timeout=10_000)
     assert [r.sale_order_id for r in front.engine.refunds(theirs)] == [theirs]
 
+    # This lane journaled the refund with the other lane's sale: its own History shows both.
+    qtbot.mouseClick(history.this_lane_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not history.lanes and [s.lane for s in history.sales] == ["lane-2"],
+                    timeout=5000)
+    assert [s.order_id for s in history.sales] == [theirs]
+    assert history.select_order(theirs)
+    qtbot.waitUntil(lambda: "(succeeded)" in history.detail.text(), timeout=5000)
+    lines = history.detail.text().splitlines()
+    assert lines[0] == "Sold at lane Back counter"
+    assert any(line.startswith("Refund ") and "$1.00 (succeeded)" in line for line in lines), lines
+    assert "Refundable: $4.67" in lines
+    assert not history.reprint_button.isEnabled()
+
+
+def test_store_down_another_lanes_sale_is_refused_in_one_sentence(
+        qtbot, make_store_terminal, store_url, closed_port):
+    back = make_store_terminal(store_url, lane="lane-2", name="Back counter")
+    theirs = sell(qtbot, back, "5.67")
+    assert back.shipper.wait_caught_up(30)
+    front = make_store_terminal(store_url, lane="lane-1", name="Front counter")
+    history = all_lanes(qtbot, front)
+    assert history.select_order(theirs)
+    qtbot.waitUntil(lambda: history.refund_button.isEnabled(), timeout=5000)
+    # The store database goes away: its address refuses connections from now on.
+    front.engine.store_refunds.database_url = f"postgresql://cashier@127.0.0.1:{closed_port}/store"
+
+    dialog = history.ask_refund()
+    dialog.amount.setText("1.00")
+    dialog.pin.setText(DEMO_MANAGER_PIN)
+    dialog.submit()
+    qtbot.waitUntil(lambda: history.notice.text() not in ("", "Refunding…"), timeout=15_000)
+    assert history.notice.text() == ("The store database cannot be reached, so only sales made "
+                                     "at this lane can be refunded now.")
+    assert front.engine.refunds(theirs) == [] and front.engine.sale(theirs) is None
+
 
 def test_store_down_says_so_in_one_sentence_and_goes_back_to_this_lane(
         qtbot, make_store_terminal, closed_port):
