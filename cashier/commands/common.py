@@ -255,6 +255,8 @@ def print_paid_receipt(config: Config, sale: Sale) -> tuple[dict[str, Any], str]
 def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
     """A sale in a few lines for the human output."""
     lines = [sale_line(sale)]
+    if sale.lane is not None:
+        lines.append(f"  sold at lane {sale.lane_name or sale.lane} (refunded here)")
     if sale.bizpay_order_id:
         lines.append(f"  gateway order {sale.bizpay_order_id}")
     if sale.trade_time:

@@ -270,7 +270,8 @@ def _refunds_counted(conn: psycopg.Connection[Any], order_id: str) -> int:
                    WHERE sale_order_id = %(o)s AND state != 'failed')
                 + (SELECT COALESCE(SUM(v.amount_cents), 0) FROM refund_reservations v
                    WHERE v.order_id = %(o)s AND NOT v.released AND NOT EXISTS (
-                       SELECT 1 FROM refunds r WHERE r.refund_id = v.refund_id))""",
+                       SELECT 1 FROM refunds r WHERE r.terminal_id = v.terminal_id
+                                                 AND r.refund_id = v.refund_id))""",
         {"o": order_id}).fetchone()[0])
 
 
@@ -278,6 +279,23 @@ def release_refund(conn: psycopg.Connection[Any], refund_id: str) -> None:
     """Give back a reservation whose refund was never sent."""
     conn.execute("UPDATE refund_reservations SET released = true WHERE refund_id = %s",
                  (refund_id,))
+
+
+def unshipped_reservations(conn: psycopg.Connection[Any], terminal_id: str, *,
+                           older_than: float, within_days: int = 7) -> list[str]:
+    """Refund ids lane ``terminal_id`` reserved between ``within_days`` days and
+    ``older_than`` seconds ago that are neither released nor shipped as a refund: those its
+    journal does not hold were never sent (the lane stopped between reserving and
+    journaling), so the lane releases them (``cashier.store.refunds``)."""
+    return [row[0] for row in conn.execute(
+        """SELECT v.refund_id FROM refund_reservations v
+           WHERE v.terminal_id = %(t)s AND NOT v.released
+             AND v.reserved_at >= now() - make_interval(days => %(d)s)
+             AND v.reserved_at < now() - make_interval(secs => %(s)s)
+             AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.terminal_id = v.terminal_id
+                                                       AND r.refund_id = v.refund_id)
+           ORDER BY v.reserved_at""",
+        {"t": terminal_id, "d": within_days, "s": older_than})]
 
 
 # --- the store's Z: closing a business day for every lane --------------------------------------

@@ -14,8 +14,9 @@ The engine hands every refund here when the lane has a store database (``Payment
 - Then ``Refunder.refund`` does the rest as for any refund (one code path): the intent (and
   the store's description of another lane's sale) is journaled, the REFUND sent once, an
   unknown outcome queried. A reservation whose refund was never journaled, or never sent, is
-  released. The refund ships like any other change; once shipped, it counts in the store in
-  place of its reservation.
+  released: at once, or, when the lane stopped in between, by its next refund. The refund
+  ships like any other change; once shipped, it counts in the store in place of its
+  reservation.
 
 Every wait on the store database is bounded (``central.connect``'s timeouts): a dead store
 costs a refund at most those, never a hang.
@@ -38,6 +39,9 @@ from cashier.sentence import sentence
 from cashier.store import central
 
 log = logging.getLogger("cashier.store")
+
+#: A reservation this old whose refund the journal does not hold was never sent.
+UNSENT_AFTER_SECONDS = 60.0
 
 
 class StoreRefunds:
@@ -70,6 +74,7 @@ class StoreRefunds:
             log.info("refund of own sale %s without the store database (%s)", order_id, exc)
             return refunder.refund(order_id, amount_cents, operator_id=operator_id)
         try:
+            self._release_unsent(conn, refunder)
             if own:
                 assert sale is not None
                 return self._own(conn, refunder, sale, amount_cents, operator_id)
@@ -148,6 +153,23 @@ class StoreRefunds:
             if refunder.journal.get_refund(refund_id) is None:  # never journaled: never sent
                 self._release(conn, refund_id)
             raise
+
+    def _release_unsent(self, conn: psycopg.Connection[Any], refunder: Refunder) -> None:
+        """Release this lane's reservations of refunds it never journaled, so never sent (it
+        stopped between reserving and journaling). Reservations younger than a minute may
+        be being journaled right now, by this process or another on the same journal."""
+        try:
+            reserved = central.unshipped_reservations(conn, self.terminal_id,
+                                                      older_than=UNSENT_AFTER_SECONDS)
+        except psycopg.Error as exc:
+            log.info("store: this lane's reservations could not be checked (%s)",
+                     central.reason(exc))
+            return
+        for refund_id in reserved:
+            if refunder.journal.get_refund(refund_id) is None:
+                log.warning("refund %s was reserved in the store but never journaled here, so "
+                            "never sent: its reservation is released", refund_id)
+                self._release(conn, refund_id)
 
     @staticmethod
     def _release(conn: psycopg.Connection[Any], refund_id: str) -> None:

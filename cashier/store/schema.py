@@ -153,6 +153,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE refunds SET sale_terminal_id = terminal_id",
         "ALTER TABLE refunds ALTER COLUMN sale_terminal_id SET NOT NULL",
         "ALTER TABLE terminals ADD COLUMN merchant_id TEXT",
+        # A lane's recent reservations still counting (``central.unshipped_reservations``).
+        "CREATE INDEX refund_reservations_lane ON refund_reservations (terminal_id, reserved_at) "
+        "WHERE NOT released",
     ),
 )
 

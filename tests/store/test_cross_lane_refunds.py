@@ -235,15 +235,44 @@ def test_lanes_as_processes_refunding_one_sale_at_once_exactly_one_passes(
         ship_all(tmp_path / "L1" / "journal.sqlite3", store_url, "L1",
                  merchant_id=DEMO_MERCHANT_ID)
 
-        procs = [clis[t].popen("refund", order_id, "6.00", "--json") for t in ("L2", "L3")]
-        results = [(proc.wait(60), *proc.communicate()) for proc in procs]
-        refunds_sent = len(sim.requests(action="REFUND"))
-        refunded = sim.order(order_id).refunded_cents
+        procs = {t: clis[t].popen("refund", order_id, "6.00", "--json") for t in ("L2", "L3")}
+        results = {t: (proc.wait(60), *proc.communicate()) for t, proc in procs.items()}
+        assert len(sim.requests(action="REFUND")) == 1
+        assert sim.order(order_id).refunded_cents == 600
 
-    assert sorted(code for code, _, _ in results) == [0, 2], results
-    passed = next(json.loads(out) for code, out, _ in results if code == 0)
-    refused = next(json.loads(out)["error"] for code, out, _ in results if code == 2)
-    assert passed["refund"]["state"] == "succeeded"
-    assert passed["sale"]["lane"] == "L1"
-    assert "only 4.00 of sale" in refused
-    assert refunds_sent == 1 and refunded == 600
+        assert sorted(code for code, _, _ in results.values()) == [0, 2], results
+        winner = next(t for t, (code, _, _) in results.items() if code == 0)
+        passed = json.loads(results[winner][1])
+        refused = next(json.loads(out)["error"] for code, out, _ in results.values() if code)
+        assert passed["refund"]["state"] == "succeeded"
+        assert passed["sale"]["lane"] == "L1"
+        assert "only 4.00 of sale" in refused
+        # The lane that refunded says so, and whose sale it was.
+        again = clis[winner]("refund", order_id, "0.50")
+        assert again.code == 0, again.err
+        assert "sold at lane Lane L1 (refunded here)" in again.out  # its name in the store
+        assert sim.order(order_id).refunded_cents == 650
+
+
+def test_a_lane_that_stopped_between_reserving_and_journaling_releases_at_its_next_refund(
+        sim, lanes, store_url):
+    lane1 = lanes("L1")
+    sale = lane1.engine.pay_passive(1000, WECHAT)
+    lane1.ship(store_url)
+    lane2 = lanes("L2")
+    journaled = lane2.engine.refund(sale.order_id, 100, operator_id=OPERATOR)  # not shipped
+    with central.connect(store_url) as conn:
+        for refund_id in ("ORPHAN", "YOUNG"):  # reserved, then the lane stopped
+            central.reserve_refund(conn, order_id=sale.order_id, refund_id=refund_id,
+                                   terminal_id="L2", amount_cents=200)
+        conn.execute("UPDATE refund_reservations SET reserved_at = now() - interval '2 minutes' "
+                     "WHERE refund_id IN ('ORPHAN', %s)", (journaled.refund_id,))
+
+    lane2.engine.refund(sale.order_id, 100, operator_id=OPERATOR)
+
+    released = {refund_id: flag for refund_id, _, _, _, flag in reservations(store_url)}
+    assert released.pop("ORPHAN") is True
+    assert released.pop("YOUNG") is False  # may be being journaled right now
+    assert released == {journaled.refund_id: False, lane2.engine.refunds(sale.order_id)[-1]
+                        .refund_id: False}
+    assert len(sim.requests(action="REFUND")) == 2
