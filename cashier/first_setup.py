@@ -1,6 +1,7 @@
 """Setting a terminal up, with or without a window: which settings file start-up reads, a test
 scan on a serial scanner, whether the OS keyring can keep the sign key, and writing a validated
-setup (the sign key to the keyring, the settings file, the first manager).
+setup (the sign key and the store database's password to the keyring, the settings file, the
+first manager).
 
 The first-run dialog (``cashier.ui.first_run``) runs these on the bridge's workers; nothing here
 imports Qt.
@@ -92,10 +93,13 @@ class SetupPlan:
     #: for the keyring (None: the key is in the file); never in a repr, like the PIN
     sign_key: str | None = field(repr=False)
     manager: tuple[str, str, str] | None = field(repr=False)  # name, operator id, PIN
+    #: the store database's password for the keyring (None: none, or it is in the file)
+    store_password: str | None = field(default=None, repr=False)
 
 
 def write_setup(plan: SetupPlan, store: SecretStore | None) -> Config:
     """Keyring first (the file then refers to it), then the file, then the first manager.
+    The settings dialog saves through it too when a password goes to the keyring.
 
     The operators file is read before anything is written, so an unreadable one stops it all.
     """
@@ -109,6 +113,9 @@ def write_setup(plan: SetupPlan, store: SecretStore | None) -> Config:
     if plan.sign_key is not None:
         merchant = plan.config.ottpay.merchant_id or ""
         (store or KeyringSecretStore()).set_sign_key(merchant, plan.sign_key)
+    if plan.store_password is not None:
+        (store or KeyringSecretStore()).set_store_password(plan.config.store.account,
+                                                           plan.store_password)
     save_config(plan.config, plan.path)
     if operators is not None and plan.manager is not None:
         name, operator_id, pin = plan.manager

@@ -41,7 +41,7 @@ def config_to_dict(config: Config, *, include_sign_key: bool = True) -> dict[str
             if f.name == "merchant_payment_key" and not include_sign_key:
                 continue
             if f.name == "database_url" and section.password_source is not SignKeySource.FILE:
-                value = _without_password(value)  # it lives in the keyring
+                value = database_url_without_password(value)  # it lives in the keyring
             table[toml_key(f)] = _to_toml_value(name, f.name, value)
         out[name] = table
     return out
@@ -91,7 +91,9 @@ def redacted_dict(config: Config) -> dict[str, Any]:
     return data
 
 
-def _without_password(url: str) -> str:
+def database_url_without_password(url: str) -> str:
+    """The store database's address without its password (to show it, or when the password
+    lives in the keyring)."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
@@ -99,6 +101,15 @@ def _without_password(url: str) -> str:
         return url
     userinfo, _, hostport = parts.netloc.rpartition("@")
     return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}@{hostport}"))
+
+
+def database_url_with_password(url: str, password: str) -> str:
+    """``url`` (which names a user) with ``password`` in it, quoted as an address needs."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(database_url_without_password(url))
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{hostport}"))
 
 
 def shown_database_url(url: str) -> str:

@@ -3,17 +3,19 @@
 "Try demo mode" writes a minimal settings file (no credentials, so ``Config.demo`` stays true)
 so the question is not asked again on every start; Settings or this file can add a merchant
 later. "Set up a real merchant" asks for the gateway account, the shop, the first manager (so
-Settings and operators can be reached later) and the scanner and printer, with a test button for
-each. Everything is checked with ``cashier.config.config_from_dict`` (the same sentences as a
-broken settings file) and nothing is written until all of it is valid; then the sign key goes to
-the OS keyring if asked, the file is written by ``save_config`` (atomic, 0600) and the manager is
-added to the operators file (PIN hashed). Device tests and saving run through the bridge.
+Settings and operators can be reached later), the scanner and printer, with a test button for
+each, and optionally the store database shared by several counters
+(``cashier.ui.store_fields``, with its connection test). Everything is checked with
+``cashier.config.config_from_dict`` (the same sentences as a broken settings file) and nothing
+is written until all of it is valid; then the sign key and the store database's password go to
+the OS keyring if asked, the file is written by ``save_config`` (atomic, 0600) and the manager
+is added to the operators file (PIN hashed). Device tests and saving run through the bridge.
 
 Start-up calls ``maybe_run_first_run(config_path)`` before loading the settings.
 The work itself (test scan, keyring probe, writing the setup) is ``cashier.first_setup``,
 without Qt; this module is the dialog around it.
 
-Why one module this long: it is one dialog whose three pages feed one settings form, checked
+Why one module this long: it is one dialog whose four pages feed one settings form, checked
 and written together; split, each page would need the others' fields.
 """
 
@@ -45,6 +47,7 @@ from PySide6.QtWidgets import (
 from cashier.config import (
     Config,
     ConfigError,
+    StoreSection,
     config_from_dict,
 )
 from cashier.devices.scanner import serial_ports
@@ -67,6 +70,7 @@ from cashier.secrets import (
 from cashier.ui.bridge import Bridge
 from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.labels import wallet_label
+from cashier.ui.store_fields import StoreFields
 from cashier.ui.style import STYLE_SHEET
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
@@ -87,7 +91,8 @@ class FirstRunResult:
 
 
 class FirstRunDialog(QDialog):
-    """Welcome (demo or merchant) -> merchant account -> scanner and printer.
+    """Welcome (demo or merchant) -> merchant account -> scanner and printer -> store database
+(optional).
 
     ``result_value`` holds the ``FirstRunResult`` once something was written.
     """
@@ -111,6 +116,7 @@ class FirstRunDialog(QDialog):
         self.pages.addWidget(self._welcome_page())
         self.pages.addWidget(self._merchant_page())
         self.pages.addWidget(self._devices_page())
+        self.pages.addWidget(self._store_page())
         self.message = QLabel("", self)
         self.message.setObjectName("first_run_message")
         self.message.setWordWrap(True)
@@ -256,11 +262,21 @@ class FirstRunDialog(QDialog):
         form.addRow(self.test_print_button, self.print_result)
         return page
 
+    def _store_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        note = QLabel(self.tr("Several counters: fill this in only when the shop's lanes share "
+                              "a store database. Leave it empty for a terminal on its own."), page)
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.store_fields = StoreFields(form, page, self.bridge, StoreSection())
+        return page
+
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         self.back_button.setVisible(index > 0)
-        self.next_button.setVisible(index == 1)
-        self.finish_button.setVisible(index == 2)
+        self.next_button.setVisible(index in (1, 2))
+        self.finish_button.setVisible(index in (2, 3))
         self.message.setText("")
         self._fit()
 
@@ -275,6 +291,9 @@ class FirstRunDialog(QDialog):
             self.resize(self.width(), height)
 
     def _keyring_checked(self, problem: str | None) -> None:
+        self.store_fields.keyring.setEnabled(problem is None)
+        if problem is not None:
+            self.store_fields.keyring.setChecked(False)
         if problem is None:
             self.use_keyring.setEnabled(True)
             self.keyring_note.setText(self.tr("Otherwise the key is kept in the settings file, "
@@ -291,8 +310,11 @@ class FirstRunDialog(QDialog):
         self._show_page(max(0, self.pages.currentIndex() - 1))
 
     def next(self) -> None:
-        """Leave the merchant page only when what it holds is valid."""
-        if self._plan(devices=False) is not None:
+        """Leave the merchant page only when what it holds is valid (the devices and the store
+        are checked with everything on saving)."""
+        if self.pages.currentIndex() == 2:
+            self._show_page(3)
+        elif self._plan(devices=False) is not None:
             self._show_page(2)
 
     def _error(self, text: str) -> None:
@@ -331,6 +353,9 @@ class FirstRunDialog(QDialog):
             if self.printer_address.text().strip():
                 printer["address"] = self.printer_address.text().strip()
             data["printer"] = printer
+            store = self.store_fields.table()
+            if store:
+                data["store"] = store
         return data
 
     def _validate(self, data: dict[str, Any]) -> tuple[Config, str | None] | None:
@@ -343,14 +368,14 @@ class FirstRunDialog(QDialog):
         keyring = data["ottpay"].get("sign_key_source") == "keyring"
         in_file = data | {"ottpay": {k: v for k, v in data["ottpay"].items()
                                      if k != "sign_key_source"}}
+        check = self.store_fields.checked
         try:  # checked as if in the file first, so a missing key is named as such
-            config = config_from_dict(in_file, source=self.path)
+            config = check(in_file, source=self.path, secret_store=MemorySecretStore())
             keyring_key = config.ottpay.sign_key if keyring and config.ottpay.sign_key else None
             if keyring_key is not None:
                 ottpay = {k: v for k, v in data["ottpay"].items() if k != "sign_key"}
                 store = MemorySecretStore({config.ottpay.merchant_id or "": keyring_key})
-                config = config_from_dict(data | {"ottpay": ottpay}, source=self.path,
-                                          secret_store=store)
+                config = check(data | {"ottpay": ottpay}, source=self.path, secret_store=store)
         except ConfigError as exc:
             self._error(self._in_field_names(str(exc).replace(f"{self.path}: ", "")))
             return None
@@ -383,6 +408,8 @@ class FirstRunDialog(QDialog):
             "[scanner] port": self.tr("Scanner"),
             "[printer] address": self.tr("Printer address"),
             "[printer] encoding": self.tr("Encoding"),
+            "[store] database_url": self.tr("Store database address"),
+            "[store] terminal_id": self.tr("This lane's terminal id"),
         }
         for setting, label in labels.items():
             if message.startswith(setting):
@@ -411,7 +438,8 @@ class FirstRunDialog(QDialog):
                 self._error(self.tr("The two PINs differ."))
                 return None
             manager = (name, config.ottpay.operator_id or "", pin)
-        return SetupPlan(config, self.path, keyring_key, manager)
+        return SetupPlan(config, self.path, keyring_key, manager,
+                         store_password=self.store_fields.keyring_password())
 
     # --- choices ------------------------------------------------------------------------------
     def choose_demo(self) -> None:
@@ -446,7 +474,12 @@ class FirstRunDialog(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, SecretStoreError):
+        # the keyring's own sentence names what it refused: the sign key or the password
+        if isinstance(exc, SecretStoreError) and "password" in str(exc):
+            self._error(self.tr("The store database's password could not be put in the OS "
+                                "keyring (%1); nothing was saved. Untick its keyring box to "
+                                "keep it in the settings file.").replace("%1", str(exc)))
+        elif isinstance(exc, SecretStoreError):
             self._error(self.tr("The sign key could not be put in the OS keyring (%1); nothing "
                                 "was saved. Untick the keyring box to keep it in the settings "
                                 "file.").replace("%1", str(exc)))

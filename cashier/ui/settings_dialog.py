@@ -1,11 +1,14 @@
-"""Settings: gateway, payments, shop, scanner, printer, display and language (and operators,
-when given the store: see ``cashier.ui.operator_admin``).
+"""Settings: gateway, payments, shop (with the store database its lanes may share), scanner,
+printer, display and language (and operators, when given the operator store: see
+``cashier.ui.operator_admin``).
 
 The form starts from the current settings; Save validates everything through
 ``cashier.config.config_from_dict`` (the same rules as the settings file) and writes the file
 only when all of it is valid, otherwise it shows the one sentence that says what to fix and
 saves nothing. The sign key is never shown back: the field is empty with its last four
-characters as a hint, and left empty it keeps the current key.
+characters as a hint, and left empty it keeps the current key. The store database's password
+follows the same rule (``cashier.ui.store_fields``); a new one kept in the OS keyring is written
+there through the bridge, then the file.
 """
 
 from __future__ import annotations
@@ -40,10 +43,13 @@ from cashier.config import (
     save_config,
 )
 from cashier.devices.scanner import serial_ports
+from cashier.first_setup import SetupPlan, write_setup
 from cashier.operators import OperatorStore
+from cashier.secrets import SecretStore, SecretStoreError
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import wallet_label
 from cashier.ui.operator_admin import OperatorAdmin
+from cashier.ui.store_fields import StoreFields
 from cashier.ui.style import DIALOG_SIZE
 from cashier.wallets import PaymentCodeError, classify_payment_code, mask_code
 
@@ -67,7 +73,9 @@ class SettingsDialog(QDialog):
     def __init__(self, config: Config, bridge: Bridge, *, path: Path | None = None,
                  test_print: Callable[[Config], object] | None = None,
                  operators: OperatorStore | None = None,
+                 secret_store: SecretStore | None = None,
                  parent: QWidget | None = None) -> None:
+        """``secret_store``: where a password kept in the keyring goes (default: the OS's)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.resize(*DIALOG_SIZE)
@@ -75,13 +83,14 @@ class SettingsDialog(QDialog):
         self.bridge = bridge
         self.path = path or config.path or default_config_path()
         self.test_print_fn = test_print
+        self.secret_store = secret_store
         self._base = config_to_dict(config)  # keeps keys the form does not show
         self.fields: dict[tuple[str, str], QLineEdit | QComboBox | QCheckBox] = {}
 
         self.tabs = QTabWidget(self)
         self._gateway_tab()
         self._payments_tab()
-        self._shop_tab()
+        self.store = StoreFields(self._shop_tab(), self, bridge, config.store)
         self._scanner_tab()
         self._printer_tab()
         self._display_tab()
@@ -179,11 +188,13 @@ class SettingsDialog(QDialog):
                      [("ask", self.tr("Ask the cashier")), ("refund", self.tr("Refund it"))])
         self._text(form, self.tr("Largest amount"), "payments", "max_amount")
 
-    def _shop_tab(self) -> None:
+    def _shop_tab(self) -> QFormLayout:
+        """The shop, and below it the store database it may share with its other lanes."""
         form = self._tab(self.tr("Shop"))
         self._text(form, self.tr("Name"), "shop", "name")
         self._text(form, self.tr("Address"), "shop", "address")
         self._text(form, self.tr("Phone"), "shop", "phone")
+        return form
 
     def _scanner_tab(self) -> None:
         form = self._tab(self.tr("Scanner"))
@@ -253,22 +264,47 @@ class SettingsDialog(QDialog):
         new_key = self.sign_key.text().strip()
         if new_key:
             data["ottpay"]["sign_key"] = new_key
+        data["store"] = self.store.table()
         return data
 
     def save(self) -> Config | None:
-        """Validate everything; write only if all of it is valid."""
+        """Validate everything; write only if all of it is valid. Returns the settings being
+        written (None: not valid); with a new password for the OS keyring they are written
+        through the bridge and ``saved`` follows."""
         try:
-            config = config_from_dict(self.form_data(), source=self.path)
+            config = self.store.checked(self.form_data(), source=self.path)
         except ConfigError as exc:
-            self.message.setStyleSheet("color: #c62828; font-weight: bold;")
-            self.message.setText(str(exc).replace(f"{self.path}: ", ""))
+            self._error(str(exc).replace(f"{self.path}: ", ""))
             return None
-        save_config(config, self.path)
+        password = self.store.keyring_password()
+        if password is None:
+            save_config(config, self.path)
+            self._saved(config)
+            return config
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Saving…"))
+        self.bridge.run(write_setup, SetupPlan(config, self.path, None, None,
+                                               store_password=password), self.secret_store,
+                        on_done=self._saved, on_error=self._save_failed)
+        return config
+
+    def _error(self, text: str) -> None:
+        self.message.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.message.setText(text)
+
+    def _saved(self, config: Config) -> None:
         self.message.setStyleSheet("color: #2e7d32; font-weight: bold;")
         self.message.setText(self.tr("Saved. Restart the terminal to use the new settings."))
         self.config = config
         self.saved.emit(config)
-        return config
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SecretStoreError):
+            self._error(self.tr("The password could not be put in the OS keyring (%1); nothing "
+                                "was saved. Untick the keyring box to keep it in the settings "
+                                "file.").replace("%1", str(exc)))
+        else:
+            self._error(str(exc))
 
     # --- device tests --------------------------------------------------------------------
     def show_test_scan(self, code: str) -> None:

@@ -222,6 +222,10 @@
         <translation>打印测试页</translation>
     </message>
     <message>
+        <source>Several counters: fill this in only when the shop&apos;s lanes share a store database. Leave it empty for a terminal on its own.</source>
+        <translation>多个收银台：仅当店内各收银台共用一个门店数据库时才需填写。单独使用的收银台请留空。</translation>
+    </message>
+    <message>
         <source>Otherwise the key is kept in the settings file, readable only by you.</source>
         <translation>否则密钥保存在设置文件中，只有您可以读取。</translation>
     </message>
@@ -246,6 +250,14 @@
         <translation>请输入 OTT Pay 提供的商户号、操作员号和签名密钥（或返回选择演示模式）。</translation>
     </message>
     <message>
+        <source>Store database address</source>
+        <translation>门店数据库地址</translation>
+    </message>
+    <message>
+        <source>This lane&apos;s terminal id</source>
+        <translation>本收银台编号</translation>
+    </message>
+    <message>
         <source>Enter the manager&apos;s name (the manager changes settings and adds cashiers).</source>
         <translation>请输入经理姓名（经理负责修改设置和添加收银员）。</translation>
     </message>
@@ -260,6 +272,10 @@
     <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>The store database&apos;s password could not be put in the OS keyring (%1); nothing was saved. Untick its keyring box to keep it in the settings file.</source>
+        <translation>门店数据库密码无法存入系统密钥环（%1），未保存任何内容。取消勾选其密钥环选项即可将其保存在设置文件中。</translation>
     </message>
     <message>
         <source>The sign key could not be put in the OS keyring (%1); nothing was saved. Untick the keyring box to keep it in the settings file.</source>
@@ -1308,8 +1324,16 @@
         <translation>语言</translation>
     </message>
     <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
         <source>Saved. Restart the terminal to use the new settings.</source>
         <translation>已保存。请重启收银台以使用新设置。</translation>
+    </message>
+    <message>
+        <source>The password could not be put in the OS keyring (%1); nothing was saved. Untick the keyring box to keep it in the settings file.</source>
+        <translation>密码无法存入系统密钥环（%1），未保存任何内容。取消勾选密钥环选项即可将其保存在设置文件中。</translation>
     </message>
     <message>
         <source>Test scan: %1 code %2</source>
@@ -1322,6 +1346,53 @@
     <message>
         <source>The test page was printed.</source>
         <translation>测试页已打印。</translation>
+    </message>
+</context>
+<context>
+    <name>StoreFields</name>
+    <message>
+        <source>Store database address</source>
+        <translation>门店数据库地址</translation>
+    </message>
+    <message>
+        <source>Database password</source>
+        <translation>数据库密码</translation>
+    </message>
+    <message>
+        <source>unchanged; type a new password to replace it</source>
+        <translation>未更改；输入新密码可替换</translation>
+    </message>
+    <message>
+        <source>Keep the password in the OS keyring</source>
+        <translation>将密码保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>This lane&apos;s terminal id</source>
+        <translation>本收银台编号</translation>
+    </message>
+    <message>
+        <source>This lane&apos;s name</source>
+        <translation>本收银台名称</translation>
+    </message>
+    <message>
+        <source>Front counter</source>
+        <translation>前台收银</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Enter the store database&apos;s address first.</source>
+        <translation>请先输入门店数据库地址。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>The store database answers and is ready.</source>
+        <translation>门店数据库已响应，可以使用。</translation>
     </message>
 </context>
 <context>
