@@ -453,6 +453,30 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
                               "wallets": {}, "open_count": 0}
         if closed_only and z_totals is not None:
             lanes[terminal_id]["z_totals"] = z_totals
+    if not closed_only:  # a Z counts each lane as its own Z printed it: no look at the sales
+        _count_sales(conn, when, lanes)
+    out_lanes = []
+    for lane in lanes.values():
+        if closed_only and lane["z_number"] is None:
+            continue
+        z_totals = lane.pop("z_totals", None)
+        if z_totals is not None:  # what the lane's Z printed, whatever changed since
+            wallets = [_totals(w) for w in z_totals["wallets"]]
+            lane["open_count"] = z_totals["open_count"]
+        else:
+            wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
+        out_lanes.append({**lane, "wallets": [w.to_dict() for w in wallets],
+                          "total": _sum("ALL", wallets).to_dict()})
+    totals = [_totals(lane["total"]) for lane in out_lanes]
+    return {"business_day": day, "lanes": out_lanes, "total": _sum("ALL", totals).to_dict(),
+            "lanes_open": [lane["terminal_id"] for lane in lanes.values()
+                           if lane["z_number"] is None],
+            "store_z": store_closure(conn, day)}
+
+
+def _count_sales(conn: psycopg.Connection[Any], when: dt.date,
+                 lanes: dict[str, dict[str, Any]]) -> None:
+    """Add the day's paid sales, open sales and succeeded refunds to each lane's figures."""
 
     def bucket(terminal_id: str, wallet: str) -> dict[str, int]:
         return lanes[terminal_id]["wallets"].setdefault(wallet, dict.fromkeys(_TOTAL_KEYS, 0))
@@ -475,23 +499,6 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
         b = bucket(terminal_id, wallet)
         b["refunds_count"] += count
         b["refunds_cents"] += int(cents)
-    out_lanes = []
-    for lane in lanes.values():
-        if closed_only and lane["z_number"] is None:
-            continue
-        z_totals = lane.pop("z_totals", None)
-        if z_totals is not None:  # what the lane's Z printed, whatever changed since
-            wallets = [_totals(w) for w in z_totals["wallets"]]
-            lane["open_count"] = z_totals["open_count"]
-        else:
-            wallets = [WalletTotals(w, **t) for w, t in sorted(lane["wallets"].items())]
-        out_lanes.append({**lane, "wallets": [w.to_dict() for w in wallets],
-                          "total": _sum("ALL", wallets).to_dict()})
-    totals = [_totals(lane["total"]) for lane in out_lanes]
-    return {"business_day": day, "lanes": out_lanes, "total": _sum("ALL", totals).to_dict(),
-            "lanes_open": [lane["terminal_id"] for lane in lanes.values()
-                           if lane["z_number"] is None],
-            "store_z": store_closure(conn, day)}
 
 
 def _totals(figures: dict[str, Any]) -> WalletTotals:
