@@ -124,6 +124,13 @@ def test_lane_2_refunds_part_of_a_sale_made_at_lane_1(sim, lanes, store_url):
     assert [w["wallet"] for w in store_lane(report, "L2")["wallets"]] == [sale.wallet]
     assert report["total"]["refunds_cents"] == 300 and report["total"]["gross_cents"] == 1100
     assert len(sim.requests(action="REFUND")) == 1
+    # Lane 2's Z report holds the refund and equals what the store shows for lane 2.
+    z = lane2.engine.z_report(day)
+    assert z.total.refunds_cents == 300
+    lane2.ship(store_url)
+    with central.connect(store_url) as conn:
+        closed = store_lane(central.report(conn, day, closed_only=True), "L2")
+    assert closed["z_number"] == z.number and closed["total"] == z.total.to_dict()
 
     # Lane 1 refunds the rest of its own sale: reserved too, so only what is left (8.00) passes.
     with pytest.raises(RefundNotAllowedError, match="only 8.00 of sale"):
