@@ -127,6 +127,11 @@ class CounterPort:
         """Refund part (``amount_cents``) or all that is left (``None``) of a paid sale."""
         return self._engine.refund(order_id, amount_cents, operator_id=operator_id)
 
+    def release_refund(self, refund_id: str, *, operator_id: str) -> Refund:
+        """A manager counts a refund whose outcome is unknown as failed, after the warning
+        ``cashier.payments.refunds.RELEASE_WARNING``; the gateway is asked once more first."""
+        return self._engine.release_refund(refund_id, operator_id=operator_id)
+
     def resolve_late(self, order_id: str, action: str) -> Sale:
         """Keep (``"keep"``) or refund (``"refund"``) a late payment."""
         return self._engine.resolve_late(order_id, action)

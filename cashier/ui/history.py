@@ -1,8 +1,8 @@
 """History: today's and past sales, searchable, with detail, reprint, refund and late payments.
 
-Everything that reads the journal or talks to the gateway runs through the bridge. Refunds and
-resolving a late payment need a manager's PIN; amounts are checked against what is still
-refundable before anything is sent.
+Everything that reads the journal or talks to the gateway runs through the bridge. Refunds,
+resolving a late payment and releasing a refund whose outcome is unknown need a manager's PIN;
+amounts are checked against what is still refundable before anything is sent.
 
 A lane sharing a store database can switch to "All lanes": the store's view of every lane's
 sales, searched the same way, with each sale's lane. Another lane's sale can be refunded here;
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -36,8 +37,9 @@ from cashier.operators import Operator
 from cashier.payments.errors import StoreUnreachableError
 from cashier.port import CounterPort, HistoryPage, Lane, SaleDetail
 from cashier.ui.bridge import Bridge
-from cashier.ui.labels import state_label, wallet_label
+from cashier.ui.labels import refund_state_label, release_warning, state_label, wallet_label
 from cashier.ui.pin_dialog import PinCheck, PinDialog
+from cashier.ui.questions import ask
 from cashier.ui.slots import weak_slot
 from cashier.ui.style import DIALOG_SIZE, touch_rows
 
@@ -97,6 +99,8 @@ class HistoryDialog(QDialog):
         self.selected: Any = None
         self.selected_lane: Lane | None = None
         self.refundable_cents = 0
+        self.unknown_refund: Any = None  # the selected sale's oldest refund still unanswered
+        self.release_question: QMessageBox | None = None
         self.business_day: str | None = None  # the current one, known after the first load
         self._loads = 0  # numbers each load, so an answer overtaken by a newer one is dropped
 
@@ -162,11 +166,14 @@ class HistoryDialog(QDialog):
         self.keep_late_button.clicked.connect(lambda: self.ask_resolve_late("keep"))
         self.refund_late_button = QPushButton(self.tr("Refund late payment"), self)
         self.refund_late_button.clicked.connect(lambda: self.ask_resolve_late("refund"))
+        self.release_button = QPushButton(self.tr("Release refund…"), self)
+        self.release_button.setObjectName("release_refund_button")
+        self.release_button.clicked.connect(self.ask_release_refund)
         close_button = QPushButton(self.tr("Close"), self)
         close_button.clicked.connect(self.accept)
         actions = QHBoxLayout()
         for button in (self.reprint_button, self.refund_button, self.keep_late_button,
-                       self.refund_late_button):
+                       self.refund_late_button, self.release_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(close_button)
@@ -306,6 +313,7 @@ class HistoryDialog(QDialog):
         self.selected = self.sales[row] if row is not None else None
         self.selected_lane = self.lanes[row] if row is not None and self.lanes else None
         self.refundable_cents = 0
+        self.unknown_refund = None
         self._update_buttons()
         self._show_status()
         if self.selected is None:
@@ -335,6 +343,8 @@ class HistoryDialog(QDialog):
             return
         self.selected = sale
         self.refundable_cents = refundable
+        self.unknown_refund = next((r for r in refunds if r.state in ("pending", "unknown")),
+                                   None)
         lane = sale.lane_name or sale.lane  # another lane's sale this lane refunded
         if self._elsewhere() and self.selected_lane is not None:
             lane = self.selected_lane.name or self.selected_lane.terminal_id
@@ -352,7 +362,7 @@ class HistoryDialog(QDialog):
         for refund in refunds:
             lines.append(self.tr("Refund %1: %2 (%3)").replace("%1", refund.refund_id)
                          .replace("%2", self._money(refund.amount_cents))
-                         .replace("%3", refund.state))
+                         .replace("%3", refund_state_label(refund)))
         if sale.is_paid:
             lines.append(self.tr("Refundable: %1").replace("%1", self._money(refundable)))
         self.detail.setText("\n".join(lines))
@@ -367,6 +377,8 @@ class HistoryDialog(QDialog):
         self.refund_button.setEnabled(paid and self.refundable_cents > 0)
         self.keep_late_button.setEnabled(bool(unresolved_late))
         self.refund_late_button.setEnabled(bool(unresolved_late))
+        # a refund is released where it is journaled: at the lane of the sale
+        self.release_button.setEnabled(here and self.unknown_refund is not None)
 
     # --- actions ---------------------------------------------------------------------------
     def reprint(self) -> None:
@@ -436,3 +448,42 @@ class HistoryDialog(QDialog):
         self.bridge.run(self.port.resolve_late, order_id, action,
                         on_done=lambda _sale: self.reload(), on_error=self._show_error)
 
+    def ask_release_refund(self) -> PinDialog | None:
+        """A manager counts the selected sale's unanswered refund as failed, so its money can be
+        refunded again: the manager's PIN, then the warning and a confirmation."""
+        refund = self.unknown_refund
+        if refund is None:
+            return None
+        dialog = PinDialog(self.manager_check, self.bridge,
+                           self.tr("Manager's PIN to release refund %1 of %2:")
+                           .replace("%1", refund.refund_id)
+                           .replace("%2", self._money(refund.amount_cents)), self)
+        dialog.verified.connect(weak_slot(self._confirm_release, refund))
+        dialog.open()
+        return dialog
+
+    def _confirm_release(self, refund: Any, manager: Operator) -> None:
+        self.release_question = ask(
+            self, self.tr("Release refund"), release_warning(),
+            go=self.tr("Release the refund"), stay=self.tr("Keep waiting"),
+            on_go=lambda: self._release(refund.refund_id, manager),
+            icon=QMessageBox.Icon.Warning)
+
+    def _release(self, refund_id: str, manager: Operator) -> None:
+        self.notice.setText(self.tr("Asking the gateway once more…"))
+        self.bridge.run(self.port.release_refund, refund_id, operator_id=manager.operator_id,
+                        on_done=self._released, on_error=self._show_error)
+
+    def _released(self, refund: Any) -> None:
+        amount = self._money(refund.amount_cents)
+        if refund.state == "failed" and refund.recheck_until is not None:
+            text = self.tr("Refund %1 released: its %2 can be refunded again. The terminal keeps "
+                           "asking the gateway about it.")
+        elif refund.state == "succeeded":
+            text = self.tr("The gateway answered after all: refund %1 of %2 was paid out; "
+                           "nothing was released.")
+        else:
+            text = self.tr("The gateway answered after all: refund %1 of %2 failed; its money "
+                           "can be refunded again.")
+        self.notice.setText(text.replace("%1", refund.refund_id).replace("%2", amount))
+        self.reload()

@@ -1,6 +1,9 @@
-"""Translated names of core values (wallets, sale states) for the screens."""
+"""Translated names of core values (wallets, sale and refund states) and the core's warnings for
+the screens."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
@@ -38,3 +41,25 @@ def state_label(state: str, late: bool = False) -> str:
     }
     text = names.get(state, state)
     return text + (translate("SaleState", " (late)") if late else "")
+
+
+def refund_state_label(refund: Any) -> str:
+    """A refund's state (a ``Refund``) in the interface language."""
+    if refund.state == "failed" and refund.recheck_until is not None:
+        return translate("RefundState", "released by a manager, still being checked")
+    names = {
+        "pending": translate("RefundState", "being checked"),
+        "unknown": translate("RefundState", "outcome unknown"),
+        "succeeded": translate("RefundState", "refunded"),
+        "failed": translate("RefundState", "failed"),
+    }
+    return names.get(refund.state, refund.state)
+
+
+def release_warning() -> str:
+    """``cashier.payments.refunds.RELEASE_WARNING`` in the interface language (a test keeps the
+    English in step with the core's)."""
+    return translate("Refunds", "The gateway has not said whether this refund was paid out. "
+                                "Releasing it lets the same money be refunded again: if the first "
+                                "refund did go through, the customer gets it twice. The terminal "
+                                "keeps asking the gateway and books the refund if it turns up.")

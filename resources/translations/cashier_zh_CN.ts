@@ -409,6 +409,10 @@
         <translation>退还延迟付款</translation>
     </message>
     <message>
+        <source>Release refund…</source>
+        <translation>放行退款…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -487,6 +491,38 @@
     <message>
         <source>Manager&apos;s PIN to refund this late payment:</source>
         <translation>请输入经理PIN以退还这笔延迟付款：</translation>
+    </message>
+    <message>
+        <source>Manager&apos;s PIN to release refund %1 of %2:</source>
+        <translation>请输入经理PIN以放行退款 %1（%2）：</translation>
+    </message>
+    <message>
+        <source>Release refund</source>
+        <translation>放行退款</translation>
+    </message>
+    <message>
+        <source>Release the refund</source>
+        <translation>放行此退款</translation>
+    </message>
+    <message>
+        <source>Keep waiting</source>
+        <translation>继续等待</translation>
+    </message>
+    <message>
+        <source>Asking the gateway once more…</source>
+        <translation>正在再次询问网关…</translation>
+    </message>
+    <message>
+        <source>Refund %1 released: its %2 can be refunded again. The terminal keeps asking the gateway about it.</source>
+        <translation>退款 %1 已放行：其 %2 可再次退款。终端会继续向网关查询此退款。</translation>
+    </message>
+    <message>
+        <source>The gateway answered after all: refund %1 of %2 was paid out; nothing was released.</source>
+        <translation>网关最终已答复：退款 %1（%2）已退出；未放行任何款项。</translation>
+    </message>
+    <message>
+        <source>The gateway answered after all: refund %1 of %2 failed; its money can be refunded again.</source>
+        <translation>网关最终已答复：退款 %1（%2）失败；该款项可再次退款。</translation>
     </message>
 </context>
 <context>
@@ -929,6 +965,36 @@
     <message>
         <source>Amount to refund (leave empty to refund everything left, %1):</source>
         <translation>退款金额（留空则退还剩余全部，%1）：</translation>
+    </message>
+</context>
+<context>
+    <name>RefundState</name>
+    <message>
+        <source>released by a manager, still being checked</source>
+        <translation>经理已放行，仍在核对</translation>
+    </message>
+    <message>
+        <source>being checked</source>
+        <translation>核对中</translation>
+    </message>
+    <message>
+        <source>outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>Refunds</name>
+    <message>
+        <source>The gateway has not said whether this refund was paid out. Releasing it lets the same money be refunded again: if the first refund did go through, the customer gets it twice. The terminal keeps asking the gateway and books the refund if it turns up.</source>
+        <translation>网关尚未告知此退款是否已退出。放行后同一笔钱可以再次退款：如果第一笔退款其实已经成功，顾客会收到两次。终端会继续向网关查询，一旦查到该退款就会记账。</translation>
     </message>
 </context>
 <context>

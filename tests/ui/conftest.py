@@ -14,7 +14,7 @@ from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN, OperatorStore,
 from cashier.ui.app import Terminal
 from cashier.ui.collector import keep_collection_on_gui_thread
 from cashier.ui.i18n import install_language, remove_language
-from tests.ui.helpers import FAST
+from tests.ui.helpers import FAST, MANAGER_ID
 
 _off_gui_thread_collections: list[str] = []
 
@@ -79,26 +79,25 @@ def make_terminal(qtbot, tmp_path):
         terminal.close()
 
 
-MANAGER_ID = "0000000009"
-
-
-def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
-                   name: str = "Front counter", printer_port: int | None = None) -> Path:
-    """A lane's settings file in ``folder``: the simulator as its gateway, ``url`` as its store
-    database, a manager (PIN ``DEMO_MANAGER_PIN``) for refunds, and with ``printer_port`` a
-    network receipt printer there (``tests.ui.helpers.NetworkPrinter``)."""
+def lane_settings(folder: Path, url: str | None, gateway, *, lane: str = "lane-1",
+                  name: str = "Front counter", printer_port: int | None = None) -> Path:
+    """A lane's settings file in ``folder``: ``gateway`` (the simulator, or a fault proxy in front
+    of it) as its gateway, ``url`` (``None``: none) as its store database, a manager (PIN
+    ``DEMO_MANAGER_PIN``) for refunds, and with ``printer_port`` a network receipt printer there
+    (``tests.ui.helpers.NetworkPrinter``)."""
     from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "cashier.toml"
+    store = ["", "[store]", f'database_url = "{url}"', f'terminal_id = "{lane}"',
+             f'terminal_name = "{name}"'] if url is not None else []
+    printer = [] if printer_port is None else [
+        "", "[printer]", 'kind = "network"', f'address = "127.0.0.1:{printer_port}"', "width = 58"]
     path.write_text("\n".join([
-        "[ottpay]", f'endpoint = "{sim.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
+        "[ottpay]", f'endpoint = "{gateway.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
         f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"', "",
-        "[journal]", f'path = "{folder / "journal.sqlite3"}"', "",
-        "[store]", f'database_url = "{url}"', f'terminal_id = "{lane}"',
-        f'terminal_name = "{name}"', *([] if printer_port is None else [
-            "", "[printer]", 'kind = "network"', f'address = "127.0.0.1:{printer_port}"',
-            "width = 58"])]) + "\n", encoding="utf-8")
+        "[journal]", f'path = "{folder / "journal.sqlite3"}"', *store, *printer]) + "\n",
+        encoding="utf-8")
     if not operators_path(path).exists():
         OperatorStore(operators_path(path)).add("Manager", MANAGER_ID, "manager",
                                                 DEMO_MANAGER_PIN)
@@ -106,15 +105,18 @@ def store_settings(folder: Path, url: str, sim, *, lane: str = "lane-1",
 
 
 @pytest.fixture
-def make_store_terminal(qtbot, tmp_path, sim):
-    """A lane of a shop with a store database: ``make(url, lane=...)`` runs its terminal (real
-    gateway client to ``sim``, its journal in ``tmp_path/lane``, its shipper to ``url``)."""
+def make_lane_terminal(qtbot, tmp_path):
+    """A terminal of a real account, not demo mode: ``make(gateway, store_url=None, lane=...,
+    printer_port=...)`` runs it with its gateway client to ``gateway`` (the simulator, or a fault
+    proxy in front of it), its journal in ``tmp_path/lane`` and, with ``store_url``, its shipper
+    to that store; signed in as its manager."""
     terminals: list[Terminal] = []
 
-    def make(url: str, *, lane: str = "lane-1", name: str = "Front counter",
+    def make(gateway, *, store_url: str | None = None, lane: str = "lane-1",
+             name: str = "Front counter",
              printer_port: int | None = None) -> Terminal:
-        config = load_config(store_settings(tmp_path / lane, url, sim, lane=lane, name=name,
-                                            printer_port=printer_port))
+        config = load_config(lane_settings(tmp_path / lane, store_url, gateway, lane=lane,
+                                           name=name, printer_port=printer_port))
         terminal = Terminal(config, demo=False, journal_path=config.journal.path,
                             customer_display=False, wedge=False, cny_currency=None,
                             payment_options=FAST)
@@ -127,3 +129,16 @@ def make_store_terminal(qtbot, tmp_path, sim):
     yield make
     for terminal in terminals:
         terminal.close()
+
+
+@pytest.fixture
+def make_store_terminal(make_lane_terminal, sim):
+    """A lane of a shop with a store database: ``make(url, lane=...)`` runs its terminal (real
+    gateway client to ``sim``, its journal in ``tmp_path/lane``, its shipper to ``url``)."""
+
+    def make(url: str, *, lane: str = "lane-1", name: str = "Front counter",
+             printer_port: int | None = None) -> Terminal:
+        return make_lane_terminal(sim, store_url=url, lane=lane, name=name,
+                                  printer_port=printer_port)
+
+    return make

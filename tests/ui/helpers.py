@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from cashier.config import Config, PrinterKind, PrinterSection
 from cashier.ui.app import Terminal
 
+MANAGER_ID = "0000000009"  # the manager of a lane terminal's settings (tests.ui.conftest)
+
 FAST = {"poll_interval": 0.05, "passive_timeout": 5.0, "active_timeout": 5.0,
         "resolver_max_interval": 0.1, "unknown_grace": 1.0}
 

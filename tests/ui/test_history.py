@@ -6,9 +6,11 @@ from PySide6.QtCore import Qt
 
 from cashier.config import Config, PaymentsSection, ShopSection
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from cashier.payments.refunds import RELEASE_WARNING
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.history import COLUMNS
-from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
+from tests.faults import Drop
+from tests.ui.helpers import MANAGER_ID, NetworkPrinter, key_amount, printer_config
 
 
 def pay(qtbot, terminal, amount: str, scenario=Scenario.INSTANT_SUCCESS) -> str:
@@ -194,3 +196,47 @@ def test_table_amounts_carry_the_shops_currency_symbol_as_the_detail_does(qtbot,
     history.select_order(history.sales[0].order_id)
     qtbot.waitUntil(history.refund_button.isEnabled, timeout=3000)
     assert all(cell in history.detail.text() for cell in cells)  # one way of writing money
+
+
+def test_a_manager_releases_a_refund_the_gateway_never_answered(qtbot, make_lane_terminal, sim,
+                                                                  proxy):
+    terminal = make_lane_terminal(proxy)
+    order_id = pay(qtbot, terminal, "20")
+    proxy.on("REFUND", Drop(), times=1)  # the REFUND is lost before it reaches the gateway
+    history = open_history(qtbot, terminal)
+    select(qtbot, history, order_id)
+    refund(qtbot, history, "5", DEMO_MANAGER_PIN)
+    qtbot.waitUntil(lambda: "being checked" in history.notice.text(), timeout=10_000)
+    qtbot.waitUntil(history.release_button.isEnabled, timeout=5000)
+    assert "Refundable: $15.00" in history.detail.text()  # the 5.00 stays reserved
+
+    def release(answer: str) -> None:
+        dialog = history.ask_release_refund()
+        assert "$5.00" in dialog.prompt.text()
+        dialog.pin.setText(DEMO_MANAGER_PIN)
+        dialog.submit()
+        qtbot.waitUntil(lambda: history.release_question is not None
+                        and history.release_question.isVisible(), timeout=5000)
+        assert history.release_question.text() == RELEASE_WARNING
+        [button] = [b for b in history.release_question.buttons() if b.text() == answer]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    wrong = history.ask_release_refund()
+    wrong.pin.setText(DEMO_CASHIER_PIN)  # no manager's
+    wrong.submit()
+    qtbot.waitUntil(lambda: "Wrong PIN" in wrong.message.text(), timeout=3000)
+    wrong.reject()
+    release("Keep waiting")
+    assert terminal.port.sale_detail(order_id).refunds[0].state in ("pending", "unknown")
+
+    release("Release the refund")
+    qtbot.waitUntil(lambda: "released" in history.notice.text(), timeout=10_000)
+    (released,) = terminal.port.sale_detail(order_id).refunds
+    assert (released.state, released.rsp_msg) == ("failed", "released by a manager")
+    assert released.recheck_until is not None  # the sweep keeps asking the gateway
+    assert any(f"released by {MANAGER_ID}" in e.note
+               for e in terminal.runtime.journal.events(order_id))
+    assert terminal.port.sale_detail(order_id).refundable_cents == 2000
+    qtbot.waitUntil(lambda: "released by a manager, still being checked"
+                    in history.detail.text(), timeout=5000)
+    assert proxy.forwarded["REFUND"] == 0 and sim.order(order_id).refunded_cents == 0
