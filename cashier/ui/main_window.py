@@ -785,6 +785,9 @@ class MainWindow(QMainWindow):
         if view.abandon_reason == "terminal_closed":
             text = self.tr("Late payment: order %1 (%2) paid after the terminal was closed "
                            "while waiting. Keep or refund it.")
+        elif view.abandon_reason == "no_answer":  # given up on silence, not by the cashier
+            text = self.tr("Late payment: order %1 (%2) was paid although the gateway did not "
+                           "answer in time. Keep or refund it.")
         else:
             text = self.tr("Late payment: order %1 (%2) paid after you stopped waiting. Keep "
                            "or refund it.")

@@ -683,6 +683,10 @@
         <translation>延迟付款：订单 %1（%2）在等待期间收银台关闭后才支付成功。请保留或退款。</translation>
     </message>
     <message>
+        <source>Late payment: order %1 (%2) was paid although the gateway did not answer in time. Keep or refund it.</source>
+        <translation>延迟付款：订单 %1（%2）在网关未及时答复的情况下支付成功。请保留或退款。</translation>
+    </message>
+    <message>
         <source>Late payment: order %1 (%2) paid after you stopped waiting. Keep or refund it.</source>
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请保留或退款。</translation>
     </message>

@@ -80,10 +80,12 @@ def make_terminal(qtbot, tmp_path):
 
 
 def lane_settings(folder: Path, url: str | None, gateway, *, lane: str = "lane-1",
-                  name: str = "Front counter", printer_port: int | None = None) -> Path:
+                  name: str = "Front counter", printer_port: int | None = None,
+                  request_timeout: float = 15.0) -> Path:
     """A lane's settings file in ``folder``: ``gateway`` (the simulator, or a fault proxy in front
-    of it) as its gateway, ``url`` (``None``: none) as its store database, a manager (PIN
-    ``DEMO_MANAGER_PIN``) for refunds, and with ``printer_port`` a network receipt printer there
+    of it) as its gateway, answering within ``request_timeout`` or not at all, ``url``
+    (``None``: none) as its store database, a manager (PIN ``DEMO_MANAGER_PIN``) for refunds,
+    and with ``printer_port`` a network receipt printer there
     (``tests.ui.helpers.NetworkPrinter``)."""
     from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
 
@@ -95,7 +97,8 @@ def lane_settings(folder: Path, url: str | None, gateway, *, lane: str = "lane-1
         "", "[printer]", 'kind = "network"', f'address = "127.0.0.1:{printer_port}"', "width = 58"]
     path.write_text("\n".join([
         "[ottpay]", f'endpoint = "{gateway.url}"', f'merchant_id = "{DEMO_MERCHANT_ID}"',
-        f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"', "",
+        f'sign_key = "{DEMO_SIGN_KEY}"', 'operator_id = "0000020156"',
+        f"timeout_seconds = {request_timeout}", "",
         "[journal]", f'path = "{folder / "journal.sqlite3"}"', *store, *printer]) + "\n",
         encoding="utf-8")
     if not operators_path(path).exists():
@@ -107,19 +110,22 @@ def lane_settings(folder: Path, url: str | None, gateway, *, lane: str = "lane-1
 @pytest.fixture
 def make_lane_terminal(qtbot, tmp_path):
     """A terminal of a real account, not demo mode: ``make(gateway, store_url=None, lane=...,
-    printer_port=...)`` runs it with its gateway client to ``gateway`` (the simulator, or a fault
-    proxy in front of it), its journal in ``tmp_path/lane`` and, with ``store_url``, its shipper
-    to that store; signed in as its manager."""
+    printer_port=..., payments=..., request_timeout=...)`` runs it with its gateway client to
+    ``gateway`` (the simulator, or a fault proxy in front of it), its journal in
+    ``tmp_path/lane`` and, with ``store_url``, its shipper to that store; signed in as its
+    manager."""
     terminals: list[Terminal] = []
 
     def make(gateway, *, store_url: str | None = None, lane: str = "lane-1",
              name: str = "Front counter",
-             printer_port: int | None = None) -> Terminal:
+             printer_port: int | None = None, payments: dict | None = None,
+             request_timeout: float = 15.0) -> Terminal:
         config = load_config(lane_settings(tmp_path / lane, store_url, gateway, lane=lane,
-                                           name=name, printer_port=printer_port))
+                                           name=name, printer_port=printer_port,
+                                           request_timeout=request_timeout))
         terminal = Terminal(config, demo=False, journal_path=config.journal.path,
                             customer_display=False, wedge=False, cny_currency=None,
-                            payment_options=FAST)
+                            payment_options=FAST | (payments or {}))
         terminals.append(terminal)
         terminal.show()
         qtbot.waitExposed(terminal.window)

@@ -16,6 +16,7 @@ from cashier.money import format_cents
 from cashier.simulator import Scenario, demo_code
 from cashier.ui.app import Terminal
 from cashier.wallets import Wallet
+from tests.faults import Hold
 from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
@@ -318,6 +319,32 @@ def test_sale_paid_after_the_terminal_was_closed_says_so(qtbot, make_terminal):
     assert "after you stopped waiting" not in text
     sale = second.port.sale(order_id)
     assert sale.late and sale.abandon_reason == "terminal_closed"
+
+
+NO_ANSWER_WORDING = {"en": "paid although the gateway did not answer in time",
+                     "zh_CN": "网关未及时答复"}
+
+
+def test_sale_closed_on_the_gateways_silence_then_paid_says_so(qtbot, make_lane_terminal, sim,
+                                                               proxy, language):
+    # The sweep runs often here, so the terminal itself finds the payment when it arrives; a
+    # request unanswered for 2 s is taken as unanswered.
+    terminal = make_lane_terminal(proxy, payments={"reconcile_interval": 0.2},
+                                  request_timeout=2)
+    window = terminal.window
+    proxy.on("PASSIVEPAY", Hold(answer=False), times=1)  # held in the network
+    key_amount(qtbot, terminal, "27")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=15_000)
+    order_id = window.sale.order_id
+    assert terminal.port.sale(order_id).abandon_reason == "no_answer"  # closed on silence
+    proxy.release("PASSIVEPAY")  # delivered at last: the customer is charged
+    qtbot.waitUntil(lambda: any(order_id in t for t in window.banners.texts()), timeout=10_000)
+    [text] = [t for t in window.banners.texts() if order_id in t]
+    assert NO_ANSWER_WORDING[language] in text
+    assert "stopped waiting" not in text and "停止等待" not in text
+    sale = terminal.port.sale(order_id)
+    assert sale.state == "paid" and sale.late and proxy.forwarded["PASSIVEPAY"] == 1
 
 
 def test_keying_an_amount_opens_the_gateway_connection_on_a_bridge_worker_and_sends_nothing(
