@@ -6,6 +6,8 @@ the first ``drip`` connections it sends the upstream's bytes to the client one e
 ``interval`` seconds: the gateway's half of the TLS handshake, which would take minutes. A
 client with per-read timeouts only waits for ever; one with a total deadline hangs up. Later
 connections pass untouched, so the same client can then reach the real simulator through it.
+With ``drip=0`` it is a plain relay whose line can be ``cut`` (every connection closed, new ones
+closed at once) and ``mend``-ed: a network outage between a client and its server.
 
     with Simulator(tls=...) as sim, DrippingRelay(sim.port, interval=0.2) as relay:
         url = relay.url("/processV2")
@@ -42,6 +44,7 @@ class DrippingRelay:
         self.hung_up = threading.Event()
         self.dripped = 0
         self.connections = 0
+        self._cut = False
 
     def url(self, path: str) -> str:
         return f"https://127.0.0.1:{self.port}{path}"
@@ -68,11 +71,30 @@ class DrippingRelay:
         for sock in sockets:
             sock.close()
 
+    def cut(self) -> None:
+        """The line goes down: every connection is closed, and new ones at once, until
+        ``mend``."""
+        with self._lock:
+            self._cut = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def mend(self) -> None:
+        """The line is back: new connections are relayed again."""
+        with self._lock:
+            self._cut = False
+
     def _accept(self) -> None:
         while not self._stopping.is_set():
             try:
                 client, _ = self._listener.accept()
             except TimeoutError:
+                continue
+            with self._lock:
+                cut = self._cut
+            if cut:
+                client.close()
                 continue
             client.settimeout(None)
             upstream = socket.create_connection(self._upstream)

@@ -1,5 +1,6 @@
-"""The store's Z report closes the business day for every lane: three terminals as real processes,
-a real PostgreSQL, the store Z run from the command line."""
+"""The store's Z report closes the business day for every lane: three terminals as real processes
+(or one in-process, cut off from the store), a real PostgreSQL, the store Z run from the command
+line."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
 from cashier import cli
+from cashier.config import load_config
 from cashier.journal import Journal
 from cashier.payments.reports import closed_report
-from cashier.simulator import Simulator
+from cashier.runtime import Runtime
+from cashier.simulator import Scenario, Simulator, demo_code
+from tests.faults.relay import DrippingRelay
 from tests.store.test_commands import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +148,32 @@ def test_the_store_z_closes_the_day_on_every_lane_once_it_can(tmp_path, store_ur
     finally:
         for lane in lanes:
             lane.kill()
+
+
+def test_a_lane_cut_off_from_the_store_closes_the_day_once_it_is_back(
+        tmp_path, store_url, sim, capsys):
+    parts = urlsplit(store_url)
+    with DrippingRelay(parts.port, interval=0, drip=0) as relay:
+        through_relay = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:"
+                                                          f"{relay.port}"))
+        (tmp_path / "lane-1").mkdir()
+        config = load_config(settings(tmp_path / "lane-1", through_relay, sim=sim), env={})
+        office = Lane(tmp_path / "office", store_url, "office", sim)
+        with Runtime.open(config, terminal=True, payment_overrides={"poll_interval": 0.1}) as rt:
+            for amount in (1500, 2500):
+                assert rt.engine.pay_passive(amount, demo_code(Scenario.INSTANT_SUCCESS)).is_paid
+            assert rt.shipper.wait_caught_up(30)
+            day = rt.journal.current_business_day()
+            relay.cut()
+            wait_for(lambda: not rt.shipper.status().connected, "the lane is cut off")
+
+            code, z = store_z(capsys, office, day)
+            assert (code, z["store_z"]["lanes_asked"]) == (0, ["lane-1"])
+            assert rt.journal.z_record(day) is None  # it cannot know yet
+
+            relay.mend()
+            wait_for(lambda: "lane-1" in closed_lanes(store_url, day), "the lane closes the day")
+            own = closed_report(rt.journal, day)
+        code, again = store_z(capsys, office, day)
+        assert (code, again["closed_now"], again["lanes_open"]) == (0, False, [])
+        assert again["total"] == own["total"] and own["total"]["sales_cents"] == 4000
