@@ -5,10 +5,13 @@ sold while offline joins and ships its whole journal (``Shipper.wait_caught_up``
 sell at once, each with its shipper, and the age of each lane's oldest unshipped change is
 sampled every 50 ms. Report and search: synthetic sales over 20 lanes and 30 days inserted
 straight into the store, then ``central.report`` of one day and ``central.history`` by amount.
+Store Z: every lane's Z report of that day (its X figures) recorded as a lane's shipper would,
+then the store's Z report (``close_store_day`` once, then ``central.report(closed_only=True)``).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -107,6 +110,16 @@ def _fill(url: str, sales: int) -> None:
         conn.execute("ANALYZE sales")
 
 
+def _close_lanes(conn: psycopg.Connection, day: str) -> None:
+    """Every lane's Z report of ``day``, with its X figures, as its shipper would store it."""
+    for lane in central.report(conn, day)["lanes"]:
+        totals = {"wallets": lane["wallets"], "total": lane["total"],
+                  "open_count": lane["open_count"]}
+        conn.execute("INSERT INTO business_days (terminal_id, business_day, z_number, closed_at, "
+                     "totals) VALUES (%s, %s, 1, now(), %s)",
+                     (lane["terminal_id"], day, json.dumps(totals)))
+
+
 def run(ctx: Context) -> list[Row]:
     programs = server_programs()
     if programs is None:
@@ -138,12 +151,19 @@ def run(ctx: Context) -> list[Row]:
             search = Row(BENCH, f"store history by amount, {big:,} sales in the store", "ms",
                          time_calls(lambda: central.history(conn, amount_cents=4321), 20),
                          Target("<", 100))
+            _close_lanes(conn, "2026-11-15")
+            central.close_store_day(conn, "2026-11-15", "bench")
+            store_z = Row(BENCH, f"store Z report of one day, {big:,} sales in the store "
+                          "(20 lanes closed)", "ms",
+                          time_calls(lambda: central.report(conn, "2026-11-15",
+                                                            closed_only=True), 20),
+                          Target("<", 200))
         finally:
             conn.close()
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
-    return [catch_up, lag, report, search]
+    return [catch_up, lag, report, search, store_z]
 
 
 REMARKS = ("the store figures are at 1M sales in the store database, not the issue's 10M, and "
