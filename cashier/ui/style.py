@@ -23,6 +23,7 @@ QPushButton, QToolButton {{
 }}
 QPushButton:focus {{ border-color: #1565c0; }}
 QPushButton:pressed {{ background: #dbe4f0; }}
+QPushButton:checked {{ background: #1565c0; color: white; border-color: #0d47a1; }}
 QPushButton:disabled {{ color: #8a8f96; border-color: #cfd4da; background: #eceef1; }}
 QPushButton[role="pay"] {{ background: #1565c0; color: white; border-color: #0d47a1;
                            font-size: 14pt; }}
