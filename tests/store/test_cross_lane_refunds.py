@@ -25,6 +25,7 @@ from cashier.store import central
 from cashier.store.refunds import StoreRefunds
 from tests.cli.conftest import Cli, settings_text
 from tests.faults.proxy import Drop, FaultProxy
+from tests.payments.helpers import wait_until
 from tests.store.lane import sell
 from tests.store.test_shipping import ship_all
 
@@ -148,12 +149,22 @@ def test_a_foreign_refund_whose_answer_is_lost_is_queried_not_resent(sim, lanes,
     with FaultProxy(sim.url) as proxy:
         lane2 = lanes("L2", gateway_url=proxy.url)
         proxy.on("REFUND", Drop(answer=True), times=1)  # the gateway refunds; we never hear
+        proxy.on("STATUS_QUERY", Drop(answer=True))  # nor, for now, what it says when asked
         refund = lane2.engine.refund(sale.order_id, 200, operator_id=OPERATOR)
-        assert refund.state == "succeeded"
+        assert refund.state == "unknown"
+        assert lane2.journal.refundable_cents(sale.order_id) == 300  # its 2.00 stays held
+        lane2.ship(store_url)
+        with central.connect(store_url) as conn:  # and in the store, for every lane
+            with pytest.raises(central.RefundRefusedError, match="only 3.00 of sale"):
+                central.reserve_refund(conn, order_id=sale.order_id, refund_id="OTHER",
+                                       terminal_id="L3", amount_cents=400)
+        proxy.clear()  # the gateway can be asked again: the engine's background check settles it
+        wait_until(lambda: lane2.journal.get_refund(refund.refund_id).state == "succeeded",
+                   timeout=30)
         assert proxy.forwarded["REFUND"] == 1
-    assert sim.requests(refund.refund_id, "STATUS_QUERY")
     assert sim.order(sale.order_id).refunded_cents == 200
     assert len(sim.requests(action="REFUND")) == 1
+    assert lane2.journal.require_sale(sale.order_id).refunded_cents == 200
 
 
 def test_store_down_own_sales_refund_others_are_refused_and_nothing_is_journaled(
