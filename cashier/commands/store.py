@@ -5,6 +5,7 @@ work on this lane's journal, ``history`` and ``report`` read the store database 
 from __future__ import annotations
 
 import argparse
+import getpass
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -214,7 +215,8 @@ def run_store_report(args: argparse.Namespace) -> int:
     with _store(config) as conn:
         if args.z:
             try:
-                central.close_store_day(conn, business_day, config.store.terminal_id or "")
+                central.close_store_day(conn, business_day,
+                                        f"{config.store.terminal_id}, {_who()}")
             except central.StoreDayClosedError as exc:
                 notice = f"{sentence(str(exc))[:-1]}; nothing was closed again."
         report = central.report(conn, business_day, closed_only=args.z)
@@ -235,12 +237,22 @@ def run_store_report(args: argparse.Namespace) -> int:
     return code
 
 
+def _who() -> str:
+    """Who runs the command, as the store's Z report names them: the computer's user."""
+    try:
+        return f"user {getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this account
+        return "command line"
+
+
 def store_report_text(report: dict[str, Any]) -> list[str]:
     """The store's X or Z report as lines for the screen."""
-    closure = report["store_z"] if report["kind"] == "Z" else None
+    closure = report["store_z"]
     title = f"Store {report['kind']} report"
-    if closure:
+    if closure and report["kind"] == "Z":
         title += f" #{closure['number']} (day closed by {closure['closed_by']})"
+    elif closure:
+        title += f" (day closed by store Z report #{closure['number']})"
     lines = [f"{title}, {report['business_day']}"]
     for lane in report["lanes"]:
         lines.append(f"  {lane['terminal_id']} {lane['name']}: net "

@@ -79,6 +79,8 @@ def test_the_store_z_prints_per_lane_and_in_total_and_closes_the_day_once(
     assert out.splitlines()[0] == (f"Business day {day} was already closed by store Z report "
                                    "#1; nothing was closed again.")
     assert "Still open, asked to close: lane-2" in out
+    code, out = run(capsys, config, "--date", day)
+    assert out.splitlines()[0] == f"Store X report (day closed by store Z report #1), {day}"
 
     capsys.readouterr()
     code = cli.main(["--config", str(config), "store", "report", "--z", "--date", "2999-01-01"])
