@@ -86,7 +86,8 @@ class StoreRefunds:
              amount_cents: int | None, operator_id: str | None) -> Refund:
         order_id = sale.order_id
         here = refunder.journal.refundable_cents(order_id)
-        if here <= 0:  # the journal's own refusal, in its words
+        if here <= 0 or (amount_cents is not None and amount_cents > here):
+            # The journal refuses it on its own, in its words: nothing to reserve.
             return refunder.refund(order_id, amount_cents, operator_id=operator_id)
         refund_id = refunder.new_refund_id(sale)
         try:
