@@ -89,10 +89,10 @@ def test_another_lanes_sale_shows_its_detail_and_is_refunded_here(
                     timeout=5000)
     assert [s.order_id for s in history.sales] == [theirs]
     assert history.select_order(theirs)
-    qtbot.waitUntil(lambda: "(succeeded)" in history.detail.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "(refunded)" in history.detail.text(), timeout=5000)
     lines = history.detail.text().splitlines()
     assert lines[0] == "Sold at lane Back counter"
-    assert any(line.startswith("Refund ") and "$1.00 (succeeded)" in line for line in lines), lines
+    assert any(line.startswith("Refund ") and "$1.00 (refunded)" in line for line in lines), lines
     assert "Refundable: $4.67" in lines
     assert not history.reprint_button.isEnabled()
 
