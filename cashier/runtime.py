@@ -36,6 +36,7 @@ from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.engine import PaymentEngine
+from cashier.payments.errors import SalesInProgressError
 from cashier.payments.events import Listener
 from cashier.payments.settings import PaymentSettings
 from cashier.private_files import tighten
@@ -286,19 +287,16 @@ def close_store_days(engine: PaymentEngine, days: list[str]) -> list[str]:
     next look); sales of the day still waiting for the gateway's answer do not stop it, as they
     do not stop the lane's own Z: it counts them as open and the log says so.
     """
-    journal = engine.journal
     closed: list[str] = []
     for day in days:
-        if journal.z_record(day) is not None:
-            continue
-        live = [order_id for order_id in engine.live_sales()
-                if (sale := journal.get_sale(order_id)) is not None and sale.business_day == day]
-        if live:
-            log.info("store: the store closed business day %s; closing it here once sale(s) %s "
-                     "in progress settle", day, ", ".join(live))
+        if engine.journal.z_record(day) is not None:
             continue
         try:
-            report = engine.z_report(day)
+            report = engine.z_report_when_idle(day)
+        except SalesInProgressError as exc:
+            log.info("store: the store closed business day %s; closing it here once sale(s) %s "
+                     "in progress settle", day, ", ".join(exc.order_ids))
+            continue
         except DayAlreadyClosedError:  # the cashier's own Z came first
             continue
         if report.open_count:

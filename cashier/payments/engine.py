@@ -64,7 +64,7 @@ from cashier.ottpay.codes import OrderStatus
 from cashier.ottpay.errors import OttPayError
 from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.active import run_active
-from cashier.payments.errors import EngineClosedError, PaymentError
+from cashier.payments.errors import EngineClosedError, PaymentError, SalesInProgressError
 from cashier.payments.events import EngineEvent, Listener, SaleUpdated
 from cashier.payments.flow import SALE_KEY, FlowContext
 from cashier.payments.handle import SaleHandle
@@ -639,12 +639,6 @@ class PaymentEngine:
         """Running totals of a business day (default: the current one); changes nothing."""
         return x_report(self.journal, day or self.journal.current_business_day())
 
-    def live_sales(self) -> list[str]:
-        """Order ids of the sales being taken right now (their flow still runs at the counter),
-        which no Z report closed by the store may cut short."""
-        with self._lock:
-            return [order_id for order_id, handle in self._handles.items() if not handle.done]
-
     def z_report(self, day: str | None = None) -> DayReport:
         """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed.
 
@@ -653,6 +647,22 @@ class PaymentEngine:
         """
         self.reconcile()
         return z_report(self.journal, day or self.journal.current_business_day())
+
+    def z_report_when_idle(self, day: str) -> DayReport:
+        """Close ``day`` like ``z_report``, unless a sale that is (or may become) of that day is
+        being taken: ``SalesInProgressError`` then, naming them (the store's Z asks again).
+
+        A sale starting meanwhile waits for the engine's lock to register, then is booked on
+        the next day: no sale of the day is still being taken once it is closed.
+        """
+        self.reconcile()
+        with self._lock:
+            live = [order_id for order_id, handle in self._handles.items() if not handle.done
+                    and ((sale := self.journal.get_sale(order_id)) is None
+                         or sale.business_day == day)]
+            if live:
+                raise SalesInProgressError(live)
+            return z_report(self.journal, day)
 
     # -- events ------------------------------------------------------------------------------
 

@@ -19,6 +19,14 @@ class EngineClosedError(PaymentError):
     """The engine was shut down; nothing new was started."""
 
 
+class SalesInProgressError(PaymentError):
+    """A day cannot be closed now: sales that are, or may become, of it are being taken."""
+
+    def __init__(self, order_ids: list[str]) -> None:
+        super().__init__(f"sale(s) {', '.join(order_ids)} are being taken")
+        self.order_ids = order_ids
+
+
 class StoreUnreachableError(RefundNotAllowedError):
     """A sale this lane did not make cannot be refunded now: the store database, which knows
     it, cannot be reached. Nothing was recorded or sent."""
