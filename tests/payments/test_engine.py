@@ -1,4 +1,5 @@
-"""Engine-wide behaviour: events after commit, illegal transitions, history search, Z twice."""
+"""Engine-wide behaviour: events after commit, illegal transitions, history search, Z twice, a
+Z the store asks for while a sale is being taken."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import pytest
 from cashier.journal import DayAlreadyClosedError
 from cashier.ottpay.client import OttPayClient
 from cashier.payments.engine import PaymentEngine
+from cashier.payments.errors import SalesInProgressError
 from cashier.payments.events import SaleUpdated
 from cashier.payments.settings import PaymentSettings
 from cashier.payments.states import IllegalTransition, SaleState
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
+from cashier.wallets import Wallet
 
 from .conftest import ALIPAY, FAST, WECHAT
 
@@ -118,3 +121,18 @@ def test_prepare_when_the_gateway_is_unreachable_is_only_logged(make_engine, sim
     engine = make_engine()
     sim.stop()
     assert engine.prepare() is False
+
+
+def test_a_z_asked_for_by_the_store_waits_for_a_sale_being_taken(make_engine, journal, sim):
+    engine = make_engine(active_timeout=60.0)
+    engine.pay_passive(1000, WECHAT + "0000")
+    day = journal.current_business_day()
+    qr = engine.start_active(700, Wallet.WECHATPAY, callback_url="http://127.0.0.1:9/none")
+    assert qr.wait_code_url(10)
+    with pytest.raises(SalesInProgressError) as refused:
+        engine.z_report_when_idle(day)
+    assert refused.value.order_ids == [qr.order_id] and journal.z_record(day) is None
+    sim.customer_pays(qr.order_id)
+    assert qr.wait(10).is_paid
+    z = engine.z_report_when_idle(day)
+    assert z.number == 1 and z.total.sales_count == 2 and z.open_count == 0
