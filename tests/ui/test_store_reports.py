@@ -126,6 +126,17 @@ def test_the_store_reports_show_every_lane_and_the_store_z_closes_the_day(
     assert reports.notice.text() == (f"Business day {day} is already closed (store Z report #1); "
                                      "a day can be closed only once.")
 
+    reports.load_x()  # from the lane's own report the store's state is not known: refused after
+    qtbot.waitUntil(lambda: isinstance(reports.report, DayReport), timeout=5000)
+    dialog = reports.ask_close_store_day()
+    dialog.pin.setText(DEMO_MANAGER_PIN)
+    dialog.submit()
+    qtbot.waitUntil(lambda: reports.notice.text() == (
+        "The store has already closed today's business day; a day can be closed only once."),
+        timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(reports.report, StoreReport), timeout=10_000)
+    assert reports.report.number == 1
+
 
 def test_with_the_store_down_the_lane_reports_still_work(qtbot, make_store_terminal,
                                                          closed_port):
