@@ -25,6 +25,10 @@ from cashier.journal.records import Refund, Sale
 from cashier.payments.reports import DayReport, WalletTotals
 from cashier.payments.search import parse_search
 
+#: The whole of the terminal's start-up check of the sales a previous run left open, in seconds
+#: (each request within it has its own time limit too).
+STARTUP_CHECK_SECONDS = 20.0
+
 
 @dataclass(frozen=True)
 class Lane:
@@ -144,8 +148,13 @@ class CounterPort:
 
     def recover(self) -> list[Sale]:
         """Start-up: settle what a previous run left open, keep reconciling silent outcomes,
-        and return every unresolved late payment."""
-        self._engine.recover()
+        and return every unresolved late payment.
+
+        Returns within ``STARTUP_CHECK_SECONDS`` plus one request's time limit, whatever the
+        gateway does; a sale still open then is asked about in the background (never closed
+        for lack of an answer), and outcomes resting on silence that the start-up sweep did not
+        reach are asked about by the next sweep."""
+        self._engine.recover(timeout=STARTUP_CHECK_SECONDS)
         self._engine.keep_reconciling()
         return self._engine.late_payments()
 

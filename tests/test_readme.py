@@ -81,3 +81,11 @@ def test_the_makefile_installs_without_notes_a_newcomer_cannot_act_on():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = [line for line in makefile.splitlines() if "pip install" in line]
     assert installs and all("--quiet --quiet" in line for line in installs)
+
+
+def test_the_start_up_check_deadline_in_the_readme_is_the_terminals():
+    from cashier.port import STARTUP_CHECK_SECONDS
+
+    text = " ".join(README.split())
+    assert (f"ends within {STARTUP_CHECK_SECONDS:g} s (`STARTUP_CHECK_SECONDS` in "
+            "`cashier/port.py`)") in text

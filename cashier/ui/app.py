@@ -90,11 +90,13 @@ class Terminal:
                              demo=self.demo)
         self._build_printer()
         self._build_scanners(wedge)
-        self.bridge.run(self.port.recover, on_done=self._show_late_payments,
-                        on_error=lambda exc: self.window.banners.show_banner(
-                            "recover", translate("Terminal", "Could not check unfinished "
-                                                             "sales: %1").replace("%1", str(exc)),
-                            "error"))
+        #: The start-up check of what the last run left open (``CounterPort.recover``): done
+        #: within its deadline; the window is usable all along.
+        self.startup_check = self.bridge.run(
+            self.port.recover, on_done=self._show_late_payments,
+            on_error=lambda exc: self.window.banners.show_banner(
+                "recover", translate("Terminal", "Could not check unfinished sales: %1")
+                .replace("%1", str(exc)), "error"))
 
     def _show_late_payments(self, sales: list[Any]) -> None:
         for sale in sales:

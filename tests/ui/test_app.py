@@ -73,3 +73,51 @@ def test_nothing_in_the_ui_reaches_the_journal_or_the_gateway_client():
         if isinstance(node, ast.Attribute) and node.attr in ("journal", "client")
     ]
     assert reached == []
+
+
+def test_the_start_up_check_ends_by_its_deadline_and_the_rest_is_checked_in_the_background(
+        qtbot, make_lane_terminal, sim, proxy, tmp_path, monkeypatch):
+    from cashier import port
+    from cashier.ottpay.client import OttPayClient
+    from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY
+    from cashier.wallets import Wallet
+    from tests.faults import Drip
+
+    # The last run sent ten payments, the gateway charged them, and the run ended before it
+    # heard back: its journal has them open.
+    left_open = [f"LEFTOPEN00000000000000{n:02d}" for n in range(10)]
+    journal_path = tmp_path / "lane-1" / "journal.sqlite3"
+    journal_path.parent.mkdir(parents=True)
+    with Journal(journal_path) as journal, \
+            OttPayClient(sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY,
+                         operator_id="0000020156") as client:
+        for order_id in left_open:
+            journal.create_sale(order_id=order_id, mode="passive", wallet="WECHATPAY",
+                                amount_cents=500, operator_id="0000020156", code_last4="0000")
+            client.passive_pay(order_id=order_id, amount_cents=500, biz_type=Wallet.WECHATPAY,
+                               auth_code=demo_code(Scenario.INSTANT_SUCCESS))
+    # Every answer to a query trickles in a byte at a time, so each query ends at its own limit
+    # (3.05 + 2 s): one after the other, the ten would take 50 s. The check, given 1 s in all,
+    # ends within 1 s plus one query's limit; the bound here proves "bounded", not "fast".
+    monkeypatch.setattr(port, "STARTUP_CHECK_SECONDS", 1.0)
+    proxy.on("STATUS_QUERY", Drip(interval=0.2))
+    terminal = make_lane_terminal(proxy, request_timeout=2)
+    qtbot.waitUntil(terminal.startup_check.done, timeout=25_000)
+    assert terminal.startup_check.exception() is None
+    checked = [terminal.port.sale(order_id) for order_id in left_open]
+    assert all(sale.is_open and sale.abandoned for sale in checked)  # not settled by silence
+
+    window = terminal.window  # usable meanwhile: a new sale is taken and paid
+    key_amount(qtbot, terminal, "9")
+    window.handle_scan(demo_code(Scenario.INSTANT_SUCCESS))
+    qtbot.waitUntil(lambda: window.state == "result", timeout=10_000)
+    assert window.result_title.text() == "PAID"
+
+    proxy.clear()  # the gateway answers promptly again: the background check settles the rest
+    qtbot.waitUntil(lambda: all(terminal.port.sale(order_id).state == "paid"
+                                for order_id in left_open), timeout=30_000)
+    qtbot.waitUntil(lambda: all(any(order_id in text for text in window.banners.texts())
+                                for order_id in left_open), timeout=5000)
+    assert all(terminal.port.sale(order_id).late for order_id in left_open)
+    assert proxy.forwarded["PASSIVEPAY"] == 1  # the new sale's: none of the old ones resent
+    assert all(len(sim.requests(order_id, "PASSIVEPAY")) == 1 for order_id in left_open)
