@@ -25,16 +25,17 @@ STATUSES = ("met", "MISSED", "baseline", "info", "not measurable", "error")
 
 @dataclass(frozen=True)
 class Target:
-    """A limit for a row: ``median <op> value`` (``kind="abs"``) or ``ratio <op> value``."""
+    """A limit for a row: ``median <op> value`` (``kind="abs"``), ``ratio <op> value``, or
+    ``p99 <op> value`` (a limit on the tail, e.g. a lag that must stay short nearly always)."""
 
     op: str  # "<", "<=", ">", ">="
     value: float
-    kind: str = "abs"  # "abs": the median itself; "ratio": median / baseline median
+    kind: str = "abs"  # "abs": the median; "ratio": median / baseline median; "p99": the p99
 
     def __post_init__(self) -> None:
         if self.op not in ("<", "<=", ">", ">="):
             raise ValueError(f"unknown target operator {self.op!r}")
-        if self.kind not in ("abs", "ratio"):
+        if self.kind not in ("abs", "ratio", "p99"):
             raise ValueError(f"unknown target kind {self.kind!r}")
 
     def holds(self, figure: float) -> bool:
@@ -48,7 +49,7 @@ class Target:
     def text(self, unit: str) -> str:
         if self.kind == "ratio":
             return f"{self.op} {self.value:g}x baseline"
-        return f"{self.op} {self.value:g} {unit}"
+        return f"{'p99 ' if self.kind == 'p99' else ''}{self.op} {self.value:g} {unit}"
 
 
 @dataclass
@@ -82,6 +83,10 @@ class Row:
         return percentile(self.samples, 90)
 
     @property
+    def p99(self) -> float:
+        return percentile(self.samples, 99)
+
+    @property
     def ratio(self) -> float | None:
         if self.baseline is None or not self.samples or not self.baseline.samples:
             return None
@@ -96,10 +101,15 @@ class Row:
             return "error"
         if self.target is None:
             return "baseline" if self.is_baseline else "info"
-        figure = self.ratio if self.target.kind == "ratio" else self.median
+        figure = self._figure()
         if figure is None:
             return "error"
         return "met" if self.target.holds(figure) else "MISSED"
+
+    def _figure(self) -> float | None:
+        """What the target limits: the median, the ratio to the baseline, or the p99."""
+        kind = self.target.kind if self.target else "abs"
+        return {"ratio": self.ratio, "p99": self.p99}.get(kind, self.median)
 
     @property
     def headroom_used(self) -> float | None:
@@ -112,7 +122,7 @@ class Row:
             if self.ratio is None or self.target.value <= 1:
                 return None
             return max(0.0, (self.ratio - 1) / (self.target.value - 1))
-        return self.median / self.target.value
+        return self._figure() / self.target.value
 
     @property
     def target_text(self) -> str:

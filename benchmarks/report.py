@@ -152,7 +152,9 @@ def markdown(rows: Sequence[Row], *, info: dict[str, str], quick: bool, seconds:
     lines += ["## Missed targets", ""]
     if missed:
         for row in missed:
-            lines.append(f"- **{row.bench}: {row.name}** — median {number(row.median)} "
+            figure = (f"p99 {number(row.p99)}" if row.target and row.target.kind == "p99"
+                      else f"median {number(row.median)}")
+            lines.append(f"- **{row.bench}: {row.name}** — {figure} "
                          f"{row.unit}, target {row.target_text}. {row.note}".rstrip())
     else:
         lines.append("None: every target was met in this run.")

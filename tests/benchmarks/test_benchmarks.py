@@ -97,3 +97,13 @@ def test_headroom_counts_the_allowed_excess_of_a_ratio_limit():
         pytest.approx(0.25 / 0.3)
     assert Row("1 x", "a", "ms", [10.0], Target("<", 20)).headroom_used == pytest.approx(0.5)
     assert Row("1 x", "rate", "/s", [5.0], Target(">=", 1)).headroom_used is None
+
+
+def test_a_p99_target_judges_the_tail_not_the_median():
+    lags = [0.1] * 98 + [3.0, 3.0]
+    row = Row("10 x", "lag", "s", lags, Target("<", 2, "p99"))
+    assert row.median == pytest.approx(0.1) and row.p99 > 2
+    assert row.status == "MISSED" and row.target_text == "p99 < 2 s"
+    assert Row("10 x", "lag", "s", [0.1] * 100, Target("<", 2, "p99")).status == "met"
+    text = markdown([row], info={"cpu": "x"}, quick=True, seconds=1, command="c")
+    assert f"p99 {row.p99:.2f} s, target p99 < 2 s" in text
