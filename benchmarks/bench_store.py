@@ -14,10 +14,11 @@ indexes dropped and rebuilt from the migrated schema's own definitions, then ``V
 (what autovacuum does to old rows); the last day, "today", goes in with every index in place and is
 only ``ANALYZE``d, as rows just shipped would be. Every lane closed every day with its own Z
 (totals as its journal would print them), but one lane today. Timed: the store Z report of today
-(``central.report(..., closed_only=True)``: the lanes' own Z totals), the store X report of today
-(the same call without it: counted from the day's sales and refunds), and ``central.history`` for
-each search the History screen offers, with keys of real sales cycled per call: order id prefix
-(16 characters: time stamp and lane), amount, last four digits of the code, one hour of one day.
+(``close_store_day`` once, then ``central.report(..., closed_only=True)``: the lanes' own Z
+totals), the store X report of today (the same call without it: counted from the day's sales and
+refunds), and ``central.history`` for each search the History screen offers, with keys of real
+sales cycled per call: order id prefix (16 characters: time stamp and lane), amount, last four
+digits of the code, one hour of one day.
 """
 
 from __future__ import annotations
@@ -306,6 +307,7 @@ def _view_rows(url: str, sizes: Sizes, today: dt.date) -> list[Row]:
         if z["total"]["sales_count"] == 0 or not z["lanes_open"] or \
                 x["total"]["sales_count"] <= z["total"]["sales_count"]:
             raise RuntimeError(f"the store reports of {today} are not as generated")
+        central.close_store_day(conn, day, "bench")  # the store's Z, as the manager takes it
         rows = [Row(BENCH, f"store Z report of today ({sizes.per_day:,} sales; the lanes' own "
                     f"Z totals), {size}", "ms",
                     time_calls(lambda: central.report(conn, day, closed_only=True), 20),
