@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
+from cashier.operators import DEMO_MANAGER_PIN
 from cashier.port import HistoryPage, StoreReport
 from cashier.simulator import Scenario, demo_code
 from cashier.store.central import StoreUnavailableError
@@ -122,6 +123,19 @@ def test_every_screen_fits(qtbot, make_terminal, language, size):
     refund = history.ask_refund()
     walk.dialog("refund", refund)
     refund.reject()
+    # A refund whose REFUND was lost in the network: releasing it asks a PIN, then warns.
+    terminal.runtime.journal.create_refund(refund_id="LOSTREFUND1", sale_order_id=order_id,
+                                           amount_cents=100)
+    history.reload()
+    qtbot.waitUntil(history.release_button.isEnabled, timeout=3000)
+    release = history.ask_release_refund()
+    walk.dialog("release refund", release)
+    release.pin.setText(DEMO_MANAGER_PIN)
+    release.submit()
+    qtbot.waitUntil(lambda: history.release_question is not None
+                    and history.release_question.isVisible(), timeout=5000)
+    walk.dialog("release refund warning", history.release_question)
+    history.release_question.reject()
     history.close()
     reports = terminal.open_reports()
     qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
