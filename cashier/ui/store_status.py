@@ -22,13 +22,21 @@ REFRESH_MS = 1000
 
 translate = QCoreApplication.translate
 
+# How the shipper's problem begins when the store database does not answer (or stopped
+# answering mid-batch), as opposed to one it reports while the database answers.
+_UNREACHABLE = ("the store database cannot be reached", "the store database failed")
+
 
 def store_phrase(status: ShipperStatus, now: float) -> str:
     """One short sentence for the cashier: up to date, how far behind, or unreachable."""
     if status.problem is not None:
         since = datetime.fromtimestamp(status.problem_since or now).strftime("%H:%M")
-        return translate("StoreStatus", "Store unreachable since %1, sales continue").replace(
-            "%1", since)
+        if status.problem.startswith(_UNREACHABLE):
+            return translate("StoreStatus", "Store unreachable since %1, sales continue"
+                             ).replace("%1", since)
+        # the store answers but cannot take this lane's changes (a newer schema, the journal)
+        return translate("StoreStatus", "Store: shipping stopped since %1, sales continue"
+                         ).replace("%1", since)
     if not status.connected:
         return translate("StoreStatus", "Store: connecting…")
     if status.pending == 0:

@@ -1472,6 +1472,10 @@
         <translation>门店数据库自 %1 起无法连接，收款照常进行</translation>
     </message>
     <message>
+        <source>Store: shipping stopped since %1, sales continue</source>
+        <translation>门店：自 %1 起停止发送，收款照常进行</translation>
+    </message>
+    <message>
         <source>Store: connecting…</source>
         <translation>门店：正在连接…</translation>
     </message>

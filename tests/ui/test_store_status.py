@@ -31,6 +31,9 @@ def test_phrase_for_each_shipping_state():
     assert store_phrase(status(connected=False, problem="the store database cannot be reached",
                                problem_since=since), now) == \
         f"Store unreachable since {datetime.fromtimestamp(since):%H:%M}, sales continue"
+    newer = "the store database is at schema version 9, newer than this cashier (version 5)"
+    assert store_phrase(status(problem=newer, problem_since=since), now) == \
+        f"Store: shipping stopped since {datetime.fromtimestamp(since):%H:%M}, sales continue"
 
 
 def test_a_lane_shows_its_shipping_is_up_to_date(qtbot, make_store_terminal, store_url):
