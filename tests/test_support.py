@@ -199,3 +199,21 @@ def test_an_endpoint_password_never_reaches_the_bundle(home: Path,
     members = unzip(output)
     assert "user name or password" in json.loads(members["config.json"])["error"]
     assert all("Hunter2pw" not in text for text in members.values())
+
+
+def test_the_store_database_password_never_reaches_the_bundle(
+        config_file: Path, home: Path) -> None:
+    password = "Store7pw-only-here"  # registered nowhere before this test
+    with config_file.open("a", encoding="utf-8") as settings:
+        settings.write(f'[store]\ndatabase_url = "postgresql://cashier:{password}@10.0.0.9/store"\n'
+                       'terminal_id = "lane-1"\n')
+    log_dir = default_log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    # A raw line as a crash dump or an old version might have written it, bypassing the filter.
+    (log_dir / LOG_FILE_NAME).write_text(f"store url postgresql://cashier:{password}@10.0.0.9\n",
+                                         encoding="utf-8")
+    output = home / "out" / "bundle.zip"
+    assert main(["--config", str(config_file), "support-bundle", "--output", str(output)]) == 0
+    members = unzip(output)
+    assert "logs/cashier.log" in members and "10.0.0.9" in members["logs/cashier.log"]
+    assert all(password not in text for text in members.values())
