@@ -124,7 +124,8 @@ class PaymentEngine:
         self.settler = Settler(client, journal, self.settings, emit=self._emit,
                                on_late=self._on_late, wall_clock=wall_clock)
         self.refunder = Refunder(client, journal, self.settings, emit=self._emit,
-                                 wall_clock=wall_clock, sleep=self._stop.wait)
+                                 wall_clock=wall_clock, sleep=self._stop.wait,
+                                 in_store=store_refunds is not None)
         self.resolver = Resolver(self._check, first_interval=self.settings.poll_interval,
                                  max_interval=self.settings.resolver_max_interval, clock=clock)
         #: What the sale flows (passive, active, link) may use of the engine.

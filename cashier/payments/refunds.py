@@ -7,7 +7,8 @@ outcome is confirmed by STATUS_QUERY, now or later by the resolver or recovery.
 
 Which evidence confirms a refund: the refund's own status (queried by its order id), or, when
 the gateway does not know that id, the original sale's refunded amount (``refund_fee``, with
-``partial_refunded`` / ``fully_refunded``). Only a signed answer that the refund failed makes
+``partial_refunded`` / ``fully_refunded``), but only on a terminal of its own (see
+``Refunder._shown_by_sale``). Only a signed answer that the refund failed makes
 it ``failed``: silence ("not found", no answer) keeps it ``unknown`` and its amount reserved, so
 the same money cannot be refunded twice. A manager may release an unknown refund explicitly
 (``release``); its ``failed`` then rests on silence and the reconciliation sweep keeps asking
@@ -60,8 +61,11 @@ class Refunder:
         emit: Callable[[EngineEvent], None],
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        in_store: bool = False,
     ) -> None:
         self.client = client
+        #: A lane of a store: other lanes may refund its sales, and it may refund theirs.
+        self.in_store = in_store
         self.journal = journal
         self.settings = settings
         self._emit = emit
@@ -226,7 +230,18 @@ class Refunder:
         The amount the gateway shows beyond what the journal booked must be made of the
         journal's unconfirmed refunds of that sale in exactly one way, and that way must
         include ``refund``; anything less certain leaves the refund as it is.
+
+        Never on a lane of a store, nor for another lane's sale: there the gateway's figure
+        also holds refunds made at other lanes, which this journal does not know (the selling
+        lane never hears of them, the refunding lane only as of its last look at the store, and
+        a lane refunding its own sale while the store was down reserved nothing). Another
+        lane's refund of the same amount would then "confirm" one of ours that never reached
+        the gateway: money booked as paid out that never moved. The refund stays unknown
+        instead and is asked about by its own id (silence is never final; a manager may
+        release it).
         """
+        if self.in_store or self.journal.require_sale(refund.sale_order_id).lane is not None:
+            return False
         try:
             original = self.client.status_query(refund.sale_order_id)
         except OttPayError as exc:

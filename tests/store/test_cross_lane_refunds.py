@@ -294,3 +294,48 @@ def test_a_lane_that_stopped_between_reserving_and_journaling_releases_at_its_ne
     assert released == {journaled.refund_id: False, lane2.engine.refunds(sale.order_id)[-1]
                         .refund_id: False}
     assert len(sim.requests(action="REFUND")) == 2
+
+
+def test_another_lanes_refund_never_confirms_one_that_never_reached_the_gateway(
+        sim, lanes, store_url):
+    with FaultProxy(sim.url) as proxy:
+        lane1 = lanes("L1", gateway_url=proxy.url)
+        lane2 = lanes("L2")
+        sale = lane1.engine.pay_passive(1000, WECHAT)
+        lane1.ship(store_url)
+        assert lane2.engine.refund(sale.order_id, 300, operator_id=OPERATOR).state == \
+            "succeeded"
+        proxy.on("REFUND", Drop(answer=False), times=1)  # lane 1's never reaches the gateway
+
+        refund = lane1.engine.refund(sale.order_id, 300, operator_id=OPERATOR)
+        # The gateway shows 3.00 refunded that lane 1 did not book: lane 2's, not lane 1's.
+        assert refund.state == "unknown"
+        assert lane1.engine.wait_idle(30)  # the background checks, by its own id, too
+        assert lane1.journal.get_refund(refund.refund_id).state == "unknown"
+        assert proxy.forwarded["REFUND"] == 0
+        assert lane1.journal.require_sale(sale.order_id).refunded_cents == 0
+        assert lane1.journal.refundable_cents(sale.order_id) == 700  # its 3.00 stays held
+        assert sim.order(sale.order_id).refunded_cents == 300
+
+
+def test_another_lanes_refund_never_books_a_released_one_on_the_recheck(sim, lanes, store_url):
+    with FaultProxy(sim.url) as proxy:
+        lane1 = lanes("L1", gateway_url=proxy.url)
+        lane2 = lanes("L2")
+        sale = lane1.engine.pay_passive(1000, WECHAT)
+        lane1.ship(store_url)
+        proxy.on("REFUND", Drop(answer=False), times=1)  # lane 1's never reaches the gateway
+        refund = lane1.engine.refund(sale.order_id, 300, operator_id=OPERATOR)
+        assert refund.state == "unknown"
+        released = lane1.engine.release_refund(refund.refund_id, operator_id=OPERATOR)
+        assert released.state == "failed" and released.recheck_until is not None
+        assert lane2.engine.refund(sale.order_id, 300, operator_id=OPERATOR).state == \
+            "succeeded"
+
+        lane1.engine.reconcile()  # the sweep asks again about the released refund
+
+        after = lane1.journal.get_refund(refund.refund_id)
+        assert (after.state, after.recheck_until) == ("failed", released.recheck_until)
+        assert proxy.forwarded["REFUND"] == 0
+        assert lane1.journal.require_sale(sale.order_id).refunded_cents == 0
+    assert sim.order(sale.order_id).refunded_cents == 300
