@@ -4,7 +4,9 @@ Two jobs, both borrowed from projects that keep Qt out of their core:
 
 * ``Bridge.run`` (Anki's task manager idea): run a blocking core call (a gateway request, a print
   job, a journal query) on a worker pool and deliver its result or error back on the GUI thread.
-  Widgets never start threads of their own.
+  Widgets never start threads of their own. ``Bridge.run_store`` does the same for a question to
+  the store database, on a small pool of its own (the store lane), so the counter never waits
+  for the back office.
 * ``CoreEvents`` (Electrum's idea): the core reports events by calling a plain callable from any
   of its worker threads; this adapter re-emits them as Qt signals on the GUI thread.
 """
@@ -24,6 +26,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from cashier.payments.events import EngineEvent, LatePayment, RefundUpdated, SaleUpdated
 
 log = logging.getLogger("cashier.ui")
+
+#: The store lane's workers: the banner's poll and one question of the cashier's at a time.
+STORE_WORKERS = 2
 
 DoneCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
@@ -60,6 +65,9 @@ class Bridge(QObject):
     its own; the worker takes it from there, runs it, puts the outcome back, lets go of it and
     only then sends the task's number to the GUI thread, which takes the task out of the table
     and is the last to hold it.
+
+    Calls to the store database run on a pool of their own (``run_store``), never on the
+    workers the counter's own calls need.
     """
 
     task_failed = Signal(object)  # the exception of a task that had no on_error handler
@@ -68,6 +76,9 @@ class Bridge(QObject):
     def __init__(self, parent: QObject | None = None, *, max_workers: int = 4) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="cashier-bridge")
+        self._store_executor = ThreadPoolExecutor(STORE_WORKERS,
+                                                  thread_name_prefix="cashier-bridge-store")
+        self._waiting: dict[str, tuple[int, Future[Any]]] = {}  # the store lane's, by key
         self._closed = False
         self._lock = threading.Lock()
         self._numbers = itertools.count()
@@ -91,12 +102,41 @@ class Bridge(QObject):
         after shutdown refills a table, whose selection signal asks for the row's details), and
         raising there would only throw an exception into Qt's event loop."""
         if self._closed:
-            log.debug("terminal shutting down: %s not started", getattr(fn, "__qualname__", fn))
-            refused: Future[Any] = Future()
-            refused.cancel()
-            return refused
+            return _refused(fn)
         number = self._keep(_Work(fn, args, kwargs, on_done, on_error))
         return self._executor.submit(self._work, number)
+
+    def run_store(
+        self,
+        key: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: DoneCallback | None = None,
+        on_error: ErrorCallback | None = None,
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """``run``, for a call to the store database: on the store lane, and asked once.
+
+        A store that drops packets, or accepts and never answers, holds the worker of each
+        call for the store's whole deadline (seconds: connecting, then each statement). On the
+        counter's workers a few "All lanes" and the banner's poll would take them all, and the
+        next sale's calls would wait behind the back office. So store calls have workers of
+        their own (``STORE_WORKERS``): however long they wait, payments do not.
+
+        ``key`` names the question (the sales of every lane, a store report...): a newer call
+        with the same key replaces one still waiting for a worker, whose callbacks are then
+        never called and whose future comes back cancelled. A question asked again and again
+        while the store is silent waits once, not once per click."""
+        if self._closed:
+            return _refused(fn)
+        number = self._keep(_Work(fn, args, kwargs, on_done, on_error))
+        future = self._store_executor.submit(self._work, number)
+        with self._lock:
+            earlier = self._waiting.get(key)
+            self._waiting[key] = (number, future)
+            if earlier is not None and earlier[1].cancel():  # not started: it never will be
+                del self._kept[earlier[0]]
+        return future
 
     def call_on_gui(self, fn: Callable[[], None]) -> None:
         """Schedule ``fn()`` on the GUI thread (callable from any thread)."""
@@ -152,18 +192,33 @@ class Bridge(QObject):
             log.exception("GUI callback of a background task failed")
 
     def shutdown(self, *, wait: bool = True) -> None:
-        """Refuse new work, drop queued work that has not started, and join the workers."""
+        """Refuse new work, drop queued work that has not started, and join the workers (a
+        store call under way ends within the store's own deadline)."""
         self._closed = True
-        self._executor.shutdown(wait=wait, cancel_futures=True)
+        pools = (self._executor, self._store_executor)
+        for pool in pools:  # both lanes stop taking work before either is waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+        if wait:
+            for pool in pools:
+                pool.shutdown(wait=True)
         with self._lock:  # let go of what will never run here, on the caller's thread
             dropped = [n for n, item in self._kept.items()
                        if isinstance(item, _Work) and not item.started]
             for number in dropped:
                 del self._kept[number]
+            self._waiting.clear()
 
     @property
     def closed(self) -> bool:
         return self._closed
+
+
+def _refused(fn: Callable[..., Any]) -> Future[Any]:
+    """The future of work asked for after shutdown: cancelled, never started."""
+    log.debug("terminal shutting down: %s not started", getattr(fn, "__qualname__", fn))
+    refused: Future[Any] = Future()
+    refused.cancel()
+    return refused
 
 
 def _forget_frames(error: BaseException) -> None:

@@ -209,8 +209,8 @@ class HistoryDialog(QDialog):
 
         if self.all_lanes:
             late = self.late_only.isChecked()
-            self.bridge.run(lambda: self.port.store_history(today=today, query=query, late=late),
-                            on_done=show, on_error=self._store_failed)
+            self.bridge.run_store("history", lambda: self.port.store_history(
+                today=today, query=query, late=late), on_done=show, on_error=self._store_failed)
             return
         self.bridge.run(lambda: self.port.history(today=today, query=query),
                         on_done=show, on_error=self._show_error)
@@ -322,9 +322,9 @@ class HistoryDialog(QDialog):
         if self.bridge.closed:  # the terminal is closing: its table empties as it is deleted
             return
         if self._elsewhere() and self.selected_lane is not None:
-            self.bridge.run(self.port.store_sale_detail, self.selected_lane.terminal_id,
-                            self.selected.order_id, on_done=self._show_detail,
-                            on_error=self._store_failed)
+            self.bridge.run_store("sale_detail", self.port.store_sale_detail,
+                                  self.selected_lane.terminal_id, self.selected.order_id,
+                                  on_done=self._show_detail, on_error=self._store_failed)
             return
         self.bridge.run(self.port.sale_detail, self.selected.order_id,
                         on_done=self._show_detail, on_error=self._show_error)

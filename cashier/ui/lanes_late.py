@@ -1,7 +1,8 @@
 """Late payments of the other lanes, on this lane's banner: a late payment found at any lane of
 the store is in sight at every lane until someone keeps or refunds it.
 
-The store database is asked through the bridge, every ``POLL_MS`` and never twice at once.
+The store database is asked on the bridge's store lane, every ``POLL_MS`` and never twice at
+once.
 When it cannot be reached nothing is shown (this lane's own late payments have their banner
 anyway), and never an error: the status bar already says the store is unreachable.
 """
@@ -49,8 +50,8 @@ class OtherLanesLate(QObject):
         if self.busy or self.bridge.closed:
             return
         self.busy = True
-        self.bridge.run(self.port.late_at_other_lanes, on_done=self.show,
-                        on_error=self._not_known)
+        self.bridge.run_store(KIND, self.port.late_at_other_lanes, on_done=self.show,
+                              on_error=self._not_known)
 
     def show(self, page: HistoryPage) -> None:
         """The banner line for what the store answered (nothing when there are none)."""

@@ -221,8 +221,8 @@ class ReportWindow(QDialog):
     # -- the store's reports -------------------------------------------------------------------
 
     def load_store_x(self) -> None:
-        self.bridge.run(self.port.store_x_report, on_done=self.show_store_report,
-                        on_error=self._store_error)
+        self.bridge.run_store("store_x", self.port.store_x_report,
+                              on_done=self.show_store_report, on_error=self._store_error)
 
     def _store_error(self, exc: BaseException) -> None:
         from cashier.store.central import (  # only with a store
@@ -310,8 +310,8 @@ class ReportWindow(QDialog):
             on_go=lambda: self._close_store(name))
 
     def _close_store(self, manager_name: str) -> None:
-        self.bridge.run(self.port.store_z_report, manager_name, on_done=self._store_closed,
-                        on_error=self._store_error)
+        self.bridge.run_store("store_z", self.port.store_z_report, manager_name,
+                              on_done=self._store_closed, on_error=self._store_error)
 
     def _store_closed(self, report: StoreReport) -> None:
         self.show_store_report(report)

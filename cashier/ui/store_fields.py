@@ -152,8 +152,8 @@ class StoreFields:
             return
         self.test_button.setEnabled(False)
         self.result.setText(translate("StoreFields", "Connecting…"))
-        self.bridge.run(_probe, store.database_url, on_done=self._tested,
-                        on_error=lambda exc: self._tested(str(exc)))
+        self.bridge.run_store("connection_test", _probe, store.database_url,
+                              on_done=self._tested, on_error=lambda exc: self._tested(str(exc)))
 
     def _tested(self, problem: str | None) -> None:
         self.test_button.setEnabled(True)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread, QTimer
 
 from cashier.payments.events import LatePayment, RefundUpdated, SaleUpdated
-from cashier.ui.bridge import Bridge, CoreEvents
+from cashier.ui.bridge import STORE_WORKERS, Bridge, CoreEvents
 
 
 @pytest.fixture
@@ -105,6 +105,64 @@ def test_shutdown_joins_workers_and_refuses_new_work(qtbot, qapp):
     calls: list[object] = []
     refused = bridge.run(calls.append, "ran", on_done=calls.append, on_error=calls.append)
     assert refused.cancelled()  # not started, and no exception thrown into Qt's event loop
+    assert calls == []
+
+
+def test_store_calls_never_take_the_counters_workers(qtbot, bridge):
+    """More store calls than there are workers, all stuck: the counter's call still runs."""
+    store = threading.Event()  # the store answers once this is set
+    answered: list[object] = []
+    futures = [bridge.run_store(f"question {n}", store.wait, 10, on_done=answered.append)
+               for n in range(STORE_WORKERS + 4)]
+    counted: list[int] = []
+    bridge.run(sum, (2, 3), on_done=counted.append)
+    qtbot.waitUntil(lambda: bool(counted), timeout=5000)
+    assert counted == [5] and answered == []  # paid while every store call still waits
+    store.set()
+    qtbot.waitUntil(lambda: len(answered) == len(futures), timeout=10_000)
+    assert answered == [True] * len(futures)
+
+
+def test_a_store_question_asked_again_while_waiting_is_asked_once(qtbot, bridge):
+    """Every store worker busy: the same question asked three times waits once, the newest."""
+    store = threading.Event()
+    busy = [bridge.run_store(f"busy {n}", store.wait, 10) for n in range(STORE_WORKERS)]
+    asked: list[int] = []
+    answered: list[int] = []
+
+    def question(number: int) -> int:
+        asked.append(number)
+        return number
+
+    futures = [bridge.run_store("history", question, n, on_done=answered.append,
+                                on_error=answered.append) for n in (1, 2, 3)]
+    assert [f.cancelled() for f in futures] == [True, True, False]
+    store.set()
+    qtbot.waitUntil(lambda: bool(answered), timeout=10_000)
+    assert all(f.result(10) for f in busy)
+    assert asked == [3] and answered == [3]
+
+
+def test_shutdown_drops_waiting_store_calls_and_joins_the_store_lane(qtbot, qapp):
+    bridge = Bridge()
+    store, started = threading.Event(), threading.Event()
+
+    def stuck() -> bool:
+        started.set()
+        return store.wait(10)  # stands in for the store's own deadline
+
+    running = [bridge.run_store(f"busy {n}", stuck) for n in range(STORE_WORKERS)]
+    calls: list[object] = []
+    waiting = bridge.run_store("history", calls.append, "ran", on_done=calls.append,
+                               on_error=calls.append)
+    assert started.wait(10)
+    bridge.shutdown(wait=False)
+    assert waiting.cancelled()
+    store.set()  # the calls under way end...
+    bridge.shutdown()  # ... and are joined
+    assert all(f.result(0) for f in running)
+    assert not [t for t in threading.enumerate() if t.name.startswith("cashier-bridge")]
+    assert bridge.run_store("history", calls.append, "late").cancelled()
     assert calls == []
 
 
