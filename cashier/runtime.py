@@ -36,7 +36,7 @@ from cashier.ottpay.callbacks import CallbackReceiver, PaymentNotification
 from cashier.ottpay.client import OttPayClient
 from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.engine import PaymentEngine
-from cashier.payments.errors import SalesInProgressError
+from cashier.payments.errors import RefundsInProgressError, SalesInProgressError
 from cashier.payments.events import Listener
 from cashier.payments.settings import PaymentSettings
 from cashier.private_files import tighten
@@ -267,10 +267,12 @@ def _start_shipper(config: Config, demo: bool, path: Path, merchant_id: str,
         return None
     from cashier.store.shipper import Shipper  # psycopg only where a store is configured
 
+    waiting: set[str] = set()
+
     def store_closed(days: list[str]) -> None:
         engine = holder.get("engine")
         if engine is not None:
-            close_store_days(engine, days)
+            close_store_days(engine, days, waiting=waiting)
 
     shipper = Shipper(path, store.database_url, store.terminal_id, store.terminal_name,
                       on_store_closed=store_closed, merchant_id=merchant_id)
@@ -279,23 +281,32 @@ def _start_shipper(config: Config, demo: bool, path: Path, merchant_id: str,
     return shipper
 
 
-def close_store_days(engine: PaymentEngine, days: list[str]) -> list[str]:
+def close_store_days(engine: PaymentEngine, days: list[str], *,
+                     waiting: set[str] | None = None) -> list[str]:
     """Close, each through the lane's own Z report, the business ``days`` the store's Z report
     closed; returns the days closed now.
 
-    A day with a sale being taken at the counter waits (the store asks again on the shipper's
-    next look); sales of the day still waiting for the gateway's answer do not stop it, as they
-    do not stop the lane's own Z: it counts them as open and the log says so.
+    A day with a sale being taken at the counter, or a refund of it being sent, waits (the
+    store asks again on the shipper's next look, every few seconds): the log says so once per
+    day, for the days not in ``waiting`` (which collects them). Sales of the day still waiting
+    for the gateway's answer do not stop it, as they do not stop the lane's own Z: it counts
+    them as open and the log says so.
     """
+    waiting = set() if waiting is None else waiting
     closed: list[str] = []
     for day in days:
         if engine.journal.z_record(day) is not None:
             continue
         try:
             report = engine.z_report_when_idle(day)
-        except SalesInProgressError as exc:
-            log.info("store: the store closed business day %s; closing it here once sale(s) %s "
-                     "in progress settle", day, ", ".join(exc.order_ids))
+        except (SalesInProgressError, RefundsInProgressError) as exc:
+            if day not in waiting:
+                waiting.add(day)
+                what = (f"sale(s) {', '.join(exc.order_ids)} in progress settle"
+                        if isinstance(exc, SalesInProgressError) else
+                        f"refund(s) {', '.join(exc.refund_ids)} being sent are answered")
+                log.info("store: the store closed business day %s; closing it here once %s",
+                         day, what)
             continue
         except DayAlreadyClosedError:  # the cashier's own Z came first
             continue

@@ -64,7 +64,12 @@ from cashier.ottpay.codes import OrderStatus
 from cashier.ottpay.errors import OttPayError
 from cashier.ottpay.wappay import WapPayReturn
 from cashier.payments.active import run_active
-from cashier.payments.errors import EngineClosedError, PaymentError, SalesInProgressError
+from cashier.payments.errors import (
+    EngineClosedError,
+    PaymentError,
+    RefundsInProgressError,
+    SalesInProgressError,
+)
 from cashier.payments.events import EngineEvent, Listener, SaleUpdated
 from cashier.payments.flow import SALE_KEY, FlowContext
 from cashier.payments.handle import SaleHandle
@@ -644,25 +649,38 @@ class PaymentEngine:
         """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed.
 
         A reconciliation sweep runs first, so late payments and refunds the gateway confirmed
-        since are in the totals.
+        since are in the totals. A refund of the day this terminal is sending right now is
+        waited for (as long as a refund may take: ``passive_timeout`` plus one request), so the
+        Z holds it: the cashier who just refunded a customer expects it in the day's Z, and its
+        answer is seconds away. ``RefundsInProgressError`` if it is still being sent then.
+        Sales still waiting for the gateway do not stop it: they are counted as open.
         """
         self.reconcile()
-        return z_report(self.journal, day or self.journal.current_business_day())
+        day = day or self.journal.current_business_day()
+        wait = self.settings.passive_timeout + self.client.request_seconds
+        with self.refunder.sending(day, wait=wait) as refunds:
+            if refunds:
+                raise RefundsInProgressError(day, refunds)
+            return z_report(self.journal, day)
 
     def z_report_when_idle(self, day: str) -> DayReport:
         """Close ``day`` like ``z_report``, unless a sale that is (or may become) of that day is
-        being taken: ``SalesInProgressError`` then, naming them (the store's Z asks again).
+        being taken (``SalesInProgressError``) or a refund of it is being sent
+        (``RefundsInProgressError``), naming them; the store's Z asks again.
 
-        A sale starting meanwhile waits for the engine's lock to register, then is booked on
-        the next day: no sale of the day is still being taken once it is closed.
+        A sale or refund starting meanwhile waits for the engine's (or the refunder's) lock to
+        register, then is booked on the next day: nothing of the day is still being taken or
+        sent once it is closed.
         """
         self.reconcile()
-        with self._lock:
+        with self._lock, self.refunder.sending(day) as refunds:
             live = [order_id for order_id, handle in self._handles.items() if not handle.done
                     and ((sale := self.journal.get_sale(order_id)) is None
                          or sale.business_day == day)]
             if live:
                 raise SalesInProgressError(live)
+            if refunds:
+                raise RefundsInProgressError(day, refunds)
             return z_report(self.journal, day)
 
     # -- events ------------------------------------------------------------------------------

@@ -27,6 +27,15 @@ class SalesInProgressError(PaymentError):
         self.order_ids = order_ids
 
 
+class RefundsInProgressError(PaymentError):
+    """A day cannot be closed now: refunds of it are being sent to the gateway."""
+
+    def __init__(self, day: str, refund_ids: list[str]) -> None:
+        super().__init__(f"refund(s) {', '.join(refund_ids)} of business day {day} are still "
+                         "being sent to the gateway; close the day once they are answered")
+        self.refund_ids = refund_ids
+
+
 class StoreUnreachableError(RefundNotAllowedError):
     """A sale this lane did not make cannot be refunded now: the store database, which knows
     it, cannot be reached. Nothing was recorded or sent."""

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from cashier.journal.records import ForeignSale, Refund, Sale
 from cashier.journal.store import Journal
@@ -66,6 +68,8 @@ class Refunder:
         self.client = client
         #: A lane of a store: other lanes may refund its sales, and it may refund theirs.
         self.in_store = in_store
+        self._changed = threading.Condition()
+        self._sending: set[str] = set()  # refunds ``refund`` is making now, journaled or about to
         self.journal = journal
         self.settings = settings
         self._emit = emit
@@ -96,6 +100,43 @@ class Refunder:
         """
         if amount_cents is not None:
             check_cents(amount_cents, max_cents=10**12)
+        if refund_id is None:
+            refund_id = self.new_refund_id(self.journal.require_sale(order_id))
+        with self._changed:  # waits while a Z closes a day (``sending``): then on the next day
+            self._sending.add(refund_id)
+        try:
+            return self._make(order_id, amount_cents, operator_id, confirm_attempts, refund_id,
+                              foreign, on_unsent)
+        finally:
+            with self._changed:
+                self._sending.discard(refund_id)
+                self._changed.notify_all()
+
+    @contextmanager
+    def sending(self, day: str, *, wait: float = 0.0) -> Iterator[list[str]]:
+        """The refunds this process is making (``refund`` has not returned) that are, or may
+        become, of business ``day``, after waiting up to ``wait`` seconds for them to end.
+
+        A Z report closes ``day`` inside the block: a refund's business day is fixed when it is
+        journaled, and the Z counts only succeeded refunds, so one being sent as the day closes
+        would be in no Z. No refund starts until the block ends (it then gets the next day).
+        """
+        with self._changed:
+            if self._of_day(day) and wait > 0:
+                log.info("business day %s: the Z report waits for refund(s) %s being sent",
+                         day, ", ".join(self._of_day(day)))
+                self._changed.wait_for(lambda: not self._of_day(day), timeout=wait)
+            yield self._of_day(day)
+
+    def _of_day(self, day: str) -> list[str]:
+        """Of the refunds being made, those of ``day``, or not journaled yet (day not fixed)."""
+        return [refund_id for refund_id in sorted(self._sending)
+                if (refund := self.journal.get_refund(refund_id)) is None
+                or refund.business_day == day]
+
+    def _make(self, order_id: str, amount_cents: int | None, operator_id: str | None,
+              confirm_attempts: int, refund_id: str, foreign: ForeignSale | None,
+              on_unsent: Callable[[], None] | None) -> Refund:
         refund = self._journal_intent(order_id, amount_cents, operator_id, refund_id, foreign)
         try:
             result = self.client.refund(
@@ -139,10 +180,8 @@ class Refunder:
         return refund_id
 
     def _journal_intent(self, order_id: str, amount_cents: int | None,
-                        operator_id: str | None, refund_id: str | None,
+                        operator_id: str | None, refund_id: str,
                         foreign: ForeignSale | None) -> Refund:
-        if refund_id is None:
-            refund_id = self.new_refund_id(self.journal.require_sale(order_id))
         refund = self.journal.create_refund(
             refund_id=refund_id, sale_order_id=order_id, amount_cents=amount_cents,
             operator_id=operator_id, foreign=foreign,

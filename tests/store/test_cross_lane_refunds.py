@@ -58,17 +58,18 @@ def sim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def lanes(tmp_path, sim, store_url):
-    """``lanes(terminal_id, gateway_url=None, store_url=None, merchant_id=...)``: a lane's
-    journal and engine (its client at the simulator, or ``gateway_url``), refunding through the
-    store at ``store_url`` (default: the test's store database)."""
+    """``lanes(terminal_id, gateway_url=None, store_url=None, merchant_id=..., read_timeout=0.5)``:
+    a lane's journal and engine (its client at the simulator, or ``gateway_url``), refunding
+    through the store at ``store_url`` (default: the test's store database)."""
     with ExitStack() as stack:
         def make(terminal_id: str, *, gateway_url: str | None = None, url: str | None = None,
-                 merchant_id: str = DEMO_MERCHANT_ID) -> Lane:
+                 merchant_id: str = DEMO_MERCHANT_ID, read_timeout: float = 0.5) -> Lane:
             path = tmp_path / f"{terminal_id}.sqlite3"
             journal = stack.enter_context(Journal(path))
             client = stack.enter_context(OttPayClient(
                 gateway_url or sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
-                connect_timeout=0.5, read_timeout=0.5, query_retries=1, query_backoff=0.01))
+                connect_timeout=0.5, read_timeout=read_timeout, query_retries=1,
+                query_backoff=0.01))
             engine = PaymentEngine(client, journal, PaymentSettings(**FAST),
                                    store_refunds=StoreRefunds(url or store_url, terminal_id,
                                                               merchant_id))
