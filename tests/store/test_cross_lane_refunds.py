@@ -340,3 +340,30 @@ def test_another_lanes_refund_never_books_a_released_one_on_the_recheck(sim, lan
         assert proxy.forwarded["REFUND"] == 0
         assert lane1.journal.require_sale(sale.order_id).refunded_cents == 0
     assert sim.order(sale.order_id).refunded_cents == 300
+
+
+def test_a_lane_that_left_the_store_never_confirms_its_refund_of_another_lanes_sale_by_it(
+        sim, lanes, store_url):
+    lane1 = lanes("L1")
+    sale = lane1.engine.pay_passive(1000, WECHAT)
+    lane1.ship(store_url)
+    with FaultProxy(sim.url) as proxy:
+        lane2 = lanes("L2", gateway_url=proxy.url)
+        proxy.on("REFUND", Drop(answer=False), times=1)  # lane 2's never reaches the gateway
+        refund = lane2.engine.refund(sale.order_id, 300, operator_id=OPERATOR)
+        assert refund.state == "unknown"
+        lane2.engine.shutdown()
+        assert lane1.engine.refund(sale.order_id, 300, operator_id=OPERATOR).state == \
+            "succeeded"
+        # Lane 2 is set up without the store now; its journal still holds lane 1's sale.
+        with OttPayClient(proxy.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                          read_timeout=0.5, query_retries=1, query_backoff=0.01) as client:
+            alone = PaymentEngine(client, lane2.journal, PaymentSettings(**FAST))
+            try:
+                after = alone.refunder.confirm(refund.refund_id)
+            finally:
+                alone.shutdown()
+        assert after.state == "unknown"  # lane 1's 3.00 is not lane 2's
+        assert proxy.forwarded["REFUND"] == 0
+        assert lane2.journal.require_sale(sale.order_id).refunded_cents == 0
+    assert sim.order(sale.order_id).refunded_cents == 300
