@@ -279,7 +279,7 @@ class Refunder:
         instead and is asked about by its own id (silence is never final; a manager may
         release it).
         """
-        if self.in_store or self.journal.require_sale(refund.sale_order_id).lane is not None:
+        if not self._refunded_here_only(refund.sale_order_id):
             return False
         try:
             original = self.client.status_query(refund.sale_order_id)
@@ -304,8 +304,17 @@ class Refunder:
             return False
         return any(r.refund_id == refund.refund_id for r in match)
 
+    def _refunded_here_only(self, sale_order_id: str) -> bool:
+        """Whether no other lane can have refunded the sale, so the gateway's refunded amount
+        on it is made of this journal's refunds alone: on a terminal of its own, for its own
+        sale."""
+        return not self.in_store and self.journal.require_sale(sale_order_id).lane is None
+
     def _cross_check(self, sale_order_id: str) -> None:
-        """Compare the gateway's refund_fee on the original with what the journal booked."""
+        """Compare the gateway's refund_fee on the original with what the journal booked (where
+        the journal can know all of it: ``_refunded_here_only``)."""
+        if not self._refunded_here_only(sale_order_id):
+            return
         try:
             original = self.client.status_query(sale_order_id)
         except OttPayError as exc:
