@@ -149,14 +149,17 @@ def start_logging(config: Config, *, demo: bool | None = None) -> Path:
     the simulator's keys too."""
     from urllib.parse import quote, quote_plus
 
+    from cashier.config import database_password_forms
+
     o = config.ottpay
     keys = [o.sign_key, o.merchant_payment_key]
     if config.demo if demo is None else demo:
         from cashier.simulator import DEMO_MERCHANT_PAYMENT_KEY, DEMO_SIGN_KEY
 
         keys += [DEMO_SIGN_KEY, DEMO_MERCHANT_PAYMENT_KEY]
-    keys.append(config.store.password)  # the store database's, in its address
     secrets = [form for key in keys if key for form in (key, quote_plus(key), quote(key, safe=""))]
+    # The store database's password: as written in its address, decoded and encoded.
+    secrets += database_password_forms(config.store.database_url or "")
     return setup_logging(os.environ.get(LOG_DIR_ENV) or None, secrets=secrets)
 
 

@@ -217,3 +217,18 @@ def test_the_store_database_password_never_reaches_the_bundle(
     members = unzip(output)
     assert "logs/cashier.log" in members and "10.0.0.9" in members["logs/cashier.log"]
     assert all(password not in text for text in members.values())
+
+
+@pytest.mark.parametrize("password", ["Take50%off!", "s3 cret", "a%20b%zz"])
+def test_a_store_password_libpq_cannot_parse_never_reaches_the_bundle(
+        config_file: Path, home: Path, password: str) -> None:
+    """libpq quotes such a password back in its error; the settings refuse the address without
+    quoting it, and the bundle says why."""
+    with config_file.open("a", encoding="utf-8") as settings:
+        settings.write(f'[store]\ndatabase_url = "postgresql://cashier:{password}@10.0.0.9/store"\n'
+                       'terminal_id = "lane-1"\n')
+    output = home / "out" / "bundle.zip"
+    assert main(["--config", str(config_file), "support-bundle", "--output", str(output)]) == 0
+    members = unzip(output)
+    assert "is not a valid PostgreSQL address" in json.loads(members["config.json"])["error"]
+    assert all(password not in text for text in members.values())

@@ -52,6 +52,7 @@ from cashier.config.paths import (
 from cashier.config.saving import (
     REDACTED,
     config_to_dict,
+    database_password_forms,
     database_url_with_password,
     database_url_without_password,
     redacted_dict,
@@ -69,5 +70,5 @@ __all__ = [
     "config_from_dict", "config_to_dict", "default_config_dir", "default_config_path",
     "default_data_dir", "default_journal_path", "default_log_dir", "load_config",
     "redacted_dict", "save_config", "shown_database_url",
-    "database_url_with_password", "database_url_without_password",
+    "database_password_forms", "database_url_with_password", "database_url_without_password",
 ]

@@ -112,6 +112,24 @@ def database_url_with_password(url: str, password: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{hostport}"))
 
 
+def database_password_forms(url: str) -> set[str]:
+    """Every form the password in ``url`` may take in a message, to remove or mask it: as
+    written in the address (even with a bad percent escape), percent-decoded, and
+    percent-encoded both ways (empty when the address holds no password)."""
+    from urllib.parse import quote, quote_plus, unquote, urlsplit
+
+    try:
+        raw = urlsplit(url).password
+    except ValueError:  # not even an address's shape: the whole of it is what to hide
+        raw = None
+    if not raw:
+        return set()
+    forms = {raw}
+    for text in (raw, unquote(raw)):
+        forms |= {text, quote(text, safe=""), quote_plus(text)}
+    return forms
+
+
 def shown_database_url(url: str) -> str:
     """The store database's address with its password (if any) replaced by ``"********"``."""
     from urllib.parse import urlsplit, urlunsplit

@@ -299,7 +299,27 @@ def _database_url(label: str, value: object, base: Path | None) -> str | None:
                           f"({example}), where it is kept hidden.")
     if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
         raise ConfigError(f"{label} must be a PostgreSQL address like {example}.")
+    if not valid_database_url(text):
+        raise ConfigError(f"{label} {BAD_DATABASE_URL}.")
     return text
+
+
+#: Why an address libpq cannot parse is refused; never the driver's words, which quote the bad
+#: part of the address, often the password.
+BAD_DATABASE_URL = ("is not a valid PostgreSQL address (check the characters of its password: "
+                    "special characters must be percent-encoded, like %25 for %)")
+
+
+def valid_database_url(text: str) -> bool:
+    """Whether libpq can parse the address ``text`` as it will when connecting."""
+    import psycopg  # only for a lane of a store
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        conninfo_to_dict(text)
+    except psycopg.Error:
+        return False
+    return True
 
 
 def _terminal_id(label: str, value: object, base: Path | None) -> str | None:

@@ -14,6 +14,7 @@ from cashier.payments.reports import x_report
 from cashier.runtime import Runtime
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 from tests.store.lane import sell
+from tests.store.test_settings import UNPARSEABLE_PASSWORDS
 
 
 def settings(tmp_path: Path, url: str, *, lane: str = "lane-1", sim: Simulator | None = None) \
@@ -120,3 +121,18 @@ def test_history_late_lists_the_late_payments_nobody_resolved(tmp_path, store_ur
     capsys.readouterr()
     assert cli.main(["--config", str(config), "store", "history", "--late"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("ALIPAY     paid (late)")
+
+
+@pytest.mark.parametrize("password", UNPARSEABLE_PASSWORDS)
+def test_a_password_libpq_cannot_parse_is_refused_and_never_shown(tmp_path, capsys, password):
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 1)
+    config = settings(tmp_path, f"postgresql://lane:{password}@127.0.0.1:1/store")
+    for command in (["status", "--json"], ["sync", "--timeout", "2", "--json"]):
+        capsys.readouterr()
+        assert cli.main(["--config", str(config), "store", *command]) == 2
+        said = capsys.readouterr()
+        assert "[store] database_url is not a valid PostgreSQL address" in said.out
+        assert password not in said.out + said.err
+    logs = [path.read_text(encoding="utf-8") for path in (tmp_path / "log").glob("*")]
+    assert all(password not in text for text in logs)
