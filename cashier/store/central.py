@@ -5,6 +5,11 @@ loses to an older one), and the lane's shipped sequence only moves forward, in t
 transaction, so a batch sent twice, or cut off by a crash or an outage at any point, leaves the
 store exactly as if it had been sent once.
 
+A refund of any lane's sale is reserved here first (``reserve_refund``): under the sale's row
+lock, waited for at most ``REFUND_LOCK_TIMEOUT_MS``, a reservation counting against the sale
+until its refund ships, it is released, or ``RESERVATION_HOLD_SECONDS`` pass, so a lane that
+stopped between reserving and journaling never blocks the sale's refunds for good.
+
 Store reports use the lanes' own rules (``cashier.payments.reports``): a lane's figures here equal
 its own X report once its outbox is shipped.
 """
@@ -13,17 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+import psycopg.errors
 import psycopg.rows
 
+from cashier.config import REDACTED, database_password_forms
+from cashier.config.values import BAD_DATABASE_URL, valid_database_url
 from cashier.journal.records import OPEN_STATES, PAID_STATES, REFUNDABLE_STATES
 from cashier.payments.reports import WalletTotals
+from cashier.store import schema
 from cashier.store.outbox import Batch
-from cashier.store.schema import StoreSchemaError, migrate
+from cashier.store.schema import StoreSchemaError, migrate, schema_version
 
 #: Every wait on the store database is bounded: connecting, each statement, a dead peer.
 CONNECT_TIMEOUT_SECONDS = 5
@@ -31,6 +41,9 @@ STATEMENT_TIMEOUT_MS = 15_000
 #: A store gone silent mid-statement (a cable pulled) fails the wait after this, not the
 #: operating system's minutes of retransmissions.
 TCP_USER_TIMEOUT_MS = 20_000
+#: A lane that stops inside a transaction (a refund's reservation, a shipment) holds its row
+#: locks until the server ends its session: after this, not when the server notices (hours).
+IDLE_IN_TRANSACTION_MS = 30_000
 
 _SALE_COLUMNS = ("order_id", "mode", "wallet", "amount_cents", "tip_cents", "refunded_cents",
                  "masked_code", "code_last4", "operator_id", "state", "rsp_code", "rsp_msg",
@@ -46,24 +59,40 @@ class StoreUnavailableError(RuntimeError):
     """The store database cannot be reached or refused us; the message is one sentence."""
 
 
-def connect(database_url: str) -> psycopg.Connection[Any]:
-    """A connection in autocommit mode (transactions are explicit), schema brought up to date.
+class StoreUpgradingError(StoreUnavailableError):
+    """The store database's schema is behind this cashier's and this path does not upgrade it
+    (see ``connect``): a lane's shipper or a ``cashier store`` command will."""
+
+
+def connect(database_url: str, *, upgrade: bool = True) -> psycopg.Connection[Any]:
+    """A connection in autocommit mode (transactions are explicit), its schema checked:
+    ``upgrade``, brought up to date (``schema.migrate``: the shipper and the commands);
+    else refused with ``StoreUpgradingError`` while behind (``schema.schema_version``: a refund
+    at the counter and the store views never wait for a long migration).
 
     Raises ``StoreUnavailableError`` whose message never holds the password.
     """
+    if not valid_database_url(database_url):  # the driver's own sentence would quote it
+        raise StoreUnavailableError(f"the store database address {BAD_DATABASE_URL}")
     try:
         conn = psycopg.connect(
             database_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            options=f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+                    f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
             keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
             tcp_user_timeout=TCP_USER_TIMEOUT_MS,
             application_name="cashier",
         )
     except psycopg.Error as exc:
-        raise StoreUnavailableError(f"the store database cannot be reached ({reason(exc)})") \
-            from None
+        raise StoreUnavailableError(
+            f"the store database cannot be reached ({reason(exc, database_url)})") from None
     try:
-        migrate(conn)
+        if upgrade:
+            migrate(conn)
+        elif schema_version(conn) < schema.SCHEMA_VERSION:
+            raise StoreUpgradingError(
+                "the store database is being upgraded (a lane's shipper or a 'cashier store' "
+                "command does it); try again in a few minutes")
     except BaseException:
         conn.close()
         raise
@@ -72,17 +101,19 @@ def connect(database_url: str) -> psycopg.Connection[Any]:
 
 @contextmanager
 def opened(database_url: str) -> Iterator[psycopg.Connection[Any]]:
-    """A connection for a few store-view queries, closed after them. Any failure, connecting
-    or in a query, is a ``StoreUnavailableError`` (one sentence, without the password)."""
+    """A connection for a few store-view queries, closed after them (the schema is not
+    upgraded here: see ``connect``). Any failure, connecting or in a query, is a
+    ``StoreUnavailableError`` (one sentence, without the password)."""
     try:
-        conn = connect(database_url)
+        conn = connect(database_url, upgrade=False)
     except (psycopg.Error, StoreSchemaError) as exc:
-        raise StoreUnavailableError(f"the store database cannot be used ({reason(exc)})") \
-            from None
+        raise StoreUnavailableError(
+            f"the store database cannot be used ({reason(exc, database_url)})") from None
     try:
         yield conn
     except psycopg.Error as exc:
-        raise StoreUnavailableError(f"the store database failed ({reason(exc)})") from None
+        raise StoreUnavailableError(
+            f"the store database failed ({reason(exc, database_url)})") from None
     finally:
         conn.close()
 
@@ -95,15 +126,21 @@ def connection_problem(database_url: str) -> str | None:
     except StoreUnavailableError as exc:
         return f"{str(exc)[0].upper()}{str(exc)[1:]}."
     except (psycopg.Error, StoreSchemaError) as exc:
-        return f"The store database answered but cannot be used ({reason(exc)})."
+        return f"The store database answered but cannot be used ({reason(exc, database_url)})."
     conn.close()
     return None
 
 
-def reason(exc: BaseException) -> str:
-    """The first line of a driver error (psycopg names host and user, never the password)."""
+def reason(exc: BaseException, database_url: str) -> str:
+    """The first line of a driver error, without the address ``database_url`` nor its password
+    in any form, whatever the driver put in it (libpq quotes the bad part of an address)."""
     text = str(exc).strip().splitlines()
-    return text[0].rstrip(".") if text else type(exc).__name__
+    line = text[0].rstrip(".") if text else type(exc).__name__
+    secrets = sorted({database_url, *database_password_forms(database_url)} - {""},
+                     key=len, reverse=True)
+    if not secrets:
+        return line
+    return re.sub("|".join(map(re.escape, secrets)), REDACTED, line, flags=re.IGNORECASE)
 
 
 def _value(column: str, value: Any) -> Any:
@@ -182,6 +219,17 @@ def ship(conn: psycopg.Connection[Any], terminal_id: str, name: str, batch: Batc
 # --- refunds across lanes ---------------------------------------------------------------------
 
 
+#: How long a reservation counts against its sale while its refund has not shipped: far longer
+#: than a lane that did journal the refund takes to send it and ship it in normal operation. A
+#: reservation older than this whose refund never shipped (its lane stopped between reserving
+#: and journaling, and has not refunded since) no longer blocks any lane; past it, the gateway
+#: itself remains the final guard: it refuses refunding more than was paid.
+RESERVATION_HOLD_SECONDS = 15 * 60
+#: How long a refund waits for another lane's reservation of the same sale (its row lock)
+#: before it is refused as "being refunded right now", well within ``STATEMENT_TIMEOUT_MS``.
+REFUND_LOCK_TIMEOUT_MS = 5_000
+
+
 class RefundRefusedError(RuntimeError):
     """The store refuses to reserve that refund; the message is one sentence."""
 
@@ -217,62 +265,84 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
     ``order_id`` for refund ``refund_id`` at lane ``terminal_id``, before the refund is sent;
     returns the amount.
 
-    The sale's row is locked (``SELECT ... FOR UPDATE``) while what remains is counted, so two
-    lanes reserving at the same moment are served one after the other and cannot together
+    The sale's row is locked (``SELECT ... FOR UPDATE``, waiting at most
+    ``REFUND_LOCK_TIMEOUT_MS`` for another lane's reservation) while what remains is counted, so
+    two lanes reserving at the same moment are served one after the other and cannot together
     exceed the sale. Counted against it: its refunds not failed, and reservations neither
-    released nor shipped as a refund yet. Reserving the same ``refund_id`` again returns the
-    amount reserved before. Raises ``RefundRefusedError``.
+    released nor shipped as a refund yet, for ``RESERVATION_HOLD_SECONDS``. Reserving the same
+    ``refund_id`` again returns the amount reserved before. Raises ``RefundRefusedError``.
     """
     if amount_cents is not None and amount_cents <= 0:
         raise RefundRefusedError("a refund must be more than 0.00")
-    with conn.transaction():
-        rows = conn.execute(
-            "SELECT terminal_id, amount_cents + tip_cents, state FROM sales WHERE order_id = %s "
-            "FOR UPDATE", (order_id,)).fetchall()
-        if not rows:
-            raise StoreBehindError(f"no sale with order id {order_id} in the store (a lane's "
-                                   "newest sales appear once it has shipped them)")
-        if len(rows) > 1:
-            raise RefundRefusedError(f"order id {order_id} was used by more than one lane; "
-                                     "refund it at the lane that made the sale")
-        _, total, state = rows[0]
-        if state in OPEN_STATES:
-            raise StoreBehindError(f"sale {order_id} is {state} in the store; only paid sales "
-                                   "can be refunded")
-        if state not in REFUNDABLE_STATES:
-            raise RefundRefusedError(f"sale {order_id} is {state}; only paid sales can be "
-                                     "refunded")
-        before = conn.execute("SELECT amount_cents FROM refund_reservations WHERE refund_id = %s",
-                              (refund_id,)).fetchone()
-        if before is not None:
-            return int(before[0])
-        remaining = int(total) - _refunds_counted(conn, order_id)
-        if remaining <= 0:
-            raise RefundRefusedError(f"sale {order_id} has nothing left to refund")
-        wanted = amount_cents
-        if wanted is None:
-            wanted = remaining if at_most is None else min(remaining, at_most)
-        if wanted > remaining:
-            raise RefundRefusedError(f"cannot refund {wanted / 100:.2f}: only "
-                                     f"{remaining / 100:.2f} of sale {order_id} remains "
-                                     "refundable")
-        conn.execute("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, "
-                     "amount_cents) VALUES (%s, %s, %s, %s)",
-                     (refund_id, order_id, terminal_id, wanted))
+    try:
+        with conn.transaction():
+            conn.execute(f"SET LOCAL lock_timeout = {REFUND_LOCK_TIMEOUT_MS}")
+            rows = conn.execute(
+                "SELECT terminal_id, amount_cents + tip_cents, state FROM sales "
+                "WHERE order_id = %s FOR UPDATE", (order_id,)).fetchall()
+            return _reserve(conn, rows, order_id=order_id, refund_id=refund_id,
+                            terminal_id=terminal_id, amount_cents=amount_cents, at_most=at_most)
+    except psycopg.errors.LockNotAvailable:
+        raise RefundRefusedError(f"another lane is refunding sale {order_id} right now; try "
+                                 "again in a moment") from None
+
+
+def _reserve(conn: psycopg.Connection[Any], rows: list[Any], *, order_id: str, refund_id: str,
+             terminal_id: str, amount_cents: int | None, at_most: int | None) -> int:
+    """``reserve_refund`` once sale ``order_id``'s ``rows`` are locked."""
+    if not rows:
+        raise StoreBehindError(f"no sale with order id {order_id} in the store (a lane's "
+                               "newest sales appear once it has shipped them)")
+    if len(rows) > 1:
+        raise RefundRefusedError(f"order id {order_id} was used by more than one lane; "
+                                 "refund it at the lane that made the sale")
+    _, total, state = rows[0]
+    if state in OPEN_STATES:
+        raise StoreBehindError(f"sale {order_id} is {state} in the store; only paid sales "
+                               "can be refunded")
+    if state not in REFUNDABLE_STATES:
+        raise RefundRefusedError(f"sale {order_id} is {state}; only paid sales can be "
+                                 "refunded")
+    before = conn.execute("SELECT amount_cents FROM refund_reservations WHERE refund_id = %s",
+                          (refund_id,)).fetchone()
+    if before is not None:
+        return int(before[0])
+    refunded, reserving = _refund_claims(conn, order_id)
+    remaining = int(total) - refunded - sum(reserving.values())
+    being_refunded = "".join(f"; {cents / 100:.2f} of it is being refunded at {lane} right now"
+                             for lane, cents in reserving.items())
+    if remaining <= 0:
+        raise RefundRefusedError(f"sale {order_id} has nothing left to refund{being_refunded}")
+    wanted = amount_cents
+    if wanted is None:
+        wanted = remaining if at_most is None else min(remaining, at_most)
+    if wanted > remaining:
+        raise RefundRefusedError(f"cannot refund {wanted / 100:.2f}: only "
+                                 f"{remaining / 100:.2f} of sale {order_id} remains "
+                                 f"refundable{being_refunded}")
+    conn.execute("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, "
+                 "amount_cents) VALUES (%s, %s, %s, %s)",
+                 (refund_id, order_id, terminal_id, wanted))
     return wanted
 
 
-def _refunds_counted(conn: psycopg.Connection[Any], order_id: str) -> int:
-    """What is gone from sale ``order_id``: its refunds not failed, and reservations neither
-    released nor shipped as a refund yet."""
-    return int(conn.execute(
-        """SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds
-                   WHERE sale_order_id = %(o)s AND state != 'failed')
-                + (SELECT COALESCE(SUM(v.amount_cents), 0) FROM refund_reservations v
-                   WHERE v.order_id = %(o)s AND NOT v.released AND NOT EXISTS (
-                       SELECT 1 FROM refunds r WHERE r.terminal_id = v.terminal_id
-                                                 AND r.refund_id = v.refund_id))""",
-        {"o": order_id}).fetchone()[0])
+def _refund_claims(conn: psycopg.Connection[Any], order_id: str) -> tuple[int, dict[str, int]]:
+    """What is gone from sale ``order_id``: the sum of its refunds not failed, and per lane
+    (by name) its live reservations: neither released nor shipped as a refund yet, and made
+    less than ``RESERVATION_HOLD_SECONDS`` ago."""
+    refunded = conn.execute(
+        "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds "
+        "WHERE sale_order_id = %s AND state != 'failed'", (order_id,)).fetchone()[0]
+    reserving = conn.execute(
+        """SELECT COALESCE(NULLIF(t.name, ''), v.terminal_id), SUM(v.amount_cents)
+           FROM refund_reservations v LEFT JOIN terminals t USING (terminal_id)
+           WHERE v.order_id = %(o)s AND NOT v.released
+             AND v.reserved_at > now() - make_interval(secs => %(hold)s)
+             AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.terminal_id = v.terminal_id
+                                                       AND r.refund_id = v.refund_id)
+           GROUP BY 1 ORDER BY 1""",
+        {"o": order_id, "hold": RESERVATION_HOLD_SECONDS}).fetchall()
+    return int(refunded), {lane: int(cents) for lane, cents in reserving}
 
 
 def release_refund(conn: psycopg.Connection[Any], refund_id: str) -> None:
@@ -416,8 +486,9 @@ def sale_detail(conn: psycopg.Connection[Any], terminal_id: str, order_id: str) 
             (order_id,)).fetchall()
     refundable = 0
     if sale["state"] in REFUNDABLE_STATES:
-        refundable = max(0, sale["amount_cents"] + sale["tip_cents"]
-                         - _refunds_counted(conn, order_id))
+        refunded, reserving = _refund_claims(conn, order_id)
+        refundable = max(0, sale["amount_cents"] + sale["tip_cents"] - refunded
+                         - sum(reserving.values()))
     return {"sale": _plain(sale), "refunds": [_plain(r) for r in refunds],
             "refundable_cents": refundable}
 

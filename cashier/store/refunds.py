@@ -7,14 +7,16 @@ The engine hands every refund here when the lane has a store database (``Payment
   uses another OTT Pay merchant, and its refundable amount is reserved under the sale's row
   lock (``central.reserve_refund``) before anything is journaled or sent: two lanes refunding
   the same sale at once cannot both pass. With the store down it is refused
-  (``StoreUnreachableError``): nothing is journaled.
+  (``StoreUnreachableError``), and while the store's schema is behind this lane's (a refund
+  never waits for a migration: ``central.connect``) too: nothing is journaled.
 - The lane's own sale is reserved the same way when the store is reachable and knows it paid;
-  when the store is down, or has not been shipped the sale yet, it is refunded on the journal's
-  word alone, as on a terminal of its own (the gateway refuses an over-refund itself).
+  when the store is down or behind, or has not been shipped the sale yet, it is refunded on the
+  journal's word alone, as on a terminal of its own (the gateway refuses an over-refund itself).
 - Then ``Refunder.refund`` does the rest as for any refund (one code path): the intent (and
   the store's description of another lane's sale) is journaled, the REFUND sent once, an
   unknown outcome queried. A reservation whose refund was never journaled, or never sent, is
-  released: at once, or, when the lane stopped in between, by its next refund. The refund
+  released: at once, or, when the lane stopped in between, by its next refund; whatever
+  happens, it stops counting after ``central.RESERVATION_HOLD_SECONDS``. The refund
   ships like any other change; once shipped, it counts in the store in place of its
   reservation.
 
@@ -25,7 +27,6 @@ costs a refund at most those, never a hang.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -48,12 +49,10 @@ class StoreRefunds:
     """Refunds of lane ``terminal_id`` (OTT Pay merchant ``merchant_id``) checked against the
     store database at ``database_url``. Thread-safe: each refund uses its own connection."""
 
-    def __init__(self, database_url: str, terminal_id: str, merchant_id: str | None, *,
-                 connect: Callable[[str], psycopg.Connection[Any]] = central.connect) -> None:
+    def __init__(self, database_url: str, terminal_id: str, merchant_id: str | None) -> None:
         self.database_url = database_url
         self.terminal_id = terminal_id
         self.merchant_id = merchant_id
-        self._connect = connect
 
     def refund(self, refunder: Refunder, order_id: str, amount_cents: int | None, *,
                operator_id: str | None = None) -> Refund:
@@ -65,8 +64,13 @@ class StoreRefunds:
         sale = refunder.journal.get_sale(order_id)
         own = sale is not None and sale.lane is None
         try:
-            conn = self._connect(self.database_url)
+            # Never a migration here: a store behind this lane's schema refuses at once.
+            conn = central.connect(self.database_url, upgrade=False)
         except (central.StoreUnavailableError, psycopg.Error, central.StoreSchemaError) as exc:
+            if not own and isinstance(exc, central.StoreUpgradingError):
+                raise RefundNotAllowedError(
+                    "The store database is being upgraded, so only sales made at this lane can "
+                    "be refunded now; try again in a few minutes.") from None
             if not own:
                 log.warning("refund of %s refused: the store database cannot be reached (%s)",
                             order_id, exc)
@@ -104,7 +108,7 @@ class StoreRefunds:
             raise RefundNotAllowedError(sentence(exc)) from None
         except psycopg.Error as exc:  # the store went away meanwhile: the journal decides
             log.info("refund of own sale %s without the store database (%s)", order_id,
-                     central.reason(exc))
+                     central.reason(exc, self.database_url))
             return refunder.refund(order_id, amount_cents, operator_id=operator_id,
                                    refund_id=refund_id)
         return self._send(conn, refunder, order_id, amount, operator_id, refund_id, None)
@@ -115,7 +119,7 @@ class StoreRefunds:
             found = central.store_sale(conn, order_id, self.terminal_id)
         except psycopg.Error as exc:
             log.warning("refund of %s refused: the store database failed (%s)", order_id,
-                        central.reason(exc))
+                        central.reason(exc, self.database_url))
             raise StoreUnreachableError() from None
         if found is None:
             raise SaleNotFoundError(f"no sale with order id {order_id} in this lane's journal "
@@ -135,7 +139,7 @@ class StoreRefunds:
             raise RefundNotAllowedError(sentence(exc)) from None
         except psycopg.Error as exc:
             log.warning("refund of %s refused: the store database failed (%s)", order_id,
-                        central.reason(exc))
+                        central.reason(exc, self.database_url))
             self._release(conn, refund_id)  # in case it was committed before the failure
             raise StoreUnreachableError() from None
         return self._send(conn, refunder, order_id, amount, operator_id, refund_id,
@@ -164,7 +168,7 @@ class StoreRefunds:
                                                       older_than=UNSENT_AFTER_SECONDS)
         except psycopg.Error as exc:
             log.info("store: this lane's reservations could not be checked (%s)",
-                     central.reason(exc))
+                     central.reason(exc, self.database_url))
             return
         for refund_id in reserved:
             if refunder.journal.get_refund(refund_id) is None:
@@ -172,14 +176,13 @@ class StoreRefunds:
                             "never sent: its reservation is released", refund_id)
                 self._release(conn, refund_id)
 
-    @staticmethod
-    def _release(conn: psycopg.Connection[Any], refund_id: str) -> None:
+    def _release(self, conn: psycopg.Connection[Any], refund_id: str) -> None:
         try:
             central.release_refund(conn, refund_id)
         except psycopg.Error as exc:
             log.warning("refund %s was never sent, but its reservation in the store could not "
                         "be released (%s); it holds that amount until released there",
-                        refund_id, central.reason(exc))
+                        refund_id, central.reason(exc, self.database_url))
 
 
 def _foreign_sale(found: dict[str, Any]) -> ForeignSale:

@@ -15,13 +15,18 @@ accountant or BI tool to read directly.
   ``state``) is its lane's journal and does not include it. Join refunds to their sale on
   (``sale_terminal_id``, ``sale_order_id``).
 - ``business_days``: each Z report a lane printed (``totals`` is the lane's own JSON).
-- ``refund_reservations``: refunds reserved against a sale before they were sent.
+- ``refund_reservations``: refunds reserved against a sale before they were sent. A reservation
+  counts against its sale until its refund ships (same ``refund_id``), until it is released
+  (the refund was never sent), or for ``central.RESERVATION_HOLD_SECONDS`` at most: after that
+  the gateway, which refuses refunding more than was paid, is the only guard left.
 - ``store_closures``: each store Z report (one per business day, numbered): when, by whom, the
   lanes that had closed the day by then (with their Z numbers) and the lanes still open, which
   were asked to close it (each does, through its own Z report, when its shipper learns of it).
 
 The migrations run in one transaction under an advisory lock, so two lanes starting together
-apply them once. Never edit a released migration: append one.
+apply them once; only the shipper and the ``cashier store`` commands run them, never a refund
+at the counter or the store screens (``central.connect``). Never edit a released migration:
+append one.
 """
 
 from __future__ import annotations
@@ -180,6 +185,25 @@ class StoreSchemaError(RuntimeError):
     """The store database cannot be used by this version of cashier."""
 
 
+def schema_version(conn: Any) -> int:
+    """The store database's schema version (0: none yet), without changing it or waiting for a
+    migration in progress (it reads the version from before it); ``StoreSchemaError`` if it is
+    newer than this cashier."""
+    with conn.transaction():
+        exists = conn.execute("SELECT to_regclass('cashier_schema') IS NOT NULL").fetchone()[0]
+        row = conn.execute("SELECT version FROM cashier_schema").fetchone() if exists else None
+    found = 0 if row is None else int(row[0])
+    _refuse_newer(found)
+    return found
+
+
+def _refuse_newer(found: int) -> None:
+    if found > SCHEMA_VERSION:
+        raise StoreSchemaError(
+            f"the store database is at schema version {found}, newer than this cashier "
+            f"(version {SCHEMA_VERSION}); update cashier on this lane")
+
+
 def migrate(conn: Any) -> int:
     """Bring the store database to ``SCHEMA_VERSION`` (``conn``: a psycopg connection, not in
     a transaction); returns the version found before."""
@@ -190,10 +214,7 @@ def migrate(conn: Any) -> int:
         if row is None:
             conn.execute("INSERT INTO cashier_schema (version) VALUES (0)")
         found = 0 if row is None else int(row[0])
-        if found > SCHEMA_VERSION:
-            raise StoreSchemaError(
-                f"the store database is at schema version {found}, newer than this cashier "
-                f"(version {SCHEMA_VERSION}); update cashier on this lane")
+        _refuse_newer(found)
         if found < SCHEMA_VERSION:
             # An index built over a store of millions of sales may take longer than any
             # everyday statement may (``central.STATEMENT_TIMEOUT_MS``); this transaction only.

@@ -157,7 +157,7 @@ class Shipper:
                     backlog = outbox.backlog(self._status.shipped_seq)
                     self._drop_connection(
                         str(exc) if not isinstance(exc, psycopg.Error) else
-                        f"the store database failed ({central.reason(exc)})",
+                        f"the store database failed ({central.reason(exc, self._url)})",
                         pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self._max_backoff)

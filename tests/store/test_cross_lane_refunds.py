@@ -21,7 +21,7 @@ from cashier.payments.engine import PaymentEngine
 from cashier.payments.errors import STORE_UNREACHABLE, StoreUnreachableError
 from cashier.payments.settings import PaymentSettings
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
-from cashier.store import central
+from cashier.store import central, schema
 from cashier.store.refunds import StoreRefunds
 from tests.cli.conftest import Cli, settings_text
 from tests.faults.proxy import Drop, FaultProxy
@@ -369,3 +369,48 @@ def test_a_lane_that_left_the_store_never_confirms_its_refund_of_another_lanes_s
         assert proxy.forwarded["REFUND"] == 0
         assert lane2.journal.require_sale(sale.order_id).refunded_cents == 0
     assert sim.order(sale.order_id).refunded_cents == 300
+
+
+def test_a_reservation_whose_refund_never_shipped_stops_counting_after_the_hold(
+        sim, lanes, store_url):
+    lane1, lane2 = lanes("L1"), lanes("L2")
+    sale = lane1.engine.pay_passive(1000, WECHAT)
+    lane1.ship(store_url)
+    ghost = ("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, amount_cents, "
+             "reserved_at) VALUES (%s, %s, 'L3', %s, now() - make_interval(secs => %s))")
+    with psycopg.connect(store_url, autocommit=True) as conn:  # lane 3 reserved, then stopped
+        conn.execute(ghost, ("GHOST", sale.order_id, 1000,
+                             central.RESERVATION_HOLD_SECONDS + 60))
+
+    for lane in (lane2, lane1):  # past the hold, it blocks no lane
+        assert lane.engine.refund(sale.order_id, 100, operator_id=OPERATOR).state == "succeeded"
+        lane.ship(store_url)
+
+    with psycopg.connect(store_url, autocommit=True) as conn:  # a fresh one still counts
+        conn.execute(ghost, ("FRESH", sale.order_id, 400, 0))
+    for lane in (lane2, lane1):
+        with pytest.raises(RefundNotAllowedError,
+                           match=r"^Cannot refund 5\.00: only 4\.00 of sale .* remains "
+                                 r"refundable; 4\.00 of it is being refunded at L3 right now\.$"):
+            lane.engine.refund(sale.order_id, 500, operator_id=OPERATOR)
+    assert len(sim.requests(action="REFUND")) == 2
+
+
+def test_a_refund_never_upgrades_the_store_and_refuses_another_lanes_sale_meanwhile(
+        sim, lanes, store_url):
+    lane1, lane2 = lanes("L1"), lanes("L2")
+    sale = lane1.engine.pay_passive(1000, WECHAT)
+    lane1.ship(store_url)
+    behind = schema.SCHEMA_VERSION - 1  # as if a newer cashier had not upgraded it yet
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute("UPDATE cashier_schema SET version = %s", (behind,))
+
+    with pytest.raises(RefundNotAllowedError, match="^The store database is being upgraded, so "
+                                                    "only sales made at this lane can be "):
+        lane2.engine.refund(sale.order_id, 100, operator_id=OPERATOR)
+    assert lane1.engine.refund(sale.order_id, 100, operator_id=OPERATOR).state == "succeeded"
+
+    assert len(sim.requests(action="REFUND")) == 1 and reservations(store_url) == []
+    assert lane2.journal.get_sale(sale.order_id) is None
+    with psycopg.connect(store_url) as conn:
+        assert conn.execute("SELECT version FROM cashier_schema").fetchone()[0] == behind

@@ -94,3 +94,35 @@ def test_migration_3_names_the_sale_lane_of_refunds_already_shipped(store_url):
         assert conn.execute("SELECT terminal_id, sale_terminal_id FROM refunds").fetchall() == [
             ("L1", "L1")]
         assert conn.execute("SELECT merchant_id FROM terminals").fetchall() == [(None,)]
+
+
+def test_a_refund_waiting_on_another_lanes_reservation_is_refused_saying_so(
+        store_url, shipped_sale, monkeypatch):
+    monkeypatch.setattr(central, "REFUND_LOCK_TIMEOUT_MS", 300)
+    with psycopg.connect(store_url, autocommit=True) as holder, holder.transaction():
+        holder.execute("SELECT 1 FROM sales WHERE order_id = %s FOR UPDATE", (shipped_sale,))
+        with central.connect(store_url) as conn, pytest.raises(
+                central.RefundRefusedError,
+                match=f"^another lane is refunding sale {shipped_sale} right now; try again in "
+                      "a moment$"):
+            central.reserve_refund(conn, order_id=shipped_sale, refund_id="RW", terminal_id="L2")
+    with central.connect(store_url) as conn:  # nothing was reserved meanwhile
+        assert central.reserve_refund(conn, order_id=shipped_sale, refund_id="RW",
+                                      terminal_id="L2") == 102
+
+
+def test_a_lane_gone_quiet_inside_a_reservation_loses_its_lock_to_the_server(
+        store_url, shipped_sale, monkeypatch):
+    with central.connect(store_url) as conn:
+        assert conn.execute("SHOW idle_in_transaction_session_timeout").fetchone()[0] == \
+            f"{central.IDLE_IN_TRANSACTION_MS // 1000}s"
+    monkeypatch.setattr(central, "IDLE_IN_TRANSACTION_MS", 200)
+    stuck = central.connect(store_url)  # a lane that stops while holding the sale's row lock
+    try:
+        stuck.execute("BEGIN")
+        stuck.execute("SELECT 1 FROM sales WHERE order_id = %s FOR UPDATE", (shipped_sale,))
+        with central.connect(store_url) as conn:  # waits (at most the lock timeout), then passes
+            assert central.reserve_refund(conn, order_id=shipped_sale, refund_id="RI",
+                                          terminal_id="L2") == 102
+    finally:
+        stuck.close()

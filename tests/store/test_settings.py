@@ -117,6 +117,24 @@ def test_an_address_libpq_cannot_parse_is_refused_without_quoting_it(password):
 
 
 @pytest.mark.parametrize("password", UNPARSEABLE_PASSWORDS)
+def test_no_store_sentence_carries_the_password_whatever_the_driver_says(password):
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from cashier.store import central
+
+    url = f"postgresql://lane:{password}@127.0.0.1:1/store"
+    problem = central.connection_problem(url)
+    assert problem is not None and "is not a valid PostgreSQL address" in problem
+    assert password not in problem
+    with pytest.raises(psycopg.Error) as driver:  # libpq's own sentence quotes the address
+        conninfo_to_dict(url)
+    said = central.reason(driver.value, url)
+    assert password not in said and url not in said
+    assert "lane" not in central.reason(psycopg.Error(f"missing something in {url}"), url)
+
+
+@pytest.mark.parametrize("password", UNPARSEABLE_PASSWORDS)
 def test_every_form_of_the_password_is_masked_in_the_log(tmp_path, monkeypatch, password):
     import logging
     from urllib.parse import quote, quote_plus, unquote

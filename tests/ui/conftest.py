@@ -108,6 +108,16 @@ def lane_settings(folder: Path, url: str | None, gateway, *, lane: str = "lane-1
 
 
 @pytest.fixture
+def store_url(store_url: str) -> str:
+    """The test's store database with its tables up to date, as the lanes' shipping keeps it:
+    the store screens never upgrade it themselves (``central.connect``)."""
+    from cashier.store import central
+
+    central.connect(store_url).close()
+    return store_url
+
+
+@pytest.fixture
 def make_lane_terminal(qtbot, tmp_path):
     """A terminal of a real account, not demo mode: ``make(gateway, store_url=None, lane=...,
     printer_port=..., payments=..., request_timeout=...)`` runs it with its gateway client to
