@@ -14,6 +14,7 @@ from cashier.secrets import MemorySecretStore
 from cashier.ui.bridge import Bridge
 from cashier.ui.first_run import FirstRunDialog
 from cashier.ui.settings_dialog import SettingsDialog
+from tests.store.test_settings import UNPARSEABLE_PASSWORDS
 
 PASSWORD = "Secr3t-pw"
 READY = "The store database answers and is ready."
@@ -79,6 +80,28 @@ def test_an_unreachable_store_says_why_without_the_password(qtbot, bridge, tmp_p
     qtbot.waitUntil(lambda: dialog.store.result.text().startswith(
         "The store database cannot be reached ("), timeout=15_000)
     assert PASSWORD not in dialog.store.result.text()
+
+
+@pytest.mark.parametrize("password", UNPARSEABLE_PASSWORDS)
+def test_a_password_libpq_cannot_parse_is_never_said_back(qtbot, bridge, tmp_path, closed_port,
+                                                          password):
+    path = tmp_path / "cashier.toml"
+    dialog = settings(qtbot, bridge, path)
+    dialog.store.terminal_id.setText("lane-1")
+    # Written into the address: refused at once, in the settings' sentence, nothing tried.
+    dialog.store.url.setText(f"postgresql://cashier:{password}@127.0.0.1:{closed_port}/store")
+    dialog.store.test_button.click()
+    assert "database_url is not a valid PostgreSQL address" in dialog.store.result.text()
+    assert password not in dialog.store.result.text()
+    assert dialog.save() is None and password not in dialog.message.text()
+    assert not path.exists()
+    # Typed in the password field: encoded into the address, so the store itself is tried.
+    dialog.store.url.setText(f"postgresql://cashier@127.0.0.1:{closed_port}/store")
+    dialog.store.password.setText(password)
+    dialog.store.test_button.click()
+    qtbot.waitUntil(lambda: dialog.store.result.text().startswith(
+        "The store database cannot be reached ("), timeout=15_000)
+    assert password not in dialog.store.result.text()
 
 
 def test_the_password_is_never_shown_back_and_kept_when_left_empty(qtbot, bridge, tmp_path):
