@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -22,6 +23,13 @@ from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 from tests.faults import FaultProxy
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A suite started in the background of a shell without job control (`make test &`, a CI step
+# run that way) inherits SIGINT ignored, and an ignored signal stays ignored across exec: the
+# commands the tests start would then never see the Ctrl-C some tests send them. A handler
+# (unlike SIG_IGN) is reset by exec, so each child starts with Ctrl-C working as at a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _live_threads() -> set[threading.Thread]:
