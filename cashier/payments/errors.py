@@ -7,6 +7,8 @@ Bad input is refused before anything is journaled or sent: amounts raise
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cashier.journal.store import DayAlreadyClosedError, RefundNotAllowedError, SaleNotFoundError
 from cashier.payments.states import IllegalTransition
 
@@ -33,6 +35,7 @@ class RefundsInProgressError(PaymentError):
     def __init__(self, day: str, refund_ids: list[str]) -> None:
         super().__init__(f"refund(s) {', '.join(refund_ids)} of business day {day} are still "
                          "being sent to the gateway; close the day once they are answered")
+        self.day = day
         self.refund_ids = refund_ids
 
 
@@ -42,6 +45,50 @@ class StoreUnreachableError(RefundNotAllowedError):
 
     def __init__(self) -> None:
         super().__init__(STORE_UNREACHABLE)
+
+
+@dataclass(frozen=True)
+class StoreRefusal:
+    """Why the store database refused a refund, in fields a screen can word in its own language
+    (the exception's text is the English sentence). ``kind`` is one of:
+
+    - ``upgrading``: the store's schema is being upgraded; only this lane's sales now.
+    - ``locked``: another lane is reserving a refund of ``order_id`` right now.
+    - ``nothing_left``: nothing of ``order_id`` is left to refund.
+    - ``over_refund``: ``amount_cents`` asked, only ``remaining_cents`` left.
+    - ``ambiguous``: more than one lane used ``order_id``.
+    - ``not_paid``: the sale is in ``state``, not paid.
+    - ``not_found``: no lane has shipped a sale ``order_id`` to the store.
+    - ``other_merchant``: ``lane`` made the sale under another OTT Pay merchant.
+    - ``bad_amount``: ``amount_cents`` is not more than 0.
+
+    ``reserving`` holds (lane, cents) of the sale being refunded right now at other lanes.
+    """
+
+    kind: str
+    order_id: str
+    lane: str | None = None
+    amount_cents: int | None = None
+    remaining_cents: int | None = None
+    state: str | None = None
+    reserving: tuple[tuple[str, int], ...] = ()
+
+
+class StoreRefusedError(RefundNotAllowedError):
+    """The store database refused a refund (``refusal`` says why); nothing was recorded or sent."""
+
+    def __init__(self, message: str, refusal: StoreRefusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+
+
+class StoreSaleNotFoundError(SaleNotFoundError):
+    """Neither this lane's journal nor the store database knows the sale (``refusal``, of kind
+    ``not_found``); nothing was recorded or sent."""
+
+    def __init__(self, message: str, refusal: StoreRefusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 #: ``StoreUnreachableError``'s sentence (the screens show their translation of it).
@@ -57,5 +104,8 @@ __all__ = [
     "RefundNotAllowedError",
     "STORE_UNREACHABLE",
     "SaleNotFoundError",
+    "StoreRefusal",
+    "StoreRefusedError",
+    "StoreSaleNotFoundError",
     "StoreUnreachableError",
 ]

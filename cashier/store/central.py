@@ -30,6 +30,7 @@ import psycopg.rows
 from cashier.config import REDACTED, database_password_forms
 from cashier.config.values import BAD_DATABASE_URL, valid_database_url
 from cashier.journal.records import OPEN_STATES, PAID_STATES, REFUNDABLE_STATES
+from cashier.payments.errors import StoreRefusal
 from cashier.payments.reports import WalletTotals
 from cashier.store import schema
 from cashier.store.outbox import Batch
@@ -231,7 +232,12 @@ REFUND_LOCK_TIMEOUT_MS = 5_000
 
 
 class RefundRefusedError(RuntimeError):
-    """The store refuses to reserve that refund; the message is one sentence."""
+    """The store refuses to reserve that refund; the message is one sentence, ``refusal`` its
+    fields."""
+
+    def __init__(self, message: str, refusal: StoreRefusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 class StoreBehindError(RefundRefusedError):
@@ -273,7 +279,8 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
     ``refund_id`` again returns the amount reserved before. Raises ``RefundRefusedError``.
     """
     if amount_cents is not None and amount_cents <= 0:
-        raise RefundRefusedError("a refund must be more than 0.00")
+        raise RefundRefusedError("a refund must be more than 0.00", StoreRefusal(
+            "bad_amount", order_id, amount_cents=amount_cents))
     try:
         with conn.transaction():
             conn.execute(f"SET LOCAL lock_timeout = {REFUND_LOCK_TIMEOUT_MS}")
@@ -284,7 +291,7 @@ def reserve_refund(conn: psycopg.Connection[Any], *, order_id: str, refund_id: s
                             terminal_id=terminal_id, amount_cents=amount_cents, at_most=at_most)
     except psycopg.errors.LockNotAvailable:
         raise RefundRefusedError(f"another lane is refunding sale {order_id} right now; try "
-                                 "again in a moment") from None
+                                 "again in a moment", StoreRefusal("locked", order_id)) from None
 
 
 def _reserve(conn: psycopg.Connection[Any], rows: list[Any], *, order_id: str, refund_id: str,
@@ -292,17 +299,19 @@ def _reserve(conn: psycopg.Connection[Any], rows: list[Any], *, order_id: str, r
     """``reserve_refund`` once sale ``order_id``'s ``rows`` are locked."""
     if not rows:
         raise StoreBehindError(f"no sale with order id {order_id} in the store (a lane's "
-                               "newest sales appear once it has shipped them)")
+                               "newest sales appear once it has shipped them)",
+                               StoreRefusal("not_found", order_id))
     if len(rows) > 1:
         raise RefundRefusedError(f"order id {order_id} was used by more than one lane; "
-                                 "refund it at the lane that made the sale")
+                                 "refund it at the lane that made the sale",
+                                 StoreRefusal("ambiguous", order_id))
     _, total, state = rows[0]
     if state in OPEN_STATES:
         raise StoreBehindError(f"sale {order_id} is {state} in the store; only paid sales "
-                               "can be refunded")
+                               "can be refunded", StoreRefusal("not_paid", order_id, state=state))
     if state not in REFUNDABLE_STATES:
         raise RefundRefusedError(f"sale {order_id} is {state}; only paid sales can be "
-                                 "refunded")
+                                 "refunded", StoreRefusal("not_paid", order_id, state=state))
     before = conn.execute("SELECT amount_cents FROM refund_reservations WHERE refund_id = %s",
                           (refund_id,)).fetchone()
     if before is not None:
@@ -311,15 +320,19 @@ def _reserve(conn: psycopg.Connection[Any], rows: list[Any], *, order_id: str, r
     remaining = int(total) - refunded - sum(reserving.values())
     being_refunded = "".join(f"; {cents / 100:.2f} of it is being refunded at {lane} right now"
                              for lane, cents in reserving.items())
+    claims = tuple(reserving.items())
     if remaining <= 0:
-        raise RefundRefusedError(f"sale {order_id} has nothing left to refund{being_refunded}")
+        raise RefundRefusedError(f"sale {order_id} has nothing left to refund{being_refunded}",
+                                 StoreRefusal("nothing_left", order_id, reserving=claims))
     wanted = amount_cents
     if wanted is None:
         wanted = remaining if at_most is None else min(remaining, at_most)
     if wanted > remaining:
         raise RefundRefusedError(f"cannot refund {wanted / 100:.2f}: only "
                                  f"{remaining / 100:.2f} of sale {order_id} remains "
-                                 f"refundable{being_refunded}")
+                                 f"refundable{being_refunded}", StoreRefusal(
+                                     "over_refund", order_id, amount_cents=wanted,
+                                     remaining_cents=remaining, reserving=claims))
     conn.execute("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, "
                  "amount_cents) VALUES (%s, %s, %s, %s)",
                  (refund_id, order_id, terminal_id, wanted))

@@ -32,9 +32,13 @@ from typing import Any
 import psycopg
 
 from cashier.journal.records import ForeignSale, Refund, Sale
-from cashier.journal.store import RefundNotAllowedError, SaleNotFoundError
 from cashier.money import check_cents
-from cashier.payments.errors import StoreUnreachableError
+from cashier.payments.errors import (
+    StoreRefusal,
+    StoreRefusedError,
+    StoreSaleNotFoundError,
+    StoreUnreachableError,
+)
 from cashier.payments.refunds import Refunder
 from cashier.sentence import sentence
 from cashier.store import central
@@ -57,8 +61,8 @@ class StoreRefunds:
     def refund(self, refunder: Refunder, order_id: str, amount_cents: int | None, *,
                operator_id: str | None = None) -> Refund:
         """``Refunder.refund`` of a sale of any lane (see the module docstring); raises what it
-        raises, plus ``StoreUnreachableError`` / ``RefundNotAllowedError`` /
-        ``SaleNotFoundError`` for another lane's sale the store cannot vouch for."""
+        raises, plus ``StoreUnreachableError`` / ``StoreRefusedError`` /
+        ``StoreSaleNotFoundError`` for a sale the store cannot vouch for."""
         if amount_cents is not None:
             check_cents(amount_cents, max_cents=10**12)
         sale = refunder.journal.get_sale(order_id)
@@ -68,9 +72,10 @@ class StoreRefunds:
             conn = central.connect(self.database_url, upgrade=False)
         except (central.StoreUnavailableError, psycopg.Error, central.StoreSchemaError) as exc:
             if not own and isinstance(exc, central.StoreUpgradingError):
-                raise RefundNotAllowedError(
+                raise StoreRefusedError(
                     "The store database is being upgraded, so only sales made at this lane can "
-                    "be refunded now; try again in a few minutes.") from None
+                    "be refunded now; try again in a few minutes.",
+                    StoreRefusal("upgrading", order_id)) from None
             if not own:
                 log.warning("refund of %s refused: the store database cannot be reached (%s)",
                             order_id, exc)
@@ -105,7 +110,7 @@ class StoreRefunds:
             return refunder.refund(order_id, amount_cents, operator_id=operator_id,
                                    refund_id=refund_id)
         except central.RefundRefusedError as exc:
-            raise RefundNotAllowedError(sentence(exc)) from None
+            raise StoreRefusedError(sentence(exc), exc.refusal) from None
         except psycopg.Error as exc:  # the store went away meanwhile: the journal decides
             log.info("refund of own sale %s without the store database (%s)", order_id,
                      central.reason(exc, self.database_url))
@@ -122,21 +127,23 @@ class StoreRefunds:
                         central.reason(exc, self.database_url))
             raise StoreUnreachableError() from None
         if found is None:
-            raise SaleNotFoundError(f"no sale with order id {order_id} in this lane's journal "
-                                    "or in the store database (a lane's newest sales appear "
-                                    "there once it has shipped them)")
+            raise StoreSaleNotFoundError(
+                f"no sale with order id {order_id} in this lane's journal or in the store "
+                "database (a lane's newest sales appear there once it has shipped them)",
+                StoreRefusal("not_found", order_id))
         lane = found["terminal_name"] or found["terminal_id"]
         if found["merchant_id"] and self.merchant_id and found["merchant_id"] != self.merchant_id:
-            raise RefundNotAllowedError(
+            raise StoreRefusedError(
                 f"sale {order_id} was made at {lane} under another OTT Pay merchant, so only a "
-                "lane of that merchant can refund it")
+                "lane of that merchant can refund it",
+                StoreRefusal("other_merchant", order_id, lane=lane))
         refund_id = refunder.new_refund_id(None)
         try:
             amount = central.reserve_refund(conn, order_id=order_id, refund_id=refund_id,
                                             terminal_id=self.terminal_id,
                                             amount_cents=amount_cents)
         except central.RefundRefusedError as exc:
-            raise RefundNotAllowedError(sentence(exc)) from None
+            raise StoreRefusedError(sentence(exc), exc.refusal) from None
         except psycopg.Error as exc:
             log.warning("refund of %s refused: the store database failed (%s)", order_id,
                         central.reason(exc, self.database_url))

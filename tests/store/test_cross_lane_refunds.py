@@ -18,7 +18,13 @@ import pytest
 from cashier.journal import Journal, RefundNotAllowedError, SaleNotFoundError
 from cashier.ottpay.client import OttPayClient
 from cashier.payments.engine import PaymentEngine
-from cashier.payments.errors import STORE_UNREACHABLE, StoreUnreachableError
+from cashier.payments.errors import (
+    STORE_UNREACHABLE,
+    StoreRefusal,
+    StoreRefusedError,
+    StoreSaleNotFoundError,
+    StoreUnreachableError,
+)
 from cashier.payments.settings import PaymentSettings
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 from cashier.store import central, schema
@@ -203,12 +209,20 @@ def test_refusals_from_the_store_reserve_nothing_and_send_nothing(sim, lanes, st
     other_merchant = lanes("L3", merchant_id="OTHER")
 
     with pytest.raises(SaleNotFoundError, match="NOSUCHORDER1 in this lane's journal or in "
-                                                "the store"):
+                                                "the store") as not_found:
         lane2.engine.refund("NOSUCHORDER1", 100, operator_id=OPERATOR)
-    with pytest.raises(RefundNotAllowedError, match="only 5.00 of sale"):
+    with pytest.raises(RefundNotAllowedError, match="only 5.00 of sale") as too_much:
         lane2.engine.refund(sale.order_id, 501, operator_id=OPERATOR)
-    with pytest.raises(RefundNotAllowedError, match="under another OTT Pay merchant"):
+    with pytest.raises(RefundNotAllowedError, match="under another OTT Pay merchant") as other:
         other_merchant.engine.refund(sale.order_id, 100, operator_id=OPERATOR)
+    # The screens word each refusal themselves, from its fields.
+    assert isinstance(not_found.value, StoreSaleNotFoundError)
+    assert not_found.value.refusal == StoreRefusal("not_found", "NOSUCHORDER1")
+    assert isinstance(too_much.value, StoreRefusedError)
+    assert too_much.value.refusal == StoreRefusal("over_refund", sale.order_id,
+                                                  amount_cents=501, remaining_cents=500)
+    assert isinstance(other.value, StoreRefusedError)
+    assert other.value.refusal == StoreRefusal("other_merchant", sale.order_id, lane="Lane L1")
 
     assert sim.requests(action="REFUND") == []
     assert reservations(store_url) == []
@@ -391,8 +405,12 @@ def test_a_reservation_whose_refund_never_shipped_stops_counting_after_the_hold(
     for lane in (lane2, lane1):
         with pytest.raises(RefundNotAllowedError,
                            match=r"^Cannot refund 5\.00: only 4\.00 of sale .* remains "
-                                 r"refundable; 4\.00 of it is being refunded at L3 right now\.$"):
+                                 r"refundable; 4\.00 of it is being refunded at L3 right now\.$"
+                           ) as refused:
             lane.engine.refund(sale.order_id, 500, operator_id=OPERATOR)
+        assert refused.value.refusal == StoreRefusal(
+            "over_refund", sale.order_id, amount_cents=500, remaining_cents=400,
+            reserving=(("L3", 400),))
     assert len(sim.requests(action="REFUND")) == 2
 
 
@@ -406,8 +424,11 @@ def test_a_refund_never_upgrades_the_store_and_refuses_another_lanes_sale_meanwh
         conn.execute("UPDATE cashier_schema SET version = %s", (behind,))
 
     with pytest.raises(RefundNotAllowedError, match="^The store database is being upgraded, so "
-                                                    "only sales made at this lane can be "):
+                                                    "only sales made at this lane can be "
+                       ) as upgrading:
         lane2.engine.refund(sale.order_id, 100, operator_id=OPERATOR)
+    assert upgrading.value.refusal == StoreRefusal(
+        "upgrading", sale.order_id)
     assert lane1.engine.refund(sale.order_id, 100, operator_id=OPERATOR).state == "succeeded"
 
     assert len(sim.requests(action="REFUND")) == 1 and reservations(store_url) == []

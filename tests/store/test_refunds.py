@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from cashier.journal import Journal
+from cashier.payments.errors import StoreRefusal
 from cashier.store import central
 from tests.store.lane import sell
 from tests.store.test_shipping import ship_all
@@ -66,12 +67,21 @@ def test_a_reservation_counts_until_released_and_again_returns_the_same(store_ur
         reserve = dict(order_id=shipped_sale, terminal_id="L2")
         assert central.reserve_refund(conn, refund_id="RA", amount_cents=100, **reserve) == 100
         assert central.reserve_refund(conn, refund_id="RA", amount_cents=100, **reserve) == 100
-        with pytest.raises(central.RefundRefusedError, match="only 0.02 of sale"):
+        with pytest.raises(central.RefundRefusedError, match="only 0.02 of sale") as refused:
             central.reserve_refund(conn, refund_id="RB", amount_cents=50, **reserve)
+        assert refused.value.refusal == StoreRefusal(
+            "over_refund", shipped_sale, amount_cents=50, remaining_cents=2,
+            reserving=(("L2", 100),))
         central.release_refund(conn, "RA")
         assert central.reserve_refund(conn, refund_id="RB", **reserve) == 102
-        with pytest.raises(central.RefundRefusedError, match="no sale with order id NOPE"):
+        with pytest.raises(central.RefundRefusedError, match="nothing left") as refused:
+            central.reserve_refund(conn, refund_id="RD", **reserve)
+        assert refused.value.refusal == StoreRefusal("nothing_left", shipped_sale,
+                                                     reserving=(("L2", 102),))
+        with pytest.raises(central.RefundRefusedError, match="no sale with order id NOPE") \
+                as refused:
             central.reserve_refund(conn, refund_id="RC", order_id="NOPE", terminal_id="L2")
+        assert refused.value.refusal == StoreRefusal("not_found", "NOPE")
     finally:
         conn.close()
 
@@ -104,8 +114,9 @@ def test_a_refund_waiting_on_another_lanes_reservation_is_refused_saying_so(
         with central.connect(store_url) as conn, pytest.raises(
                 central.RefundRefusedError,
                 match=f"^another lane is refunding sale {shipped_sale} right now; try again in "
-                      "a moment$"):
+                      "a moment$") as refused:
             central.reserve_refund(conn, order_id=shipped_sale, refund_id="RW", terminal_id="L2")
+        assert refused.value.refusal == StoreRefusal("locked", shipped_sale)
     with central.connect(store_url) as conn:  # nothing was reserved meanwhile
         assert central.reserve_refund(conn, order_id=shipped_sale, refund_id="RW",
                                       terminal_id="L2") == 102
