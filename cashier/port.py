@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +144,11 @@ class CounterPort:
     def x_report(self) -> DayReport:
         return self._engine.x_report()
 
-    def z_report(self, day: str) -> DayReport:
-        return self._engine.z_report(day)
+    def z_report(self, day: str, *,
+                 on_wait: Callable[[list[str]], None] | None = None) -> DayReport:
+        """Close ``day``; ``on_wait`` (called from this thread) is told the refunds being sent
+        that the Z waits for first, if any."""
+        return self._engine.z_report(day, on_wait=on_wait)
 
     def recover(self) -> list[Sale]:
         """Start-up: settle what a previous run left open, keep reconciling silent outcomes,

@@ -645,20 +645,22 @@ class PaymentEngine:
         """Running totals of a business day (default: the current one); changes nothing."""
         return x_report(self.journal, day or self.journal.current_business_day())
 
-    def z_report(self, day: str | None = None) -> DayReport:
+    def z_report(self, day: str | None = None, *,
+                 on_wait: Callable[[list[str]], None] | None = None) -> DayReport:
         """Close a business day (default: the current one); ``DayAlreadyClosedError`` if closed.
 
         A reconciliation sweep runs first, so late payments and refunds the gateway confirmed
         since are in the totals. A refund of the day this terminal is sending right now is
         waited for (as long as a refund may take: ``passive_timeout`` plus one request), so the
         Z holds it: the cashier who just refunded a customer expects it in the day's Z, and its
-        answer is seconds away. ``RefundsInProgressError`` if it is still being sent then.
-        Sales still waiting for the gateway do not stop it: they are counted as open.
+        answer is seconds away (``on_wait`` is told the refund ids first, from this thread).
+        ``RefundsInProgressError`` if it is still being sent then. Sales still waiting for the
+        gateway do not stop it: they are counted as open.
         """
         self.reconcile()
         day = day or self.journal.current_business_day()
         wait = self.settings.passive_timeout + self.client.request_seconds
-        with self.refunder.sending(day, wait=wait) as refunds:
+        with self.refunder.sending(day, wait=wait, on_wait=on_wait) as refunds:
             if refunds:
                 raise RefundsInProgressError(day, refunds)
             return z_report(self.journal, day)

@@ -113,9 +113,11 @@ class Refunder:
                 self._changed.notify_all()
 
     @contextmanager
-    def sending(self, day: str, *, wait: float = 0.0) -> Iterator[list[str]]:
+    def sending(self, day: str, *, wait: float = 0.0,
+                on_wait: Callable[[list[str]], None] | None = None) -> Iterator[list[str]]:
         """The refunds this process is making (``refund`` has not returned) that are, or may
-        become, of business ``day``, after waiting up to ``wait`` seconds for them to end.
+        become, of business ``day``, after waiting up to ``wait`` seconds for them to end
+        (``on_wait`` is told which, before the wait: a screen says why it is waiting).
 
         A Z report closes ``day`` inside the block: a refund's business day is fixed when it is
         journaled, and the Z counts only succeeded refunds, so one being sent as the day closes
@@ -125,6 +127,8 @@ class Refunder:
             if self._of_day(day) and wait > 0:
                 log.info("business day %s: the Z report waits for refund(s) %s being sent",
                          day, ", ".join(self._of_day(day)))
+                if on_wait is not None:
+                    on_wait(self._of_day(day))
                 self._changed.wait_for(lambda: not self._of_day(day), timeout=wait)
             yield self._of_day(day)
 

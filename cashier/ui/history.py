@@ -34,7 +34,12 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money, parse_amount
 from cashier.operators import Operator
-from cashier.payments.errors import StoreUnreachableError
+from cashier.payments.errors import (
+    StoreRefusal,
+    StoreRefusedError,
+    StoreSaleNotFoundError,
+    StoreUnreachableError,
+)
 from cashier.port import CounterPort, HistoryPage, Lane, SaleDetail
 from cashier.ui.bridge import Bridge
 from cashier.ui.labels import refund_state_label, release_warning, state_label, wallet_label
@@ -411,12 +416,45 @@ class HistoryDialog(QDialog):
                         on_error=self._refund_refused)
 
     def _refund_refused(self, exc: BaseException) -> None:
-        if not isinstance(exc, StoreUnreachableError):
+        if isinstance(exc, StoreUnreachableError):
+            text = self.tr("The store database cannot be reached, so only sales made at this "
+                           "lane can be refunded now.")
+        elif isinstance(exc, (StoreRefusedError, StoreSaleNotFoundError)):
+            text = self._store_refusal(exc.refusal) or str(exc)
+        else:
             self._show_error(exc)
             return
         self.status.setText("")
-        self.notice.setText(self.tr("The store database cannot be reached, so only sales made "
-                                    "at this lane can be refunded now."))
+        self.notice.setText(text)
+
+    def _store_refusal(self, refusal: StoreRefusal) -> str:
+        """The store's refusal of a refund in the interface language ("" for an unknown kind)."""
+        order = refusal.order_id
+        texts = {
+            "upgrading": self.tr("The store database is being upgraded, so only sales made at "
+                                 "this lane can be refunded now; try again in a few minutes."),
+            "locked": self.tr("Another lane is refunding sale %1 right now; try again in a "
+                              "moment.").replace("%1", order),
+            "nothing_left": self.tr("Sale %1 has nothing left to refund.").replace("%1", order),
+            "over_refund": self.tr("Cannot refund %1: only %2 of sale %3 remains refundable.")
+            .replace("%1", self._money(refusal.amount_cents or 0))
+            .replace("%2", self._money(refusal.remaining_cents or 0)).replace("%3", order),
+            "ambiguous": self.tr("Order id %1 was used by more than one lane; refund it at the "
+                                 "lane that made the sale.").replace("%1", order),
+            "not_paid": self.tr("Sale %1 is %2; only paid sales can be refunded.")
+            .replace("%1", order).replace("%2", state_label(refusal.state or "")),
+            "not_found": self.tr("No sale with order id %1 at this lane or in the store "
+                                 "database; a lane's newest sales appear there once it has "
+                                 "shipped them.").replace("%1", order),
+            "other_merchant": self.tr("Sale %1 was made at %2 under another OTT Pay merchant, "
+                                      "so only a lane of that merchant can refund it.")
+            .replace("%1", order).replace("%2", refusal.lane or ""),
+        }
+        text = texts.get(refusal.kind, "")
+        for lane, cents in refusal.reserving if text else ():
+            text += self.tr(" %1 of it is being refunded at %2 right now.") \
+                .replace("%1", self._money(cents)).replace("%2", lane)
+        return text
 
     def _refunded(self, refund: Any) -> None:
         amount = self._money(refund.amount_cents)

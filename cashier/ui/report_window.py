@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cashier.money import format_money
+from cashier.payments.errors import RefundsInProgressError
 from cashier.payments.reports import DayReport
 from cashier.port import CounterPort, StoreReport
 from cashier.ui.bridge import Bridge
@@ -209,7 +210,23 @@ class ReportWindow(QDialog):
                                   on_go=lambda: self._close(report.business_day))
 
     def _close(self, day: str) -> None:
-        self.bridge.run(self.port.z_report, day, on_done=self._closed, on_error=self._error)
+        bridge, waiting = self.bridge, weak_slot(self._waiting_for_refunds)
+        self.bridge.run(self.port.z_report, day,
+                        on_wait=lambda _refund_ids: bridge.call_on_gui(waiting),
+                        on_done=self._closed, on_error=self._close_failed)
+
+    def _waiting_for_refunds(self) -> None:
+        """The Z waits (briefly) for a refund of the day this lane is sending right now."""
+        self.notice.setText(self.tr("Waiting for a refund being sent to the gateway…"))
+
+    def _close_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, RefundsInProgressError):
+            self._error(exc)
+            return
+        self.notice.setText(
+            self.tr("Refund(s) %1 of business day %2 are still being sent to the gateway; close "
+                    "the day once they are answered.")
+            .replace("%1", ", ".join(exc.refund_ids)).replace("%2", exc.day))
 
     def _closed(self, report: Any) -> None:
         self.show_report(report)

@@ -429,6 +429,10 @@
         <translation>无法连接门店数据库，因此现在只能为本收银台的交易退款。</translation>
     </message>
     <message>
+        <source> %1 of it is being refunded at %2 right now.</source>
+        <translation>其中 %1 正在 %2 退款。</translation>
+    </message>
+    <message>
         <source>Business day %1 only</source>
         <translation>仅营业日 %1</translation>
     </message>
@@ -471,6 +475,38 @@
     <message>
         <source>Refunding…</source>
         <translation>正在退款…</translation>
+    </message>
+    <message>
+        <source>The store database is being upgraded, so only sales made at this lane can be refunded now; try again in a few minutes.</source>
+        <translation>门店数据库正在升级，因此现在只能为本收银台的交易退款；请几分钟后再试。</translation>
+    </message>
+    <message>
+        <source>Another lane is refunding sale %1 right now; try again in a moment.</source>
+        <translation>另一台收银台正在为交易 %1 退款；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Sale %1 has nothing left to refund.</source>
+        <translation>交易 %1 已无可退金额。</translation>
+    </message>
+    <message>
+        <source>Cannot refund %1: only %2 of sale %3 remains refundable.</source>
+        <translation>无法退款 %1：交易 %3 仅剩 %2 可退。</translation>
+    </message>
+    <message>
+        <source>Order id %1 was used by more than one lane; refund it at the lane that made the sale.</source>
+        <translation>订单号 %1 被多台收银台使用；请在发起该交易的收银台退款。</translation>
+    </message>
+    <message>
+        <source>Sale %1 is %2; only paid sales can be refunded.</source>
+        <translation>交易 %1 的状态为“%2”；只有已支付的交易才能退款。</translation>
+    </message>
+    <message>
+        <source>No sale with order id %1 at this lane or in the store database; a lane&apos;s newest sales appear there once it has shipped them.</source>
+        <translation>本收银台和门店数据库中都没有订单号为 %1 的交易；收银台的最新交易上传后才会出现在门店数据库中。</translation>
+    </message>
+    <message>
+        <source>Sale %1 was made at %2 under another OTT Pay merchant, so only a lane of that merchant can refund it.</source>
+        <translation>交易 %1 由 %2 以另一个 OTT Pay 商户号收款，只能由该商户的收银台退款。</translation>
     </message>
     <message>
         <source>Refunded %1.</source>
@@ -1100,6 +1136,14 @@
         <translation>暂不日结</translation>
     </message>
     <message>
+        <source>Waiting for a refund being sent to the gateway…</source>
+        <translation>正在等待发往支付网关的退款…</translation>
+    </message>
+    <message>
+        <source>Refund(s) %1 of business day %2 are still being sent to the gateway; close the day once they are answered.</source>
+        <translation>营业日 %2 的退款 %1 仍在发往支付网关；收到结果后再日结。</translation>
+    </message>
+    <message>
         <source>Business day %1 closed (Z report #%2).</source>
         <translation>营业日 %1 已日结（Z报表 #%2）。</translation>
     </message>
@@ -1529,6 +1573,7 @@
     </message>
     <message>
         <source>Could not check unfinished sales: %1</source>
+        <extracomment>The start-up check of what the last run left open (``CounterPort.recover``): done within its deadline; the window is usable all along.</extracomment>
         <translation>无法核对未完成的交易：%1</translation>
     </message>
     <message>

@@ -3,10 +3,12 @@ journal and shipper; one lane's History shows, searches and refunds the other la
 
 from __future__ import annotations
 
+import psycopg
 from PySide6.QtCore import Qt
 
 from cashier.operators import DEMO_MANAGER_PIN
 from cashier.simulator import Scenario, demo_code
+from cashier.store import central, schema
 from cashier.ui.history import LANE_COLUMN
 
 
@@ -23,7 +25,8 @@ def sell(qtbot, terminal, amount: str) -> str:
 
 def all_lanes(qtbot, terminal):
     history = terminal.open_history()
-    qtbot.waitUntil(lambda: "sale(s)" in history.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: history.status.text() not in ("", history.tr("Loading…")),
+                    timeout=5000)
     qtbot.mouseClick(history.all_lanes_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(history.lanes), timeout=10_000)
     return history
@@ -139,3 +142,80 @@ def test_without_a_store_there_is_no_lane_choice(qtbot, make_terminal):
     assert not history.all_lanes_button.isVisible()
     assert not history.this_lane_button.isVisible()
     assert history.table.isColumnHidden(LANE_COLUMN)
+
+
+def select_refundable(qtbot, history, order_id: str) -> None:
+    assert history.select_order(order_id)
+    qtbot.waitUntil(lambda: history.refund_button.isEnabled(), timeout=5000)
+
+
+def refund_refused(qtbot, history, amount: str) -> str:
+    """Ask the History to refund ``amount`` of the sale selected; the sentence it answers."""
+    dialog = history.ask_refund()
+    dialog.amount.setText(amount)
+    dialog.pin.setText(DEMO_MANAGER_PIN)
+    dialog.submit()
+    refunding = history.tr("Refunding…")
+    qtbot.waitUntil(lambda: history.notice.text() not in ("", refunding), timeout=15_000)
+    return history.notice.text()
+
+
+def test_a_sale_being_refunded_at_another_lane_is_refused_in_the_interface_language(
+        qtbot, make_store_terminal, store_url, language):
+    front = make_store_terminal(store_url, lane="lane-1", name="Front counter")
+    back = make_store_terminal(store_url, lane="lane-2", name="Back counter")
+    theirs = sell(qtbot, back, "5.67")
+    assert back.shipper.wait_caught_up(30)
+    history = all_lanes(qtbot, front)
+    select_refundable(qtbot, history, theirs)
+    with psycopg.connect(store_url, autocommit=True) as conn:  # lane L3 is refunding all of it
+        conn.execute("INSERT INTO refund_reservations (refund_id, order_id, terminal_id, "
+                     "amount_cents) VALUES ('R-L3', %s, 'L3', 567)", (theirs,))
+
+    assert refund_refused(qtbot, history, "1.00") == {
+        "en": f"Sale {theirs} has nothing left to refund. $5.67 of it is being refunded at L3 "
+              "right now.",
+        "zh_CN": f"交易 {theirs} 已无可退金额。其中 $5.67 正在 L3 退款。",
+    }[language]
+    assert front.engine.refunds(theirs) == [] and front.engine.sale(theirs) is None
+
+
+def test_a_sale_another_lane_is_refunding_this_moment_is_refused_in_the_interface_language(
+        qtbot, make_store_terminal, store_url, language, monkeypatch):
+    monkeypatch.setattr(central, "REFUND_LOCK_TIMEOUT_MS", 300)
+    front = make_store_terminal(store_url, lane="lane-1", name="Front counter")
+    back = make_store_terminal(store_url, lane="lane-2", name="Back counter")
+    theirs = sell(qtbot, back, "5.67")
+    assert back.shipper.wait_caught_up(30)
+    history = all_lanes(qtbot, front)
+    select_refundable(qtbot, history, theirs)
+    # Another lane holds the sale's row lock, as while it reserves a refund of it.
+    with psycopg.connect(store_url, autocommit=True) as holder, holder.transaction():
+        holder.execute("SELECT 1 FROM sales WHERE order_id = %s FOR UPDATE", (theirs,))
+        refused = refund_refused(qtbot, history, "1.00")
+    assert refused == {
+        "en": f"Another lane is refunding sale {theirs} right now; try again in a moment.",
+        "zh_CN": f"另一台收银台正在为交易 {theirs} 退款；请稍后再试。",
+    }[language]
+    assert front.engine.refunds(theirs) == [] and front.engine.sale(theirs) is None
+
+
+def test_while_the_store_is_upgraded_another_lanes_sale_is_refused_in_the_interface_language(
+        qtbot, make_store_terminal, store_url, language):
+    front = make_store_terminal(store_url, lane="lane-1", name="Front counter")
+    back = make_store_terminal(store_url, lane="lane-2", name="Back counter")
+    theirs = sell(qtbot, back, "5.67")
+    assert back.shipper.wait_caught_up(30)
+    history = all_lanes(qtbot, front)
+    select_refundable(qtbot, history, theirs)
+    for lane in (front, back):  # no shipper upgrades it back meanwhile
+        lane.shipper.stop()
+    with psycopg.connect(store_url, autocommit=True) as conn:  # as if a newer lane upgrades it
+        conn.execute("UPDATE cashier_schema SET version = %s", (schema.SCHEMA_VERSION - 1,))
+
+    assert refund_refused(qtbot, history, "1.00") == {
+        "en": "The store database is being upgraded, so only sales made at this lane can be "
+              "refunded now; try again in a few minutes.",
+        "zh_CN": "门店数据库正在升级，因此现在只能为本收银台的交易退款；请几分钟后再试。",
+    }[language]
+    assert front.engine.refunds(theirs) == [] and front.engine.sale(theirs) is None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 
 from cashier.config import Config, PaymentsSection, ShopSection
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
+from cashier.payments.errors import RefundsInProgressError
 from cashier.simulator import Scenario, demo_code
 from cashier.wallets import Wallet
+from tests.faults.proxy import FaultProxy, Hold
 from tests.ui.helpers import NetworkPrinter, key_amount, printer_config
 
 
@@ -109,3 +113,43 @@ def test_report_amounts_carry_the_shops_currency_symbol(qtbot, make_terminal, la
     qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
     *_, total = table_rows(reports)
     assert total[1:] == ["1", "€1,234.50", "€0.00", "0 / €0.00", "€1,234.50"]
+
+
+def test_the_z_says_it_waits_for_a_refund_being_sent_and_then_closes_with_it(
+        qtbot, make_lane_terminal, sim, language):
+    with FaultProxy(sim.url) as proxy:
+        terminal = make_lane_terminal(proxy)
+        order_id = pay(qtbot, terminal, "10", demo_code(Scenario.INSTANT_SUCCESS))
+        proxy.on("REFUND", Hold(), times=1)
+        refunded: dict = {}
+        thread = threading.Thread(target=lambda: refunded.setdefault(
+            "refund", terminal.engine.refund(order_id, 200)))
+        thread.start()
+        try:
+            proxy.wait_for("REFUND", held=1)
+            reports = terminal.open_reports()
+            reports.confirm_close = False
+            qtbot.waitUntil(lambda: reports.report is not None, timeout=3000)
+            close_day(qtbot, reports, DEMO_MANAGER_PIN)
+            qtbot.waitUntil(lambda: reports.notice.text() != "", timeout=10_000)
+            assert reports.notice.text() == {
+                "en": "Waiting for a refund being sent to the gateway…",
+                "zh_CN": "正在等待发往支付网关的退款…",
+            }[language]
+        finally:
+            proxy.release("REFUND")
+            thread.join(30)
+        assert refunded["refund"].state == "succeeded"
+        qtbot.waitUntil(lambda: reports.report.kind == "Z", timeout=10_000)
+        *_, total = table_rows(reports)
+        assert total[4] == "1 / $2.00"  # the refund is in the day's Z
+
+
+def test_a_z_given_up_on_a_refund_still_being_sent_says_so(qtbot, make_terminal, language):
+    reports = make_terminal().open_reports()
+    reports._close_failed(RefundsInProgressError("2026-12-02", ["R-1", "R-2"]))
+    assert reports.notice.text() == {
+        "en": "Refund(s) R-1, R-2 of business day 2026-12-02 are still being sent to the "
+              "gateway; close the day once they are answered.",
+        "zh_CN": "营业日 2026-12-02 的退款 R-1, R-2 仍在发往支付网关；收到结果后再日结。",
+    }[language]
