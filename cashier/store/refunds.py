@@ -76,11 +76,13 @@ class StoreRefunds:
                     "The store database is being upgraded, so only sales made at this lane can "
                     "be refunded now; try again in a few minutes.",
                     StoreRefusal("upgrading", order_id)) from None
+            # A StoreUnavailableError is already the sentence; a driver's error is not.
+            why = str(exc) if not isinstance(exc, psycopg.Error) else \
+                f"the store database failed ({central.reason(exc, self.database_url)})"
             if not own:
-                log.warning("refund of %s refused: the store database cannot be reached (%s)",
-                            order_id, exc)
+                log.warning("refund of %s refused: %s", order_id, why)
                 raise StoreUnreachableError() from None
-            log.info("refund of own sale %s without the store database (%s)", order_id, exc)
+            log.info("refund of own sale %s without the store database: %s", order_id, why)
             return refunder.refund(order_id, amount_cents, operator_id=operator_id)
         try:
             self._release_unsent(conn, refunder)

@@ -177,7 +177,7 @@ def test_a_foreign_refund_whose_answer_is_lost_is_queried_not_resent(sim, lanes,
 
 
 def test_store_down_own_sales_refund_others_are_refused_and_nothing_is_journaled(
-        sim, lanes, store_url, closed_port):
+        sim, lanes, store_url, closed_port, caplog):
     lane1 = lanes("L1")
     theirs = lane1.engine.pay_passive(700, WECHAT)
     lane1.ship(store_url)
@@ -189,6 +189,10 @@ def test_store_down_own_sales_refund_others_are_refused_and_nothing_is_journaled
         lane2.engine.refund(theirs.order_id, 100, operator_id=OPERATOR)
     assert str(refused.value) == STORE_UNREACHABLE
     assert isinstance(refused.value, RefundNotAllowedError)
+    said = [r.getMessage() for r in caplog.records if r.name == "cashier.store"]
+    assert f"refund of {theirs.order_id} refused: the store database cannot be reached (" \
+        in said[-1]
+    assert said[-1].count("cannot be reached") == 1  # said once, not wrapped in itself
     own = lane2.engine.refund(mine.order_id, 100, operator_id=OPERATOR)
 
     assert own.state == "succeeded"
