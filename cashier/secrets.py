@@ -95,6 +95,11 @@ class KeyringSecretStore:
         self._backend = backend
         self.service = service
 
+    def check(self) -> None:
+        """Raise ``SecretStoreError`` now if there is no usable keyring (before asking the
+        user for a secret that could not be stored)."""
+        self._keyring()
+
     def _keyring(self) -> KeyringBackend:
         if self._backend is not None:
             return self._backend

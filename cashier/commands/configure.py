@@ -15,9 +15,13 @@ import re
 import sys
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cashier.commands.common import load
 from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_DECLINED, EXIT_OK, CommandError, emit
+
+if TYPE_CHECKING:
+    from cashier.secrets import KeyringSecretStore
 
 _MERCHANT_ID_RE = re.compile(r"[A-Z]{2}\d{8}")
 _SIGN_KEY_RE = re.compile(r"[0-9A-F]{16}")
@@ -66,7 +70,7 @@ def run_config_show(args: argparse.Namespace) -> int:
 
 
 def run_config_set_key(args: argparse.Namespace) -> int:
-    from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
+    from cashier.secrets import SecretStoreError, os_keyring_name
 
     merchant_id = (args.merchant_id or _raw_setting(args.config, "ottpay", "merchant_id")
                    or "").strip().upper()
@@ -76,6 +80,7 @@ def run_config_set_key(args: argparse.Namespace) -> int:
     if not _MERCHANT_ID_RE.fullmatch(merchant_id):
         raise CommandError(f"{merchant_id!r} is not a merchant id (two letters and eight "
                            "digits, like QC00005496).", EXIT_BAD_INPUT)
+    store = _os_keyring("The sign key was not stored", _KEEP_SIGN_KEY)
     if sys.stdin is not None and sys.stdin.isatty():
         text = getpass.getpass(f"Sign key for {merchant_id} (not shown): ", stream=sys.stderr)
     else:
@@ -86,10 +91,9 @@ def run_config_set_key(args: argparse.Namespace) -> int:
             "That is not a sign key (16 hexadecimal characters, 0-9 and A-F; the one given has "
             f"{len(key)} characters); nothing was stored.", EXIT_BAD_INPUT)
     try:
-        KeyringSecretStore().set_sign_key(merchant_id, key)
+        store.set_sign_key(merchant_id, key)
     except SecretStoreError as exc:
-        raise CommandError(f"The sign key was not stored: {exc}; keep it in the settings file "
-                           "instead (sign_key, saved readable only by you).",
+        raise CommandError(f"The sign key was not stored: {exc}; {_KEEP_SIGN_KEY}",
                            EXIT_DECLINED) from None
     backend = os_keyring_name()
     emit(args, {"stored": True, "merchant_id": merchant_id, "store": "keyring",
@@ -103,7 +107,7 @@ def run_config_set_store_password(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from cashier.config import StoreSection
-    from cashier.secrets import KeyringSecretStore, SecretStoreError, os_keyring_name
+    from cashier.secrets import SecretStoreError, os_keyring_name
 
     url = _raw_setting(args.config, "store", "database_url")
     if not url or not urlsplit(url).username or not urlsplit(url).hostname:
@@ -111,6 +115,7 @@ def run_config_set_store_password(args: argparse.Namespace) -> int:
                            'host first, like "postgresql://cashier@192.168.1.10/store".',
                            EXIT_BAD_INPUT)
     account = StoreSection(database_url=url).account
+    store = _os_keyring("The password was not stored", _KEEP_STORE_PASSWORD)
     if sys.stdin is not None and sys.stdin.isatty():
         text = getpass.getpass(f"Password of {account} (not shown): ", stream=sys.stderr)
     else:
@@ -119,16 +124,33 @@ def run_config_set_store_password(args: argparse.Namespace) -> int:
     if not password:
         raise CommandError("No password was given; nothing was stored.", EXIT_BAD_INPUT)
     try:
-        KeyringSecretStore().set_store_password(account, password)
+        store.set_store_password(account, password)
     except SecretStoreError as exc:
-        raise CommandError(f"The password was not stored: {exc}; keep it in database_url "
-                           "instead (the settings file is readable only by you).",
+        raise CommandError(f"The password was not stored: {exc}; {_KEEP_STORE_PASSWORD}",
                            EXIT_DECLINED) from None
     backend = os_keyring_name()
     emit(args, {"stored": True, "account": account, "keyring": backend},
          f"Password of {account} stored in the OS keyring ({backend}). In the settings file set "
          "[store] password_source = \"keyring\" and remove the password from database_url.")
     return EXIT_OK
+
+
+_KEEP_SIGN_KEY = "keep it in the settings file instead (sign_key, saved readable only by you)."
+_KEEP_STORE_PASSWORD = ("keep it in database_url instead (the settings file is readable only by "
+                        "you).")
+
+
+def _os_keyring(not_stored: str, instead: str) -> KeyringSecretStore:
+    """The OS keyring, checked before a secret is asked for; without one the command ends
+    with the settings' exit code (nothing was read or stored)."""
+    from cashier.secrets import KeyringSecretStore, SecretStoreError
+
+    store = KeyringSecretStore()
+    try:
+        store.check()
+    except SecretStoreError as exc:
+        raise CommandError(f"{not_stored}: {exc}; {instead}", EXIT_BAD_INPUT) from None
+    return store
 
 
 def _raw_setting(path: str | None, section: str, key: str) -> str | None:

@@ -127,7 +127,7 @@ def test_a_plain_text_keyring_is_never_called_the_os_keyring(make_cli, tmp_path,
                               encoding="utf-8")
     monkeypatch.setattr("sys.stdin", io.StringIO("89abcdef01234567\n"))
     result = cashier("config", "set-key")
-    assert result.code == 1 and result.out == ""
+    assert result.code == 2 and result.out == ""  # a settings problem, per the exit-code table
     assert result.err.strip() == (
         "cashier: The sign key was not stored: no OS keyring is available on this computer "
         "(PlaintextKeyring, a plain-text file); keep it in the settings file instead (sign_key, "
@@ -153,6 +153,26 @@ def test_config_set_store_password_keeps_it_in_the_keyring(make_cli, monkeypatch
     shown = cashier("config", "show", "--json")
     assert shown.json()["store"]["database_url"] == "postgresql://cashier:********@db.lan/store"
     assert "Pa55" not in shown.out + result.out + result.err
+
+
+@pytest.mark.parametrize(("command", "says"), [
+    ("set-store-password", "cashier: The password was not stored: no OS keyring is available "
+     "on this computer (Keyring); keep it in database_url instead (the settings file is "
+     "readable only by you)."),
+    ("set-key", "cashier: The sign key was not stored: no OS keyring is available on this "
+     "computer (Keyring); keep it in the settings file instead (sign_key, saved readable only "
+     "by you)."),
+])
+def test_without_a_keyring_nothing_is_asked_and_the_exit_code_is_a_settings_one(
+        make_cli, command, says):
+    """A real process whose keyring library has no keyring, stdin at end of file: the missing
+    keyring is named before any secret is read (there is none to read), with exit code 2."""
+    cashier = make_cli(None)
+    cashier.config.write_text('[ottpay]\nmerchant_id = "QC00001234"\n'
+                              '[store]\ndatabase_url = "postgresql://cashier@db.lan/store"\n'
+                              'terminal_id = "lane-1"\n', encoding="utf-8")
+    result = cashier.run("config", command, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert (result.code, result.out, result.err.strip()) == (2, "", says)
 
 
 def test_config_set_key_refuses_a_bad_key(make_cli, monkeypatch, os_keyring):
