@@ -30,6 +30,7 @@ from cashier.commands import (
 )
 from cashier.commands.outcome import (
     EXIT_BAD_INPUT,
+    EXIT_DECLINED,
     EXIT_OK,
     CommandError,
     print_error,
@@ -76,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. Output piped into a reader that stops early (``cashier
+    report --x | head -1``) ends the command quietly, as the Python documentation's "Note on
+    SIGPIPE" advises: no traceback, and nothing more is written to the closed pipe."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as an error at interpreter exit
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at the null device so that is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_DECLINED
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 
 import pytest
 
 from cashier.simulator import Simulator
-from tests.cli.conftest import ALIPAY, WECHAT, Cli
+from tests.cli.conftest import ALIPAY, PYTHON, ROOT, WECHAT, Cli
 
 
 def _paid(cashier: Cli, amount: str = "10.00", suffix: str = "0000", *extra: str) -> dict:
@@ -292,3 +294,19 @@ def test_history_columns_line_up_when_a_sale_has_a_tip(cashier, sim):
     assert "+ tip     1.50 =     13.84" in lines[1]
     for line, amount in zip(lines, ("100.00", "12.34", "1.00"), strict=True):
         assert line.index(amount) + len(amount) == lines[0].index("100.00") + len("100.00")
+
+
+def test_a_report_piped_into_a_reader_that_stopped_ends_quietly(cashier):
+    """``cashier report --x | head -1`` where head has already gone: a real process writing
+    into a pipe nobody reads (closed before it starts, so every write meets a broken pipe)."""
+    _paid(cashier)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([PYTHON, "-m", "cashier", "report", "--x"], cwd=ROOT,
+                              stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.PIPE,
+                              env=cashier.env(), text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.stderr == ""  # no traceback, no "Exception ignored" at exit
+    assert proc.returncode == 1  # the report did not reach its reader: failed, quietly
