@@ -187,9 +187,12 @@ def run_store_history(args: argparse.Namespace) -> int:
         sales = central.history(conn, terminal_id=args.lane, day=day(args.date),
                                 order_id_prefix=args.order, amount_cents=cents,
                                 code_last4=args.last4, late=args.late, limit=args.limit)
-    lines = [f"{s['terminal_id']:<10} {s['order_id']}  {s['amount_cents'] / 100:>10.2f}  "
-             f"{s['wallet']:<10} {s['state']}{' (late)' if s['late'] else ''}"
-             for s in sales] or ["No sales."]
+    # Refunded: by every lane, and the state goes with it (``central.history``).
+    lines = [f"{'Lane':<10} {'Order':<20}  {'Amount':>10}  {'Refunded':>10}  {'Wallet':<10} "
+             "State"] if sales else ["No sales."]
+    lines += [f"{s['terminal_id']:<10} {s['order_id']:<20}  {s['amount_cents'] / 100:>10.2f}  "
+              f"{s['refunded_cents'] / 100:>10.2f}  {s['wallet']:<10} "
+              f"{s['state']}{' (late)' if s['late'] else ''}" for s in sales]
     emit(args, {"count": len(sales), "sales": sales}, "\n".join(lines))
     return EXIT_OK
 

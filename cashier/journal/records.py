@@ -17,6 +17,13 @@ REFUND_OPEN_STATES: tuple[str, ...] = ("pending", "unknown")
 REFUND_STATES: tuple[str, ...] = ("pending", "succeeded", "failed", "unknown")
 
 
+def refunded_state(refunded_cents: int, total_cents: int) -> str:
+    """A paid sale's state once ``refunded_cents`` of it went back."""
+    if refunded_cents <= 0:
+        return "paid"
+    return "refunded" if refunded_cents >= total_cents else "partially_refunded"
+
+
 @dataclass(frozen=True)
 class Sale:
     """One sale as journaled. ``state`` is the plain state name (equal to a ``SaleState``)."""

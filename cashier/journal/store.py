@@ -45,6 +45,7 @@ from cashier.journal.records import (
     SaleEvent,
     SalesSummaryRow,
     ZRecord,
+    refunded_state,
 )
 from cashier.journal.schema import migrate
 from cashier.journal.transaction import immediate_transaction
@@ -99,13 +100,6 @@ class TerminalRunningError(JournalError):
 def local_business_day(epoch: float) -> str:
     """The terminal's local calendar date of ``epoch`` as ``YYYY-MM-DD``."""
     return time.strftime("%Y-%m-%d", time.localtime(epoch))
-
-
-def _refunded_state(refunded_cents: int, total_cents: int) -> str:
-    """A paid sale's state once ``refunded_cents`` of it went back."""
-    if refunded_cents <= 0:
-        return "paid"
-    return "refunded" if refunded_cents >= total_cents else "partially_refunded"
 
 
 def _foreign_sale(row: sqlite3.Row) -> Sale:
@@ -698,7 +692,7 @@ class Journal:
             (foreign.order_id,)).fetchone()[0])
         refunded = foreign.others_refunded_cents + mine
         values = {**dataclasses.asdict(foreign), "refunded_cents": refunded, "fetched_at": now,
-                  "state": _refunded_state(refunded, foreign.total_cents)}
+                  "state": refunded_state(refunded, foreign.total_cents)}
         names = ", ".join(values)
         updates = ", ".join(f"{name} = excluded.{name}" for name in values if name != "order_id")
         conn.execute(f"INSERT INTO foreign_sales ({names}) VALUES "
@@ -814,12 +808,12 @@ class Journal:
                     conn.execute(
                         """UPDATE foreign_sales SET refunded_cents = ?, state = ?, updated_at = ?
                            WHERE order_id = ?""",
-                        (refunded, _refunded_state(refunded, sale.total_cents), now,
+                        (refunded, refunded_state(refunded, sale.total_cents), now,
                          sale.order_id),
                     )
             elif to_state == "succeeded":
                 refunded = sale.refunded_cents + refund.amount_cents
-                new_state = _refunded_state(refunded, sale.total_cents)
+                new_state = refunded_state(refunded, sale.total_cents)
                 conn.execute(
                     """UPDATE sales SET refunded_cents = ?, state = ?, updated_at = ?
                        WHERE order_id = ?""",

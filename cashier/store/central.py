@@ -29,7 +29,12 @@ import psycopg.rows
 
 from cashier.config import REDACTED, database_password_forms
 from cashier.config.values import BAD_DATABASE_URL, valid_database_url
-from cashier.journal.records import OPEN_STATES, PAID_STATES, REFUNDABLE_STATES
+from cashier.journal.records import (
+    OPEN_STATES,
+    PAID_STATES,
+    REFUNDABLE_STATES,
+    refunded_state,
+)
 from cashier.payments.errors import StoreRefusal
 from cashier.payments.reports import WalletTotals
 from cashier.store import schema
@@ -473,14 +478,13 @@ def history(
     if order_id_prefix:
         where.append("order_id >= %s AND order_id < %s")
         params += [order_id_prefix, order_id_prefix + "\U0010ffff"]
-    sql = ("SELECT s.*, t.name AS terminal_name FROM sales s "
-           "JOIN terminals t USING (terminal_id)")
+    sql = f"SELECT {_STORE_SALE} FROM sales s JOIN terminals t USING (terminal_id)"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY created_at DESC LIMIT %s"
     params.append(max(0, int(limit)))
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-        return [_plain(row) for row in cur.execute(sql, params)]
+        return [_store_wide(row) for row in cur.execute(sql, params)]
 
 
 def sale_detail(conn: psycopg.Connection[Any], terminal_id: str, order_id: str) \
@@ -489,21 +493,43 @@ def sale_detail(conn: psycopg.Connection[Any], terminal_id: str, order_id: str) 
     and what is still refundable of it store-wide; None if the store has no such sale."""
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         sale = cur.execute(
-            "SELECT s.*, t.name AS terminal_name FROM sales s JOIN terminals t "
-            "USING (terminal_id) WHERE s.terminal_id = %s AND s.order_id = %s",
-            (terminal_id, order_id)).fetchone()
+            f"SELECT {_STORE_SALE} FROM sales s JOIN terminals t USING (terminal_id) "
+            "WHERE s.terminal_id = %s AND s.order_id = %s", (terminal_id, order_id)).fetchone()
         if sale is None:
             return None
         refunds = cur.execute(  # made at any lane (a sale is refundable at every lane)
-            "SELECT * FROM refunds WHERE sale_order_id = %s ORDER BY created_at",
-            (order_id,)).fetchall()
+            "SELECT * FROM refunds WHERE sale_order_id = %s AND sale_terminal_id = %s "
+            "ORDER BY created_at", (order_id, terminal_id)).fetchall()
     refundable = 0
     if sale["state"] in REFUNDABLE_STATES:
         refunded, reserving = _refund_claims(conn, order_id)
         refundable = max(0, sale["amount_cents"] + sale["tip_cents"] - refunded
                          - sum(reserving.values()))
-    return {"sale": _plain(sale), "refunds": [_plain(r) for r in refunds],
+    return {"sale": _store_wide(sale), "refunds": [_plain(r) for r in refunds],
             "refundable_cents": refundable}
+
+
+#: A sale row of the store view: its columns, its lane's name, and ``refunded_cents``
+#: store-wide: what its lane's journal holds (the refunds made there) plus the succeeded
+#: refunds other lanes made of it (``refunds_sale`` finds them; evaluated only for the rows
+#: returned). ``_store_wide`` then sets the state that goes with it.
+_STORE_SALE = ", ".join(f"s.{c}" for c in ("terminal_id", "journal_id", *_SALE_COLUMNS)
+                        if c != "refunded_cents") + """, t.name AS terminal_name,
+    s.refunded_cents + (SELECT COALESCE(SUM(r.amount_cents), 0) FROM refunds r
+                        WHERE r.sale_order_id = s.order_id
+                          AND r.sale_terminal_id = s.terminal_id
+                          AND r.terminal_id != s.terminal_id AND r.state = 'succeeded')::bigint
+    AS refunded_cents"""
+
+
+def _store_wide(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``_STORE_SALE`` row with the state its store-wide refunds give it, by the lane's own
+    rule (``refunded_state``): a sale the lanes refunded in full together is ``refunded``."""
+    sale = _plain(row)
+    if sale["state"] in PAID_STATES:
+        sale["state"] = refunded_state(sale["refunded_cents"],
+                                       sale["amount_cents"] + sale["tip_cents"])
+    return sale
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from cashier import cli
+from cashier.config import StoreSection
 from cashier.journal import Journal, RefundNotAllowedError, SaleNotFoundError
 from cashier.ottpay.client import OttPayClient
 from cashier.payments.engine import PaymentEngine
@@ -26,6 +28,7 @@ from cashier.payments.errors import (
     StoreUnreachableError,
 )
 from cashier.payments.settings import PaymentSettings
+from cashier.port import CounterPort
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 from cashier.store import central, schema
 from cashier.store.refunds import StoreRefunds
@@ -439,3 +442,45 @@ def test_a_refund_never_upgrades_the_store_and_refuses_another_lanes_sale_meanwh
     assert lane2.journal.get_sale(sale.order_id) is None
     with psycopg.connect(store_url) as conn:
         assert conn.execute("SELECT version FROM cashier_schema").fetchone()[0] == behind
+
+
+def test_the_store_view_shows_each_sale_with_the_refunds_of_every_lane(
+        sim, lanes, store_url, tmp_path, capsys):
+    lane1, lane2 = lanes("L1"), lanes("L2")
+    whole = lane1.engine.pay_passive(2000, WECHAT)
+    part = lane1.engine.pay_passive(3000, WECHAT)
+    lane1.ship(store_url)
+    assert lane2.engine.refund(whole.order_id, 1500, operator_id=OPERATOR).state == "succeeded"
+    assert lane2.engine.refund(part.order_id, 1000, operator_id=OPERATOR).state == "succeeded"
+    assert lane1.engine.refund(whole.order_id, 500, operator_id=OPERATOR).state == "succeeded"
+    lane1.ship(store_url)
+    lane2.ship(store_url)
+    # Lane 1's journal knows only its own refund; the store knows them all.
+    assert lane1.journal.require_sale(whole.order_id).state == "partially_refunded"
+    assert lane1.journal.require_sale(part.order_id).state == "paid"
+
+    with central.opened(store_url) as conn:
+        sales = central.history(conn)
+        detail = central.sale_detail(conn, "L1", whole.order_id)
+    assert [(s["order_id"], s["refunded_cents"], s["state"]) for s in sales] == [
+        (part.order_id, 1000, "partially_refunded"), (whole.order_id, 2000, "refunded")]
+    assert (detail["sale"]["refunded_cents"], detail["sale"]["state"]) == (2000, "refunded")
+    assert sorted((r["terminal_id"], r["amount_cents"]) for r in detail["refunds"]) == [
+        ("L1", 500), ("L2", 1500)]
+    assert detail["refundable_cents"] == 0
+    # The GUI's "All lanes" reads the same rows through the port.
+    page = CounterPort(lane1.engine, StoreSection(store_url, "L1")).store_history(today=False)
+    assert [(s.refunded_cents, s.state) for s in page.sales] == [
+        (1000, "partially_refunded"), (2000, "refunded")]
+    # And the command line says it in its refunded column.
+    config = tmp_path / "cashier.toml"
+    config.write_text(settings_text(sim, tmp_path, extra=f'[store]\ndatabase_url = "{store_url}"'
+                                                         '\nterminal_id = "L1"\n'),
+                      encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "store", "history"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == ["Lane", "Order", "Amount", "Refunded", "Wallet", "State"]
+    assert [(r[1], r[2], r[3], r[5]) for r in rows[1:]] == [
+        (part.order_id, "30.00", "10.00", "partially_refunded"),
+        (whole.order_id, "20.00", "20.00", "refunded")]
