@@ -100,9 +100,12 @@ def run_simulator(args: argparse.Namespace) -> int:
 def banner(sim: Simulator, *, custom_key: bool, demo: bool, ca_bundle: Path | None = None) -> str:
     """The human text printed at start-up: endpoint, the certificate authority to trust (with
     HTTPS), merchant and the demo codes."""
-    from cashier.simulator import Scenario, demo_code
+    from cashier.simulator import DEMO_SIGN_KEY, Scenario, demo_code
 
-    key = "the one you passed (not shown)" if custom_key else "the built-in demo key"
+    # The demo key is public (the README's sample settings hold it): a support engineer needs
+    # it to set a lane up. A key passed with --sign-key is the user's secret.
+    key = "the one you passed (not shown)" if custom_key else \
+        f"{DEMO_SIGN_KEY} (the built-in demo key)"
     lines = [
         f"OTT Pay simulator serving {sim.url}",
         *([f"  HTTPS with a certificate authority made for this run: trust it with "
@@ -184,6 +187,7 @@ def _serve(host: str, port: int, merchant_id: str | None, sign_key: str | None, 
         if json_output:
             print(json.dumps({
                 "url": sim.url, "base_url": sim.base_url, "merchant_id": sim.merchant_id,
+                "sign_key": None if sign_key else DEMO_SIGN_KEY,  # the user's own: hidden
                 "profile": sim.profile_name,
                 "wappay_url": sim.wappay_url,
                 "ca_bundle": str(ca_bundle) if ca_bundle else None,

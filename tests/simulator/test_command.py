@@ -58,7 +58,9 @@ def test_command_prints_url_and_demo_codes_answers_and_stops_on_sigterm(http, st
     text = "".join(lines)
     assert "134567890123451111" in text and "Press Ctrl-C to stop." in text
     assert f"payment links (wapPay): {url.removesuffix('/processV2')}/wapPay" in text
-    assert DEMO_SIGN_KEY not in first + text
+    # The built-in demo key is public, and a lane cannot be set up without it.
+    assert f"merchant id: {DEMO_MERCHANT_ID}; sign key: {DEMO_SIGN_KEY} (the built-in demo " \
+           "key)" in text
     reply = _query(http, url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
     assert (reply.rsp_code, reply.rsp_msg) == ("FAIL", "order not found")
     proc.send_signal(signal.SIGTERM)
@@ -74,7 +76,7 @@ def test_command_with_own_merchant_and_key_in_json_stops_on_ctrl_c(http, stopper
     assert info["merchant_id"] == "ON00004652"
     assert info["wappay_url"] == info["base_url"] + "/wapPay"
     assert info["demo_codes"]["confirm_success"] == "134567890123451111"
-    assert key not in json.dumps(info)
+    assert key not in json.dumps(info) and info["sign_key"] is None
     assert _query(http, info["url"], "ON00004652", key).rsp_msg == "order not found"
     assert _query(http, info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY).rsp_msg == (
         "unknown merchant_id")
@@ -82,6 +84,17 @@ def test_command_with_own_merchant_and_key_in_json_stops_on_ctrl_c(http, stopper
     out, err = proc.communicate(timeout=10)
     assert proc.returncode in (0, 130), err
     assert "Traceback" not in err
+
+
+def test_command_banner_hides_a_key_given_with_sign_key(stopper):
+    key = "A1B2C3D4E5F60718"
+    proc = _start("--merchant-id", "ON00004652", "--sign-key", key)
+    stopper.append(proc)
+    lines = [proc.stdout.readline() for _ in range(3)]
+    assert lines[2].strip() == "merchant id: ON00004652; sign key: the one you passed (not shown)"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert key not in "".join(lines) + out + err
 
 
 def test_command_reports_a_busy_port_clearly():
@@ -129,6 +142,7 @@ def test_command_serves_a_named_profile_and_refuses_an_unknown_one(http, stopper
     stopper.append(proc)
     info = json.loads(proc.stdout.readline())
     assert info["profile"] == "not-found-code"
+    assert (info["merchant_id"], info["sign_key"]) == (DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
     reply = _query(http, info["url"], DEMO_MERCHANT_ID, DEMO_SIGN_KEY)
     assert (reply.rsp_code, reply.rsp_msg) == ("ORDER_NOT_EXIST", "订单不存在")
     proc.send_signal(signal.SIGTERM)
