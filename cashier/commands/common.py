@@ -233,6 +233,19 @@ def unpaid_meaning(sale: Sale) -> str:
     return ""
 
 
+def refund_failure(refund: Refund) -> str:
+    """Why a failed refund failed, for support: the gateway's own words (its ``rsp_msg`` and
+    ``rsp_code``), or why it was never sent. Empty for a refund that did not fail."""
+    if refund.state != "failed":
+        return ""
+    if refund.rsp_code:
+        words = refund.rsp_msg or "no reason given"
+        return f"The gateway refused the refund: {words} ({refund.rsp_code})."
+    if refund.rsp_msg:
+        return f"The refund failed: {refund.rsp_msg.rstrip('.')}."
+    return ""
+
+
 def print_paid_receipt(config: Config, sale: Sale) -> tuple[dict[str, Any], str]:
     """The customer's receipt of a paid sale when ``[printer] auto_print`` is on, as the
     terminal prints it: ``(JSON fields, a new line for the cashier)``, both empty when there was
@@ -274,6 +287,6 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
 
 __all__ = [
     "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
-    "print_paid_receipt", "reports_errors",
+    "print_paid_receipt", "refund_failure", "reports_errors",
     "running", "sale_json", "sale_line", "sale_text", "seconds",
 ]

@@ -15,6 +15,7 @@ from cashier.commands.common import (
     exit_for_refund,
     exit_for_sale,
     load,
+    refund_failure,
     reports_errors,
     running,
     sale_json,
@@ -201,9 +202,12 @@ def run_refund(args: argparse.Namespace) -> int:
         code = exit_for_refund(refund)
         text = (f"Refund {refund.refund_id}: {format_cents(refund.amount_cents)} "
                 f"{refund.state.upper()}\n" + sale_text(sale, rt.journal.refunds_for(order_id)))
+        reason = refund_failure(refund)
+        if reason:
+            text = text.replace("\n", f"\n  {reason}\n", 1)
         if code == EXIT_PENDING:
             text += "\n  Not confirmed yet; 'cashier recover' confirms it. Do not refund again."
-        emit(args, {"refund": refund.to_dict(),
+        emit(args, {"refund": refund.to_dict(), **({"reason": reason} if reason else {}),
                     "sale": sale_json(sale, rt.journal.refunds_for(order_id))}, text)
         return code
 

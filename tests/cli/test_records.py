@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from cashier.simulator import Simulator
+from cashier.ottpay.client import OttPayClient
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
 from tests.cli.conftest import ALIPAY, PYTHON, ROOT, WECHAT, Cli
 
 
@@ -87,6 +88,27 @@ def test_partial_refunds_then_the_rest(cashier, sim):
     assert [r["amount_cents"] for r in rest.json()["sale"]["refunds"]] == [450, 750]
     assert sim.order(sale["order_id"]).refunded_cents == 1200
     assert len(sim.requests(action="REFUND")) == 2
+
+
+def test_a_refund_the_gateway_refuses_says_the_gateways_reason(cashier, sim):
+    sale = _paid(cashier, "30.00")
+    # Refunded at the gateway behind this terminal's back: the journal still sees 30.00 left,
+    # so the gateway, not the terminal, refuses the next 25.00.
+    with OttPayClient(sim.url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY) as client:
+        client.refund(ori_order_id=sale["order_id"], refund_cents=1000, order_id="OUTSIDE1")
+    text = cashier.run("refund", sale["order_id"], "25")
+    assert text.code == 1, text.err
+    first = text.out.splitlines()[:2]
+    assert first[0].startswith("Refund ") and first[0].endswith(": 25.00 FAILED")
+    assert first[1] == ("  The gateway refused the refund: refund amount exceeds refundable "
+                        "(PARAM_INVALID).")
+    result = cashier("refund", sale["order_id"], "25", "--json")
+    assert result.code == 1
+    body = result.json()
+    assert body["reason"] == ("The gateway refused the refund: refund amount exceeds "
+                              "refundable (PARAM_INVALID).")
+    assert (body["refund"]["rsp_code"], body["refund"]["rsp_msg"]) == (
+        "PARAM_INVALID", "refund amount exceeds refundable")
 
 
 def test_over_refund_is_refused_locally(cashier, sim):
