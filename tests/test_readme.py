@@ -89,3 +89,17 @@ def test_the_start_up_check_deadline_in_the_readme_is_the_terminals():
     text = " ".join(README.split())
     assert (f"ends within {STARTUP_CHECK_SECONDS:g} s (`STARTUP_CHECK_SECONDS` in "
             "`cashier/port.py`)") in text
+
+
+def test_the_store_database_setup_works_without_a_terminal():
+    """``createuser -P`` asks for the password on a terminal; run from a script it made a user
+    with no password. Step 1 gives the role its password in one command instead."""
+    step = README.split("## Several counters", 1)[1].split("\n2. ", 1)[0]
+    assert "createuser -P cashier" not in step
+    assert """psql -c "CREATE ROLE cashier LOGIN PASSWORD '""" in step
+    assert "createdb -O cashier store" in step
+
+
+def test_the_readme_says_a_z_report_rolls_the_business_day():
+    reports = README.split("- **X and Z reports.**", 1)[1].split("\n- **", 1)[0]
+    assert "rolls to the next day" in reports and "tomorrow's date" in reports

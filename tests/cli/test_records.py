@@ -238,6 +238,19 @@ def test_x_report_then_z_report_closes_the_day_once(cashier):
     assert cashier("report", "--z").code == 2  # today, by default: also refused
 
 
+def test_after_a_z_report_the_business_day_is_the_next_day(cashier):
+    """What the README says of X and Z reports: later sales count on the next day, so an X
+    report after the Z shows tomorrow's date."""
+    _paid(cashier, "10.00")
+    closed = cashier("report", "--z", "--json").json()["business_day"]
+    _paid(cashier, "4.00")
+    x = cashier("report", "--x", "--json").json()
+    tomorrow = (dt.date.fromisoformat(closed) + dt.timedelta(days=1)).isoformat()
+    assert (x["business_day"], x["total"]["sales_cents"]) == (tomorrow, 400)
+    again = cashier("report", "--x", "--date", closed, "--json").json()
+    assert (again["business_day"], again["total"]["sales_cents"]) == (closed, 1000)
+
+
 def test_report_output_writes_the_escpos_bytes(cashier, tmp_path):
     _paid(cashier)
     out = tmp_path / "x.bin"
