@@ -62,7 +62,8 @@ class StoreRefusal:
     - ``other_merchant``: ``lane`` made the sale under another OTT Pay merchant.
     - ``bad_amount``: ``amount_cents`` is not more than 0.
 
-    ``reserving`` holds (lane, cents) of the sale being refunded right now at other lanes.
+    ``reserving`` holds (lane, cents) of the sale held by other lanes' refunds the store has not
+    been shipped yet: being sent, or done and not shipped.
     """
 
     kind: str

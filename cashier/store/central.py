@@ -234,6 +234,8 @@ RESERVATION_HOLD_SECONDS = 15 * 60
 #: How long a refund waits for another lane's reservation of the same sale (its row lock)
 #: before it is refused as "being refunded right now", well within ``STATEMENT_TIMEOUT_MS``.
 REFUND_LOCK_TIMEOUT_MS = 5_000
+#: What a live reservation is, in a refusal it causes (see ``_refund_claims``).
+_HELD = "(being sent, or done and not yet shipped to the store)"
 
 
 class RefundRefusedError(RuntimeError):
@@ -323,8 +325,10 @@ def _reserve(conn: psycopg.Connection[Any], rows: list[Any], *, order_id: str, r
         return int(before[0])
     refunded, reserving = _refund_claims(conn, order_id)
     remaining = int(total) - refunded - sum(reserving.values())
-    being_refunded = "".join(f"; {cents / 100:.2f} of it is being refunded at {lane} right now"
-                             for lane, cents in reserving.items())
+    # A reservation counts until its refund ships: that refund may be on its way to the gateway
+    # or done already, so the sentence says both.
+    being_refunded = "".join(f"; {cents / 100:.2f} of it is held by a refund at {lane} "
+                             f"{_HELD}" for lane, cents in reserving.items())
     claims = tuple(reserving.items())
     if remaining <= 0:
         raise RefundRefusedError(f"sale {order_id} has nothing left to refund{being_refunded}",

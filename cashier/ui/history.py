@@ -452,7 +452,8 @@ class HistoryDialog(QDialog):
         }
         text = texts.get(refusal.kind, "")
         for lane, cents in refusal.reserving if text else ():
-            text += self.tr(" %1 of it is being refunded at %2 right now.") \
+            text += self.tr(" %1 of it is held by a refund at %2 (being sent, or done and not "
+                            "yet shipped to the store).") \
                 .replace("%1", self._money(cents)).replace("%2", lane)
         return text
 

@@ -429,10 +429,6 @@
         <translation>无法连接门店数据库，因此现在只能为本收银台的交易退款。</translation>
     </message>
     <message>
-        <source> %1 of it is being refunded at %2 right now.</source>
-        <translation>其中 %1 正在 %2 退款。</translation>
-    </message>
-    <message>
         <source>Business day %1 only</source>
         <translation>仅营业日 %1</translation>
     </message>
@@ -507,6 +503,10 @@
     <message>
         <source>Sale %1 was made at %2 under another OTT Pay merchant, so only a lane of that merchant can refund it.</source>
         <translation>交易 %1 由 %2 以另一个 OTT Pay 商户号收款，只能由该商户的收银台退款。</translation>
+    </message>
+    <message>
+        <source> %1 of it is held by a refund at %2 (being sent, or done and not yet shipped to the store).</source>
+        <translation>其中 %1 被 %2 的一笔退款占用（正在发送，或已完成但尚未同步到门店）。</translation>
     </message>
     <message>
         <source>Refunded %1.</source>

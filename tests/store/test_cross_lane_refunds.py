@@ -412,7 +412,8 @@ def test_a_reservation_whose_refund_never_shipped_stops_counting_after_the_hold(
     for lane in (lane2, lane1):
         with pytest.raises(RefundNotAllowedError,
                            match=r"^Cannot refund 5\.00: only 4\.00 of sale .* remains "
-                                 r"refundable; 4\.00 of it is being refunded at L3 right now\.$"
+                                 r"refundable; 4\.00 of it is held by a refund at L3 \(being "
+                                 r"sent, or done and not yet shipped to the store\)\.$"
                            ) as refused:
             lane.engine.refund(sale.order_id, 500, operator_id=OPERATOR)
         assert refused.value.refusal == StoreRefusal(
@@ -484,3 +485,20 @@ def test_the_store_view_shows_each_sale_with_the_refunds_of_every_lane(
     assert [(r[1], r[2], r[3], r[5]) for r in rows[1:]] == [
         (part.order_id, "30.00", "10.00", "partially_refunded"),
         (whole.order_id, "20.00", "20.00", "refunded")]
+
+
+def test_a_refund_done_at_another_lane_but_not_shipped_is_named_as_such(sim, lanes, store_url):
+    lane1, lane2 = lanes("L1"), lanes("L2")
+    sale = lane1.engine.pay_passive(2000, WECHAT)
+    lane1.ship(store_url)
+    done = lane2.engine.refund(sale.order_id, 1500, operator_id=OPERATOR)
+    assert done.state == "succeeded"  # and lane 2 has not shipped it: its reservation holds
+
+    with pytest.raises(RefundNotAllowedError) as refused:
+        lane1.engine.refund(sale.order_id, 1000, operator_id=OPERATOR)
+
+    assert str(refused.value) == (
+        f"Cannot refund 10.00: only 5.00 of sale {sale.order_id} remains refundable; 15.00 of "
+        "it is held by a refund at L2 (being sent, or done and not yet shipped to the store).")
+    assert refused.value.refusal.reserving == (("L2", 1500),)
+    assert sim.order(sale.order_id).refunded_cents == 1500

@@ -173,9 +173,10 @@ def test_a_sale_being_refunded_at_another_lane_is_refused_in_the_interface_langu
                      "amount_cents) VALUES ('R-L3', %s, 'L3', 567)", (theirs,))
 
     assert refund_refused(qtbot, history, "1.00") == {
-        "en": f"Sale {theirs} has nothing left to refund. $5.67 of it is being refunded at L3 "
-              "right now.",
-        "zh_CN": f"交易 {theirs} 已无可退金额。其中 $5.67 正在 L3 退款。",
+        "en": f"Sale {theirs} has nothing left to refund. $5.67 of it is held by a refund at L3 "
+              "(being sent, or done and not yet shipped to the store).",
+        "zh_CN": f"交易 {theirs} 已无可退金额。其中 $5.67 被 L3 的一笔退款占用"
+                 "（正在发送，或已完成但尚未同步到门店）。",
     }[language]
     assert front.engine.refunds(theirs) == [] and front.engine.sale(theirs) is None
 
