@@ -103,3 +103,14 @@ def test_the_store_database_setup_works_without_a_terminal():
 def test_the_readme_says_a_z_report_rolls_the_business_day():
     reports = README.split("- **X and Z reports.**", 1)[1].split("\n- **", 1)[0]
     assert "rolls to the next day" in reports and "tomorrow's date" in reports
+
+
+def test_a_lane_selling_through_commands_is_told_to_run_store_sync_and_its_deadline():
+    from cashier.cli import build_parser
+
+    timeout = build_parser().parse_args(["store", "sync"]).timeout
+    text = " ".join(README.split())
+    assert ("its sales and refunds reach the store only through `cashier store sync`") in text
+    assert "store sync --timeout 50" in text and "OnCalendar=minutely" in text
+    assert f"keeps trying for {timeout:g} s by default" in text
+    assert f"`cashier store sync` for {timeout:g} s by default" in text

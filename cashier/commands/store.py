@@ -18,11 +18,14 @@ from cashier.commands.outcome import (
     CommandError,
     emit,
 )
+from cashier.sentence import sentence
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from cashier.config import Config
+    from cashier.store.shipper import ShipperStatus
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -92,16 +95,26 @@ def _store(config: Config) -> Iterator[Any]:
         conn.close()
 
 
-def _lane_journal(config: Config) -> Any:
+def _lane_outbox(config: Config) -> Any:
+    """This lane's outbox, or None when the lane has no journal yet (it has sold nothing)."""
     from cashier.runtime import journal_path_for
     from cashier.store.outbox import Outbox
 
-    path = journal_path_for(config, demo=False)
     try:
-        return Outbox(path)
+        return Outbox(journal_path_for(config, demo=False))
     except FileNotFoundError:
-        raise CommandError(f"No journal at {path} yet: this lane has sold nothing.",
-                           EXIT_BAD_INPUT) from None
+        return None
+
+
+def _no_journal(config: Config) -> str:
+    from cashier.runtime import journal_path_for
+
+    return f"No journal at {journal_path_for(config, demo=False)} yet: this lane has sold nothing."
+
+
+def _reachability(problem: str | None) -> str:
+    return "The store database is reachable." if problem is None else \
+        f"{sentence(problem)[:-1]}; this lane keeps selling and ships when it is back."
 
 
 def run_store_status(args: argparse.Namespace) -> int:
@@ -109,36 +122,47 @@ def run_store_status(args: argparse.Namespace) -> int:
     from cashier.store.central import StoreUnavailableError
 
     config = _settings(args)
-    outbox = _lane_journal(config)
+    outbox = _lane_outbox(config)
     try:
-        payload: dict[str, Any] = {"terminal_id": config.store.terminal_id,
-                                   "journal_id": outbox.journal_id,
-                                   "joined": outbox.joined()}
+        payload: dict[str, Any] = {
+            "terminal_id": config.store.terminal_id,
+            "journal_id": None if outbox is None else outbox.journal_id,
+            "joined": outbox is not None and outbox.joined()}
+        lanes: list[dict[str, Any]] = []
+        # What this lane's outbox knows it shipped (what the store dropped from it), until the
+        # store itself says.
+        shipped, source = (0 if outbox is None else outbox.shipped_beyond()), "lane"
         try:
             conn = central.connect(config.store.database_url or "")
         except StoreUnavailableError as exc:
-            shipped, problem, lanes = 0, str(exc), []
+            problem: str | None = str(exc)
         else:
             try:
-                shipped = central.shipped_seq(conn, config.store.terminal_id or "",
-                                              outbox.journal_id)
+                if outbox is not None:
+                    shipped, source = central.shipped_seq(
+                        conn, config.store.terminal_id or "", outbox.journal_id), "store"
                 lanes, problem = central.lanes(conn), None
             finally:
                 conn.close()
-        backlog = outbox.backlog(shipped)
+        backlog = None if outbox is None else outbox.backlog(shipped)
     finally:
-        outbox.close()
-    lag = 0.0 if backlog.oldest_at is None else max(0.0, time.time() - backlog.oldest_at)
+        if outbox is not None:
+            outbox.close()
+    pending = 0 if backlog is None else backlog.changes
+    oldest = None if backlog is None else backlog.oldest_at
+    lag = 0.0 if oldest is None else max(0.0, time.time() - oldest)
     payload.update(reachable=problem is None, problem=problem, shipped_seq=shipped,
-                   pending=backlog.changes, lag_seconds=round(lag, 3), lanes=lanes)
-    lines = [f"Lane {config.store.terminal_id}: " + (
-        "not joined yet (the terminal or 'cashier store sync' joins it)"
-        if not payload["joined"] else
-        f"{backlog.changes} change(s) not shipped yet" +
-        (f", the oldest {lag:.0f} s old" if backlog.changes else ""))]
-    lines.append("The store database is reachable." if problem is None else
-                 f"{problem[0].upper()}{problem[1:]}; this lane keeps selling and ships when it "
-                 "is back.")
+                   shipped_seq_source=source, pending=pending, lag_seconds=round(lag, 3),
+                   lanes=lanes)
+    if outbox is None:
+        lines = [_no_journal(config)]
+    else:
+        lines = [f"Lane {config.store.terminal_id}: " + (
+            "not joined yet (the terminal or 'cashier store sync' joins it)"
+            if not payload["joined"] else
+            f"{pending} change(s) not shipped yet" +
+            (f", the oldest {lag:.0f} s old" if pending else ""))]
+    lines.append(_reachability(problem))
     lines += [f"  {lane['terminal_id']} {lane['name']}: last shipment "
               + (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(lane["shipped_at"]))
                  if lane["shipped_at"] else "never") for lane in lanes]
@@ -147,29 +171,87 @@ def run_store_status(args: argparse.Namespace) -> int:
 
 
 def run_store_sync(args: argparse.Namespace) -> int:
+    """Ship this lane's journal until nothing is left, then close, through the lane's own Z
+    report, the business days the store's Z report closed (what a running terminal does by
+    itself), and ship those Z reports too."""
     from cashier.runtime import journal_path_for
-    from cashier.store.shipper import Shipper
+    from cashier.store import central
 
     config = _settings(args)
     path = journal_path_for(config, demo=False)
     if not path.is_file():
-        raise CommandError(f"No journal at {path} yet: this lane has sold nothing.",
-                           EXIT_BAD_INPUT)
-    shipper = Shipper(path, config.store.database_url or "", config.store.terminal_id or "",
-                      config.store.terminal_name, max_backoff=5.0)
-    shipper.start()
-    try:
-        done = shipper.wait_caught_up(args.timeout)
-    finally:
-        shipper.stop()
-    status = shipper.status()
+        problem = central.connection_problem(config.store.database_url or "")
+        emit(args, {"terminal_id": config.store.terminal_id, "reachable": problem is None,
+                     "problem": problem, "pending": 0},
+             f"{_no_journal(config)[:-1]}, so there is nothing to ship. "
+             + (problem or "The store database is reachable."))
+        return EXIT_OK if problem is None else EXIT_GATEWAY
+    deadline = time.monotonic() + args.timeout
+    done, status = _ship(config, path, args.timeout)
+    closed = _close_store_days(config) if done else []
+    if closed:  # their Z reports go to the store too
+        done, status = _ship(config, path, max(0.0, deadline - time.monotonic()))
     payload = status.to_dict(time.time())
+    payload["closed"] = [{"business_day": day, "z_number": number} for day, number in closed]
+    lines = [f"Closed business day {day} (Z report #{number}), as the store's Z report asked."
+             for day, number in closed]
     if done:
-        emit(args, payload, f"Everything is shipped (change {status.shipped_seq}).")
+        emit(args, payload, "\n".join([*lines,
+                                       f"Everything is shipped (change {status.shipped_seq})."]))
         return EXIT_OK
-    emit(args, payload, f"Not everything is shipped: {status.pending} change(s) left"
-         + (f" ({status.problem})." if status.problem else "."))
+    if status.problem is None:
+        left = f"{status.pending} change(s) still wait to be shipped after {args.timeout:g} s."
+    elif status.pending == 0:
+        left = f"Nothing to ship; {status.problem}."
+    else:
+        left = (f"{status.pending} change(s) wait to be shipped; {status.problem}; this lane "
+                "keeps selling and ships when it is back.")
+    emit(args, payload, "\n".join([*lines, left]))
     return EXIT_GATEWAY
+
+
+def _ship(config: Config, path: Path, timeout: float) -> tuple[bool, ShipperStatus]:
+    """Ship until nothing is left (True) or ``timeout``; the shipper's warnings go to the log
+    file, not the screen (the command says what matters in one sentence)."""
+    from cashier.logsetup import start_logging, stop_logging
+    from cashier.store.shipper import Shipper
+
+    start_logging(config, demo=False)
+    try:
+        shipper = Shipper(path, config.store.database_url or "", config.store.terminal_id or "",
+                          config.store.terminal_name, max_backoff=5.0)
+        shipper.start()
+        try:
+            done = shipper.wait_caught_up(timeout)
+        finally:
+            shipper.stop()
+    finally:
+        stop_logging()
+    return done, shipper.status()
+
+
+def _close_store_days(config: Config) -> list[tuple[str, int]]:
+    """Close the business days the store's Z report closed and this lane has not, each through
+    the lane's own Z report (``runtime.close_store_days``: it reconciles first and never closes a
+    day with a sale being taken); returns each day closed with its Z number. A running terminal
+    on this journal closes them itself: nothing is done here then."""
+    from cashier.commands.common import running
+    from cashier.runtime import close_store_days
+    from cashier.store import central
+
+    try:
+        with central.opened(config.store.database_url or "") as conn:
+            days = central.days_to_close(conn, config.store.terminal_id or "")
+    except central.StoreUnavailableError:
+        return []  # the shipper says so; the next sync asks again
+    if not days:
+        return []
+    with running(config, demo=False) as rt:
+        if rt.journal.running_terminal() is not None:
+            return []
+        closed = close_store_days(rt.engine, days)
+        return [(day, record.number) for day in closed
+                if (record := rt.journal.z_record(day)) is not None]
 
 
 def run_store_history(args: argparse.Namespace) -> int:
@@ -202,7 +284,6 @@ def run_store_report(args: argparse.Namespace) -> int:
     from cashier.config import PrinterKind
     from cashier.journal import local_business_day
     from cashier.printing import PrintError, send_to_printer, store_report_bytes
-    from cashier.sentence import sentence
     from cashier.store import central
 
     config = _settings(args)

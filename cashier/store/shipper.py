@@ -145,6 +145,8 @@ class Shipper:
             log.error("store: the journal cannot be read for shipping (%s)", exc)
             self._set(problem=f"the journal cannot be read for shipping ({exc})")
             return
+        # What the lane knows it shipped, until the store says (a status before it answers).
+        self._set(shipped_seq=outbox.shipped_beyond())
         try:
             backoff = 1.0
             while not self._stop.is_set():

@@ -136,3 +136,75 @@ def test_a_password_libpq_cannot_parse_is_refused_and_never_shown(tmp_path, caps
         assert password not in said.out + said.err
     logs = [path.read_text(encoding="utf-8") for path in (tmp_path / "log").glob("*")]
     assert all(password not in text for text in logs)
+
+
+def test_a_lane_selling_through_commands_closes_the_day_the_store_closed_when_it_syncs(
+        tmp_path, store_url, sim, capsys):
+    config = settings(tmp_path, store_url, sim=sim)
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 6)
+        day = journal.current_business_day()
+        lane_total = x_report(journal, day).total.to_dict()
+    assert run(capsys, config, "sync")[0] == 0
+    code, z = run(capsys, config, "report", "--z", "--date", day)
+    assert (code, z["closed_now"], z["lanes_open"]) == (0, True, ["lane-1"])
+
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "store", "sync"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Closed business day {day} (Z report #1), as the store's Z report "
+                          "asked.\nEverything is shipped (change ")
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        assert journal.z_record(day).number == 1
+    code, again = run(capsys, config, "report", "--z", "--date", day)
+    assert again["lanes_open"] == [] and again["closed_now"] is False
+    assert [(lane["terminal_id"], lane["z_number"]) for lane in again["lanes"]] == [
+        ("lane-1", 1)]
+    assert again["total"] == lane_total
+    code, synced = run(capsys, config, "sync")
+    assert (code, synced["closed"]) == (0, [])  # closed once
+
+
+def test_with_the_store_down_sync_says_it_in_one_sentence_and_status_keeps_what_shipped(
+        tmp_path, store_url, capsys, closed_port):
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 3)
+    code, synced = run(capsys, settings(tmp_path, store_url), "sync")
+    assert code == 0 and synced["shipped_seq"] > 0
+    down = settings(tmp_path, f"postgresql://cashier@127.0.0.1:{closed_port}/store")
+
+    code, status = run(capsys, down, "status")
+    assert (code, status["reachable"], status["pending"]) == (4, False, 0)
+    assert (status["shipped_seq"], status["shipped_seq_source"]) == (synced["shipped_seq"],
+                                                                     "lane")
+    capsys.readouterr()
+    assert cli.main(["--config", str(down), "store", "sync", "--timeout", "2"]) == 4
+    said = capsys.readouterr()
+    assert said.out.startswith("Nothing to ship; the store database cannot be reached (")
+    assert said.out.endswith(").\n") and said.out.count("\n") == 1 and said.err == ""
+
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "B", 1)
+    assert cli.main(["--config", str(down), "store", "sync", "--timeout", "2"]) == 4
+    said = capsys.readouterr()
+    count, rest = said.out.split(" ", 1)
+    assert int(count) > 0 and said.err == ""
+    assert rest.startswith("change(s) wait to be shipped; the store database cannot be reached (")
+
+
+def test_a_new_lane_tests_its_store_connection_before_its_first_sale(tmp_path, store_url,
+                                                                    capsys, closed_port):
+    config = settings(tmp_path, store_url)
+    for command in ("status", "sync"):
+        capsys.readouterr()
+        assert cli.main(["--config", str(config), "store", command]) == 0
+        out = capsys.readouterr().out
+        assert f"No journal at {tmp_path / 'journal.sqlite3'} yet" in out
+        assert "The store database is reachable." in out
+    down = settings(tmp_path, f"postgresql://cashier@127.0.0.1:{closed_port}/store")
+    for command in ("status", "sync"):
+        capsys.readouterr()
+        assert cli.main(["--config", str(down), "store", command]) == 4
+        out = capsys.readouterr().out
+        assert "No journal at" in out and "The store database cannot be reached (" in out
+    assert not (tmp_path / "journal.sqlite3").exists()
