@@ -306,13 +306,14 @@ def run_store_report(args: argparse.Namespace) -> int:
         report = central.report(conn, business_day, closed_only=args.z)
     report["kind"] = "Z" if args.z else "X"
     report["closed_now"] = args.z and notice is None
-    code = EXIT_OK
+    # A day closed already is refused as the lane's own Z refuses it; the figures still show.
+    code = EXIT_OK if notice is None else EXIT_BAD_INPUT
     if args.print_it:
         try:
             report["printed_on"] = send_to_printer(store_report_bytes(report, config), config)
         except PrintError as exc:
             report["print_error"] = str(exc)
-            code = EXIT_DECLINED
+            code = code or EXIT_DECLINED
     lines = [notice] if notice else []
     lines += store_report_text(report)
     if report.get("print_error"):

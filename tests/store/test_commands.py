@@ -157,7 +157,7 @@ def test_a_lane_selling_through_commands_closes_the_day_the_store_closed_when_it
     with Journal(tmp_path / "journal.sqlite3") as journal:
         assert journal.z_record(day).number == 1
     code, again = run(capsys, config, "report", "--z", "--date", day)
-    assert again["lanes_open"] == [] and again["closed_now"] is False
+    assert (code, again["lanes_open"], again["closed_now"]) == (2, [], False)
     assert [(lane["terminal_id"], lane["z_number"]) for lane in again["lanes"]] == [
         ("lane-1", 1)]
     assert again["total"] == lane_total

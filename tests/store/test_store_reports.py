@@ -75,7 +75,7 @@ def test_the_store_z_prints_per_lane_and_in_total_and_closes_the_day_once(
     assert "Still open: lane-2" in lines
 
     code, out = run(capsys, config, "--z", "--date", day)
-    assert code == 0
+    assert code == 2  # refused, as the lane's own Z of a closed day
     assert out.splitlines()[0] == (f"Business day {day} was already closed by store Z report "
                                    "#1; nothing was closed again.")
     assert "Still open, asked to close: lane-2" in out
