@@ -219,7 +219,7 @@ class CounterPort:
         with central.opened(self._store_url()) as conn:
             if closed_by is not None:
                 central.close_store_day(conn, day, f"{self.lane_id}, {closed_by}")
-            data = central.report(conn, day, closed_only=z)
+            data = central.z_report(conn, day) if z else central.report(conn, day)
         data.update(kind="Z" if z else "X", closed_now=closed_by is not None)
         closure = data["store_z"]
         return StoreReport(

@@ -232,7 +232,8 @@ def report_bytes(report: DayReport, config: Config, *, operator: str = "") -> by
 def store_report_data(report: dict[str, Any], config: Config) -> r.ReportData:
     """The store's X or Z report (``central.report``'s dict with its ``kind``) for the
     printer: one section per lane (its Z number if it closed the day), the store's total, and
-    the lanes still open."""
+    the lanes still open; a Z with lanes still open says its totals are not final and gives
+    those lanes' running (X) figures (``open_lanes_x``)."""
     name, address = _merchant(config)
     language = receipt_language(config)
     closure = report.get("store_z") if report["kind"] == "Z" else None
@@ -249,8 +250,17 @@ def store_report_data(report: dict[str, Any], config: Config) -> r.ReportData:
             wallet_label=label, sale_count=total["sales_count"], sale_cents=total["sales_cents"],
             tip_cents=total["tips_cents"], refund_count=total["refunds_count"],
             refund_cents=total["refunds_cents"]))
-    notes = (receipt_text.text("lanes_open", language, lanes=", ".join(report["lanes_open"])),) \
-        if report["lanes_open"] else ()
+    notes: tuple[str, ...] = ()
+    running = report.get("open_lanes_x", [])
+    if report["kind"] == "Z" and report["lanes_open"]:  # a Z slip must not pass for final
+        notes += (receipt_text.text("z_not_final", language, count=len(report["lanes_open"])),)
+        notes += tuple(receipt_text.text(
+            "lane_running", language, lane=f"{lane['terminal_id']} {lane['name']}".strip(),
+            net=f"{lane['total']['net_cents'] / 100:.2f}",
+            count=lane["total"]["sales_count"]) for lane in running)
+    if report["lanes_open"]:
+        notes += (receipt_text.text("lanes_open", language,
+                                    lanes=", ".join(report["lanes_open"])),)
     return r.ReportData(
         kind=report["kind"], merchant_name=name, merchant_address=address, period_start=start,
         period_end=end, wallets=tuple(lanes),

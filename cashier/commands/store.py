@@ -303,7 +303,8 @@ def run_store_report(args: argparse.Namespace) -> int:
                                         f"{config.store.terminal_id}, {_who()}")
             except central.StoreDayClosedError as exc:
                 notice = f"{sentence(str(exc))[:-1]}; nothing was closed again."
-        report = central.report(conn, business_day, closed_only=args.z)
+        report = central.z_report(conn, business_day) if args.z else \
+            central.report(conn, business_day)
     report["kind"] = "Z" if args.z else "X"
     report["closed_now"] = args.z and notice is None
     # A day closed already is refused as the lane's own Z refuses it; the figures still show.
@@ -344,8 +345,17 @@ def store_report_text(report: dict[str, Any]) -> list[str]:
                      f"{lane['total']['net_cents'] / 100:.2f} ({lane['total']['sales_count']} "
                      "sale(s))" + ("" if lane["z_number"] is None else
                                    f", Z #{lane['z_number']}"))
-    lines.append(f"  Store: net {report['total']['net_cents'] / 100:.2f} "
-                 f"({report['total']['sales_count']} sale(s))")
+    total = (f"net {report['total']['net_cents'] / 100:.2f} "
+             f"({report['total']['sales_count']} sale(s))")
+    if report["kind"] == "Z" and report["lanes_open"]:  # a Z slip must not pass for final
+        lines.append(f"  Lanes closed: {total}; not final, "
+                     f"{len(report['lanes_open'])} lane(s) still open")
+        lines += [f"  {lane['terminal_id']} {lane['name']}: still open, not final (X so far): "
+                  f"net {lane['total']['net_cents'] / 100:.2f} "
+                  f"({lane['total']['sales_count']} sale(s))"
+                  for lane in report.get("open_lanes_x", [])]
+    else:
+        lines.append(f"  Store: {total}")
     if report["lanes_open"]:
         asked = report["kind"] == "Z" and closure is not None
         lines.append(f"  Still open{', asked to close' if asked else ''}: "

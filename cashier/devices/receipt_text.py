@@ -39,6 +39,9 @@ _EN: dict[str, str] = {
     "store_z_report": "STORE Z REPORT (CLOSING)",
     "lane_closed": "{lane} (Z #{number})",
     "lanes_open": "Still open: {lanes}",
+    "z_not_final": "NOT FINAL: the totals count only the lanes that closed the day; "
+                   "{count} lane(s) still open.",
+    "lane_running": "{lane}: still open, not final (X so far): net {net}, {count} sale(s)",
     "from": "From",
     "to": "To",
     "sales": "Sales ({count})",
@@ -83,6 +86,8 @@ _ZH_CN: dict[str, str] = {
     "store_z_report": "门店Z报表（日结）",
     "lane_closed": "{lane}（Z #{number}）",
     "lanes_open": "尚未日结：{lanes}",
+    "z_not_final": "非最终：合计只含已日结的收银台；{count} 个收银台尚未日结。",
+    "lane_running": "{lane}：尚未日结，非最终（X 当前）：净额 {net}，{count} 笔销售",
     "from": "开始时间",
     "to": "截止时间",
     "sales": "销售（{count}笔）",

@@ -588,6 +588,16 @@ def report(conn: psycopg.Connection[Any], day: str, *, closed_only: bool = False
             "store_z": store_closure(conn, day)}
 
 
+def z_report(conn: psycopg.Connection[Any], day: str) -> dict[str, Any]:
+    """The store's Z report of ``day`` (``report`` with ``closed_only``) plus ``open_lanes_x``:
+    each lane still open as its X report counts it so far, so a Z slip printed before every
+    lane closed can say what is not final yet."""
+    out = report(conn, day, closed_only=True)
+    running = report(conn, day)["lanes"] if out["lanes_open"] else []
+    out["open_lanes_x"] = [lane for lane in running if lane["terminal_id"] in out["lanes_open"]]
+    return out
+
+
 def _count_sales(conn: psycopg.Connection[Any], when: dt.date,
                  lanes: dict[str, dict[str, Any]]) -> None:
     """Add the day's paid sales, open sales and succeeded refunds to each lane's figures."""

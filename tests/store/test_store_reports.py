@@ -65,9 +65,18 @@ def test_the_store_z_prints_per_lane_and_in_total_and_closes_the_day_once(
     assert z["store_z"]["lanes_asked"] == ["lane-2"]
     assert [lane["terminal_id"] for lane in z["lanes"]] == ["lane-1"]
     assert z["total"] == totals["lane-1"]
+    # lane 2 as its X counts it so far, named as such
+    assert [(lane["terminal_id"], lane["total"]) for lane in z["open_lanes_x"]] == [
+        ("lane-2", totals["lane-2"])]
 
     lines = [line.strip() for line in
              printed_lines((tmp_path / "paper.bin").read_bytes())]
+    slip = " ".join(lines)
+    assert ("NOT FINAL: the totals count only the lanes that closed the day; 1 lane(s) still "
+            "open.") in slip
+    assert (f"lane-2 Lane lane-2: still open, not final (X so far): net "
+            f"{totals['lane-2']['net_cents'] / 100:.2f}, {totals['lane-2']['sales_count']} "
+            "sale(s)") in slip
     assert "STORE Z REPORT (CLOSING) #1" in lines
     assert "lane-1 Lane lane-1 (Z #1)" in lines
     net = f"{totals['lane-1']['net_cents'] / 100:.2f}"
@@ -79,8 +88,17 @@ def test_the_store_z_prints_per_lane_and_in_total_and_closes_the_day_once(
     assert out.splitlines()[0] == (f"Business day {day} was already closed by store Z report "
                                    "#1; nothing was closed again.")
     assert "Still open, asked to close: lane-2" in out
+    one, two = totals["lane-1"], totals["lane-2"]
+    assert (f"  Lanes closed: net {one['net_cents'] / 100:.2f} ({one['sales_count']} sale(s)); "
+            "not final, 1 lane(s) still open") in out.splitlines()
+    assert (f"  lane-2 Lane lane-2: still open, not final (X so far): net "
+            f"{two['net_cents'] / 100:.2f} ({two['sales_count']} sale(s))") in out.splitlines()
+    assert "Store: net" not in out
     code, out = run(capsys, config, "--date", day)
     assert out.splitlines()[0] == f"Store X report (day closed by store Z report #1), {day}"
+    store = one["net_cents"] + two["net_cents"]
+    assert f"  Store: net {store / 100:.2f} ({one['sales_count'] + two['sales_count']} sale(s))" \
+        in out.splitlines() and "not final" not in out  # the X as it was
 
     capsys.readouterr()
     code = cli.main(["--config", str(config), "store", "report", "--z", "--date", "2999-01-01"])
