@@ -221,8 +221,16 @@ def unpaid_meaning(sale: Sale) -> str:
     """What a settled unpaid sale means for the cashier, in their words (the gateway's own
     ``rsp_code``/``rsp_msg`` stay in the journal and the ``--json`` output for support)."""
     from cashier.ottpay.codes import Outcome, classify_rsp_code
+    from cashier.ottpay.connection import CERTIFICATE_NOT_VERIFIED
+    from cashier.ottpay.errors import not_sent_reason
 
     if sale.state == "declined":
+        unsent = not_sent_reason(sale.rsp_code, sale.rsp_msg)
+        if unsent is not None and unsent.startswith(CERTIFICATE_NOT_VERIFIED):
+            return (f"Not sent, so nothing was charged: {unsent}; trust the certificate "
+                    "authority that signed it with [ottpay] ca_bundle.")
+        if unsent is not None:
+            return f"Not sent, so nothing was charged: {unsent}."
         if classify_rsp_code(sale.rsp_code) is Outcome.REJECTED:
             return (f"The gateway refused the payment request ({sale.rsp_code}); nothing was "
                     "charged.")
@@ -288,5 +296,5 @@ def sale_text(sale: Sale, refunds: list[Refund] | None = None) -> str:
 __all__ = [
     "amount", "amount_and_tip", "day", "exit_for_refund", "exit_for_sale", "load", "note",
     "print_paid_receipt", "refund_failure", "reports_errors",
-    "running", "sale_json", "sale_line", "sale_text", "seconds",
+    "running", "sale_json", "sale_line", "sale_text", "seconds", "unpaid_meaning",
 ]

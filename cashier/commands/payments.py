@@ -25,6 +25,7 @@ from cashier.commands.common import (
     sale_json,
     sale_text,
     seconds,
+    unpaid_meaning,
 )
 from cashier.commands.outcome import EXIT_BAD_INPUT, EXIT_PENDING, CommandError, emit
 from cashier.config import Config, ScannerKind
@@ -190,7 +191,9 @@ def _report_sale(args: argparse.Namespace, config: Config, rt: Any, sale: Any) -
         text += ("\n  No final answer yet. Do not charge the customer again: run "
                  f"'cashier status {sale.order_id}' or 'cashier recover' later.")
     receipt, said = print_paid_receipt(config, sale)
-    emit(args, {"sale": sale_json(sale, refunds), **receipt}, text + said)
+    meaning = unpaid_meaning(sale)
+    emit(args, {"sale": sale_json(sale, refunds), **({"reason": meaning} if meaning else {}),
+                **receipt}, text + said)
     return code
 
 

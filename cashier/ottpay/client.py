@@ -41,9 +41,11 @@ from cashier.ottpay.codes import (
     says_order_not_found,
 )
 from cashier.ottpay.connection import (
+    CERTIFICATE_NOT_VERIFIED,
     DEFAULT_IDLE_TIMEOUT,
     GatewayConnection,
     certificate_problem,
+    handshake_failure,
 )
 from cashier.ottpay.crypto import MessageError
 from cashier.ottpay.envelope import Response, build_request, parse_response
@@ -54,6 +56,7 @@ from cashier.ottpay.errors import (
     OrderNotFoundError,
     OttPayError,
     OutcomeUnknownError,
+    RequestNotSentError,
     SignKeyRejectedError,
     TransportError,
 )
@@ -124,12 +127,14 @@ class _Exchange:
 
 
 class _Unusable(Exception):
-    """Internal: no usable answer (``retryable``: a transport failure a query may retry)."""
+    """Internal: no usable answer (``retryable``: a transport failure a query may retry;
+    ``not_sent``: the request certainly never left, see ``RequestNotSentError``)."""
 
     def __init__(self, reason: str, *, retryable: bool, http_status: int | None = None,
                  rsp_code: str | None = None, rsp_msg: str | None = None,
-                 elapsed: float | None = None) -> None:
+                 elapsed: float | None = None, not_sent: bool = False) -> None:
         super().__init__(reason)
+        self.not_sent = not_sent
         self.elapsed = elapsed
         self.reason = reason
         self.retryable = retryable
@@ -253,8 +258,8 @@ class OttPayClient:
             raise TransportError(f"the gateway connection was not open within the connect "
                                  f"timeout of {seconds:g}s", action="CONNECT") from None
         except ssl.SSLError as exc:
-            raise TransportError("the gateway's TLS certificate could not be verified "
-                                 f"({certificate_problem(exc)})", action="CONNECT") from None
+            raise TransportError(f"{CERTIFICATE_NOT_VERIFIED} ({certificate_problem(exc)})",
+                                 action="CONNECT") from None
         except OSError as exc:
             raise TransportError(f"could not connect to the gateway ({type(exc).__name__})",
                                  action="CONNECT") from None
@@ -530,6 +535,11 @@ class OttPayClient:
         try:
             return self._exchange(action, order_id, data, log_extra, version=version)
         except _Unusable as exc:
+            if exc.not_sent:
+                raise RequestNotSentError(
+                    f"{action} not sent: {exc.reason}", action=action, order_id=order_id,
+                    elapsed=exc.elapsed,
+                ) from None
             raise OutcomeUnknownError(
                 f"{action} outcome unknown: {exc.reason}; query the order, never resend it",
                 action=action, order_id=order_id, http_status=exc.http_status,
@@ -625,10 +635,15 @@ class OttPayClient:
                     f"no answer within the {kind} timeout of "
                     f"{self.timeout[0 if kind == 'connect' else 1]:g}s", retryable=True,
                 ) from None
-            except requests.exceptions.SSLError as exc:
-                raise _Unusable("the gateway's TLS certificate could not be verified "
-                                f"({certificate_problem(exc)})", retryable=True) from None
             except requests.RequestException as exc:
+                # Only a failed handshake proves the request never left; an SSL error met
+                # later (reading the answer) is as unknown as any other failure.
+                if watch.handshake_failed:
+                    raise _Unusable(handshake_failure(exc), retryable=True,
+                                    not_sent=True) from None
+                if isinstance(exc, requests.exceptions.SSLError):
+                    raise _Unusable(f"a TLS error on the connection ({certificate_problem(exc)})",
+                                    retryable=True) from None
                 raise _Unusable(
                     f"connection failed ({type(exc).__name__})", retryable=True
                 ) from None

@@ -50,6 +50,18 @@ logger = logging.getLogger("cashier.ottpay")
 DEFAULT_IDLE_TIMEOUT = 60.0
 
 
+#: How the client says the gateway's certificate is not trusted (other layers recognise it).
+CERTIFICATE_NOT_VERIFIED = "the gateway's TLS certificate could not be verified"
+
+
+def handshake_failure(exc: BaseException) -> str:
+    """What a failed TLS handshake means, as a clause: the certificate, or the handshake."""
+    text = str(exc)
+    if "certificate verify failed" in text or "CERTIFICATE_VERIFY_FAILED" in text:
+        return f"{CERTIFICATE_NOT_VERIFIED} ({certificate_problem(exc)})"
+    return f"the TLS handshake with the gateway failed ({certificate_problem(exc)})"
+
+
 def certificate_problem(exc: BaseException) -> str:
     """Why a TLS handshake failed, in a few words (``certificate verify failed: ...``)."""
     text = str(exc)

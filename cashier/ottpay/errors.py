@@ -55,6 +55,20 @@ class OutcomeUnknownError(TransportError):
     """
 
 
+class RequestNotSentError(TransportError):
+    """A payment or refund that certainly never left: its connection failed before any byte of
+    the request was written (the TLS handshake failed, e.g. the gateway's certificate is not
+    trusted). Nothing can have been charged: it fails at once and is never queried."""
+
+
+def not_sent_reason(rsp_code: str | None, rsp_msg: str | None) -> str | None:
+    """Why a payment or refund journaled as never sent was not sent (what follows "not sent: "
+    in its journaled message), or ``None`` when the gateway answered it (it has an rsp_code)."""
+    if rsp_code or not rsp_msg or "not sent: " not in rsp_msg:
+        return None
+    return rsp_msg.split("not sent: ", 1)[1].rstrip(".")
+
+
 class GatewayRejectedError(OttPayError):
     """The gateway answered with a ``rsp_code`` that refuses the request."""
 

@@ -48,6 +48,10 @@ class Watch:
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.expired = False
+        #: A TLS handshake of this request failed (``WatchedSSLContext``). The request is only
+        #: written once its connection's handshake is done, and one request uses one
+        #: connection, so this proves nothing of the request left.
+        self.handshake_failed = False
         self._socket: socket.socket | None = None
         self._lock = threading.Lock()
 
@@ -201,6 +205,9 @@ class WatchedSSLContext(ssl.SSLContext):
             try:
                 wrapped.do_handshake()
             except BaseException:
+                watch: Watch | None = getattr(_current, "watch", None)
+                if watch is not None:
+                    watch.handshake_failed = True
                 wrapped.close()
                 raise
         return wrapped

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from cashier.ottpay.codes import Outcome
-from cashier.ottpay.errors import OttPayError, OutcomeUnknownError
+from cashier.ottpay.errors import OttPayError, OutcomeUnknownError, RequestNotSentError
 from cashier.payments.flow import FlowContext, poll_until
 from cashier.payments.handle import SaleHandle
 from cashier.payments.states import IllegalTransition, SaleState
@@ -29,6 +29,8 @@ def run_active(ctx: FlowContext, handle: SaleHandle, callback_url: str) -> None:
             order_id=sale.order_id, amount_cents=sale.amount_cents, biz_type=Wallet(sale.wallet),
             call_back_url=callback_url, tip_cents=sale.tip_cents, operator_id=sale.operator_id,
         )
+    except RequestNotSentError as exc:  # failed before a byte of it left: nothing charged
+        settler.advance(sale.order_id, SaleState.DECLINED, note=str(exc), rsp_msg=exc.message)
     except OutcomeUnknownError as exc:
         settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
                         rsp_code=exc.rsp_code, rsp_msg=exc.message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from cashier.ottpay.codes import Outcome
-from cashier.ottpay.errors import OttPayError, OutcomeUnknownError
+from cashier.ottpay.errors import OttPayError, OutcomeUnknownError, RequestNotSentError
 from cashier.ottpay.results import PaymentResult
 from cashier.payments.flow import FlowContext, poll_until
 from cashier.payments.handle import SaleHandle
@@ -32,6 +32,9 @@ def run_passive(ctx: FlowContext, handle: SaleHandle, auth_code: str) -> None:
             biz_type=Wallet(sale.wallet), tip_cents=sale.tip_cents,
             operator_id=sale.operator_id,
         )
+    except RequestNotSentError as exc:  # failed before a byte of it left: nothing charged
+        ctx.settler.advance(sale.order_id, SaleState.DECLINED, note=str(exc),
+                            rsp_msg=exc.message)
     except OutcomeUnknownError as exc:
         ctx.settler.advance(sale.order_id, SaleState.UNKNOWN, note=str(exc),
                                rsp_code=exc.rsp_code, rsp_msg=exc.message)

@@ -33,6 +33,7 @@ from cashier.ottpay.errors import (
     OrderNotFoundError,
     OttPayError,
     OutcomeUnknownError,
+    RequestNotSentError,
     TransportError,
 )
 from cashier.payments.errors import PaymentError
@@ -149,8 +150,9 @@ class Refunder:
         except OutcomeUnknownError as exc:
             self._finish(refund.refund_id, RefundState.UNKNOWN, rsp_code=exc.rsp_code,
                          rsp_msg=exc.message)
-        except ValueError as exc:  # refused by the client before sending
-            self._finish(refund.refund_id, RefundState.FAILED, rsp_msg=f"not sent: {exc}")
+        except (ValueError, RequestNotSentError) as exc:  # certainly never left the terminal
+            message = exc.message if isinstance(exc, RequestNotSentError) else f"not sent: {exc}"
+            self._finish(refund.refund_id, RefundState.FAILED, rsp_msg=message)
             if on_unsent is not None:
                 on_unsent()
             return self._get(refund.refund_id)

@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money
 from cashier.ottpay.codes import Outcome, classify_rsp_code
+from cashier.ottpay.connection import CERTIFICATE_NOT_VERIFIED
+from cashier.ottpay.errors import not_sent_reason
 from cashier.sentence import sentence
 from cashier.ui.banners import BannerArea
 from cashier.ui.bridge import Bridge, CoreEvents
@@ -807,6 +809,9 @@ class MainWindow(QMainWindow):
         if view.is_paid:
             title, colour = self.tr("PAID"), "#2e7d32"
             detail = " · ".join(x for x in (wallet_label(view.wallet), view.order_id) if x)
+        elif view.state == "declined" and not_sent_reason(view.rsp_code, view.rsp_msg):
+            title, colour = self.tr("NOT SENT"), "#c62828"
+            detail = decline_reason(view.rsp_code, view.rsp_msg)
         elif view.state == "declined":
             title, colour = self.tr("DECLINED"), "#c62828"
             detail = self._declined_reason(view)
@@ -914,9 +919,19 @@ def _with_key(text: str, key: str) -> str:
     return f"{text}  [{key}]"
 
 
-def decline_reason(rsp_code: str | None) -> str:
-    """Why a payment was declined, in the cashier's language (never the gateway's raw word)."""
+def decline_reason(rsp_code: str | None, rsp_msg: str | None = None) -> str:
+    """Why a payment was declined, in the cashier's language (never the gateway's raw word);
+    for one that was never sent (``rsp_msg``), why not."""
     translate = QCoreApplication.translate
+    unsent = not_sent_reason(rsp_code, rsp_msg)
+    if unsent is not None and unsent.startswith(CERTIFICATE_NOT_VERIFIED):
+        return translate("MainWindow", "Not sent, so nothing was charged: the gateway's TLS "
+                                       "certificate could not be verified; trust the "
+                                       "certificate authority that signed it with [ottpay] "
+                                       "ca_bundle.")
+    if unsent is not None:
+        return translate("MainWindow", "The payment was not sent to the gateway; nothing was "
+                                       "charged.")
     if classify_rsp_code(rsp_code) is Outcome.REJECTED:
         return translate("MainWindow", "The gateway refused the payment request (%1); nothing "
                                        "was charged.").replace("%1", rsp_code or "")

@@ -727,6 +727,18 @@
         <translation>延迟付款：订单 %1（%2）在您停止等待后才支付成功。请保留或退款。</translation>
     </message>
     <message>
+        <source>NOT SENT</source>
+        <translation>未发送</translation>
+    </message>
+    <message>
+        <source>Not sent, so nothing was charged: the gateway&apos;s TLS certificate could not be verified; trust the certificate authority that signed it with [ottpay] ca_bundle.</source>
+        <translation>未发送，未扣款：无法验证支付网关的 TLS 证书；请在 [ottpay] ca_bundle 中指定签发该证书的证书颁发机构。</translation>
+    </message>
+    <message>
+        <source>The payment was not sent to the gateway; nothing was charged.</source>
+        <translation>此付款未发送到支付网关，未扣款。</translation>
+    </message>
+    <message>
         <source>The gateway refused the payment request (%1); nothing was charged.</source>
         <translation>支付网关拒绝了此付款请求（%1），未扣款。</translation>
     </message>

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from cashier.simulator import Simulator
+from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator.tls import TestAuthority
 from tests.cli.conftest import ALIPAY, OPERATOR, WECHAT
 
 SALE_KEYS = {"order_id", "state", "amount_cents", "tip_cents", "wallet", "mode", "masked_code",
@@ -236,3 +237,26 @@ def test_a_closed_order_says_the_customer_did_not_pay_in_time(cashier, sim):
     assert "CLOSED" in result.out
     assert ("The customer did not pay in time; the order was closed and nothing was charged."
             in result.out)
+
+
+def test_an_untrusted_gateway_certificate_fails_the_sale_at_once_as_not_sent(
+        make_cli, tmp_path):
+    """HTTPS simulator whose certificate authority the settings do not name ([ottpay]
+    ca_bundle missing): the handshake fails before the request is written, so the sale fails
+    as not sent, says why in one sentence, and is not asked about for its 30 s wait."""
+    authority = TestAuthority.create(tmp_path / "ca")
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, tls=authority.server_context()) as sim:
+        cashier = make_cli(sim, passive_timeout_seconds=30)
+        result = cashier.run("pay", "1", "--code", WECHAT + "0000", timeout=25)
+        assert sim.requests() == []  # no PASSIVEPAY, nor any query, reached the gateway
+    assert result.code == 1, result.out + result.err  # declined or failed (README table)
+    assert "Traceback" not in result.err
+    said = ("  Not sent, so nothing was charged: the gateway's TLS certificate could not be "
+            "verified (unable to get local issuer certificate); trust the certificate "
+            "authority that signed it with [ottpay] ca_bundle.")
+    assert said in result.out.splitlines()
+    assert "Do not charge the customer again" not in result.out
+    [sale] = cashier.journal().history()
+    assert sale.state == "declined" and sale.rsp_code is None
+    assert sale.rsp_msg == ("PASSIVEPAY not sent: the gateway's TLS certificate could not be "
+                            "verified (unable to get local issuer certificate)")

@@ -26,6 +26,7 @@ from cashier.ottpay.errors import (
     GatewayRejectedError,
     InsecureEndpointError,
     OutcomeUnknownError,
+    RequestNotSentError,
     TransportError,
 )
 from cashier.wallets import Wallet
@@ -151,7 +152,8 @@ def test_loopback_detection():
 
 
 def test_tls_verification_cannot_be_bypassed(tmp_path):
-    """A self-signed certificate is refused: the payment outcome is unknown, nothing trusted."""
+    """A self-signed certificate is refused: the handshake fails before the request is
+    written, so the payment is certainly not sent (nothing to query), and nothing trusted."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -171,9 +173,11 @@ def test_tls_verification_cannot_be_bypassed(tmp_path):
     context.load_cert_chain(cert_file, key_file)
     with ScriptedGateway(lambda req, n: paid(req), tls=context) as gw:
         with make_client(gw.url.replace("127.0.0.1", "localhost")) as client:
-            with pytest.raises(OutcomeUnknownError) as info:
+            with pytest.raises(RequestNotSentError) as info:
                 pay(client)
-    assert "TLS certificate" in str(info.value)
+    assert not isinstance(info.value, OutcomeUnknownError)
+    assert info.value.message == ("PASSIVEPAY not sent: the gateway's TLS certificate could "
+                                  "not be verified (self-signed certificate)")
     assert gw.hits == []  # the request never left the TLS handshake
 
 

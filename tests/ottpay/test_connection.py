@@ -4,6 +4,7 @@ certificate authority made for the test, which the client trusts only through ``
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pytest
 
 from cashier.journal import Journal
 from cashier.ottpay.client import OttPayClient
-from cashier.ottpay.errors import TransportError
+from cashier.ottpay.errors import OutcomeUnknownError, RequestNotSentError, TransportError
 from cashier.ottpay.transport import IDLE_SECONDS
 from cashier.payments.engine import PaymentEngine
 from cashier.payments.settings import PaymentSettings
@@ -205,3 +206,32 @@ def test_a_payment_never_waits_for_a_warm_up_stuck_in_its_handshake(https_sim, a
         # Shutting down (closing the client) ended the warm-up rather than waiting it out.
         assert relay.hung_up.wait(BOUND)
     assert [r.action for r in https_sim.requests()] == ["PASSIVEPAY"]
+
+
+def test_a_tls_error_after_the_request_was_written_stays_unknown(authority):
+    """Only a failed handshake proves a payment never left: a server that completes the
+    handshake, reads the request and then breaks the TLS stream leaves it unknown."""
+    received = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        def serve() -> None:
+            raw, _ = listener.accept()
+            with authority.server_context().wrap_socket(raw, server_side=True) as tls:
+                tls.settimeout(10)
+                data = b""
+                while b"PASSIVEPAY" not in data:
+                    data += tls.recv(65536)
+                received.set()
+                socket.socket.sendall(tls, b"not a TLS record\r\n" * 4)  # under the TLS layer
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/processV2"
+        with OttPayClient(url, DEMO_MERCHANT_ID, DEMO_SIGN_KEY, operator_id=OPERATOR,
+                          ca_bundle=authority.ca_file) as client:
+            with pytest.raises(OutcomeUnknownError) as info:
+                client.passive_pay(order_id="TLS9", amount_cents=100, biz_type=Wallet.WECHATPAY,
+                                   auth_code=demo_code(Scenario.INSTANT_SUCCESS))
+        thread.join(timeout=10)
+    assert received.is_set()  # the request had left
+    assert not isinstance(info.value, RequestNotSentError)
+    assert "never resend" in info.value.message

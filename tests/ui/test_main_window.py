@@ -82,6 +82,17 @@ def test_declined_result_is_red_with_a_reason_in_the_cashiers_words(qtbot, bridg
     assert "another way" in window.result_reason.text()
 
 
+def test_a_payment_never_sent_for_an_untrusted_certificate_says_so_and_names_the_setting(
+        qtbot, bridge):
+    window = make(qtbot, bridge)
+    window.show_result(view("declined", rsp_msg="PASSIVEPAY not sent: the gateway's TLS "
+                            "certificate could not be verified (self-signed certificate)"))
+    assert window.result_title.text() == "NOT SENT"
+    assert window.result_reason.text() == (
+        "Not sent, so nothing was charged: the gateway's TLS certificate could not be "
+        "verified; trust the certificate authority that signed it with [ottpay] ca_bundle.")
+
+
 def test_unknown_outcome_is_not_shown_as_declined(qtbot, bridge):
     window = make(qtbot, bridge)
     window.show_result(view("unknown"))
