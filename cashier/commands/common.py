@@ -221,16 +221,12 @@ def unpaid_meaning(sale: Sale) -> str:
     """What a settled unpaid sale means for the cashier, in their words (the gateway's own
     ``rsp_code``/``rsp_msg`` stay in the journal and the ``--json`` output for support)."""
     from cashier.ottpay.codes import Outcome, classify_rsp_code
-    from cashier.ottpay.connection import CERTIFICATE_NOT_VERIFIED
     from cashier.ottpay.errors import not_sent_reason
 
     if sale.state == "declined":
         unsent = not_sent_reason(sale.rsp_code, sale.rsp_msg)
-        if unsent is not None and unsent.startswith(CERTIFICATE_NOT_VERIFIED):
-            return (f"Not sent, so nothing was charged: {unsent}; trust the certificate "
-                    "authority that signed it with [ottpay] ca_bundle.")
         if unsent is not None:
-            return f"Not sent, so nothing was charged: {unsent}."
+            return _not_sent(unsent, "charged")
         if classify_rsp_code(sale.rsp_code) is Outcome.REJECTED:
             return (f"The gateway refused the payment request ({sale.rsp_code}); nothing was "
                     "charged.")
@@ -244,14 +240,30 @@ def unpaid_meaning(sale: Sale) -> str:
 def refund_failure(refund: Refund) -> str:
     """Why a failed refund failed, for support: the gateway's own words (its ``rsp_msg`` and
     ``rsp_code``), or why it was never sent. Empty for a refund that did not fail."""
+    from cashier.ottpay.errors import not_sent_reason
+
     if refund.state != "failed":
         return ""
+    unsent = not_sent_reason(refund.rsp_code, refund.rsp_msg)
+    if unsent is not None:
+        return _not_sent(unsent, "refunded")
     if refund.rsp_code:
         words = refund.rsp_msg or "no reason given"
         return f"The gateway refused the refund: {words} ({refund.rsp_code})."
     if refund.rsp_msg:
         return f"The refund failed: {refund.rsp_msg.rstrip('.')}."
     return ""
+
+
+def _not_sent(reason: str, what: str) -> str:
+    """One sentence for a payment or refund that never left (``what``: "charged"/"refunded");
+    an untrusted certificate names the setting that trusts it."""
+    from cashier.ottpay.connection import CERTIFICATE_NOT_VERIFIED
+
+    if reason.startswith(CERTIFICATE_NOT_VERIFIED):
+        return (f"Not sent, so nothing was {what}: {reason}; trust the certificate authority "
+                "that signed it with [ottpay] ca_bundle.")
+    return f"Not sent, so nothing was {what}: {reason}."
 
 
 def print_paid_receipt(config: Config, sale: Sale) -> tuple[dict[str, Any], str]:

@@ -10,6 +10,7 @@ import pytest
 
 from cashier.ottpay.client import OttPayClient
 from cashier.simulator import DEMO_MERCHANT_ID, DEMO_SIGN_KEY, Simulator
+from cashier.simulator.tls import TestAuthority
 from tests.cli.conftest import ALIPAY, PYTHON, ROOT, WECHAT, Cli
 
 
@@ -345,3 +346,20 @@ def test_a_report_piped_into_a_reader_that_stopped_ends_quietly(cashier):
         os.close(write_end)
     assert proc.stderr == ""  # no traceback, no "Exception ignored" at exit
     assert proc.returncode == 1  # the report did not reach its reader: failed, quietly
+
+
+def test_a_refund_whose_certificate_is_not_trusted_fails_as_not_sent(make_cli, tmp_path):
+    authority = TestAuthority.create(tmp_path / "ca")
+    with Simulator(DEMO_MERCHANT_ID, DEMO_SIGN_KEY, tls=authority.server_context()) as sim:
+        trusted = make_cli(sim, ottpay_extra=f"ca_bundle = '{authority.ca_file}'")
+        sale = _paid(trusted, "8.00")
+        untrusted = make_cli(sim, name="untrusted.toml")  # the same journal, no ca_bundle
+        result = untrusted.run("refund", sale["order_id"], "--json")
+        assert sim.requests(action="REFUND") == []
+    assert result.code == 1, result.out + result.err
+    body = result.json()
+    assert body["refund"]["state"] == "failed"
+    assert body["reason"] == (
+        "Not sent, so nothing was refunded: the gateway's TLS certificate could not be verified "
+        "(unable to get local issuer certificate); trust the certificate authority that signed "
+        "it with [ottpay] ca_bundle.")
