@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 
 from cashier.money import AmountError, format_cents, format_money, parse_amount
 from cashier.operators import Operator
+from cashier.ottpay.connection import CERTIFICATE_NOT_VERIFIED
+from cashier.ottpay.errors import not_sent_reason
 from cashier.payments.errors import (
     StoreRefusal,
     StoreRefusedError,
@@ -457,12 +459,25 @@ class HistoryDialog(QDialog):
                 .replace("%1", self._money(cents)).replace("%2", lane)
         return text
 
+    def _not_sent(self, amount: str, reason: str) -> str:
+        """A refund that never left the terminal; nothing was refunded."""
+        if reason.startswith(CERTIFICATE_NOT_VERIFIED):
+            return self.tr("The refund of %1 was not sent, so nothing was refunded: the "
+                           "gateway's TLS certificate could not be verified; trust the "
+                           "certificate authority that signed it with [ottpay] ca_bundle.") \
+                .replace("%1", amount)
+        return self.tr("The refund of %1 was not sent to the gateway; nothing was refunded.") \
+            .replace("%1", amount)
+
     def _refunded(self, refund: Any) -> None:
         amount = self._money(refund.amount_cents)
+        unsent = not_sent_reason(refund.rsp_code, refund.rsp_msg)
         if refund.state == "succeeded":
             text = self.tr("Refunded %1.").replace("%1", amount)
             if self.print_refund is not None:
                 self.bridge.run(self.print_refund, refund.refund_id, on_error=self._show_error)
+        elif refund.state == "failed" and unsent is not None:
+            text = self._not_sent(amount, unsent)
         elif refund.state == "failed":
             text = self.tr("The gateway refused the refund of %1: %2").replace("%1", amount) \
                 .replace("%2", refund.rsp_msg or refund.rsp_code or "")

@@ -509,6 +509,14 @@
         <translation>其中 %1 被 %2 的一笔退款占用（正在发送，或已完成但尚未同步到门店）。</translation>
     </message>
     <message>
+        <source>The refund of %1 was not sent, so nothing was refunded: the gateway&apos;s TLS certificate could not be verified; trust the certificate authority that signed it with [ottpay] ca_bundle.</source>
+        <translation>%1 的退款未发送，未退款：无法验证支付网关的 TLS 证书；请在 [ottpay] ca_bundle 中指定签发该证书的证书颁发机构。</translation>
+    </message>
+    <message>
+        <source>The refund of %1 was not sent to the gateway; nothing was refunded.</source>
+        <translation>%1 的退款未发送到支付网关，未退款。</translation>
+    </message>
+    <message>
         <source>Refunded %1.</source>
         <translation>已退款 %1。</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from cashier.config import Config, PaymentsSection, ShopSection
+from cashier.journal.records import Refund
 from cashier.operators import DEMO_CASHIER_PIN, DEMO_MANAGER_PIN
 from cashier.payments.refunds import RELEASE_WARNING
 from cashier.simulator import Scenario, demo_code
@@ -240,3 +241,22 @@ def test_a_manager_releases_a_refund_the_gateway_never_answered(qtbot, make_lane
     qtbot.waitUntil(lambda: "released by a manager, still being checked"
                     in history.detail.text(), timeout=5000)
     assert proxy.forwarded["REFUND"] == 0 and sim.order(order_id).refunded_cents == 0
+
+
+def test_a_refund_never_sent_for_an_untrusted_certificate_names_the_setting(qtbot,
+                                                                            make_terminal):
+    terminal = make_terminal()
+    order_id = pay(qtbot, terminal, "20")
+    history = open_history(qtbot, terminal)
+    # What the engine journals for a REFUND whose TLS handshake failed (tests/cli prove that
+    # over real HTTPS); here only what History says of it.
+    refund = Refund(refund_id="R1NOTSENT", sale_order_id=order_id, amount_cents=500,
+                    state="failed", rsp_code=None, operator_id=MANAGER_ID,
+                    rsp_msg="REFUND not sent: the gateway's TLS certificate could not be "
+                            "verified (self-signed certificate)",
+                    business_day="2026-12-02", created_at=0.0, updated_at=0.0)
+    history._refunded(refund)
+    assert history.notice.text() == (
+        "The refund of $5.00 was not sent, so nothing was refunded: the gateway's TLS "
+        "certificate could not be verified; trust the certificate authority that signed it "
+        "with [ottpay] ca_bundle.")
