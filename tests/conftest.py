@@ -127,3 +127,42 @@ def store_url(pg_server: Any) -> Iterator[str]:
 
 
 _store_numbers = itertools.count()
+
+#: A store database user whose password the server checks (``pg_login``).
+LOGIN_USER, LOGIN_PASSWORD = "lane_login", "Right-pw-7"
+
+
+@pytest.fixture(scope="session")
+def pg_login(pg_server: Any) -> Any:
+    """``pg_server`` with user ``LOGIN_USER``, which must give ``LOGIN_PASSWORD`` (scram); every
+    other user keeps trust. Ready once a wrong password is refused (the server reloads its
+    rules on a signal, after ``pg_reload_conf`` returns)."""
+    import psycopg
+
+    with psycopg.connect(pg_server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {LOGIN_USER} LOGIN PASSWORD '{LOGIN_PASSWORD}'")
+        rules = pg_server.data / "pg_hba.conf"
+        rules.write_text(f"host all {LOGIN_USER} 127.0.0.1/32 scram-sha-256\n"
+                         + rules.read_text(encoding="utf-8"), encoding="utf-8")
+        conn.execute("SELECT pg_reload_conf()")
+    wrong = pg_server.url.replace("cashier@", f"{LOGIN_USER}:wrong@")
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            psycopg.connect(wrong, connect_timeout=2).close()
+        except psycopg.OperationalError as exc:
+            if "password authentication failed" in str(exc):
+                return pg_server
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server never began checking passwords")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def login_store_url(pg_login: Any, store_url: str) -> str:
+    """The test's store database, owned by ``LOGIN_USER``, as that user with its password."""
+    import psycopg
+
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {store_url.rsplit('/', 1)[1]} OWNER TO {LOGIN_USER}")
+    return store_url.replace("cashier@", f"{LOGIN_USER}:{LOGIN_PASSWORD}@")

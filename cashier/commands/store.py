@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from cashier.config import Config
+    from cashier.store.central import StoreUnavailableError
     from cashier.store.shipper import ShipperStatus
 
 
@@ -87,8 +88,7 @@ def _store(config: Config) -> Iterator[Any]:
     try:
         conn = connect(config.store.database_url)
     except StoreUnavailableError as exc:
-        raise CommandError(f"{str(exc)[0].upper()}{str(exc)[1:]}; this lane keeps selling and "
-                           "ships when it is back.", EXIT_GATEWAY) from None
+        raise CommandError(exc.sentence(), _exit_code(exc)) from None
     try:
         yield conn
     finally:
@@ -112,9 +112,9 @@ def _no_journal(config: Config) -> str:
     return f"No journal at {journal_path_for(config, demo=False)} yet: this lane has sold nothing."
 
 
-def _reachability(problem: str | None) -> str:
-    return "The store database is reachable." if problem is None else \
-        f"{sentence(problem)[:-1]}; this lane keeps selling and ships when it is back."
+def _exit_code(exc: StoreUnavailableError) -> int:
+    """An outage is the store's (it passes); a refusal of this lane's settings is theirs."""
+    return EXIT_GATEWAY if exc.passes else EXIT_BAD_INPUT
 
 
 def run_store_status(args: argparse.Namespace) -> int:
@@ -132,10 +132,12 @@ def run_store_status(args: argparse.Namespace) -> int:
         # What this lane's outbox knows it shipped (what the store dropped from it), until the
         # store itself says.
         shipped, source = (0 if outbox is None else outbox.shipped_beyond()), "lane"
+        failure: StoreUnavailableError | None = None
         try:
             conn = central.connect(config.store.database_url or "")
         except StoreUnavailableError as exc:
             problem: str | None = str(exc)
+            failure = exc
         else:
             try:
                 if outbox is not None:
@@ -162,12 +164,12 @@ def run_store_status(args: argparse.Namespace) -> int:
             if not payload["joined"] else
             f"{pending} change(s) not shipped yet" +
             (f", the oldest {lag:.0f} s old" if pending else ""))]
-    lines.append(_reachability(problem))
+    lines.append("The store database is reachable." if failure is None else failure.sentence())
     lines += [f"  {lane['terminal_id']} {lane['name']}: last shipment "
               + (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(lane["shipped_at"]))
                  if lane["shipped_at"] else "never") for lane in lanes]
     emit(args, payload, "\n".join(lines))
-    return EXIT_OK if problem is None else EXIT_GATEWAY
+    return EXIT_OK if failure is None else _exit_code(failure)
 
 
 def run_store_sync(args: argparse.Namespace) -> int:
@@ -186,6 +188,7 @@ def run_store_sync(args: argparse.Namespace) -> int:
              f"{_no_journal(config)[:-1]}, so there is nothing to ship. "
              + (problem or "The store database is reachable."))
         return EXIT_OK if problem is None else EXIT_GATEWAY
+    _refused_at_once(config)
     deadline = time.monotonic() + args.timeout
     done, status = _ship(config, path, args.timeout)
     closed = _close_store_days(config) if done else []
@@ -208,6 +211,21 @@ def run_store_sync(args: argparse.Namespace) -> int:
                 "keeps selling and ships when it is back.")
     emit(args, payload, "\n".join([*lines, left]))
     return EXIT_GATEWAY
+
+
+def _refused_at_once(config: Config) -> None:
+    """Settings the store refuses (``StoreAccessRefusedError``) are said now: no shipping
+    would pass them, however long it waited. An outage is for the shipper to wait out."""
+    import psycopg
+
+    from cashier.store import central
+
+    try:
+        central.connect(config.store.database_url or "").close()
+    except central.StoreAccessRefusedError as exc:
+        raise CommandError(exc.sentence(), EXIT_BAD_INPUT) from None
+    except (central.StoreUnavailableError, central.StoreSchemaError, psycopg.Error):
+        pass  # the shipper says it once it has waited
 
 
 def _ship(config: Config, path: Path, timeout: float) -> tuple[bool, ShipperStatus]:

@@ -64,6 +64,23 @@ _TOTAL_KEYS = ("sales_count", "sales_cents", "tips_cents", "refunds_count", "ref
 class StoreUnavailableError(RuntimeError):
     """The store database cannot be reached or refused us; the message is one sentence."""
 
+    #: An outage passes by itself: the lane keeps selling and ships once it is over.
+    passes = True
+
+    def sentence(self) -> str:
+        """The message as a sentence for the lane's user, with what happens meanwhile."""
+        text = str(self)
+        return f"{text[0].upper()}{text[1:]}" + (
+            "; this lane keeps selling and ships when it is back." if self.passes else ".")
+
+
+class StoreAccessRefusedError(StoreUnavailableError):
+    """The store database answered and refused this lane: its user name or password, its right
+    to connect, or the database's name. Unlike an outage this lasts until the settings are
+    fixed, and the message says what to fix."""
+
+    passes = False
+
 
 class StoreUpgradingError(StoreUnavailableError):
     """The store database's schema is behind this cashier's and this path does not upgrade it
@@ -90,8 +107,7 @@ def connect(database_url: str, *, upgrade: bool = True) -> psycopg.Connection[An
             application_name="cashier",
         )
     except psycopg.Error as exc:
-        raise StoreUnavailableError(
-            f"the store database cannot be reached ({reason(exc, database_url)})") from None
+        raise _unavailable(exc, database_url) from None
     try:
         if upgrade:
             migrate(conn)
@@ -103,6 +119,33 @@ def connect(database_url: str, *, upgrade: bool = True) -> psycopg.Connection[An
         conn.close()
         raise
     return conn
+
+
+#: A refused connection: libpq hands it back without the server's SQLSTATE (``sqlstate`` is None
+#: then), so the server's own words tell it too (its messages, as PostgreSQL words them).
+_LOGIN_REFUSED_STATES = frozenset({"28P01", "28000", "42501"})
+_LOGIN_REFUSED_WORDS = re.compile(
+    r"password authentication failed|no password supplied|authentication failed for user"
+    r'|no pg_hba\.conf entry|role ".*" does not exist|permission denied for database')
+_NO_DATABASE_STATE = "3D000"
+_NO_DATABASE_WORDS = re.compile(r'database ".*" does not exist')
+
+
+def _unavailable(exc: psycopg.Error, database_url: str) -> StoreUnavailableError:
+    """Why connecting failed: the store refusing this lane's settings, or an outage."""
+    why = reason(exc, database_url)
+    # The server's own words, after libpq's "connection failed: ... failed: FATAL:  ".
+    words = re.split(r"failed: (?:FATAL:\s+)?", why)[-1]
+    if exc.sqlstate in _LOGIN_REFUSED_STATES or _LOGIN_REFUSED_WORDS.search(why):
+        return StoreAccessRefusedError(
+            f"the store database refused this lane's user name or password ({words}): fix "
+            "[store] database_url (or the password in the keyring); nothing is shipped until "
+            "then")
+    if exc.sqlstate == _NO_DATABASE_STATE or _NO_DATABASE_WORDS.search(why):
+        return StoreAccessRefusedError(
+            f"the store server has no database of the name in [store] database_url ({words}): "
+            "fix [store] database_url; nothing is shipped until then")
+    return StoreUnavailableError(f"the store database cannot be reached ({why})")
 
 
 @contextmanager

@@ -160,6 +160,7 @@ class Shipper:
                     self._drop_connection(
                         str(exc) if not isinstance(exc, psycopg.Error) else
                         f"the store database failed ({central.reason(exc, self._url)})",
+                        passes=not isinstance(exc, central.StoreAccessRefusedError),
                         pending=backlog.changes, oldest_pending_at=backlog.oldest_at)
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self._max_backoff)
@@ -222,8 +223,11 @@ class Shipper:
         except Exception:  # the lane's business; shipping goes on, and so will the next look
             log.exception("store: closing the day(s) %s the store closed failed", ", ".join(days))
 
-    def _drop_connection(self, problem: str | None, **status: Any) -> None:
-        """Close the connection; with ``problem``, say why in the status (with ``status``)."""
+    def _drop_connection(self, problem: str | None, *, passes: bool = True,
+                         **status: Any) -> None:
+        """Close the connection; with ``problem``, say why in the status (with ``status``);
+        ``passes``: whether it is an outage, or lasts until the settings are fixed (its
+        sentence then says what to fix)."""
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
@@ -232,6 +236,6 @@ class Shipper:
                 pass
         if problem is not None:
             if problem != self._status.problem:
-                log.warning("store: %s; the lane keeps selling and ships when it is back",
-                            problem)
+                log.warning("store: %s%s", problem, "; the lane keeps selling and ships when it "
+                            "is back" if passes else "")
             self._set(connected=False, problem=problem, **status)

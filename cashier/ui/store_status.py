@@ -35,6 +35,7 @@ def store_phrase(status: ShipperStatus, now: float) -> str:
             return translate("StoreStatus", "Store unreachable since %1, sales continue"
                              ).replace("%1", since)
         # the store answers but cannot take this lane's changes (a newer schema, the journal)
+        # or refuses this lane (its password, its database's name): no outage, no waiting
         return translate("StoreStatus", "Store: shipping stopped since %1, sales continue"
                          ).replace("%1", since)
     if not status.connected:

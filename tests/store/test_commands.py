@@ -208,3 +208,45 @@ def test_a_new_lane_tests_its_store_connection_before_its_first_sale(tmp_path, s
         out = capsys.readouterr().out
         assert "No journal at" in out and "The store database cannot be reached (" in out
     assert not (tmp_path / "journal.sqlite3").exists()
+
+
+REFUSED = ("The store database refused this lane's user name or password (password "
+           "authentication failed for user \"lane_login\"): fix [store] database_url (or the "
+           "password in the keyring); nothing is shipped until then.")
+
+
+def test_a_wrong_password_is_not_an_outage_and_says_what_to_fix(tmp_path, login_store_url,
+                                                                  capsys):
+    from cashier.store import central
+
+    assert central.connection_problem(login_store_url) is None  # the right one is let in
+    wrong = login_store_url.replace(":Right-pw-7@", ":Wr0ng-pw@")
+    assert central.connection_problem(wrong) == REFUSED
+    with pytest.raises(central.StoreAccessRefusedError) as refused:
+        central.connect(wrong)
+    assert not refused.value.passes and refused.value.sentence() == REFUSED
+    with Journal(tmp_path / "journal.sqlite3") as journal:
+        sell(journal, "A", 3)
+    config = settings(tmp_path, wrong)
+    code, status = run(capsys, config, "status")
+    assert (code, status["reachable"]) == (2, False)
+    assert status["problem"].startswith("the store database refused this lane's user name")
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "store", "status"]) == 2
+    assert capsys.readouterr().out.splitlines()[1] == REFUSED
+    for command in (["sync", "--timeout", "60"], ["history"], ["report"]):
+        # said at once (sync does not wait out its --timeout for what never passes)
+        assert cli.main(["--config", str(config), "store", *command]) == 2
+        said = capsys.readouterr()
+        assert REFUSED in said.err and "Wr0ng-pw" not in said.out + said.err
+
+
+def test_a_database_that_does_not_exist_is_not_an_outage(store_url):
+    from cashier.store import central
+
+    missing = store_url.rsplit("/", 1)[0] + "/no_such_db"
+    with pytest.raises(central.StoreAccessRefusedError) as refused:
+        central.connect(missing)
+    assert refused.value.sentence() == (
+        "The store server has no database of the name in [store] database_url (database "
+        "\"no_such_db\" does not exist): fix [store] database_url; nothing is shipped until then.")

@@ -82,6 +82,20 @@ def test_an_unreachable_store_says_why_without_the_password(qtbot, bridge, tmp_p
     assert PASSWORD not in dialog.store.result.text()
 
 
+def test_a_wrong_password_says_what_to_fix_not_that_the_store_is_down(qtbot, bridge, tmp_path,
+                                                                      login_store_url):
+    dialog = settings(qtbot, bridge, tmp_path / "cashier.toml")
+    dialog.store.url.setText(login_store_url.replace(":Right-pw-7@", "@"))
+    dialog.store.password.setText(PASSWORD)  # not the user's password
+    dialog.store.terminal_id.setText("lane-1")
+    dialog.store.test_button.click()
+    qtbot.waitUntil(lambda: dialog.store.result.text() != "Connecting…", timeout=15_000)
+    assert dialog.store.result.text() == (
+        "The store database refused this lane's user name or password (password "
+        "authentication failed for user \"lane_login\"): fix [store] database_url (or the "
+        "password in the keyring); nothing is shipped until then.")
+
+
 @pytest.mark.parametrize("password", UNPARSEABLE_PASSWORDS)
 def test_a_password_libpq_cannot_parse_is_never_said_back(qtbot, bridge, tmp_path, closed_port,
                                                           password):

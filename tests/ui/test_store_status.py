@@ -64,3 +64,15 @@ def test_no_store_no_status_bar(make_terminal):
     window = make_terminal().window
     assert window.store_status is None
     assert window.findChild(QStatusBar) is None
+
+
+def test_a_wrong_store_password_says_shipping_stopped_not_unreachable(
+        qtbot, make_store_terminal, login_store_url):
+    terminal = make_store_terminal(login_store_url.replace(":Right-pw-7@", ":Wr0ng-pw@"))
+    label = terminal.window.store_status
+    qtbot.waitUntil(lambda: terminal.shipper.status().problem is not None, timeout=10_000)
+    assert terminal.shipper.status().problem.startswith(
+        "the store database refused this lane's user name or password")
+    since = terminal.shipper.status().problem_since
+    qtbot.waitUntil(lambda: label.text() == f"Store: shipping stopped since "
+                    f"{datetime.fromtimestamp(since):%H:%M}, sales continue", timeout=5000)
