@@ -181,6 +181,7 @@ def run_store_sync(args: argparse.Namespace) -> int:
 
     config = _settings(args)
     path = journal_path_for(config, demo=False)
+    _refused_at_once(config)
     if not path.is_file():
         problem = central.connection_problem(config.store.database_url or "")
         emit(args, {"terminal_id": config.store.terminal_id, "reachable": problem is None,
@@ -188,7 +189,6 @@ def run_store_sync(args: argparse.Namespace) -> int:
              f"{_no_journal(config)[:-1]}, so there is nothing to ship. "
              + (problem or "The store database is reachable."))
         return EXIT_OK if problem is None else EXIT_GATEWAY
-    _refused_at_once(config)
     deadline = time.monotonic() + args.timeout
     done, status = _ship(config, path, args.timeout)
     closed = _close_store_days(config) if done else []

@@ -250,7 +250,8 @@ class HistoryDialog(QDialog):
         self.notice.setText(str(exc))
 
     def _store_failed(self, exc: BaseException) -> None:
-        """The store view failed: unreachable -> one sentence and back to this lane."""
+        """The store view failed: unreachable, or refusing this lane's settings -> one
+        sentence and back to this lane."""
         from cashier.store.central import StoreUnavailableError  # only with a store
 
         if not isinstance(exc, StoreUnavailableError):
@@ -258,7 +259,10 @@ class HistoryDialog(QDialog):
             return
         self.status.setText("")
         self.notice.setText(self.tr("The store database cannot be reached, so only this "
-                                    "lane's sales are shown."))
+                                    "lane's sales are shown.") if exc.passes else
+                            self.tr("The store database refused this lane's user name, password "
+                                    "or database name, so only this lane's sales are shown; "
+                                    "fix them in Settings."))
         self.this_lane_button.setChecked(True)  # reloads this lane's
 
     def _show_sales(self, page: HistoryPage) -> None:

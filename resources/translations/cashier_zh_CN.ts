@@ -433,6 +433,10 @@
         <translation>仅营业日 %1</translation>
     </message>
     <message>
+        <source>The store database refused this lane&apos;s user name, password or database name, so only this lane&apos;s sales are shown; fix them in Settings.</source>
+        <translation>门店数据库拒绝了本收银台的用户名、密码或数据库名，因此只显示本收银台的交易；请在设置中更正。</translation>
+    </message>
+    <message>
         <source>%1 sale(s)</source>
         <translation>%1 笔交易</translation>
     </message>

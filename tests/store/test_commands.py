@@ -227,6 +227,10 @@ def test_a_wrong_password_is_not_an_outage_and_says_what_to_fix(tmp_path, login_
     assert not refused.value.passes and refused.value.sentence() == REFUSED
     with Journal(tmp_path / "journal.sqlite3") as journal:
         sell(journal, "A", 3)
+    unsold = tmp_path / "unsold"
+    unsold.mkdir()
+    assert cli.main(["--config", str(settings(unsold, wrong)), "store", "sync"]) == 2
+    assert REFUSED in capsys.readouterr().err
     config = settings(tmp_path, wrong)
     code, status = run(capsys, config, "status")
     assert (code, status["reachable"]) == (2, False)

@@ -136,6 +136,23 @@ def test_store_down_says_so_in_one_sentence_and_goes_back_to_this_lane(
     assert history.table.isColumnHidden(LANE_COLUMN)
 
 
+def test_a_store_that_refuses_this_lanes_password_says_so_not_that_it_is_down(
+        qtbot, make_store_terminal, login_store_url, language):
+    front = make_store_terminal(login_store_url.replace(":Right-pw-7@", ":Wr0ng-pw@"))
+    history = front.open_history()
+    qtbot.waitUntil(lambda: history.status.text() not in ("", history.tr("Loading…")),
+                    timeout=5000)
+    qtbot.mouseClick(history.all_lanes_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: history.notice.text() != "", timeout=15_000)
+    assert history.notice.text() == {
+        "en": "The store database refused this lane's user name, password or database name, so "
+              "only this lane's sales are shown; fix them in Settings.",
+        "zh_CN": "门店数据库拒绝了本收银台的用户名、密码或数据库名，因此只显示本收银台的交易；"
+                 "请在设置中更正。",
+    }[language]
+    qtbot.waitUntil(lambda: history.this_lane_button.isChecked(), timeout=5000)
+
+
 def test_without_a_store_there_is_no_lane_choice(qtbot, make_terminal):
     history = make_terminal().open_history()
     qtbot.waitUntil(lambda: "sale(s)" in history.status.text(), timeout=5000)
