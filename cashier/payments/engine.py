@@ -16,6 +16,11 @@
     engine.x_report(); engine.z_report()   # today's business day unless a day is given
     engine.shutdown()                      # joins every thread the engine started
 
+Why one module this long (about 700 lines): it is that single facade. The flows themselves live
+beside it (``passive``, ``active``, ``link``, ``refunds``, ``resolver``, ``reconcile``); what stays
+here is the wiring that must see all of them at once: the handles of live sales, the lock that
+keeps a Z from closing under a sale or refund being sent, and the events to the listener.
+
 Guarantees:
 
 - Bad input (amount, tip, scan, wallet, missing operator id) raises before anything is journaled

@@ -12,6 +12,11 @@ stopped between reserving and journaling never blocks the sale's refunds for goo
 
 Store reports use the lanes' own rules (``cashier.payments.reports``): a lane's figures here equal
 its own X report once its outbox is shipped.
+
+Kept as one module (about 700 lines) on purpose: it is the only code that writes SQL against the
+store's tables, so its schema knowledge, its connection rules (timeouts, no password in any
+sentence) and the row lock that refunds and shipping share stay in one place; the lane-side
+logic that calls it lives in ``shipper`` and ``refunds``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,11 @@ A lane sharing a store database can switch to "All lanes": the store's view of e
 sales, searched the same way, with each sale's lane. Another lane's sale can be refunded here;
 reprinting it or resolving its late payment happens at its own lane. When the store database
 cannot be reached the dialog says so in one sentence and goes back to this lane.
+
+One module (about 550 lines) because it is one window: the list, the detail of the selected
+sale and the actions on it share the selection and the notice line. Its refund dialog (a PIN
+dialog with an amount) is here because only History opens it; every question to the core goes
+through ``cashier.port``.
 """
 
 from __future__ import annotations
